@@ -1,0 +1,39 @@
+// The transaction model shared by the loaders (RPC JSON, RLP, state tests) and the executor.
+import type { Word } from "../evm/word.js";
+
+export enum TxType {
+  Legacy = 0,
+  AccessList = 1, // EIP-2930
+  FeeMarket = 2, // EIP-1559
+  Blob = 3, // EIP-4844
+}
+
+export interface AccessListEntry {
+  address: Word; // canonical word (see evm/word.ts)
+  storageKeys: Word[];
+}
+
+export interface Transaction {
+  type: TxType;
+  chainId: bigint | null; // null: legacy transaction without EIP-155 replay protection
+  nonce: bigint;
+  /** Legacy and EIP-2930: the gas price. EIP-1559/4844: maxFeePerGas. */
+  maxFeePerGas: bigint;
+  /** Legacy and EIP-2930: equal to the gas price. */
+  maxPriorityFeePerGas: bigint;
+  gasLimit: bigint;
+  to: Word | null; // null: contract creation
+  value: bigint;
+  data: Uint8Array;
+  accessList: AccessListEntry[];
+  maxFeePerBlobGas: bigint; // 0 unless type 3
+  blobVersionedHashes: Word[]; // empty unless type 3
+  /** Signature: v is the raw value (27/28, 35+2*chainId+{0,1}, or the y-parity 0/1 for typed txs). */
+  v: bigint;
+  r: bigint;
+  s: bigint;
+  /** Sender, when known (recovered from the signature, or given by a test's secret key). */
+  sender?: Word;
+  /** Keccak of the transaction's canonical encoding, when known. */
+  hash?: Uint8Array;
+}

@@ -1,0 +1,880 @@
+// The interpreter: message calls, contract creation and the opcode loop. Synchronous throughout;
+// state is reached only through the journaled WorldState. Each call frame runs in `run`, whose hot
+// values (pc, sp, gas, stack) live in locals.
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import type { WorldState } from "../state/world.js";
+import { KECCAK_EMPTY_WORD } from "../state/reader.js";
+import { analyzeCode, CodeCache, type AnalyzedCode } from "./code.js";
+import type { BlockEnv, TxEnv } from "./env.js";
+import { COLD_ACCOUNT_ACCESS_COST, COLD_SLOAD_COST, WARM_STORAGE_READ_COST, type ForkRules } from "./forks.js";
+import { Memory, memoryCost, MAX_MEMORY_BYTES } from "./memory.js";
+import { Op, opTableFor, type OpTable } from "./opcodes.js";
+import { runPrecompile } from "./precompiles/index.js";
+import * as W from "./word.js";
+import type { Word } from "./word.js";
+
+export const enum CallKind {
+  Call,
+  CallCode,
+  DelegateCall,
+  StaticCall,
+  Create,
+  Create2,
+}
+
+export interface Message {
+  kind: CallKind;
+  caller: Word;
+  /** The account whose storage and balance the code acts on. */
+  to: Word;
+  /** The account whose code runs (differs from `to` for CALLCODE/DELEGATECALL). */
+  codeAddress: Word;
+  /** Value transferred (CALL, CREATE) or shown by CALLVALUE (DELEGATECALL). */
+  value: bigint;
+  data: Uint8Array;
+  gas: number;
+  depth: number;
+  isStatic: boolean;
+}
+
+export const enum Status {
+  Success,
+  Revert,
+  /** Exceptional halt: all gas consumed, state reverted. */
+  Failure,
+}
+
+export interface CallResult {
+  status: Status;
+  gasLeft: number;
+  output: Uint8Array;
+  /** The reason of a failure, for traces and errors. */
+  error?: string;
+}
+
+const EMPTY = new Uint8Array(0);
+const MAX_DEPTH = 1024;
+const STACK_LIMIT = 1024;
+const CALL_STIPEND = 2300;
+const CALL_VALUE_GAS = 9000;
+const NEW_ACCOUNT_GAS = 25000;
+const CODE_DEPOSIT_GAS = 200;
+const MAX_NONCE = 0xffffffffffffffffn;
+
+class Halt extends Error {}
+const OUT_OF_GAS = "out of gas";
+
+/** Frame resources reused across calls at the same depth, to avoid allocating per call. */
+class FramePool {
+  readonly stacks: Word[][] = [];
+  readonly memories: Memory[] = [];
+
+  stack(depth: number): Word[] {
+    let s = this.stacks[depth];
+    if (s === undefined) {
+      s = new Array<Word>(STACK_LIMIT).fill(0);
+      this.stacks[depth] = s;
+    }
+    return s;
+  }
+
+  memory(depth: number): Memory {
+    let m = this.memories[depth];
+    if (m === undefined) {
+      m = new Memory();
+      this.memories[depth] = m;
+    }
+    m.reset();
+    return m;
+  }
+}
+
+export class Evm {
+  readonly table: OpTable;
+  private readonly pool = new FramePool();
+  tx!: TxEnv;
+
+  constructor(
+    readonly world: WorldState,
+    readonly block: BlockEnv,
+    readonly rules: ForkRules,
+    readonly codeCache: CodeCache = new CodeCache(),
+  ) {
+    this.table = opTableFor(rules);
+  }
+
+  isPrecompile(address: Word): boolean {
+    return typeof address === "number" && address >= 1 && address <= this.rules.precompileCount;
+  }
+
+  // ---------------- message calls ----------------
+
+  /** Runs a CALL-family message: value transfer, then the code or precompile. */
+  call(msg: Message): CallResult {
+    const world = this.world;
+    if (msg.depth > MAX_DEPTH) return { status: Status.Failure, gasLeft: msg.gas, output: EMPTY, error: "call depth" };
+    if ((msg.kind === CallKind.Call || msg.kind === CallKind.CallCode) && msg.value > world.getBalance(msg.caller)) {
+      return { status: Status.Failure, gasLeft: msg.gas, output: EMPTY, error: "insufficient balance" };
+    }
+    const checkpoint = world.checkpoint();
+    const precompile = this.isPrecompile(msg.codeAddress);
+    if (msg.kind === CallKind.Call) {
+      if (!world.exists(msg.to)) {
+        // EIP-161: a zero-value call to a missing non-precompile account creates nothing.
+        if (this.rules.eip158 && msg.value === 0n && !precompile) {
+          return { status: Status.Success, gasLeft: msg.gas, output: EMPTY };
+        }
+      }
+      world.subBalance(msg.caller, msg.value);
+      world.addBalance(msg.to, msg.value);
+    } else if (msg.kind === CallKind.StaticCall) {
+      world.touch(msg.to); // geth adds a zero balance here; it matters for empty precompile accounts
+    }
+
+    let result: CallResult;
+    if (precompile) {
+      const p = runPrecompile(msg.codeAddress as number, msg.data, msg.gas, this.rules);
+      result = p.ok
+        ? { status: Status.Success, gasLeft: msg.gas - p.gasUsed, output: p.output }
+        : { status: Status.Failure, gasLeft: 0, output: EMPTY, error: "precompile failed" };
+    } else {
+      const account = world.account(msg.codeAddress);
+      const code = world.codeOf(account);
+      if (code.length === 0) {
+        result = { status: Status.Success, gasLeft: msg.gas, output: EMPTY };
+      } else {
+        result = this.run(msg, this.codeCache.get(account.codeHash, code));
+      }
+    }
+    if (result.status !== Status.Success) world.revert(checkpoint);
+    else world.commit(checkpoint);
+    return result;
+  }
+
+  /** Runs a creation at `address` (already computed; the creator's nonce already incremented). */
+  create(msg: Message, address: Word): CallResult {
+    const world = this.world;
+    const rules = this.rules;
+    if (rules.eip2929) world.warmAddress(address);
+    const target = world.account(address);
+    if (target.nonce !== 0n || target.codeHash !== KECCAK_EMPTY_WORD || world.hasStorage(address)) {
+      return { status: Status.Failure, gasLeft: 0, output: EMPTY, error: "address collision" };
+    }
+    const checkpoint = world.checkpoint();
+    world.createAccount(address);
+    if (rules.eip158) world.setNonce(address, 1n);
+    world.subBalance(msg.caller, msg.value);
+    world.addBalance(address, msg.value);
+
+    const result = msg.data.length === 0 ? { status: Status.Success, gasLeft: msg.gas, output: EMPTY } : this.run(msg, analyzeCode(msg.data));
+    if (result.status === Status.Success) {
+      const code = result.output;
+      let error: string | undefined;
+      if (rules.maxCodeSize > 0 && code.length > rules.maxCodeSize) error = "max code size exceeded";
+      else if (rules.eip3541 && code.length > 0 && code[0] === 0xef) error = "code starts with 0xEF";
+      else {
+        const depositCost = code.length * CODE_DEPOSIT_GAS;
+        if (depositCost <= result.gasLeft) {
+          result.gasLeft -= depositCost;
+          world.setCode(address, code);
+        } else if (rules.homesteadCreate) {
+          error = "code deposit out of gas";
+        } // Frontier: the contract is created without code and the gas is kept
+      }
+      if (error !== undefined) {
+        world.revert(checkpoint);
+        return { status: Status.Failure, gasLeft: 0, output: EMPTY, error };
+      }
+      world.commit(checkpoint);
+      return { status: Status.Success, gasLeft: result.gasLeft, output: EMPTY };
+    }
+    world.revert(checkpoint);
+    return result;
+  }
+
+  // ---------------- the interpreter loop ----------------
+
+  run(msg: Message, analyzed: AnalyzedCode): CallResult {
+    const world = this.world;
+    const rules = this.rules;
+    const staticGas = this.table.gas;
+    const stackMin = this.table.stackMin;
+    const stackLimit = this.table.stackLimit;
+    const code = analyzed.code;
+    const codeLen = code.length;
+    const jumpdests = analyzed.jumpdests;
+    const pushValues = analyzed.pushValues;
+    const stack = this.pool.stack(msg.depth);
+    const mem = this.pool.memory(msg.depth);
+    const self = msg.to;
+    let returnData: Uint8Array = EMPTY;
+    let sp = 0;
+    let pc = 0;
+    let gas = msg.gas;
+
+    // Charges memory expansion to cover [offset, offset+size); returns false when out of gas.
+    // Written inline as a local function would be a closure per call; see expandMemory below.
+    try {
+      for (;;) {
+        const op = pc < codeLen ? code[pc]! : Op.STOP;
+        const cost = staticGas[op]!;
+        if (cost < 0) throw new Halt(`invalid opcode 0x${op.toString(16)}`);
+        if (sp < stackMin[op]!) throw new Halt("stack underflow");
+        if (sp > stackLimit[op]!) throw new Halt("stack overflow");
+        gas -= cost;
+        if (gas < 0) throw new Halt(OUT_OF_GAS);
+
+        switch (op) {
+          case Op.STOP:
+            return { status: Status.Success, gasLeft: gas, output: EMPTY };
+          case Op.ADD:
+            stack[sp - 2] = W.add(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.MUL:
+            stack[sp - 2] = W.mul(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.SUB:
+            stack[sp - 2] = W.sub(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.DIV:
+            stack[sp - 2] = W.div(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.SDIV:
+            stack[sp - 2] = W.sdiv(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.MOD:
+            stack[sp - 2] = W.mod(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.SMOD:
+            stack[sp - 2] = W.smod(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.ADDMOD:
+            stack[sp - 3] = W.addmod(stack[sp - 1]!, stack[sp - 2]!, stack[sp - 3]!);
+            sp -= 2;
+            break;
+          case Op.MULMOD:
+            stack[sp - 3] = W.mulmod(stack[sp - 1]!, stack[sp - 2]!, stack[sp - 3]!);
+            sp -= 2;
+            break;
+          case Op.EXP: {
+            const exponent = stack[sp - 2]!;
+            gas -= rules.gasExpByte * W.byteLength(exponent);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            stack[sp - 2] = W.exp(stack[sp - 1]!, exponent);
+            sp--;
+            break;
+          }
+          case Op.SIGNEXTEND:
+            stack[sp - 2] = W.signextend(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.LT:
+            stack[sp - 2] = stack[sp - 1]! < stack[sp - 2]! ? 1 : 0;
+            sp--;
+            break;
+          case Op.GT:
+            stack[sp - 2] = stack[sp - 1]! > stack[sp - 2]! ? 1 : 0;
+            sp--;
+            break;
+          case Op.SLT:
+            stack[sp - 2] = W.slt(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.SGT:
+            stack[sp - 2] = W.sgt(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.EQ:
+            stack[sp - 2] = stack[sp - 1] === stack[sp - 2] ? 1 : 0;
+            sp--;
+            break;
+          case Op.ISZERO:
+            stack[sp - 1] = stack[sp - 1] === 0 ? 1 : 0;
+            break;
+          case Op.AND:
+            stack[sp - 2] = W.and(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.OR:
+            stack[sp - 2] = W.or(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.XOR:
+            stack[sp - 2] = W.xor(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.NOT:
+            stack[sp - 1] = W.not(stack[sp - 1]!);
+            break;
+          case Op.BYTE:
+            stack[sp - 2] = W.byte(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.SHL:
+            stack[sp - 2] = W.shl(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.SHR:
+            stack[sp - 2] = W.shr(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.SAR:
+            stack[sp - 2] = W.sar(stack[sp - 1]!, stack[sp - 2]!);
+            sp--;
+            break;
+          case Op.KECCAK256: {
+            const offset = stack[sp - 1]!;
+            const size = stack[sp - 2]!;
+            gas -= expandMemory(mem, offset, size, gas) + 6 * wordCount(size);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            const data = size === 0 ? EMPTY : mem.buf.subarray(offset as number, (offset as number) + (size as number));
+            stack[sp - 2] = W.fromBytes(keccak_256(data), 0, 32);
+            sp--;
+            break;
+          }
+          case Op.ADDRESS:
+            stack[sp++] = self;
+            break;
+          case Op.BALANCE: {
+            const address = W.toAddress(stack[sp - 1]!);
+            gas -= this.accessAccountCost(address);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            stack[sp - 1] = W.norm(world.getBalance(address));
+            break;
+          }
+          case Op.ORIGIN:
+            stack[sp++] = this.tx.origin;
+            break;
+          case Op.CALLER:
+            stack[sp++] = msg.caller;
+            break;
+          case Op.CALLVALUE:
+            stack[sp++] = W.norm(msg.value);
+            break;
+          case Op.CALLDATALOAD: {
+            const offset = stack[sp - 1]!;
+            stack[sp - 1] = typeof offset === "number" && offset < msg.data.length ? W.fromBytes(msg.data, offset, 32) : 0;
+            break;
+          }
+          case Op.CALLDATASIZE:
+            stack[sp++] = msg.data.length;
+            break;
+          case Op.CALLDATACOPY:
+          case Op.CODECOPY: {
+            const memOffset = stack[sp - 1]!;
+            const srcOffset = stack[sp - 2]!;
+            const size = stack[sp - 3]!;
+            sp -= 3;
+            gas -= expandMemory(mem, memOffset, size, gas) + 3 * wordCount(size);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            copyPadded(mem.buf, memOffset, op === Op.CODECOPY ? code : msg.data, srcOffset, size);
+            break;
+          }
+          case Op.CODESIZE:
+            stack[sp++] = codeLen;
+            break;
+          case Op.GASPRICE:
+            stack[sp++] = W.norm(this.tx.gasPrice);
+            break;
+          case Op.EXTCODESIZE: {
+            const address = W.toAddress(stack[sp - 1]!);
+            gas -= this.accessAccountCost(address);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            stack[sp - 1] = world.getCode(address).length;
+            break;
+          }
+          case Op.EXTCODECOPY: {
+            const address = W.toAddress(stack[sp - 1]!);
+            const memOffset = stack[sp - 2]!;
+            const srcOffset = stack[sp - 3]!;
+            const size = stack[sp - 4]!;
+            sp -= 4;
+            gas -= expandMemory(mem, memOffset, size, gas) + 3 * wordCount(size);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            gas -= this.accessAccountCost(address);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            copyPadded(mem.buf, memOffset, world.getCode(address), srcOffset, size);
+            break;
+          }
+          case Op.RETURNDATASIZE:
+            stack[sp++] = returnData.length;
+            break;
+          case Op.RETURNDATACOPY: {
+            const memOffset = stack[sp - 1]!;
+            const srcOffset = stack[sp - 2]!;
+            const size = stack[sp - 3]!;
+            sp -= 3;
+            gas -= expandMemory(mem, memOffset, size, gas) + 3 * wordCount(size);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (typeof srcOffset !== "number" || typeof size !== "number" || srcOffset + size > returnData.length) {
+              throw new Halt("return data out of bounds");
+            }
+            if (size > 0) mem.buf.set(returnData.subarray(srcOffset, srcOffset + size), memOffset as number);
+            break;
+          }
+          case Op.EXTCODEHASH: {
+            const address = W.toAddress(stack[sp - 1]!);
+            gas -= this.accessAccountCost(address);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            stack[sp - 1] = world.isDead(address) ? 0 : world.getCodeHash(address);
+            break;
+          }
+          case Op.BLOCKHASH: {
+            const n = stack[sp - 1]!;
+            stack[sp - 1] = this.blockHash(n);
+            break;
+          }
+          case Op.COINBASE:
+            stack[sp++] = this.block.coinbase;
+            break;
+          case Op.TIMESTAMP:
+            stack[sp++] = W.norm(this.block.timestamp);
+            break;
+          case Op.NUMBER:
+            stack[sp++] = W.norm(this.block.number);
+            break;
+          case Op.PREVRANDAO:
+            stack[sp++] = rules.prevRandao ? this.block.prevRandao : W.norm(this.block.difficulty);
+            break;
+          case Op.GASLIMIT:
+            stack[sp++] = W.norm(this.block.gasLimit);
+            break;
+          case Op.CHAINID:
+            stack[sp++] = W.norm(this.block.chainId);
+            break;
+          case Op.SELFBALANCE:
+            stack[sp++] = W.norm(world.getBalance(self));
+            break;
+          case Op.BASEFEE:
+            stack[sp++] = W.norm(this.block.baseFee);
+            break;
+          case Op.BLOBHASH: {
+            const i = stack[sp - 1]!;
+            const hashes = this.tx.blobHashes;
+            stack[sp - 1] = typeof i === "number" && i < hashes.length ? hashes[i]! : 0;
+            break;
+          }
+          case Op.BLOBBASEFEE:
+            stack[sp++] = W.norm(this.block.blobBaseFee);
+            break;
+          case Op.POP:
+            sp--;
+            break;
+          case Op.MLOAD: {
+            const offset = stack[sp - 1]!;
+            gas -= expandMemory(mem, offset, 32, gas);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            stack[sp - 1] = W.fromBytes(mem.buf, offset as number, 32);
+            break;
+          }
+          case Op.MSTORE: {
+            const offset = stack[sp - 1]!;
+            gas -= expandMemory(mem, offset, 32, gas);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            W.toBytes32(stack[sp - 2]!, mem.buf, offset as number);
+            sp -= 2;
+            break;
+          }
+          case Op.MSTORE8: {
+            const offset = stack[sp - 1]!;
+            gas -= expandMemory(mem, offset, 1, gas);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            const v = stack[sp - 2]!;
+            mem.buf[offset as number] = typeof v === "number" ? v % 256 : Number(v & 0xffn);
+            sp -= 2;
+            break;
+          }
+          case Op.SLOAD: {
+            const slot = stack[sp - 1]!;
+            if (rules.eip2929) {
+              gas -= world.warmSlot(self, slot) ? COLD_SLOAD_COST : WARM_STORAGE_READ_COST;
+              if (gas < 0) throw new Halt(OUT_OF_GAS);
+            }
+            stack[sp - 1] = world.getStorage(self, slot);
+            break;
+          }
+          case Op.SSTORE: {
+            if (msg.isStatic) throw new Halt("SSTORE in static call");
+            if (rules.sstoreMode === "eip2200" && gas <= CALL_STIPEND) throw new Halt(OUT_OF_GAS);
+            gas -= this.sstore(self, stack[sp - 1]!, stack[sp - 2]!);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            sp -= 2;
+            break;
+          }
+          case Op.JUMP: {
+            const dest = stack[sp - 1]!;
+            if (typeof dest !== "number" || dest >= codeLen || jumpdests[dest] !== 1) throw new Halt("bad jump destination");
+            pc = dest;
+            sp--;
+            continue;
+          }
+          case Op.JUMPI: {
+            const dest = stack[sp - 1]!;
+            const cond = stack[sp - 2]!;
+            sp -= 2;
+            if (cond !== 0) {
+              if (typeof dest !== "number" || dest >= codeLen || jumpdests[dest] !== 1) throw new Halt("bad jump destination");
+              pc = dest;
+              continue;
+            }
+            break;
+          }
+          case Op.PC:
+            stack[sp++] = pc;
+            break;
+          case Op.MSIZE:
+            stack[sp++] = mem.words * 32;
+            break;
+          case Op.GAS:
+            stack[sp++] = gas;
+            break;
+          case Op.JUMPDEST:
+            break;
+          case Op.TLOAD:
+            stack[sp - 1] = world.getTransient(self, stack[sp - 1]!);
+            break;
+          case Op.TSTORE:
+            if (msg.isStatic) throw new Halt("TSTORE in static call");
+            world.setTransient(self, stack[sp - 1]!, stack[sp - 2]!);
+            sp -= 2;
+            break;
+          case Op.MCOPY: {
+            const dst = stack[sp - 1]!;
+            const src = stack[sp - 2]!;
+            const size = stack[sp - 3]!;
+            sp -= 3;
+            const far = typeof src === "number" && typeof dst === "number" ? Math.max(src, dst) : W.MAX_SAFE;
+            gas -= expandMemory(mem, far, size, gas) + 3 * wordCount(size);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (size !== 0) mem.buf.copyWithin(dst as number, src as number, (src as number) + (size as number));
+            break;
+          }
+          case Op.PUSH0:
+            stack[sp++] = 0;
+            break;
+          case Op.RETURN:
+          case Op.REVERT: {
+            const offset = stack[sp - 1]!;
+            const size = stack[sp - 2]!;
+            gas -= expandMemory(mem, offset, size, gas);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            const output = size === 0 ? EMPTY : mem.buf.slice(offset as number, (offset as number) + (size as number));
+            return { status: op === Op.RETURN ? Status.Success : Status.Revert, gasLeft: gas, output };
+          }
+          case Op.CREATE:
+          case Op.CREATE2: {
+            if (msg.isStatic) throw new Halt("CREATE in static call");
+            const value = W.big(stack[sp - 1]!);
+            const offset = stack[sp - 2]!;
+            const size = stack[sp - 3]!;
+            const salt = op === Op.CREATE2 ? stack[sp - 4]! : 0;
+            sp -= op === Op.CREATE2 ? 4 : 3;
+            if (rules.eip3860 && (typeof size !== "number" || size > rules.maxInitCodeSize)) throw new Halt("initcode too large");
+            const words = wordCount(size);
+            gas -= expandMemory(mem, offset, size, gas) + (rules.eip3860 ? 2 * words : 0) + (op === Op.CREATE2 ? 6 * words : 0);
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            const initCode = size === 0 ? EMPTY : mem.buf.slice(offset as number, (offset as number) + (size as number));
+            returnData = EMPTY;
+            const nonce = world.getNonce(self);
+            if (msg.depth + 1 > MAX_DEPTH || value > world.getBalance(self) || nonce >= MAX_NONCE) {
+              stack[sp++] = 0;
+              break;
+            }
+            const childGas = rules.eip150 ? gas - Math.floor(gas / 64) : gas;
+            gas -= childGas;
+            const address = op === Op.CREATE ? createAddress(self, nonce) : create2Address(self, salt, initCode);
+            world.setNonce(self, nonce + 1n);
+            const child: Message = {
+              kind: op === Op.CREATE ? CallKind.Create : CallKind.Create2,
+              caller: self,
+              to: address,
+              codeAddress: address,
+              value,
+              data: initCode,
+              gas: childGas,
+              depth: msg.depth + 1,
+              isStatic: false,
+            };
+            const result = this.create(child, address);
+            gas += result.gasLeft;
+            if (result.status === Status.Revert) returnData = result.output;
+            stack[sp++] = result.status === Status.Success ? address : 0;
+            break;
+          }
+          case Op.CALL:
+          case Op.CALLCODE:
+          case Op.DELEGATECALL:
+          case Op.STATICCALL: {
+            const hasValue = op === Op.CALL || op === Op.CALLCODE;
+            const requested = stack[sp - 1]!;
+            const target = W.toAddress(stack[sp - 2]!);
+            const value = hasValue ? W.big(stack[sp - 3]!) : 0n;
+            const a = hasValue ? sp - 4 : sp - 3;
+            const inOffset = stack[a]!;
+            const inSize = stack[a - 1]!;
+            const outOffset = stack[a - 2]!;
+            const outSize = stack[a - 3]!;
+            sp = a - 3;
+            if (op === Op.CALL && msg.isStatic && value !== 0n) throw new Halt("value transfer in static call");
+
+            let extra = this.accessAccountCost(target);
+            extra += expandMemory2(mem, inOffset, inSize, outOffset, outSize, gas);
+            if (value !== 0n) extra += CALL_VALUE_GAS;
+            if (op === Op.CALL) {
+              const newAccount = rules.eip158 ? value !== 0n && world.isDead(target) : !world.exists(target);
+              if (newAccount) extra += NEW_ACCOUNT_GAS;
+            }
+            gas -= extra;
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            let childGas: number;
+            if (rules.eip150) {
+              const available = gas - Math.floor(gas / 64);
+              childGas = typeof requested === "number" && requested < available ? requested : available;
+            } else {
+              if (typeof requested !== "number" || requested > gas) throw new Halt(OUT_OF_GAS);
+              childGas = requested;
+            }
+            gas -= childGas;
+            if (value !== 0n) childGas += CALL_STIPEND;
+
+            const input = inSize === 0 ? EMPTY : mem.buf.slice(inOffset as number, (inOffset as number) + (inSize as number));
+            const child: Message = {
+              kind:
+                op === Op.CALL ? CallKind.Call : op === Op.CALLCODE ? CallKind.CallCode : op === Op.DELEGATECALL ? CallKind.DelegateCall : CallKind.StaticCall,
+              caller: op === Op.DELEGATECALL ? msg.caller : self,
+              to: op === Op.CALL || op === Op.STATICCALL ? target : self,
+              codeAddress: target,
+              value: op === Op.DELEGATECALL ? msg.value : value,
+              data: input,
+              gas: childGas,
+              depth: msg.depth + 1,
+              isStatic: msg.isStatic || op === Op.STATICCALL,
+            };
+            const result = this.call(child);
+            gas += result.gasLeft;
+            returnData = result.status === Status.Failure ? EMPTY : result.output;
+            if (outSize !== 0 && returnData.length > 0) {
+              const n = Math.min(outSize as number, returnData.length);
+              mem.buf.set(n === returnData.length ? returnData : returnData.subarray(0, n), outOffset as number);
+            }
+            stack[sp++] = result.status === Status.Success ? 1 : 0;
+            break;
+          }
+          case Op.SELFDESTRUCT: {
+            if (msg.isStatic) throw new Halt("SELFDESTRUCT in static call");
+            const beneficiary = W.toAddress(stack[sp - 1]!);
+            sp--;
+            let extra = 0;
+            if (rules.eip2929 && world.warmAddress(beneficiary)) extra += COLD_ACCOUNT_ACCESS_COST;
+            const balance = world.getBalance(self);
+            if (rules.eip150) {
+              const newAccount = rules.eip158 ? balance > 0n && world.isDead(beneficiary) : !world.exists(beneficiary);
+              if (newAccount) extra += NEW_ACCOUNT_GAS;
+            }
+            gas -= extra;
+            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            this.selfDestruct(self, beneficiary, balance);
+            return { status: Status.Success, gasLeft: gas, output: EMPTY };
+          }
+          default:
+            if (op >= Op.PUSH1 && op <= Op.PUSH32) {
+              stack[sp++] = pushValues[pc]!;
+              pc += op - Op.PUSH1 + 2;
+              continue;
+            }
+            if (op >= Op.DUP1 && op <= Op.DUP16) {
+              stack[sp] = stack[sp - (op - Op.DUP1 + 1)]!;
+              sp++;
+              break;
+            }
+            if (op >= Op.SWAP1 && op <= Op.SWAP16) {
+              const other = sp - (op - Op.SWAP1 + 2);
+              const top = stack[sp - 1]!;
+              stack[sp - 1] = stack[other]!;
+              stack[other] = top;
+              break;
+            }
+            if (op >= Op.LOG0 && op <= Op.LOG4) {
+              if (msg.isStatic) throw new Halt("LOG in static call");
+              const offset = stack[sp - 1]!;
+              const size = stack[sp - 2]!;
+              const topicCount = op - Op.LOG0;
+              gas -= expandMemory(mem, offset, size, gas);
+              if (gas < 0 || typeof size !== "number") throw new Halt(OUT_OF_GAS);
+              gas -= 8 * size;
+              if (gas < 0) throw new Halt(OUT_OF_GAS);
+              const topics: Word[] = [];
+              for (let i = 0; i < topicCount; i++) topics.push(stack[sp - 3 - i]!);
+              sp -= 2 + topicCount;
+              const data = size === 0 ? EMPTY : mem.buf.slice(offset as number, (offset as number) + size);
+              world.addLog({ address: self, topics, data });
+              break;
+            }
+            throw new Halt(`invalid opcode 0x${op.toString(16)}`);
+        }
+        pc++;
+      }
+    } catch (e) {
+      if (e instanceof Halt) return { status: Status.Failure, gasLeft: 0, output: EMPTY, error: e.message };
+      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        return { status: Status.Failure, gasLeft: 0, output: EMPTY, error: "host stack exhausted" };
+      }
+      throw e;
+    }
+  }
+
+  // ---------------- helpers with state ----------------
+
+  /** EIP-2929 access cost of an account (warm 100, cold 2600); 0 before Berlin (static gas covers it). */
+  private accessAccountCost(address: Word): number {
+    if (!this.rules.eip2929) return 0;
+    return this.world.warmAddress(address) ? COLD_ACCOUNT_ACCESS_COST : WARM_STORAGE_READ_COST;
+  }
+
+  private blockHash(n: Word): Word {
+    if (typeof n !== "number") return 0;
+    const current = this.block.number;
+    const num = BigInt(n);
+    if (num >= current || num + 256n < current) return 0;
+    return this.block.blockHash(num) ?? 0;
+  }
+
+  /** Gas of an SSTORE (after the EIP-2200 stipend check), with its refund effects. */
+  private sstore(self: Word, slot: Word, value: Word): number {
+    const world = this.world;
+    const rules = this.rules;
+    let cost = 0;
+    if (rules.eip2929 && world.warmSlot(self, slot)) cost += COLD_SLOAD_COST;
+    const current = world.getStorage(self, slot);
+    if (rules.sstoreMode === "frontier") {
+      if (current === 0 && value !== 0) cost += rules.sstoreSetGas;
+      else {
+        cost += rules.sstoreResetGas;
+        if (current !== 0 && value === 0) world.addRefund(rules.refundSstoreClears);
+      }
+    } else {
+      const original = world.getOriginalStorage(self, slot);
+      if (current === value) {
+        cost += rules.sstoreDirtyGas;
+      } else if (original === current) {
+        if (original === 0) cost += rules.sstoreSetGas;
+        else {
+          cost += rules.sstoreResetGas;
+          if (value === 0) world.addRefund(rules.refundSstoreClears);
+        }
+      } else {
+        cost += rules.sstoreDirtyGas;
+        if (original !== 0) {
+          if (current === 0) world.addRefund(-rules.refundSstoreClears);
+          else if (value === 0) world.addRefund(rules.refundSstoreClears);
+        }
+        if (original === value) {
+          world.addRefund((original === 0 ? rules.sstoreSetGas : rules.sstoreResetGas) - rules.sstoreDirtyGas);
+        }
+      }
+    }
+    world.setStorage(self, slot, value);
+    return cost;
+  }
+
+  private selfDestruct(self: Word, beneficiary: Word, balance: bigint): void {
+    const world = this.world;
+    const rules = this.rules;
+    if (!rules.eip3529 && !world.isDestructed(self)) world.addRefund(rules.refundSelfDestruct);
+    if (rules.eip6780) {
+      world.subBalance(self, balance);
+      world.addBalance(beneficiary, balance);
+      if (world.wasCreatedInTx(self)) {
+        world.setBalance(self, 0n);
+        world.markDestructed(self);
+      }
+      return;
+    }
+    world.addBalance(beneficiary, balance);
+    world.setBalance(self, 0n);
+    world.markDestructed(self);
+  }
+}
+
+// ---------------- pure helpers ----------------
+
+/** Number of 32-byte words covering `size` bytes (huge sizes give a huge count). */
+function wordCount(size: Word): number {
+  return typeof size === "number" ? Math.ceil(size / 32) : W.MAX_SAFE;
+}
+
+/**
+ * Grows memory to cover [offset, offset+size) and returns the gas it costs; a cost above
+ * `gasLeft` is returned without growing (the caller then halts out of gas).
+ */
+function expandMemory(mem: Memory, offset: Word, size: Word, gasLeft: number): number {
+  if (size === 0) return 0;
+  if (typeof offset !== "number" || typeof size !== "number" || offset + size > MAX_MEMORY_BYTES) return W.MAX_SAFE;
+  const words = Math.ceil((offset + size) / 32);
+  if (words <= mem.words) return 0;
+  const cost = memoryCost(words) - memoryCost(mem.words);
+  if (cost <= gasLeft) mem.grow(words);
+  return cost;
+}
+
+/** Memory expansion for two ranges (CALL's input and output). */
+function expandMemory2(mem: Memory, off1: Word, size1: Word, off2: Word, size2: Word, gasLeft: number): number {
+  const end1 = size1 === 0 ? 0 : typeof off1 === "number" && typeof size1 === "number" ? off1 + size1 : Infinity;
+  const end2 = size2 === 0 ? 0 : typeof off2 === "number" && typeof size2 === "number" ? off2 + size2 : Infinity;
+  const end = Math.max(end1, end2);
+  if (end === 0) return 0;
+  if (end > MAX_MEMORY_BYTES) return W.MAX_SAFE;
+  return expandMemory(mem, 0, end, gasLeft);
+}
+
+/** Copies `size` bytes of `src` from `srcOffset` into memory, zero-filling past the end of `src`. */
+function copyPadded(buf: Uint8Array, memOffset: Word, src: Uint8Array, srcOffset: Word, size: Word): void {
+  if (size === 0) return;
+  const dst = memOffset as number;
+  const n = size as number;
+  const start = typeof srcOffset === "number" ? Math.min(srcOffset, src.length) : src.length;
+  const available = Math.min(n, src.length - start);
+  if (available > 0) buf.set(src.subarray(start, start + available), dst);
+  if (available < n) buf.fill(0, dst + Math.max(available, 0), dst + n);
+}
+
+function addressBytes(address: Word): Uint8Array {
+  return W.addressToBytes(address);
+}
+
+/** CREATE address: keccak256(rlp([sender, nonce]))[12:]. */
+export function createAddress(sender: Word, nonce: bigint): Word {
+  let nonceBytes: Uint8Array;
+  if (nonce === 0n) nonceBytes = new Uint8Array([0x80]);
+  else if (nonce < 0x80n) nonceBytes = new Uint8Array([Number(nonce)]);
+  else {
+    const hex = nonce.toString(16);
+    const raw = Buffer.from(hex.length % 2 ? "0" + hex : hex, "hex");
+    nonceBytes = new Uint8Array(raw.length + 1);
+    nonceBytes[0] = 0x80 + raw.length;
+    nonceBytes.set(raw, 1);
+  }
+  const payload = new Uint8Array(1 + 1 + 20 + nonceBytes.length);
+  payload[0] = 0xc0 + 21 + nonceBytes.length;
+  payload[1] = 0x94;
+  payload.set(addressBytes(sender), 2);
+  payload.set(nonceBytes, 22);
+  return W.fromBytes(keccak_256(payload), 12, 20);
+}
+
+/** CREATE2 address: keccak256(0xff ++ sender ++ salt ++ keccak256(initcode))[12:]. */
+export function create2Address(sender: Word, salt: Word, initCode: Uint8Array): Word {
+  const payload = new Uint8Array(1 + 20 + 32 + 32);
+  payload[0] = 0xff;
+  payload.set(addressBytes(sender), 1);
+  W.toBytes32(salt, payload, 21);
+  payload.set(keccak_256(initCode), 53);
+  return W.fromBytes(keccak_256(payload), 12, 20);
+}

@@ -1,0 +1,152 @@
+// Transaction processing: validity checks, gas purchase, the top-level message, refunds, fee
+// payment and end-of-transaction cleanup (Yellow Paper section 6, EIP-1559, EIP-4844).
+import { intrinsicGas, validateForFork } from "../block/transaction.js";
+import { TxType, type Transaction } from "../block/types.js";
+import { KECCAK_EMPTY_WORD } from "../state/reader.js";
+import type { Log } from "../state/world.js";
+import { CallKind, createAddress, Status, type Evm, type Message } from "./interpreter.js";
+import type { Word } from "./word.js";
+
+export const GAS_PER_BLOB = 131072n;
+export const MAX_BLOBS_PER_BLOCK = 6;
+const MAX_NONCE = 0xffffffffffffffffn;
+
+/** A transaction that cannot be included in a block; nothing it would do happens. */
+export class InvalidTransactionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidTransactionError";
+  }
+}
+
+export interface TxResult {
+  status: Status;
+  gasUsed: bigint;
+  logs: Log[];
+  /** Address of the contract a creation transaction made (null when not a creation or on failure). */
+  contractAddress: Word | null;
+  output: Uint8Array;
+  blobGasUsed: bigint;
+  error?: string;
+}
+
+/** EIP-4844 fake_exponential(factor, numerator, denominator). */
+export function fakeExponential(factor: bigint, numerator: bigint, denominator: bigint): bigint {
+  let i = 1n;
+  let output = 0n;
+  let accum = factor * denominator;
+  while (accum > 0n) {
+    output += accum;
+    accum = (accum * numerator) / (denominator * i);
+    i++;
+  }
+  return output / denominator;
+}
+
+export function blobBaseFee(excessBlobGas: bigint): bigint {
+  return fakeExponential(1n, excessBlobGas, 3338477n);
+}
+
+/**
+ * Executes `tx` from `sender` on the Evm's world state and finalizes the transaction there.
+ * Throws InvalidTransactionError (leaving the state untouched) when the transaction is invalid.
+ * `gasAvailable` is what the block has left for it.
+ */
+export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bigint = evm.block.gasLimit): TxResult {
+  const { world, rules, block } = evm;
+
+  const gasPrice = checkValidity(evm, tx, sender, gasAvailable);
+  const intrinsic = intrinsicGas(tx, rules);
+  const blobGasUsed = GAS_PER_BLOB * BigInt(tx.blobVersionedHashes.length);
+
+  evm.tx = { origin: sender, gasPrice, blobHashes: tx.blobVersionedHashes };
+  world.subBalance(sender, tx.gasLimit * gasPrice + blobGasUsed * block.blobBaseFee);
+
+  if (rules.eip2929) {
+    world.warmAddress(sender);
+    if (tx.to !== null) world.warmAddress(tx.to);
+    for (let p = 1; p <= rules.precompileCount; p++) world.warmAddress(p);
+    for (const entry of tx.accessList) {
+      world.warmAddress(entry.address);
+      for (const key of entry.storageKeys) world.warmSlot(entry.address, key);
+    }
+    if (rules.warmCoinbase) world.warmAddress(block.coinbase);
+  }
+
+  const gas = Number(tx.gasLimit - intrinsic);
+  let contractAddress: Word | null = null;
+  const msg: Message = {
+    kind: CallKind.Call,
+    caller: sender,
+    to: tx.to ?? 0,
+    codeAddress: tx.to ?? 0,
+    value: tx.value,
+    data: tx.data,
+    gas,
+    depth: 0,
+    isStatic: false,
+  };
+  let result;
+  if (tx.to === null) {
+    const nonce = world.getNonce(sender);
+    contractAddress = createAddress(sender, nonce);
+    world.setNonce(sender, nonce + 1n);
+    msg.kind = CallKind.Create;
+    msg.to = msg.codeAddress = contractAddress;
+    result = evm.create(msg, contractAddress);
+    if (result.status !== Status.Success) contractAddress = null;
+  } else {
+    world.setNonce(sender, world.getNonce(sender) + 1n);
+    result = evm.call(msg);
+  }
+
+  const gasLeft = BigInt(result.gasLeft);
+  const spent = tx.gasLimit - gasLeft;
+  const refundCap = spent / BigInt(rules.maxRefundQuotient);
+  const refundCounter = BigInt(Math.max(world.refund, 0));
+  const refund = refundCounter < refundCap ? refundCounter : refundCap;
+  const gasUsed = spent - refund;
+
+  world.addBalance(sender, (gasLeft + refund) * gasPrice);
+  const priorityFee = rules.eip1559 ? gasPrice - block.baseFee : gasPrice;
+  world.addBalance(block.coinbase, gasUsed * priorityFee);
+
+  const logs = world.finalizeTransaction(rules);
+  return { status: result.status, gasUsed, logs, contractAddress, output: result.output, blobGasUsed, error: result.error };
+}
+
+/** Checks everything that makes a transaction invalid; returns the effective gas price. */
+function checkValidity(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bigint): bigint {
+  const { world, rules, block } = evm;
+  try {
+    validateForFork(tx, rules);
+  } catch (e) {
+    throw new InvalidTransactionError((e as Error).message);
+  }
+  const nonce = world.getNonce(sender);
+  if (nonce >= MAX_NONCE) throw new InvalidTransactionError(`sender nonce ${nonce} is at the maximum (EIP-2681)`);
+  if (tx.nonce !== nonce) throw new InvalidTransactionError(`nonce ${tx.nonce} does not match sender nonce ${nonce}`);
+  if (world.getCodeHash(sender) !== KECCAK_EMPTY_WORD) {
+    throw new InvalidTransactionError("sender has code (EIP-3607)");
+  }
+  if (tx.gasLimit > gasAvailable) throw new InvalidTransactionError(`gas limit ${tx.gasLimit} exceeds the block's remaining gas ${gasAvailable}`);
+  const intrinsic = intrinsicGas(tx, rules);
+  if (tx.gasLimit < intrinsic) throw new InvalidTransactionError(`gas limit ${tx.gasLimit} below intrinsic gas ${intrinsic}`);
+
+  let gasPrice = tx.maxFeePerGas;
+  if (rules.eip1559) {
+    if (tx.maxFeePerGas < block.baseFee) throw new InvalidTransactionError(`max fee per gas ${tx.maxFeePerGas} below base fee ${block.baseFee}`);
+    if (tx.maxPriorityFeePerGas > tx.maxFeePerGas) throw new InvalidTransactionError("max priority fee per gas above max fee per gas");
+    const tip = tx.maxFeePerGas - block.baseFee;
+    gasPrice = block.baseFee + (tx.maxPriorityFeePerGas < tip ? tx.maxPriorityFeePerGas : tip);
+  }
+  let maxCost = tx.gasLimit * tx.maxFeePerGas + tx.value;
+  if (tx.type === TxType.Blob) {
+    if (tx.blobVersionedHashes.length > MAX_BLOBS_PER_BLOCK) throw new InvalidTransactionError(`too many blobs: ${tx.blobVersionedHashes.length}`);
+    if (tx.maxFeePerBlobGas < block.blobBaseFee) throw new InvalidTransactionError(`max fee per blob gas ${tx.maxFeePerBlobGas} below blob base fee ${block.blobBaseFee}`);
+    maxCost += GAS_PER_BLOB * BigInt(tx.blobVersionedHashes.length) * tx.maxFeePerBlobGas;
+  }
+  const balance = world.getBalance(sender);
+  if (balance < maxCost) throw new InvalidTransactionError(`sender balance ${balance} below maximum cost ${maxCost}`);
+  return gasPrice;
+}

@@ -1,0 +1,460 @@
+// The journaled world state the EVM runs against. It reads lazily from a StateReader, keeps every
+// change in memory, and undoes changes on revert through a journal. Executors see every read
+// (through the reader) and every write (through `dirty` accounts at the end of a transaction).
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import type { ForkRules } from "../evm/forks.js";
+import { fromBytes, type Word } from "../evm/word.js";
+import { KECCAK_EMPTY_WORD, type StateReader } from "./reader.js";
+
+export interface Log {
+  address: Word;
+  topics: Word[];
+  data: Uint8Array;
+}
+
+export class AccountState {
+  nonce = 0n;
+  balance = 0n;
+  codeHash: Word = KECCAK_EMPTY_WORD;
+  code: Uint8Array | null = null; // loaded on first use
+  exists = false;
+  /** Storage no longer backed by the reader: a new contract, or one destroyed in this block. */
+  storageCleared = false;
+  /** Current values of the slots this block has read or written. */
+  readonly storage = new Map<Word, Word>();
+  /** Values at the start of the current transaction, for slots written in it (EIP-1283/2200). */
+  original: Map<Word, Word> | null = null;
+  /** Transient storage (EIP-1153), cleared at the end of each transaction. */
+  transient: Map<Word, Word> | null = null;
+  /** Touched, destroyed or written in the block: part of the block's post-state diff. */
+  dirty = false;
+
+  constructor(readonly address: Word) {}
+
+  isEmpty(): boolean {
+    return this.nonce === 0n && this.balance === 0n && this.codeHash === KECCAK_EMPTY_WORD;
+  }
+}
+
+const enum J {
+  Balance,
+  Nonce,
+  Code,
+  Storage,
+  Transient,
+  Exists,
+  Create,
+  Touch,
+  WarmAddress,
+  WarmSlot,
+  Destruct,
+  Created,
+  Refund,
+  Log,
+}
+
+interface JournalEntry {
+  kind: J;
+  account: AccountState | null;
+  key: Word;
+  prev: unknown;
+}
+
+interface AccountSnapshot {
+  nonce: bigint;
+  balance: bigint;
+  codeHash: Word;
+  code: Uint8Array | null;
+  exists: boolean;
+  storageCleared: boolean;
+  storage: Map<Word, Word>;
+}
+
+const RIPEMD160_ADDRESS: Word = 3;
+
+export class WorldState {
+  private readonly accounts = new Map<Word, AccountState>();
+  private readonly journal: JournalEntry[] = [];
+
+  // Per-transaction state.
+  private readonly touched = new Set<AccountState>();
+  private readonly warmAddresses = new Set<Word>();
+  private readonly warmSlots = new Map<Word, Set<Word>>();
+  readonly destructed = new Set<AccountState>();
+  private readonly createdInTx = new Set<Word>();
+  private readonly withOriginals: AccountState[] = [];
+  private readonly withTransient: AccountState[] = [];
+  refund = 0;
+  logs: Log[] = [];
+  /** The ripemd160 touch that survives a revert (mainnet consensus quirk, block 2675119). */
+  private ripemdTouchedInTx = false;
+
+  constructor(readonly reader: StateReader) {}
+
+  // ---------- accounts ----------
+
+  account(address: Word): AccountState {
+    let account = this.accounts.get(address);
+    if (account === undefined) {
+      account = new AccountState(address);
+      const info = this.reader.readAccount(address);
+      if (info !== null) {
+        account.exists = true;
+        account.nonce = info.nonce;
+        account.balance = info.balance;
+        account.codeHash = info.codeHash;
+      }
+      this.accounts.set(address, account);
+    }
+    return account;
+  }
+
+  exists(address: Word): boolean {
+    return this.account(address).exists;
+  }
+
+  /** EIP-161 "dead": not existing, or existing and empty. */
+  isDead(address: Word): boolean {
+    const a = this.account(address);
+    return !a.exists || a.isEmpty();
+  }
+
+  getBalance(address: Word): bigint {
+    return this.account(address).balance;
+  }
+
+  getNonce(address: Word): bigint {
+    return this.account(address).nonce;
+  }
+
+  getCodeHash(address: Word): Word {
+    return this.account(address).codeHash;
+  }
+
+  getCode(address: Word): Uint8Array {
+    return this.codeOf(this.account(address));
+  }
+
+  codeOf(account: AccountState): Uint8Array {
+    if (account.code === null) {
+      account.code = account.codeHash === KECCAK_EMPTY_WORD ? EMPTY_BYTES : this.reader.readCode(account.codeHash);
+    }
+    return account.code;
+  }
+
+  private markExists(account: AccountState): void {
+    if (!account.exists) {
+      this.journal.push({ kind: J.Exists, account, key: 0, prev: false });
+      account.exists = true;
+    }
+    account.dirty = true;
+  }
+
+  setBalance(address: Word, balance: bigint): void {
+    const account = this.account(address);
+    this.journal.push({ kind: J.Balance, account, key: 0, prev: account.balance });
+    account.balance = balance;
+    this.markExists(account);
+    this.touchAccount(account);
+  }
+
+  addBalance(address: Word, amount: bigint): void {
+    this.setBalance(address, this.account(address).balance + amount);
+  }
+
+  subBalance(address: Word, amount: bigint): void {
+    this.setBalance(address, this.account(address).balance - amount);
+  }
+
+  setNonce(address: Word, nonce: bigint): void {
+    const account = this.account(address);
+    this.journal.push({ kind: J.Nonce, account, key: 0, prev: account.nonce });
+    account.nonce = nonce;
+    this.markExists(account);
+  }
+
+  setCode(address: Word, code: Uint8Array): void {
+    const account = this.account(address);
+    this.journal.push({ kind: J.Code, account, key: 0, prev: [account.codeHash, account.code] });
+    account.code = code;
+    account.codeHash = code.length === 0 ? KECCAK_EMPTY_WORD : fromBytes(keccak_256(code), 0, 32);
+    this.markExists(account);
+  }
+
+  /** EIP-161 touch: an empty touched account is deleted at the end of the transaction. */
+  touch(address: Word): void {
+    this.touchAccount(this.account(address));
+  }
+
+  private touchAccount(account: AccountState): void {
+    if (!this.touched.has(account)) {
+      this.touched.add(account);
+      this.journal.push({ kind: J.Touch, account, key: 0, prev: null });
+      if (account.address === RIPEMD160_ADDRESS) this.ripemdTouchedInTx = true;
+    }
+  }
+
+  /**
+   * A new account at `address` for CREATE/CREATE2 (or a transaction creating a contract): keeps the
+   * balance of an existing (pre-funded) account, resets everything else.
+   */
+  createAccount(address: Word): void {
+    const account = this.account(address);
+    const snapshot: AccountSnapshot = {
+      nonce: account.nonce,
+      balance: account.balance,
+      codeHash: account.codeHash,
+      code: account.code,
+      exists: account.exists,
+      storageCleared: account.storageCleared,
+      storage: new Map(account.storage),
+    };
+    this.journal.push({ kind: J.Create, account, key: 0, prev: snapshot });
+    account.nonce = 0n;
+    account.codeHash = KECCAK_EMPTY_WORD;
+    account.code = EMPTY_BYTES;
+    account.exists = true;
+    account.storageCleared = true;
+    account.storage.clear();
+    account.dirty = true;
+    this.journal.push({ kind: J.Created, account: null, key: address, prev: this.createdInTx.has(address) });
+    this.createdInTx.add(address);
+  }
+
+  wasCreatedInTx(address: Word): boolean {
+    return this.createdInTx.has(address);
+  }
+
+  /** True when the account has any storage (EIP-7610 collision check). */
+  hasStorage(address: Word): boolean {
+    const account = this.account(address);
+    for (const v of account.storage.values()) if (v !== 0) return true;
+    if (account.storageCleared || !account.exists) return false;
+    return this.reader.hasStorage?.(account.address) ?? false;
+  }
+
+  markDestructed(address: Word): void {
+    const account = this.account(address);
+    if (!this.destructed.has(account)) {
+      this.destructed.add(account);
+      this.journal.push({ kind: J.Destruct, account, key: 0, prev: null });
+    }
+  }
+
+  isDestructed(address: Word): boolean {
+    const account = this.accounts.get(address);
+    return account !== undefined && this.destructed.has(account);
+  }
+
+  // ---------- storage ----------
+
+  getStorage(address: Word, slot: Word): Word {
+    return this.storageOf(this.account(address), slot);
+  }
+
+  storageOf(account: AccountState, slot: Word): Word {
+    let value = account.storage.get(slot);
+    if (value === undefined) {
+      value = account.storageCleared || !account.exists ? 0 : this.reader.readStorage(account.address, slot);
+      account.storage.set(slot, value);
+    }
+    return value;
+  }
+
+  /** The value at the start of the transaction (EIP-1283/2200 "original value"). */
+  getOriginalStorage(address: Word, slot: Word): Word {
+    const account = this.account(address);
+    const original = account.original?.get(slot);
+    return original !== undefined ? original : this.storageOf(account, slot);
+  }
+
+  setStorage(address: Word, slot: Word, value: Word): void {
+    const account = this.account(address);
+    const prev = this.storageOf(account, slot);
+    if (account.original === null) {
+      account.original = new Map();
+      this.withOriginals.push(account);
+    }
+    if (!account.original.has(slot)) account.original.set(slot, prev);
+    this.journal.push({ kind: J.Storage, account, key: slot, prev });
+    account.storage.set(slot, value);
+    account.dirty = true;
+  }
+
+  getTransient(address: Word, slot: Word): Word {
+    return this.account(address).transient?.get(slot) ?? 0;
+  }
+
+  setTransient(address: Word, slot: Word, value: Word): void {
+    const account = this.account(address);
+    if (account.transient === null) {
+      account.transient = new Map();
+      this.withTransient.push(account);
+    }
+    this.journal.push({ kind: J.Transient, account, key: slot, prev: account.transient.get(slot) ?? 0 });
+    account.transient.set(slot, value);
+  }
+
+  // ---------- EIP-2929 access lists ----------
+
+  /** Marks the address warm; returns whether it was cold. */
+  warmAddress(address: Word): boolean {
+    if (this.warmAddresses.has(address)) return false;
+    this.warmAddresses.add(address);
+    this.journal.push({ kind: J.WarmAddress, account: null, key: address, prev: null });
+    return true;
+  }
+
+  isWarmAddress(address: Word): boolean {
+    return this.warmAddresses.has(address);
+  }
+
+  /** Marks the slot warm; returns whether it was cold. */
+  warmSlot(address: Word, slot: Word): boolean {
+    let slots = this.warmSlots.get(address);
+    if (slots === undefined) {
+      slots = new Set();
+      this.warmSlots.set(address, slots);
+    }
+    if (slots.has(slot)) return false;
+    slots.add(slot);
+    this.journal.push({ kind: J.WarmSlot, account: null, key: address, prev: slot });
+    return true;
+  }
+
+  // ---------- refunds and logs ----------
+
+  addRefund(amount: number): void {
+    this.journal.push({ kind: J.Refund, account: null, key: 0, prev: this.refund });
+    this.refund += amount;
+  }
+
+  addLog(log: Log): void {
+    this.journal.push({ kind: J.Log, account: null, key: 0, prev: null });
+    this.logs.push(log);
+  }
+
+  // ---------- checkpoints ----------
+
+  checkpoint(): number {
+    return this.journal.length;
+  }
+
+  /** Keeps the changes since the checkpoint (they stay revertible by an outer checkpoint). */
+  commit(_checkpoint: number): void {}
+
+  revert(checkpoint: number): void {
+    const journal = this.journal;
+    while (journal.length > checkpoint) this.undo(journal.pop()!);
+  }
+
+  private undo(e: JournalEntry): void {
+    const a = e.account!;
+    switch (e.kind) {
+      case J.Balance:
+        a.balance = e.prev as bigint;
+        break;
+      case J.Nonce:
+        a.nonce = e.prev as bigint;
+        break;
+      case J.Code: {
+        const [hash, code] = e.prev as [Word, Uint8Array | null];
+        a.codeHash = hash;
+        a.code = code;
+        break;
+      }
+      case J.Storage:
+        a.storage.set(e.key, e.prev as Word);
+        break;
+      case J.Transient:
+        a.transient!.set(e.key, e.prev as Word);
+        break;
+      case J.Exists:
+        a.exists = false;
+        break;
+      case J.Create: {
+        const s = e.prev as AccountSnapshot;
+        a.nonce = s.nonce;
+        a.balance = s.balance;
+        a.codeHash = s.codeHash;
+        a.code = s.code;
+        a.exists = s.exists;
+        a.storageCleared = s.storageCleared;
+        a.storage.clear();
+        for (const [k, v] of s.storage) a.storage.set(k, v);
+        break;
+      }
+      case J.Touch:
+        // The ripemd160 touch survives reverts (geth behaviour since block 2675119).
+        if (a.address !== RIPEMD160_ADDRESS) this.touched.delete(a);
+        break;
+      case J.WarmAddress:
+        this.warmAddresses.delete(e.key);
+        break;
+      case J.WarmSlot:
+        this.warmSlots.get(e.key)!.delete(e.prev as Word);
+        break;
+      case J.Destruct:
+        this.destructed.delete(a);
+        break;
+      case J.Created:
+        if (!(e.prev as boolean)) this.createdInTx.delete(e.key);
+        break;
+      case J.Refund:
+        this.refund = e.prev as number;
+        break;
+      case J.Log:
+        this.logs.pop();
+        break;
+    }
+  }
+
+  // ---------- end of transaction ----------
+
+  /**
+   * Ends a transaction: deletes self-destructed accounts and (EIP-161) touched empty accounts,
+   * clears per-transaction state. Returns the logs the transaction emitted.
+   */
+  finalizeTransaction(rules: ForkRules): Log[] {
+    for (const account of this.destructed) this.deleteAccount(account);
+    if (rules.eip158) {
+      for (const account of this.touched) {
+        if (account.exists && account.isEmpty()) this.deleteAccount(account);
+      }
+    }
+    for (const account of this.touched) account.dirty = true;
+    for (const account of this.withOriginals) account.original = null;
+    for (const account of this.withTransient) account.transient = null;
+    this.withOriginals.length = 0;
+    this.withTransient.length = 0;
+    this.touched.clear();
+    this.destructed.clear();
+    this.createdInTx.clear();
+    this.warmAddresses.clear();
+    this.warmSlots.clear();
+    this.journal.length = 0;
+    this.refund = 0;
+    this.ripemdTouchedInTx = false;
+    const logs = this.logs;
+    this.logs = [];
+    return logs;
+  }
+
+  private deleteAccount(account: AccountState): void {
+    account.exists = false;
+    account.nonce = 0n;
+    account.balance = 0n;
+    account.codeHash = KECCAK_EMPTY_WORD;
+    account.code = EMPTY_BYTES;
+    account.storage.clear();
+    account.storageCleared = true;
+    account.dirty = true;
+  }
+
+  /** Accounts changed (or touched) since the start: the block's write set. */
+  *dirtyAccounts(): IterableIterator<AccountState> {
+    for (const account of this.accounts.values()) if (account.dirty) yield account;
+  }
+}
+
+const EMPTY_BYTES = new Uint8Array(0);

@@ -1,0 +1,38 @@
+// Finding and reading state-test files.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { StateTestJson } from "./runner.js";
+
+/** Every .json file under `path` (or `path` itself), sorted for a stable order. */
+export function listTestFiles(path: string): string[] {
+  const st = statSync(path);
+  if (st.isFile()) return [path];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".json")) out.push(full);
+    }
+  };
+  walk(path);
+  return out;
+}
+
+/** Reads a state-test file: an object of named tests. Throws a clear error on malformed input. */
+export function readTestFile(file: string): Record<string, StateTestJson> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: expected an object of named state tests`);
+  for (const [name, test] of Object.entries(parsed as Record<string, unknown>)) {
+    const t = test as Partial<StateTestJson>;
+    if (typeof t !== "object" || t === null || !t.env || !t.pre || !t.transaction || !t.post) {
+      throw new Error(`${file}: test "${name}" lacks env, pre, transaction or post: not a GeneralStateTests file`);
+    }
+  }
+  return parsed as Record<string, StateTestJson>;
+}

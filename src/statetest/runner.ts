@@ -1,0 +1,197 @@
+// Runs Ethereum GeneralStateTests: for each fork and index vector, build the pre-state, execute
+// the transaction, then compare the post-state root and the logs hash with the expected ones.
+import { RLP } from "@ethereumjs/rlp";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { senderFromSecretKey } from "../block/transaction.js";
+import { TxType, type AccessListEntry, type Transaction } from "../block/types.js";
+import { CodeCache } from "../evm/code.js";
+import type { BlockEnv } from "../evm/env.js";
+import { forkByName, rulesFor, type ForkRules } from "../evm/forks.js";
+import { Evm } from "../evm/interpreter.js";
+import { applyTransaction, blobBaseFee, InvalidTransactionError } from "../evm/processor.js";
+import { addressToBytes, fromBytes, wordFromHex, wordToBytes, type Word } from "../evm/word.js";
+import { applyWorld, memoryStateRoot } from "../state/apply.js";
+import { MemoryState } from "../state/memory.js";
+import { WorldState, type Log } from "../state/world.js";
+
+export interface StateTestJson {
+  env: Record<string, string>;
+  pre: Record<string, { balance: string; code: string; nonce: string; storage: Record<string, string> }>;
+  transaction: {
+    data: string[];
+    gasLimit: string[];
+    value: string[];
+    nonce: string;
+    gasPrice?: string;
+    maxFeePerGas?: string;
+    maxPriorityFeePerGas?: string;
+    to: string;
+    secretKey: string;
+    sender?: string;
+    accessLists?: (Array<{ address: string; storageKeys: string[] }> | null)[];
+    blobVersionedHashes?: string[];
+    maxFeePerBlobGas?: string;
+  };
+  post: Record<string, PostEntry[]>;
+}
+
+interface PostEntry {
+  hash: string;
+  logs: string;
+  indexes: { data: number; gas: number; value: number };
+  txbytes?: string;
+  expectException?: string;
+}
+
+export interface CaseResult {
+  /** `<test name>:<fork>:d<data>g<gas>v<value>` — the id used in known-failure lists. */
+  id: string;
+  ok: boolean;
+  /** The first difference found, when not ok. */
+  error?: string;
+}
+
+export interface RunOptions {
+  fork?: string;
+  filter?: string;
+}
+
+const codeCache = new CodeCache();
+
+/** Runs every selected case of one test. */
+export function runStateTest(name: string, test: StateTestJson, options: RunOptions = {}): CaseResult[] {
+  const results: CaseResult[] = [];
+  const wantedFork = options.fork === undefined ? undefined : forkByName(options.fork);
+  if (options.fork !== undefined && wantedFork === undefined) throw new Error(`unknown fork name "${options.fork}"`);
+  for (const [forkName, entries] of Object.entries(test.post)) {
+    const fork = forkByName(forkName);
+    if (fork === undefined) continue; // transition forks like "BerlinToLondonAt5" are not state-test forks
+    if (wantedFork !== undefined && fork !== wantedFork) continue;
+    const rules = rulesFor(fork);
+    for (const entry of entries) {
+      const { data, gas, value } = entry.indexes;
+      const id = `${name}:${forkName}:d${data}g${gas}v${value}`;
+      if (options.filter !== undefined && !id.includes(options.filter)) continue;
+      try {
+        results.push({ id, ...runCase(test, rules, entry) });
+      } catch (e) {
+        results.push({ id, ok: false, error: `crash: ${(e as Error).stack ?? e}` });
+      }
+    }
+  }
+  return results;
+}
+
+function runCase(test: StateTestJson, rules: ForkRules, entry: PostEntry): { ok: boolean; error?: string } {
+  const pre = buildPreState(test.pre);
+  const block = buildBlockEnv(test.env, rules);
+  const tx = buildTransaction(test.transaction, entry.indexes);
+  const sender = tx.sender!;
+  const world = new WorldState(pre);
+  const evm = new Evm(world, block, rules, codeCache);
+
+  let logs: Log[] = [];
+  let rejected: string | undefined;
+  try {
+    logs = applyTransaction(evm, tx, sender).logs;
+    applyWorld(world, pre);
+  } catch (e) {
+    if (!(e instanceof InvalidTransactionError)) throw e;
+    rejected = e.message;
+  }
+  if (entry.expectException !== undefined && rejected === undefined) {
+    return { ok: false, error: `expected exception ${entry.expectException}, but the transaction was executed` };
+  }
+  if (entry.expectException === undefined && rejected !== undefined) {
+    return { ok: false, error: `transaction rejected: ${rejected}` };
+  }
+  const root = hex(memoryStateRoot(pre));
+  if (root !== entry.hash.toLowerCase()) return { ok: false, error: `state root ${root}, expected ${entry.hash}` };
+  const logsHash = hex(keccak_256(RLP.encode(logs.map(logRlp))));
+  if (logsHash !== entry.logs.toLowerCase()) return { ok: false, error: `logs hash ${logsHash}, expected ${entry.logs} (${logs.length} logs)` };
+  return { ok: true };
+}
+
+function logRlp(log: Log): [Uint8Array, Uint8Array[], Uint8Array] {
+  return [addressToBytes(log.address), log.topics.map(wordToBytes), log.data];
+}
+
+function buildPreState(pre: StateTestJson["pre"]): MemoryState {
+  const state = new MemoryState();
+  for (const [address, account] of Object.entries(pre)) {
+    const code = bytes(account.code);
+    const codeHash = fromBytes(keccak_256(code), 0, 32);
+    state.codes.set(codeHash, code);
+    const storage = new Map<Word, Word>();
+    for (const [slot, value] of Object.entries(account.storage)) {
+      const v = wordFromHex(value);
+      if (v !== 0) storage.set(wordFromHex(slot), v);
+    }
+    state.putAccount(wordFromHex(address), BigInt(account.nonce), BigInt(account.balance), codeHash, storage);
+  }
+  return state;
+}
+
+function buildBlockEnv(env: Record<string, string>, rules: ForkRules): BlockEnv {
+  const number = BigInt(env.currentNumber!);
+  return {
+    coinbase: wordFromHex(env.currentCoinbase!),
+    number,
+    timestamp: BigInt(env.currentTimestamp!),
+    gasLimit: BigInt(env.currentGasLimit!),
+    difficulty: BigInt(env.currentDifficulty ?? "0x0"),
+    prevRandao: wordFromHex(env.currentRandom ?? env.currentDifficulty ?? "0x0"),
+    baseFee: rules.eip1559 ? BigInt(env.currentBaseFee ?? "0x0") : 0n,
+    chainId: 1n,
+    blobBaseFee: rules.hasBlobs ? blobBaseFee(BigInt(env.currentExcessBlobGas ?? "0x0")) : 0n,
+    // The state-test convention: the hash of block n is keccak256 of n in decimal.
+    blockHash: (n: bigint) => fromBytes(keccak_256(new TextEncoder().encode(n.toString())), 0, 32),
+  };
+}
+
+const senderCache = new Map<string, Word>();
+
+function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["indexes"]): Transaction {
+  const accessListJson = t.accessLists?.[idx.data] ?? null;
+  const accessList: AccessListEntry[] = (accessListJson ?? []).map((e) => ({
+    address: wordFromHex(e.address),
+    storageKeys: e.storageKeys.map(wordFromHex),
+  }));
+  let type = TxType.Legacy;
+  if (t.blobVersionedHashes !== undefined) type = TxType.Blob;
+  else if (t.maxFeePerGas !== undefined) type = TxType.FeeMarket;
+  else if (accessListJson !== null && t.accessLists !== undefined) type = TxType.AccessList;
+  const maxFee = BigInt(t.maxFeePerGas ?? t.gasPrice ?? "0x0");
+  let sender = senderCache.get(t.secretKey);
+  if (sender === undefined) {
+    sender = t.sender !== undefined ? wordFromHex(t.sender) : senderFromSecretKey(bytes(t.secretKey));
+    senderCache.set(t.secretKey, sender);
+  }
+  return {
+    type,
+    chainId: 1n,
+    nonce: BigInt(t.nonce),
+    maxFeePerGas: maxFee,
+    maxPriorityFeePerGas: BigInt(t.maxPriorityFeePerGas ?? t.gasPrice ?? "0x0"),
+    gasLimit: BigInt(t.gasLimit[idx.gas]!),
+    to: t.to === "" ? null : wordFromHex(t.to),
+    value: BigInt(t.value[idx.value]!),
+    data: bytes(t.data[idx.data]!),
+    accessList,
+    maxFeePerBlobGas: BigInt(t.maxFeePerBlobGas ?? "0x0"),
+    blobVersionedHashes: (t.blobVersionedHashes ?? []).map(wordFromHex),
+    v: 0n,
+    r: 0n,
+    s: 0n,
+    sender,
+  };
+}
+
+function bytes(hex: string): Uint8Array {
+  const h = hex.startsWith("0x") ? hex.slice(2) : hex;
+  return Uint8Array.from(Buffer.from(h, "hex"));
+}
+
+function hex(b: Uint8Array): string {
+  return "0x" + Buffer.from(b).toString("hex");
+}
