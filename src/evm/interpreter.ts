@@ -32,7 +32,8 @@ export interface Message {
   /** Value transferred (CALL, CREATE) or shown by CALLVALUE (DELEGATECALL). */
   value: bigint;
   data: Uint8Array;
-  gas: number;
+  /** Gas given to the frame: a word, since a transaction may carry more than 2^53 gas. */
+  gas: Word;
   depth: number;
   isStatic: boolean;
 }
@@ -46,7 +47,7 @@ export const enum Status {
 
 export interface CallResult {
   status: Status;
-  gasLeft: number;
+  gasLeft: Word;
   output: Uint8Array;
   /** The reason of a failure, for traces and errors. */
   error?: string;
@@ -133,9 +134,10 @@ export class Evm {
 
     let result: CallResult;
     if (precompile) {
-      const p = runPrecompile(msg.codeAddress as number, msg.data, msg.gas, this.rules);
+      const limit = typeof msg.gas === "number" ? msg.gas : W.MAX_SAFE;
+      const p = runPrecompile(msg.codeAddress as number, msg.data, limit, this.rules);
       result = p.ok
-        ? { status: Status.Success, gasLeft: msg.gas - p.gasUsed, output: p.output }
+        ? { status: Status.Success, gasLeft: W.sub(msg.gas, p.gasUsed), output: p.output }
         : { status: Status.Failure, gasLeft: 0, output: EMPTY, error: "precompile failed" };
     } else {
       const account = world.account(msg.codeAddress);
@@ -175,7 +177,7 @@ export class Evm {
       else {
         const depositCost = code.length * CODE_DEPOSIT_GAS;
         if (depositCost <= result.gasLeft) {
-          result.gasLeft -= depositCost;
+          result.gasLeft = W.sub(result.gasLeft, depositCost);
           world.setCode(address, code);
         } else if (rules.homesteadCreate) {
           error = "code deposit out of gas";
@@ -210,7 +212,14 @@ export class Evm {
     let returnData: Uint8Array = EMPTY;
     let sp = 0;
     let pc = 0;
-    let gas = msg.gas;
+    // Gas is a number in the loop; beyond 2^52 the rest waits in `reserve` (state tests only).
+    let gas: number;
+    let reserve = 0n;
+    if (typeof msg.gas === "number") gas = msg.gas;
+    else {
+      gas = GAS_CHUNK;
+      reserve = msg.gas - GAS_CHUNK_BIG;
+    }
 
     // Charges memory expansion to cover [offset, offset+size); returns false when out of gas.
     // Written inline as a local function would be a closure per call; see expandMemory below.
@@ -226,7 +235,7 @@ export class Evm {
 
         switch (op) {
           case Op.STOP:
-            return { status: Status.Success, gasLeft: gas, output: EMPTY };
+            return { status: Status.Success, gasLeft: reserve === 0n ? gas : gasWord(gas, reserve), output: EMPTY };
           case Op.ADD:
             stack[sp - 2] = W.add(stack[sp - 1]!, stack[sp - 2]!);
             sp--;
@@ -533,7 +542,7 @@ export class Evm {
             stack[sp++] = mem.words * 32;
             break;
           case Op.GAS:
-            stack[sp++] = gas;
+            stack[sp++] = reserve === 0n ? gas : gasWord(gas, reserve);
             break;
           case Op.JUMPDEST:
             break;
@@ -566,7 +575,7 @@ export class Evm {
             gas -= expandMemory(mem, offset, size, gas);
             if (gas < 0) throw new Halt(OUT_OF_GAS);
             const output = size === 0 ? EMPTY : mem.buf.slice(offset as number, (offset as number) + (size as number));
-            return { status: op === Op.RETURN ? Status.Success : Status.Revert, gasLeft: gas, output };
+            return { status: op === Op.RETURN ? Status.Success : Status.Revert, gasLeft: reserve === 0n ? gas : gasWord(gas, reserve), output };
           }
           case Op.CREATE:
           case Op.CREATE2: {
@@ -587,8 +596,16 @@ export class Evm {
               stack[sp++] = 0;
               break;
             }
-            const childGas = rules.eip150 ? gas - Math.floor(gas / 64) : gas;
-            gas -= childGas;
+            let childGas: Word;
+            if (reserve === 0n) {
+              childGas = rules.eip150 ? gas - Math.floor(gas / 64) : gas;
+              gas -= childGas;
+            } else {
+              const total = BigInt(gas) + reserve;
+              const child = rules.eip150 ? total - total / 64n : total;
+              [gas, reserve] = splitGas(total - child);
+              childGas = W.norm(child);
+            }
             const address = op === Op.CREATE ? createAddress(self, nonce) : create2Address(self, salt, initCode);
             world.setNonce(self, nonce + 1n);
             const child: Message = {
@@ -603,7 +620,8 @@ export class Evm {
               isStatic: false,
             };
             const result = this.create(child, address);
-            gas += result.gasLeft;
+            if (reserve === 0n && typeof result.gasLeft === "number") gas += result.gasLeft;
+            else [gas, reserve] = splitGas(BigInt(gas) + reserve + W.big(result.gasLeft));
             if (result.status === Status.Revert) returnData = result.output;
             stack[sp++] = result.status === Status.Success ? address : 0;
             break;
@@ -633,16 +651,27 @@ export class Evm {
             }
             gas -= extra;
             if (gas < 0) throw new Halt(OUT_OF_GAS);
-            let childGas: number;
-            if (rules.eip150) {
-              const available = gas - Math.floor(gas / 64);
-              childGas = typeof requested === "number" && requested < available ? requested : available;
+            let childGas: Word;
+            if (reserve === 0n) {
+              if (rules.eip150) {
+                const available = gas - Math.floor(gas / 64);
+                childGas = typeof requested === "number" && requested < available ? requested : available;
+              } else {
+                if (typeof requested !== "number" || requested > gas) throw new Halt(OUT_OF_GAS);
+                childGas = requested;
+              }
+              gas -= childGas;
             } else {
-              if (typeof requested !== "number" || requested > gas) throw new Halt(OUT_OF_GAS);
-              childGas = requested;
+              const total = BigInt(gas) + reserve;
+              let child = W.big(requested);
+              if (rules.eip150) {
+                const available = total - total / 64n;
+                if (child > available) child = available;
+              } else if (child > total) throw new Halt(OUT_OF_GAS);
+              [gas, reserve] = splitGas(total - child);
+              childGas = W.norm(child);
             }
-            gas -= childGas;
-            if (value !== 0n) childGas += CALL_STIPEND;
+            if (value !== 0n) childGas = W.add(childGas, CALL_STIPEND);
 
             const input = inSize === 0 ? EMPTY : mem.buf.slice(inOffset as number, (inOffset as number) + (inSize as number));
             const child: Message = {
@@ -658,7 +687,8 @@ export class Evm {
               isStatic: msg.isStatic || op === Op.STATICCALL,
             };
             const result = this.call(child);
-            gas += result.gasLeft;
+            if (reserve === 0n && typeof result.gasLeft === "number") gas += result.gasLeft;
+            else [gas, reserve] = splitGas(BigInt(gas) + reserve + W.big(result.gasLeft));
             returnData = result.status === Status.Failure ? EMPTY : result.output;
             if (outSize !== 0 && returnData.length > 0) {
               const n = Math.min(outSize as number, returnData.length);
@@ -681,7 +711,7 @@ export class Evm {
             gas -= extra;
             if (gas < 0) throw new Halt(OUT_OF_GAS);
             this.selfDestruct(self, beneficiary, balance);
-            return { status: Status.Success, gasLeft: gas, output: EMPTY };
+            return { status: Status.Success, gasLeft: reserve === 0n ? gas : gasWord(gas, reserve), output: EMPTY };
           }
           default:
             if (op >= Op.PUSH1 && op <= Op.PUSH32) {
@@ -804,6 +834,19 @@ export class Evm {
 }
 
 // ---------------- pure helpers ----------------
+
+const GAS_CHUNK = 2 ** 52;
+const GAS_CHUNK_BIG = BigInt(GAS_CHUNK);
+
+/** The exact gas of a frame whose gas exceeds 2^52: the loop's number plus the reserve. */
+function gasWord(gas: number, reserve: bigint): Word {
+  return W.norm(BigInt(gas) + reserve);
+}
+
+/** Splits an exact gas amount into the loop's number and the reserve. */
+function splitGas(total: bigint): [number, bigint] {
+  return total <= GAS_CHUNK_BIG ? [Number(total), 0n] : [GAS_CHUNK, total - GAS_CHUNK_BIG];
+}
 
 /** Number of 32-byte words covering `size` bytes (huge sizes give a huge count). */
 function wordCount(size: Word): number {

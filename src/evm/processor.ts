@@ -5,7 +5,7 @@ import { TxType, type Transaction } from "../block/types.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import type { Log } from "../state/world.js";
 import { CallKind, createAddress, Status, type Evm, type Message } from "./interpreter.js";
-import type { Word } from "./word.js";
+import { big, norm, type Word } from "./word.js";
 
 export const GAS_PER_BLOB = 131072n;
 export const MAX_BLOBS_PER_BLOCK = 6;
@@ -73,7 +73,7 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
     if (rules.warmCoinbase) world.warmAddress(block.coinbase);
   }
 
-  const gas = Number(tx.gasLimit - intrinsic);
+  const gas = norm(tx.gasLimit - intrinsic);
   let contractAddress: Word | null = null;
   const msg: Message = {
     kind: CallKind.Call,
@@ -100,7 +100,7 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
     result = evm.call(msg);
   }
 
-  const gasLeft = BigInt(result.gasLeft);
+  const gasLeft = big(result.gasLeft);
   const spent = tx.gasLimit - gasLeft;
   const refundCap = spent / BigInt(rules.maxRefundQuotient);
   const refundCounter = BigInt(Math.max(world.refund, 0));

@@ -161,7 +161,7 @@ function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["index
   if (t.blobVersionedHashes !== undefined) type = TxType.Blob;
   else if (t.maxFeePerGas !== undefined) type = TxType.FeeMarket;
   else if (accessListJson !== null && t.accessLists !== undefined) type = TxType.AccessList;
-  const maxFee = BigInt(t.maxFeePerGas ?? t.gasPrice ?? "0x0");
+  const maxFee = quantity(t.maxFeePerGas ?? t.gasPrice ?? "0x0");
   let sender = senderCache.get(t.secretKey);
   if (sender === undefined) {
     sender = t.sender !== undefined ? wordFromHex(t.sender) : senderFromSecretKey(bytes(t.secretKey));
@@ -170,21 +170,26 @@ function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["index
   return {
     type,
     chainId: 1n,
-    nonce: BigInt(t.nonce),
+    nonce: quantity(t.nonce),
     maxFeePerGas: maxFee,
-    maxPriorityFeePerGas: BigInt(t.maxPriorityFeePerGas ?? t.gasPrice ?? "0x0"),
-    gasLimit: BigInt(t.gasLimit[idx.gas]!),
+    maxPriorityFeePerGas: quantity(t.maxPriorityFeePerGas ?? t.gasPrice ?? "0x0"),
+    gasLimit: quantity(t.gasLimit[idx.gas]!),
     to: t.to === "" ? null : wordFromHex(t.to),
-    value: BigInt(t.value[idx.value]!),
+    value: quantity(t.value[idx.value]!),
     data: bytes(t.data[idx.data]!),
     accessList,
-    maxFeePerBlobGas: BigInt(t.maxFeePerBlobGas ?? "0x0"),
+    maxFeePerBlobGas: quantity(t.maxFeePerBlobGas ?? "0x0"),
     blobVersionedHashes: (t.blobVersionedHashes ?? []).map(wordFromHex),
     v: 0n,
     r: 0n,
     s: 0n,
     sender,
   };
+}
+
+/** A hex quantity; the tests write values that overflow 256 bits as "0x:bigint 0x...". */
+function quantity(hex: string): bigint {
+  return BigInt(hex.startsWith("0x:bigint ") ? hex.slice(10) : hex);
 }
 
 function bytes(hex: string): Uint8Array {
