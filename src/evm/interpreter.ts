@@ -215,11 +215,9 @@ export class Evm {
     // Gas is a number in the loop; beyond 2^52 the rest waits in `reserve` (state tests only).
     let gas: number;
     let reserve = 0n;
-    if (typeof msg.gas === "number") gas = msg.gas;
-    else {
-      gas = GAS_CHUNK;
-      reserve = msg.gas - GAS_CHUNK_BIG;
-    }
+    // Keeping the loop's gas <= 2^52 keeps parent + returned child gas exact (< 2^53).
+    if (typeof msg.gas === "number" && msg.gas <= GAS_CHUNK) gas = msg.gas;
+    else [gas, reserve] = splitGas(W.big(msg.gas));
 
     // Charges memory expansion to cover [offset, offset+size); returns false when out of gas.
     // Written inline as a local function would be a closure per call; see expandMemory below.
@@ -620,8 +618,9 @@ export class Evm {
               isStatic: false,
             };
             const result = this.create(child, address);
-            if (reserve === 0n && typeof result.gasLeft === "number") gas += result.gasLeft;
-            else [gas, reserve] = splitGas(BigInt(gas) + reserve + W.big(result.gasLeft));
+            const left = result.gasLeft;
+            if (reserve === 0n && typeof left === "number" && gas + left <= GAS_CHUNK) gas += left;
+            else [gas, reserve] = splitGas(BigInt(gas) + reserve + W.big(left));
             if (result.status === Status.Revert) returnData = result.output;
             stack[sp++] = result.status === Status.Success ? address : 0;
             break;
@@ -687,8 +686,9 @@ export class Evm {
               isStatic: msg.isStatic || op === Op.STATICCALL,
             };
             const result = this.call(child);
-            if (reserve === 0n && typeof result.gasLeft === "number") gas += result.gasLeft;
-            else [gas, reserve] = splitGas(BigInt(gas) + reserve + W.big(result.gasLeft));
+            const left = result.gasLeft;
+            if (reserve === 0n && typeof left === "number" && gas + left <= GAS_CHUNK) gas += left;
+            else [gas, reserve] = splitGas(BigInt(gas) + reserve + W.big(left));
             returnData = result.status === Status.Failure ? EMPTY : result.output;
             if (outSize !== 0 && returnData.length > 0) {
               const n = Math.min(outSize as number, returnData.length);
