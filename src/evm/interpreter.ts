@@ -31,6 +31,7 @@ export interface Message {
   codeAddress: Word;
   /** Value transferred (CALL, CREATE) or shown by CALLVALUE (DELEGATECALL). */
   value: bigint;
+  /** Call data; for CREATE/CREATE2 (given to `create`), the init code. */
   data: Uint8Array;
   /** Gas given to the frame: a word, since a transaction may carry more than 2^53 gas. */
   gas: Word;
@@ -168,7 +169,8 @@ export class Evm {
     world.subBalance(msg.caller, msg.value);
     world.addBalance(address, msg.value);
 
-    const result = msg.data.length === 0 ? { status: Status.Success, gasLeft: msg.gas, output: EMPTY } : this.run(msg, analyzeCode(msg.data));
+    // The init code runs with empty call data.
+    const result = msg.data.length === 0 ? { status: Status.Success, gasLeft: msg.gas, output: EMPTY } : this.run({ ...msg, data: EMPTY }, analyzeCode(msg.data));
     if (result.status === Status.Success) {
       const code = result.output;
       let error: string | undefined;
