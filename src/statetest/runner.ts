@@ -105,11 +105,20 @@ function runCase(test: StateTestJson, rules: ForkRules, entry: PostEntry): { ok:
   if (entry.expectException === undefined && rejected !== undefined) {
     return { ok: false, error: `transaction rejected: ${rejected}` };
   }
+  if (process.env.PEVM_DUMP_POST) dumpState(pre);
   const root = hex(memoryStateRoot(pre));
   if (root !== entry.hash.toLowerCase()) return { ok: false, error: `state root ${root}, expected ${entry.hash}` };
   const logsHash = hex(keccak_256(RLP.encode(logs.map(logRlp))));
   if (logsHash !== entry.logs.toLowerCase()) return { ok: false, error: `logs hash ${logsHash}, expected ${entry.logs} (${logs.length} logs)` };
   return { ok: true };
+}
+
+/** Prints a post-state to stderr (PEVM_DUMP_POST=1), for comparing with another client's. */
+function dumpState(state: MemoryState): void {
+  for (const [address, a] of state.accounts) {
+    const storage = [...a.storage].map(([k, v]) => `${k.toString(16)}=${v.toString(16)}`).join(" ");
+    console.error(`${address.toString(16).padStart(40, "0")} nonce=${a.nonce} balance=${a.balance} code=${a.codeHash.toString(16).slice(0, 8)} ${storage}`);
+  }
 }
 
 function logRlp(log: Log): [Uint8Array, Uint8Array[], Uint8Array] {

