@@ -1,5 +1,5 @@
 // `pevm statetest`: runs GeneralStateTests files and reports per-case failures.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { runFilesInPool } from "../statetest/pool.js";
 import { listTestFiles } from "../statetest/files.js";
@@ -9,6 +9,7 @@ const SPEC: Record<string, OptionSpec> = {
   fork: { value: true, description: "run only this fork (e.g. Cancun, Berlin, EIP150)" },
   filter: { value: true, description: "run only cases whose id contains this text" },
   workers: { value: true, description: "worker threads (default: available cores)" },
+  skip: { value: true, description: "a JSON file whose keys are case ids not to run (e.g. test/slow-cases.json)" },
   json: { description: "print one JSON object instead of text" },
   help: { description: "show this help" },
 };
@@ -33,7 +34,9 @@ export async function statetestCommand(argv: string[]): Promise<number> {
   const json = options.json === true;
   const tty = process.stderr.isTTY && !json;
   const started = performance.now();
+  const skip = options.skip === undefined ? undefined : Object.keys(readJsonObject(options.skip as string));
   const fileResults = await runFilesInPool(files, {
+    skip,
     fork: options.fork as string | undefined,
     filter: options.filter as string | undefined,
     workers: intOption(options, "workers", availableParallelism()),
@@ -43,20 +46,33 @@ export async function statetestCommand(argv: string[]): Promise<number> {
   });
   if (tty) process.stderr.write("\n");
   let passed = 0;
+  let skipped = 0;
   const failures: { id: string; file: string; error: string }[] = [];
   for (const fr of fileResults) {
     if (fr.error !== undefined) failures.push({ id: fr.file, file: fr.file, error: fr.error });
     for (const r of fr.results) {
       if (r.ok) passed++;
+      else if (r.skipped) skipped++;
       else failures.push({ id: r.id, file: fr.file, error: r.error ?? "failed" });
     }
   }
   const seconds = (performance.now() - started) / 1000;
   if (json) {
-    console.log(JSON.stringify({ passed, failed: failures.length, seconds, failures }, null, 2));
+    console.log(JSON.stringify({ passed, failed: failures.length, skipped, seconds, failures }, null, 2));
   } else {
     for (const f of failures) console.log(`FAIL ${f.id} (${f.file})\n  ${f.error}`);
-    console.log(`${passed} passed, ${failures.length} failed`);
+    console.log(`${passed} passed, ${failures.length} failed` + (skipped > 0 ? `, ${skipped} skipped` : ""));
   }
   return failures.length === 0 ? 0 : 1;
+}
+
+function readJsonObject(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new UsageError(`cannot read ${path} as JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UsageError(`${path}: expected a JSON object of case ids`);
+  return parsed as Record<string, unknown>;
 }

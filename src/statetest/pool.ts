@@ -26,7 +26,7 @@ export async function runFilesInPool(files: string[], options: PoolOptions = {})
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(WORKER_URL, {
-        workerData: { fork: options.fork, filter: options.filter },
+        workerData: { fork: options.fork, filter: options.filter, skip: options.skip },
         resourceLimits: { stackSizeMb: 256, maxOldGenerationSizeMb: 4096 },
       });
       let current = -1;

@@ -47,6 +47,8 @@ export interface CaseResult {
   /** `<test name>:<fork>:d<data>g<gas>v<value>` — the id used in known-failure lists. */
   id: string;
   ok: boolean;
+  /** Not run: listed in the options' `skip` (too slow for routine runs). */
+  skipped?: boolean;
   /** The first difference found, when not ok. */
   error?: string;
 }
@@ -54,6 +56,8 @@ export interface CaseResult {
 export interface RunOptions {
   fork?: string;
   filter?: string;
+  /** Case ids not to run; they are reported as skipped. */
+  skip?: string[];
 }
 
 const codeCache = new CodeCache();
@@ -72,6 +76,10 @@ export function runStateTest(name: string, test: StateTestJson, options: RunOpti
       const { data, gas, value } = entry.indexes;
       const id = `${name}:${forkName}:d${data}g${gas}v${value}`;
       if (options.filter !== undefined && !id.includes(options.filter)) continue;
+      if (options.skip?.includes(id)) {
+        results.push({ id, ok: false, skipped: true });
+        continue;
+      }
       try {
         results.push({ id, ...runCase(test, rules, entry) });
       } catch (e) {

@@ -1,0 +1,124 @@
+// Byte-array helpers: hex conversion, concatenation, comparison and minimal big-endian integers.
+
+const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Nibble value of a hex character code, or -1. */
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  if (code >= 65 && code <= 70) return code - 55; // A-F
+  return -1;
+}
+
+/** Bytes of a hex string, with or without "0x"; rejects odd lengths and non-hex characters. */
+export function hexToBytes(hex: string): Uint8Array {
+  const start = hex.length >= 2 && hex[0] === "0" && (hex[1] === "x" || hex[1] === "X") ? 2 : 0;
+  const digits = hex.length - start;
+  if (digits & 1) throw new Error(`hexToBytes: odd number of hex digits (${digits}) in "${abbreviate(hex)}"`);
+  const out = new Uint8Array(digits >> 1);
+  for (let i = 0, p = start; i < out.length; i++, p += 2) {
+    const hi = hexDigit(hex.charCodeAt(p));
+    const lo = hexDigit(hex.charCodeAt(p + 1));
+    if (hi < 0 || lo < 0) throw new Error(`hexToBytes: invalid hex character at index ${hi < 0 ? p : p + 1} in "${abbreviate(hex)}"`);
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+function abbreviate(s: string): string {
+  return s.length > 40 ? s.slice(0, 37) + "..." : s;
+}
+
+/** "0x"-prefixed lowercase hex of the bytes. */
+export function bytesToHex(bytes: Uint8Array): string {
+  if (bytes.length > 64) return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex");
+  let s = "0x";
+  for (let i = 0; i < bytes.length; i++) s += HEX_PAIRS[bytes[i]!];
+  return s;
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Lexicographic order of byte strings (a proper prefix sorts first): negative, zero or positive. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** The bytes left-padded with zeros to `length`; returned unchanged when already that long or longer. */
+export function padLeft(bytes: Uint8Array, length: number): Uint8Array {
+  if (bytes.length >= length) return bytes;
+  const out = new Uint8Array(length);
+  out.set(bytes, length - bytes.length);
+  return out;
+}
+
+/** Minimal big-endian bytes of a non-negative bigint (0 gives no bytes). */
+export function bigintToBytes(n: bigint): Uint8Array {
+  if (n < 0n) throw new Error(`bigintToBytes: negative value ${n}`);
+  if (n <= 9007199254740991n) return numberToBytes(Number(n));
+  let hex = n.toString(16);
+  if (hex.length & 1) hex = "0" + hex;
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
+  return out;
+}
+
+/** Minimal big-endian bytes of a non-negative safe integer (0 gives no bytes). */
+export function numberToBytes(n: number): Uint8Array {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`numberToBytes: not a non-negative safe integer: ${n}`);
+  let len = 0;
+  for (let v = n; v > 0; v = Math.floor(v / 256)) len++;
+  const out = new Uint8Array(len);
+  for (let i = len - 1, v = n; i >= 0; i--, v = Math.floor(v / 256)) out[i] = v % 256;
+  return out;
+}
+
+/** Big-endian unsigned value of the bytes (no bytes give 0). */
+export function bytesToBigint(bytes: Uint8Array): bigint {
+  if (bytes.length <= 6) return BigInt(bytesToNumberUnchecked(bytes));
+  if (bytes.length > 64) return BigInt("0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex"));
+  let v = 0n;
+  let i = 0;
+  const head = bytes.length % 6; // leading chunk, then 6-byte (48-bit) chunks
+  if (head > 0) {
+    v = BigInt(bytesToNumberUnchecked(bytes.subarray(0, head)));
+    i = head;
+  }
+  for (; i < bytes.length; i += 6) {
+    const chunk =
+      bytes[i]! * 1099511627776 + bytes[i + 1]! * 4294967296 + ((bytes[i + 2]! << 24) >>> 0) + ((bytes[i + 3]! << 16) | (bytes[i + 4]! << 8) | bytes[i + 5]!);
+    v = (v << 48n) | BigInt(chunk);
+  }
+  return v;
+}
+
+/** Big-endian unsigned value of the bytes as a number; throws when it exceeds 2^53-1. */
+export function bytesToNumber(bytes: Uint8Array): number {
+  const v = bytesToNumberUnchecked(bytes);
+  if (v > Number.MAX_SAFE_INTEGER) throw new Error(`bytesToNumber: value of ${bytes.length} bytes exceeds 2^53-1`);
+  return v;
+}
+
+function bytesToNumberUnchecked(bytes: Uint8Array): number {
+  let v = 0;
+  for (let i = 0; i < bytes.length; i++) v = v * 256 + bytes[i]!;
+  return v;
+}

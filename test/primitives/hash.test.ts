@@ -1,0 +1,61 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { keccak_256, keccakP } from "@noble/hashes/sha3.js";
+import { bytesToHex } from "../../src/primitives/bytes.js";
+import {
+  EMPTY_TRIE_ROOT,
+  EMPTY_TRIE_ROOT_WORD,
+  KECCAK_EMPTY,
+  KECCAK_EMPTY_WORD,
+  KECCAK_RLP_EMPTY_LIST,
+  KECCAK_RLP_EMPTY_LIST_WORD,
+  keccak256,
+  keccak256Into,
+  keccak256Word,
+  keccakF1600,
+} from "../../src/primitives/hash.js";
+
+test("keccak256 constants", () => {
+  assert.equal(bytesToHex(KECCAK_EMPTY), "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+  assert.equal(KECCAK_EMPTY_WORD, 0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470n);
+  assert.equal(bytesToHex(EMPTY_TRIE_ROOT), "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
+  assert.equal(EMPTY_TRIE_ROOT_WORD, 0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421n);
+  assert.equal(bytesToHex(KECCAK_RLP_EMPTY_LIST), "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347");
+  assert.equal(KECCAK_RLP_EMPTY_LIST_WORD, 0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347n);
+});
+
+test("keccak256 matches @noble/hashes at every length around the 136-byte rate", () => {
+  const data = new Uint8Array(700).map((_, i) => (i * 131 + 7) & 255);
+  for (let len = 0; len <= 700; len++) {
+    const input = data.subarray(0, len);
+    assert.deepEqual(keccak256(input), keccak_256(input), `length ${len}`);
+  }
+});
+
+test("keccakF1600 matches @noble/hashes keccakP on random states", () => {
+  let seed = 0x12345678;
+  const ours = new Uint32Array(50);
+  const reference = new Uint32Array(50);
+  for (let round = 0; round < 200; round++) {
+    for (let i = 0; i < 50; i++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      ours[i] = reference[i] = seed ^ (round & 1 ? 0 : 0xffffffff);
+    }
+    keccakF1600(ours);
+    keccakP(reference);
+    assert.deepEqual(ours, reference, `state ${round}`);
+  }
+});
+
+test("keccak256Into hashes a window of the source into a window of the destination", () => {
+  const src = new Uint8Array(300).map((_, i) => i & 255);
+  const dst = new Uint8Array(40).fill(0xee);
+  keccak256Into(src, 17, 150, dst, 5);
+  assert.deepEqual(dst.subarray(5, 37), keccak_256(src.subarray(17, 167)));
+  assert.deepEqual(dst.subarray(0, 5), new Uint8Array(5).fill(0xee));
+  assert.deepEqual(dst.subarray(37), new Uint8Array(3).fill(0xee));
+});
+
+test("keccak256Word is the hash as a canonical word", () => {
+  assert.equal(keccak256Word(new TextEncoder().encode("abc")), 0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45n);
+});
