@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The `pevm` command line.
+import { benchCommand } from "./bench.js";
 import { statetestCommand } from "./statetest.js";
 import { UsageError } from "./args.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   statetest: { run: statetestCommand, summary: "run Ethereum GeneralStateTests files or directories" },
+  bench: { run: benchCommand, summary: "run a generated workload (default: loop-heavy contracts) and report Mgas/s" },
 };
 
 function usage(): string {

@@ -1,0 +1,254 @@
+// Interpreter throughput: our EVM against @ethereumjs/evm on the same message calls, same run.
+// Workloads: the compute-heavy VMTests/vmPerformance state tests (Cancun vectors) and
+// loop-heavy contracts assembled here. Each workload is one top-level call with the same
+// pre-state and gas in both engines; only the call itself is timed. Gas used must agree.
+//
+// Usage: node dist/bench/interpreter.js [--runs N] [--json] [--fixtures DIR]
+import { Common, Hardfork, Mainnet } from "@ethereumjs/common";
+import { createEVM } from "@ethereumjs/evm";
+import { createAccount, createAddressFromString } from "@ethereumjs/util";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join, resolve } from "node:path";
+import { CodeCache } from "../src/evm/code.js";
+import type { BlockEnv } from "../src/evm/env.js";
+import { Fork, rulesFor } from "../src/evm/forks.js";
+import { CallKind, Evm, type Message } from "../src/evm/interpreter.js";
+import { big, fromBytes, wordFromHex, type Word } from "../src/evm/word.js";
+import { MemoryState } from "../src/state/memory.js";
+import { WorldState } from "../src/state/world.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { loopWorkloads } from "../src/workload/loops.js";
+
+interface Workload {
+  name: string;
+  pre: Record<string, { balance: string; code: string; nonce: string; storage: Record<string, string> }>;
+  caller: string;
+  to: string;
+  data: string;
+  value: bigint;
+  gas: number;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+};
+const RUNS = Number(option("--runs", "5"));
+const FIXTURES = option("--fixtures", resolve(process.cwd(), "..", "shared", "fixtures"));
+const CALLER = "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b";
+const CONTRACT = "0x0000000000000000000000000000000000c0ffee";
+const rules = rulesFor(Fork.Cancun);
+
+// ---------------- workloads ----------------
+
+function hexBytes(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex.replace(/^0x/, ""), "hex"));
+}
+
+/** The Cancun vectors of the vmPerformance state tests (compute-heavy loops). */
+function stateTestWorkloads(): Workload[] {
+  const dir = join(FIXTURES, "ethereum-tests/GeneralStateTests/VMTests/vmPerformance");
+  if (!existsSync(dir)) {
+    console.error(`fixtures absent: ${dir} not found; running the built-in loop workloads only`);
+    return [];
+  }
+  const out: Workload[] = [];
+  for (const file of ["loopExp.json", "loopMul.json", "performanceTester.json"]) {
+    const tests = JSON.parse(readFileSync(join(dir, file), "utf8")) as Record<string, any>;
+    for (const [name, t] of Object.entries(tests)) {
+      for (const entry of t.post.Cancun ?? []) {
+        const { data, gas, value } = entry.indexes;
+        if (entry.expectException) continue;
+        const calldata = t.transaction.data[data] as string;
+        const gasLimit = Number(BigInt(t.transaction.gasLimit[gas]));
+        out.push({
+          name: `${name} d${data}`,
+          pre: t.pre,
+          caller: t.transaction.sender ?? CALLER,
+          to: t.transaction.to,
+          data: calldata,
+          value: BigInt(t.transaction.value[value]),
+          gas: gasLimit - 21000 - 16 * hexBytes(calldata).length, // an upper bound for intrinsic; same for both engines
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function builtInWorkloads(): Workload[] {
+  const fund = { balance: "0xffffffffffffffffffff", code: "0x", nonce: "0x00", storage: {} };
+  const make = (name: string, code: string, gas: number): Workload => ({
+    name,
+    pre: { [CALLER]: fund, [CONTRACT]: { balance: "0x00", code, nonce: "0x01", storage: {} } },
+    caller: CALLER,
+    to: CONTRACT,
+    data: "0x",
+    value: 0n,
+    gas,
+  });
+  return loopWorkloads().map((l) => make(l.name, l.code, 30_000_000));
+}
+
+// ---------------- engines ----------------
+
+function ourState(w: Workload): MemoryState {
+  const state = new MemoryState();
+  for (const [address, a] of Object.entries(w.pre)) {
+    const code = hexBytes(a.code);
+    const codeHash = fromBytes(keccak_256(code), 0, 32);
+    state.codes.set(codeHash, code);
+    const storage = new Map<Word, Word>();
+    for (const [k, v] of Object.entries(a.storage)) storage.set(wordFromHex(k), wordFromHex(v));
+    state.putAccount(wordFromHex(address), BigInt(a.nonce), BigInt(a.balance), codeHash, storage);
+  }
+  return state;
+}
+
+const BLOCK: BlockEnv = {
+  coinbase: 0x2adc25665018aa1fe0e6bc666dac8fc2697ff9ban,
+  number: 1n,
+  timestamp: 1000n,
+  gasLimit: 1_000_000_000n,
+  difficulty: 0n,
+  prevRandao: 0,
+  baseFee: 7n,
+  chainId: 1n,
+  blobBaseFee: 1n,
+  blockHash: () => 0,
+};
+
+const codeCache = new CodeCache();
+
+function runOurs(w: Workload): { ms: number; gasUsed: number } {
+  const world = new WorldState(ourState(w));
+  const evm = new Evm(world, BLOCK, rules, codeCache);
+  evm.tx = { origin: wordFromHex(w.caller), gasPrice: 10n, blobHashes: [] };
+  const to = wordFromHex(w.to);
+  world.warmAddress(wordFromHex(w.caller));
+  world.warmAddress(to);
+  for (let p = 1; p <= rules.precompileCount; p++) world.warmAddress(p);
+  const msg: Message = {
+    kind: CallKind.Call,
+    caller: wordFromHex(w.caller),
+    to,
+    codeAddress: to,
+    value: w.value,
+    data: hexBytes(w.data),
+    gas: w.gas,
+    depth: 0,
+    isStatic: false,
+  };
+  const t0 = performance.now();
+  const result = evm.call(msg);
+  const ms = performance.now() - t0;
+  // Out-of-gas vectors stay in: the work done until then is measured like any other.
+
+  return { ms, gasUsed: w.gas - Number(big(result.gasLeft)) };
+}
+
+const common = new Common({ chain: Mainnet, hardfork: Hardfork.Cancun });
+
+async function runEthereumJs(w: Workload): Promise<{ ms: number; gasUsed: number }> {
+  const evm = await createEVM({ common });
+  for (const [address, a] of Object.entries(w.pre)) {
+    const addr = createAddressFromString(address);
+    await evm.stateManager.putAccount(addr, createAccount({ nonce: BigInt(a.nonce), balance: BigInt(a.balance) }));
+    const code = hexBytes(a.code);
+    if (code.length > 0) await evm.stateManager.putCode(addr, code);
+    for (const [k, v] of Object.entries(a.storage)) {
+      const key = new Uint8Array(32);
+      key.set(hexBytes(BigInt(k).toString(16).padStart(64, "0")));
+      await evm.stateManager.putStorage(addr, key, hexBytes(BigInt(v).toString(16).padStart(2, "0")));
+    }
+  }
+  const t0 = performance.now();
+  const result = await evm.runCall({
+    caller: createAddressFromString(w.caller),
+    to: createAddressFromString(w.to),
+    origin: createAddressFromString(w.caller),
+    data: hexBytes(w.data),
+    value: w.value,
+    gasLimit: BigInt(w.gas),
+    gasPrice: 10n,
+    skipBalance: true,
+  });
+  const ms = performance.now() - t0;
+  return { ms, gasUsed: Number(result.execResult.executionGasUsed) };
+}
+
+// ---------------- measurement ----------------
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface Row {
+  workload: string;
+  gasUsed: number;
+  oursMs: number;
+  ethereumjsMs: number;
+  oursMgasPerSec: number;
+  ethereumjsMgasPerSec: number;
+  speedup: number;
+  gasAgrees: boolean;
+}
+
+async function measure(w: Workload): Promise<Row> {
+  runOurs(w); // warm-up
+  await runEthereumJs(w);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let gasOurs = 0;
+  let gasTheirs = 0;
+  for (let r = 0; r < RUNS; r++) {
+    const a = runOurs(w);
+    const b = await runEthereumJs(w);
+    ours.push(a.ms);
+    theirs.push(b.ms);
+    gasOurs = a.gasUsed;
+    gasTheirs = b.gasUsed;
+  }
+  const oursMs = median(ours);
+  const ethereumjsMs = median(theirs);
+  return {
+    workload: w.name,
+    gasUsed: gasOurs,
+    oursMs: round(oursMs),
+    ethereumjsMs: round(ethereumjsMs),
+    oursMgasPerSec: round(gasOurs / oursMs / 1000),
+    ethereumjsMgasPerSec: round(gasTheirs / ethereumjsMs / 1000),
+    speedup: round(ethereumjsMs / oursMs),
+    gasAgrees: gasOurs === gasTheirs,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function geomean(xs: number[]): number {
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+const workloads = [...stateTestWorkloads(), ...builtInWorkloads()];
+const rows: Row[] = [];
+for (const w of workloads) {
+  if (!flag("--json")) process.stderr.write(`${w.name}...\n`);
+  rows.push(await measure(w));
+}
+const summary = { geomeanSpeedup: round(geomean(rows.map((r) => r.speedup))), runs: RUNS, cpu: cpus()[0]?.model, node: process.version };
+if (flag("--json")) {
+  console.log(JSON.stringify({ rows, summary }, null, 2));
+} else {
+  console.log(`| workload | gas | ours ms | ours Mgas/s | @ethereumjs/evm ms | @ethereumjs/evm Mgas/s | speedup | gas agrees |`);
+  console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
+  for (const r of rows) {
+    console.log(`| ${r.workload} | ${r.gasUsed} | ${r.oursMs} | ${r.oursMgasPerSec} | ${r.ethereumjsMs} | ${r.ethereumjsMgasPerSec} | ${r.speedup}x | ${r.gasAgrees ? "yes" : "NO"} |`);
+  }
+  console.log(`\ngeometric-mean speedup: ${summary.geomeanSpeedup}x (median of ${RUNS} runs each; ${summary.cpu}; Node ${summary.node})`);
+}
