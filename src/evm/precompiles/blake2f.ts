@@ -19,41 +19,96 @@ const SIGMA = [
   [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
 ];
 
-const MASK64 = 0xffffffffffffffffn;
+// 64-bit words are held as (low, high) 32-bit halves in Uint32Arrays: no bigint per operation,
+// which matters for inputs asking for billions of rounds.
+const IV32 = new Uint32Array(16);
+IV.forEach((w, i) => {
+  IV32[2 * i] = Number(w & 0xffffffffn);
+  IV32[2 * i + 1] = Number(w >> 32n);
+});
 
-function rotr(x: bigint, n: bigint): bigint {
-  return ((x >> n) | (x << (64n - n))) & MASK64;
+const v = new Uint32Array(32);
+const m = new Uint32Array(32);
+
+/** v[a] += v[b] + m[x] (64-bit), on half indices. */
+function add3(a: number, b: number, x: number): void {
+  let lo = v[a]! + v[b]!;
+  let hi = v[a + 1]! + v[b + 1]! + (lo >= 0x100000000 ? 1 : 0);
+  lo >>>= 0;
+  const lo2 = lo + m[x]!;
+  hi = hi + m[x + 1]! + (lo2 >= 0x100000000 ? 1 : 0);
+  v[a] = lo2;
+  v[a + 1] = hi;
 }
 
-function mix(v: bigint[], a: number, b: number, c: number, d: number, x: bigint, y: bigint): void {
-  v[a] = (v[a]! + v[b]! + x) & MASK64;
-  v[d] = rotr(v[d]! ^ v[a]!, 32n);
-  v[c] = (v[c]! + v[d]!) & MASK64;
-  v[b] = rotr(v[b]! ^ v[c]!, 24n);
-  v[a] = (v[a]! + v[b]! + y) & MASK64;
-  v[d] = rotr(v[d]! ^ v[a]!, 16n);
-  v[c] = (v[c]! + v[d]!) & MASK64;
-  v[b] = rotr(v[b]! ^ v[c]!, 63n);
+function add2(a: number, b: number): void {
+  const lo = v[a]! + v[b]!;
+  v[a + 1] = v[a + 1]! + v[b + 1]! + (lo >= 0x100000000 ? 1 : 0);
+  v[a] = lo;
 }
 
-/** F(h, m, t, f) with `rounds` rounds, updating h in place. */
-function compress(rounds: number, h: bigint[], m: bigint[], t0: bigint, t1: bigint, final: boolean): void {
-  const v = [...h, ...IV];
-  v[12] = v[12]! ^ t0;
-  v[13] = v[13]! ^ t1;
-  if (final) v[14] = v[14]! ^ MASK64;
+/** v[d] = rotr64(v[d] ^ v[a], n) for n in 16, 24, 32, 63. */
+function xorRotate(d: number, a: number, n: number): void {
+  const lo = v[d]! ^ v[a]!;
+  const hi = v[d + 1]! ^ v[a + 1]!;
+  if (n === 32) {
+    v[d] = hi;
+    v[d + 1] = lo;
+  } else if (n === 63) {
+    v[d] = (lo << 1) | (hi >>> 31);
+    v[d + 1] = (hi << 1) | (lo >>> 31);
+  } else {
+    v[d] = (lo >>> n) | (hi << (32 - n));
+    v[d + 1] = (hi >>> n) | (lo << (32 - n));
+  }
+}
+
+function mix(a: number, b: number, c: number, d: number, x: number, y: number): void {
+  a *= 2;
+  b *= 2;
+  c *= 2;
+  d *= 2;
+  add3(a, b, 2 * x);
+  xorRotate(d, a, 32);
+  add2(c, d);
+  xorRotate(b, c, 24);
+  add3(a, b, 2 * y);
+  xorRotate(d, a, 16);
+  add2(c, d);
+  xorRotate(b, c, 63);
+}
+
+/** F(h, m, t, f) with `rounds` rounds; h and the message are little-endian byte views. */
+function compress(rounds: number, h: Uint32Array, t: Uint32Array, final: boolean): void {
+  v.set(h, 0);
+  v.set(IV32, 16);
+  v[24] = v[24]! ^ t[0]!;
+  v[25] = v[25]! ^ t[1]!;
+  v[26] = v[26]! ^ t[2]!;
+  v[27] = v[27]! ^ t[3]!;
+  if (final) {
+    v[28] = ~v[28]!;
+    v[29] = ~v[29]!;
+  }
   for (let r = 0; r < rounds; r++) {
     const s = SIGMA[r % 10]!;
-    mix(v, 0, 4, 8, 12, m[s[0]!]!, m[s[1]!]!);
-    mix(v, 1, 5, 9, 13, m[s[2]!]!, m[s[3]!]!);
-    mix(v, 2, 6, 10, 14, m[s[4]!]!, m[s[5]!]!);
-    mix(v, 3, 7, 11, 15, m[s[6]!]!, m[s[7]!]!);
-    mix(v, 0, 5, 10, 15, m[s[8]!]!, m[s[9]!]!);
-    mix(v, 1, 6, 11, 12, m[s[10]!]!, m[s[11]!]!);
-    mix(v, 2, 7, 8, 13, m[s[12]!]!, m[s[13]!]!);
-    mix(v, 3, 4, 9, 14, m[s[14]!]!, m[s[15]!]!);
+    mix(0, 4, 8, 12, s[0]!, s[1]!);
+    mix(1, 5, 9, 13, s[2]!, s[3]!);
+    mix(2, 6, 10, 14, s[4]!, s[5]!);
+    mix(3, 7, 11, 15, s[6]!, s[7]!);
+    mix(0, 5, 10, 15, s[8]!, s[9]!);
+    mix(1, 6, 11, 12, s[10]!, s[11]!);
+    mix(2, 7, 8, 13, s[12]!, s[13]!);
+    mix(3, 4, 9, 14, s[14]!, s[15]!);
   }
-  for (let i = 0; i < 8; i++) h[i] = h[i]! ^ v[i]! ^ v[i + 8]!;
+  for (let i = 0; i < 16; i++) h[i] = h[i]! ^ v[i]! ^ v[i + 16]!;
+}
+
+function readWords(input: Uint8Array, offset: number, count: number): Uint32Array {
+  const view = new DataView(input.buffer, input.byteOffset + offset, count * 4);
+  const out = new Uint32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getUint32(4 * i, true);
+  return out;
 }
 
 export function blake2f(input: Uint8Array, gasLimit: number): PrecompileResult {
@@ -63,12 +118,12 @@ export function blake2f(input: Uint8Array, gasLimit: number): PrecompileResult {
   const finalFlag = input[212]!;
   if (finalFlag > 1) return failure(gasLimit);
   return charged(rounds, gasLimit, () => {
-    const h = Array.from({ length: 8 }, (_, i) => view.getBigUint64(4 + 8 * i, true));
-    const m = Array.from({ length: 16 }, (_, i) => view.getBigUint64(68 + 8 * i, true));
-    compress(rounds, h, m, view.getBigUint64(196, true), view.getBigUint64(204, true), finalFlag === 1);
+    const h = readWords(input, 4, 16);
+    m.set(readWords(input, 68, 32));
+    compress(rounds, h, readWords(input, 196, 4), finalFlag === 1);
     const out = new Uint8Array(64);
     const outView = new DataView(out.buffer);
-    h.forEach((word, i) => outView.setBigUint64(8 * i, word, true));
+    for (let i = 0; i < 16; i++) outView.setUint32(4 * i, h[i]!, true);
     return out;
   });
 }
