@@ -3,7 +3,7 @@
 // loop-heavy contracts assembled here. Each workload is one top-level call with the same
 // pre-state and gas in both engines; only the call itself is timed. Gas used must agree.
 //
-// Usage: node dist/bench/interpreter.js [--runs N] [--gas-cap G] [--json] [--fixtures DIR]
+// Usage: node dist/bench/interpreter.js [--runs N] [--gas-cap G] [--filter TEXT] [--json] [--fixtures DIR]
 import { Common, Hardfork, Mainnet } from "@ethereumjs/common";
 import { createEVM } from "@ethereumjs/evm";
 import { createAccount, createAddressFromString } from "@ethereumjs/util";
@@ -225,7 +225,8 @@ function geomean(xs: number[]): number {
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
 
-const workloads = [...stateTestWorkloads(), ...builtInWorkloads()];
+const FILTER = option("--filter", "");
+const workloads = [...stateTestWorkloads(), ...builtInWorkloads()].filter((w) => w.name.includes(FILTER));
 const rows: Row[] = [];
 for (const w of workloads) {
   const row = await measure(w);
