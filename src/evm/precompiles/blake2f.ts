@@ -30,55 +30,70 @@ IV.forEach((w, i) => {
 const v = new Uint32Array(32);
 const m = new Uint32Array(32);
 
-/** v[a] += v[b] + m[x] (64-bit), on half indices. */
-function add3(a: number, b: number, x: number): void {
-  let lo = v[a]! + v[b]!;
-  let hi = v[a + 1]! + v[b + 1]! + (lo >= 0x100000000 ? 1 : 0);
-  lo >>>= 0;
-  const lo2 = lo + m[x]!;
-  hi = hi + m[x + 1]! + (lo2 >= 0x100000000 ? 1 : 0);
-  v[a] = lo2;
-  v[a + 1] = hi;
-}
+// SIGMA as half-word offsets into m, flattened: round r, step k -> SIGMA2[16 * r + k].
+const SIGMA2 = new Uint8Array(160);
+SIGMA.forEach((row, r) => row.forEach((x, k) => (SIGMA2[16 * r + k] = 2 * x)));
 
-function add2(a: number, b: number): void {
-  const lo = v[a]! + v[b]!;
-  v[a + 1] = v[a + 1]! + v[b + 1]! + (lo >= 0x100000000 ? 1 : 0);
-  v[a] = lo;
-}
-
-/** v[d] = rotr64(v[d] ^ v[a], n) for n in 16, 24, 32, 63. */
-function xorRotate(d: number, a: number, n: number): void {
-  const lo = v[d]! ^ v[a]!;
-  const hi = v[d + 1]! ^ v[a + 1]!;
-  if (n === 32) {
-    v[d] = hi;
-    v[d + 1] = lo;
-  } else if (n === 63) {
-    v[d] = (lo << 1) | (hi >>> 31);
-    v[d + 1] = (hi << 1) | (lo >>> 31);
-  } else {
-    v[d] = (lo >>> n) | (hi << (32 - n));
-    v[d + 1] = (hi >>> n) | (lo << (32 - n));
-  }
-}
-
+/**
+ * The G mixing function on half indices a, b, c, d (each 2 * word index) with message words at
+ * half offsets x and y. Written out in full so V8 keeps everything in registers.
+ */
 function mix(a: number, b: number, c: number, d: number, x: number, y: number): void {
-  a *= 2;
-  b *= 2;
-  c *= 2;
-  d *= 2;
-  add3(a, b, 2 * x);
-  xorRotate(d, a, 32);
-  add2(c, d);
-  xorRotate(b, c, 24);
-  add3(a, b, 2 * y);
-  xorRotate(d, a, 16);
-  add2(c, d);
-  xorRotate(b, c, 63);
+  // v[a] = v[a] + v[b] + m[x]
+  let lo = v[a]! + v[b]!;
+  let hi = v[a + 1]! + v[b + 1]! + (lo > 0xffffffff ? 1 : 0);
+  lo = (lo >>> 0) + m[x]!;
+  hi = (hi + m[x + 1]! + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+  lo >>>= 0;
+  v[a] = lo;
+  v[a + 1] = hi;
+  // v[d] = rotr32(v[d] ^ v[a])
+  let dlo = (v[d + 1]! ^ hi) >>> 0;
+  let dhi = (v[d]! ^ lo) >>> 0;
+  v[d] = dlo;
+  v[d + 1] = dhi;
+  // v[c] = v[c] + v[d]
+  let clo = v[c]! + dlo;
+  let chi = (v[c + 1]! + dhi + (clo > 0xffffffff ? 1 : 0)) >>> 0;
+  clo >>>= 0;
+  v[c] = clo;
+  v[c + 1] = chi;
+  // v[b] = rotr24(v[b] ^ v[c])
+  let blo = v[b]! ^ clo;
+  let bhi = v[b + 1]! ^ chi;
+  let t = (blo >>> 24) | (bhi << 8);
+  bhi = (bhi >>> 24) | (blo << 8);
+  blo = t;
+  // v[a] = v[a] + v[b] + m[y]
+  lo = v[a]! + (blo >>> 0);
+  hi = v[a + 1]! + (bhi >>> 0) + (lo > 0xffffffff ? 1 : 0);
+  lo = (lo >>> 0) + m[y]!;
+  hi = (hi + m[y + 1]! + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+  lo >>>= 0;
+  v[a] = lo;
+  v[a + 1] = hi;
+  // v[d] = rotr16(v[d] ^ v[a])
+  dlo ^= lo;
+  dhi ^= hi;
+  t = (dlo >>> 16) | (dhi << 16);
+  dhi = (dhi >>> 16) | (dlo << 16);
+  dlo = t;
+  v[d] = dlo;
+  v[d + 1] = dhi;
+  // v[c] = v[c] + v[d]
+  clo = clo + (dlo >>> 0);
+  chi = (chi + (dhi >>> 0) + (clo > 0xffffffff ? 1 : 0)) >>> 0;
+  clo >>>= 0;
+  v[c] = clo;
+  v[c + 1] = chi;
+  // v[b] = rotr63(v[b] ^ v[c]) = rotl1
+  blo ^= clo;
+  bhi ^= chi;
+  v[b] = (blo << 1) | (bhi >>> 31);
+  v[b + 1] = (bhi << 1) | (blo >>> 31);
 }
 
-/** F(h, m, t, f) with `rounds` rounds; h and the message are little-endian byte views. */
+/** F(h, m, t, f) with `rounds` rounds, on 32-bit halves; the message is in `m`. */
 function compress(rounds: number, h: Uint32Array, t: Uint32Array, final: boolean): void {
   v.set(h, 0);
   v.set(IV32, 16);
@@ -90,16 +105,18 @@ function compress(rounds: number, h: Uint32Array, t: Uint32Array, final: boolean
     v[28] = ~v[28]!;
     v[29] = ~v[29]!;
   }
+  let s = 0;
   for (let r = 0; r < rounds; r++) {
-    const s = SIGMA[r % 10]!;
-    mix(0, 4, 8, 12, s[0]!, s[1]!);
-    mix(1, 5, 9, 13, s[2]!, s[3]!);
-    mix(2, 6, 10, 14, s[4]!, s[5]!);
-    mix(3, 7, 11, 15, s[6]!, s[7]!);
-    mix(0, 5, 10, 15, s[8]!, s[9]!);
-    mix(1, 6, 11, 12, s[10]!, s[11]!);
-    mix(2, 7, 8, 13, s[12]!, s[13]!);
-    mix(3, 4, 9, 14, s[14]!, s[15]!);
+    mix(0, 8, 16, 24, SIGMA2[s]!, SIGMA2[s + 1]!);
+    mix(2, 10, 18, 26, SIGMA2[s + 2]!, SIGMA2[s + 3]!);
+    mix(4, 12, 20, 28, SIGMA2[s + 4]!, SIGMA2[s + 5]!);
+    mix(6, 14, 22, 30, SIGMA2[s + 6]!, SIGMA2[s + 7]!);
+    mix(0, 10, 20, 30, SIGMA2[s + 8]!, SIGMA2[s + 9]!);
+    mix(2, 12, 22, 24, SIGMA2[s + 10]!, SIGMA2[s + 11]!);
+    mix(4, 14, 16, 26, SIGMA2[s + 12]!, SIGMA2[s + 13]!);
+    mix(6, 8, 18, 28, SIGMA2[s + 14]!, SIGMA2[s + 15]!);
+    s += 16;
+    if (s === 160) s = 0;
   }
   for (let i = 0; i < 16; i++) h[i] = h[i]! ^ v[i]! ^ v[i + 16]!;
 }
