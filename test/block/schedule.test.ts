@@ -1,0 +1,28 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { mainnetFork } from "../../src/block/schedule.js";
+import { Fork } from "../../src/evm/forks.js";
+
+test("mainnet fork boundaries by block number and timestamp", () => {
+  const cases: [bigint, bigint, Fork][] = [
+    [46_147n, 0n, Fork.Frontier],
+    [1_149_999n, 0n, Fork.Frontier],
+    [1_150_000n, 0n, Fork.Homestead],
+    [2_462_999n, 0n, Fork.Homestead],
+    [2_463_000n, 0n, Fork.TangerineWhistle],
+    [2_675_000n, 0n, Fork.SpuriousDragon],
+    [4_369_999n, 0n, Fork.SpuriousDragon],
+    [4_370_000n, 0n, Fork.Byzantium],
+    [7_280_000n, 0n, Fork.Petersburg],
+    [9_069_000n, 0n, Fork.Istanbul],
+    [12_243_999n, 0n, Fork.MuirGlacier],
+    [12_244_000n, 0n, Fork.Berlin],
+    [12_965_000n, 0n, Fork.London],
+    [15_537_393n, 1_663_224_162n, Fork.GrayGlacier],
+    [15_537_394n, 1_663_224_179n, Fork.Paris],
+    [17_034_869n, 1_681_338_479n, Fork.Shanghai],
+    [19_426_586n, 1_710_338_123n, Fork.Shanghai],
+    [19_426_587n, 1_710_338_135n, Fork.Cancun],
+  ];
+  for (const [number, timestamp, fork] of cases) assert.equal(mainnetFork(number, timestamp), fork, `block ${number}`);
+});
