@@ -1,7 +1,7 @@
 // The interpreter: message calls, contract creation and the opcode loop. Synchronous throughout;
 // state is reached only through the journaled WorldState. Each call frame runs in `run`, whose hot
 // values (pc, sp, gas, stack) live in locals.
-import { keccak_256 } from "@noble/hashes/sha3.js";
+import { keccak256 } from "../primitives/keccak.js";
 import type { WorldState } from "../state/world.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import { analyzeCode, CodeCache, type AnalyzedCode } from "./code.js";
@@ -344,7 +344,7 @@ export class Evm {
             gas -= expandMemory(mem, offset, size, gas) + 6 * wordCount(size);
             if (gas < 0) throw new Halt(OUT_OF_GAS);
             const data = size === 0 ? EMPTY : mem.buf.subarray(offset as number, (offset as number) + (size as number));
-            stack[sp - 2] = W.fromBytes(keccak_256(data), 0, 32);
+            stack[sp - 2] = W.fromBytes(keccak256(data), 0, 32);
             sp--;
             break;
           }
@@ -911,7 +911,7 @@ export function createAddress(sender: Word, nonce: bigint): Word {
   payload[1] = 0x94;
   payload.set(addressBytes(sender), 2);
   payload.set(nonceBytes, 22);
-  return W.fromBytes(keccak_256(payload), 12, 20);
+  return W.fromBytes(keccak256(payload), 12, 20);
 }
 
 /** CREATE2 address: keccak256(0xff ++ sender ++ salt ++ keccak256(initcode))[12:]. */
@@ -920,6 +920,6 @@ export function create2Address(sender: Word, salt: Word, initCode: Uint8Array): 
   payload[0] = 0xff;
   payload.set(addressBytes(sender), 1);
   W.toBytes32(salt, payload, 21);
-  payload.set(keccak_256(initCode), 53);
-  return W.fromBytes(keccak_256(payload), 12, 20);
+  payload.set(keccak256(initCode), 53);
+  return W.fromBytes(keccak256(payload), 12, 20);
 }

@@ -1,7 +1,7 @@
 // The journaled world state the EVM runs against. It reads lazily from a StateReader, keeps every
 // change in memory, and undoes changes on revert through a journal. Executors see every read
 // (through the reader) and every write (through `dirty` accounts at the end of a transaction).
-import { keccak_256 } from "@noble/hashes/sha3.js";
+import { keccak256 } from "../primitives/keccak.js";
 import type { ForkRules } from "../evm/forks.js";
 import { fromBytes, type Word } from "../evm/word.js";
 import { KECCAK_EMPTY_WORD, type StateReader } from "./reader.js";
@@ -177,7 +177,7 @@ export class WorldState {
     const account = this.account(address);
     this.journal.push({ kind: J.Code, account, key: 0, prev: [account.codeHash, account.code] });
     account.code = code;
-    account.codeHash = code.length === 0 ? KECCAK_EMPTY_WORD : fromBytes(keccak_256(code), 0, 32);
+    account.codeHash = code.length === 0 ? KECCAK_EMPTY_WORD : fromBytes(keccak256(code), 0, 32);
     this.markExists(account);
   }
 
