@@ -91,9 +91,13 @@ class FramePool {
   }
 }
 
+// One pool per thread: execution is synchronous, so two frames at the same depth never overlap,
+// and a new Evm (one per transaction) need not allocate stacks and memories again.
+const FRAME_POOL = new FramePool();
+
 export class Evm {
   readonly table: OpTable;
-  private readonly pool = new FramePool();
+  private readonly pool = FRAME_POOL;
   tx!: TxEnv;
 
   constructor(
