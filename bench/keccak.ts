@@ -1,8 +1,8 @@
-// keccak-256 throughput: our unrolled implementation against @noble/hashes, on the input sizes
+// keccak-256 throughput: our sponge (src/primitives/hash.ts) against @noble/hashes, on the input sizes
 // the EVM hashes most (32 and 64 bytes: storage keys, mapping slots) and a 1 KB input.
 // Usage: node dist/bench/keccak.js [--json]
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { keccak256 } from "../src/primitives/keccak.js";
+import { keccak256 } from "../src/primitives/hash.js";
 
 const SIZES = [32, 64, 1024];
 const ROUNDS = 5;

@@ -1,7 +1,7 @@
 // The interpreter: message calls, contract creation and the opcode loop. Synchronous throughout;
 // state is reached only through the journaled WorldState. Each call frame runs in `run`, whose hot
 // values (pc, sp, gas, stack) live in locals.
-import { keccak256 } from "../primitives/keccak.js";
+import { keccak256 } from "../primitives/hash.js";
 import type { WorldState } from "../state/world.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import { analyzeCode, CodeCache, type AnalyzedCode } from "./code.js";

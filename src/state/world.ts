@@ -1,7 +1,7 @@
 // The journaled world state the EVM runs against. It reads lazily from a StateReader, keeps every
 // change in memory, and undoes changes on revert through a journal. Executors see every read
 // (through the reader) and every write (through `dirty` accounts at the end of a transaction).
-import { keccak256 } from "../primitives/keccak.js";
+import { keccak256 } from "../primitives/hash.js";
 import type { ForkRules } from "../evm/forks.js";
 import { fromBytes, type Word } from "../evm/word.js";
 import { KECCAK_EMPTY_WORD, type StateReader } from "./reader.js";
