@@ -21,5 +21,4 @@ export interface StateReader {
   hasStorage?(address: Word): boolean;
 }
 
-// keccak256 of empty input, as a word (constant; checked against the hash function in tests).
-export const KECCAK_EMPTY_WORD: Word = 0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470n;
+export { KECCAK_EMPTY_WORD } from "../primitives/hash.js";
