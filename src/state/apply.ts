@@ -1,5 +1,4 @@
 // Moving a finished execution's changes into a MemoryState, and the state root of one.
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { stateRoot, storageRoot } from "../trie/state.js";
 import { wordToBytes, type Word } from "../evm/word.js";
 import type { MemoryState } from "./memory.js";
@@ -44,9 +43,4 @@ export function memoryStateRoot(state: MemoryState): Uint8Array {
 
 function* nonZero(storage: Map<Word, Word>): IterableIterator<[Word, Word]> {
   for (const entry of storage) if (entry[1] !== 0) yield entry;
-}
-
-/** keccak256 of code, as a word. */
-export function codeHashOf(code: Uint8Array): Uint8Array {
-  return keccak_256(code);
 }

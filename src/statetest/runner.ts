@@ -1,7 +1,8 @@
 // Runs Ethereum GeneralStateTests: for each fork and index vector, build the pre-state, execute
 // the transaction, then compare the post-state root and the logs hash with the expected ones.
 import { RLP } from "@ethereumjs/rlp";
-import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
+import { keccak256 } from "../primitives/hash.js";
 import { senderFromSecretKey } from "../block/transaction.js";
 import { TxType, type AccessListEntry, type Transaction } from "../block/types.js";
 import { CodeCache } from "../evm/code.js";
@@ -114,9 +115,9 @@ function runCase(test: StateTestJson, rules: ForkRules, entry: PostEntry): { ok:
     return { ok: false, error: `transaction rejected: ${rejected}` };
   }
   if (process.env.PEVM_DUMP_POST) dumpState(pre);
-  const root = hex(memoryStateRoot(pre));
+  const root = bytesToHex(memoryStateRoot(pre));
   if (root !== entry.hash.toLowerCase()) return { ok: false, error: `state root ${root}, expected ${entry.hash}` };
-  const logsHash = hex(keccak_256(RLP.encode(logs.map(logRlp))));
+  const logsHash = bytesToHex(keccak256(RLP.encode(logs.map(logRlp))));
   if (logsHash !== entry.logs.toLowerCase()) return { ok: false, error: `logs hash ${logsHash}, expected ${entry.logs} (${logs.length} logs)` };
   return { ok: true };
 }
@@ -136,8 +137,8 @@ function logRlp(log: Log): [Uint8Array, Uint8Array[], Uint8Array] {
 function buildPreState(pre: StateTestJson["pre"]): MemoryState {
   const state = new MemoryState();
   for (const [address, account] of Object.entries(pre)) {
-    const code = bytes(account.code);
-    const codeHash = fromBytes(keccak_256(code), 0, 32);
+    const code = hexToBytes(account.code);
+    const codeHash = fromBytes(keccak256(code), 0, 32);
     state.codes.set(codeHash, code);
     const storage = new Map<Word, Word>();
     for (const [slot, value] of Object.entries(account.storage)) {
@@ -162,7 +163,7 @@ function buildBlockEnv(env: Record<string, string>, rules: ForkRules): BlockEnv 
     chainId: 1n,
     blobBaseFee: rules.hasBlobs ? blobBaseFee(BigInt(env.currentExcessBlobGas ?? "0x0")) : 0n,
     // The state-test convention: the hash of block n is keccak256 of n in decimal.
-    blockHash: (n: bigint) => fromBytes(keccak_256(new TextEncoder().encode(n.toString())), 0, 32),
+    blockHash: (n: bigint) => fromBytes(keccak256(new TextEncoder().encode(n.toString())), 0, 32),
   };
 }
 
@@ -181,7 +182,7 @@ function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["index
   const maxFee = quantity(t.maxFeePerGas ?? t.gasPrice ?? "0x0");
   let sender = senderCache.get(t.secretKey);
   if (sender === undefined) {
-    sender = t.sender !== undefined ? wordFromHex(t.sender) : senderFromSecretKey(bytes(t.secretKey));
+    sender = t.sender !== undefined ? wordFromHex(t.sender) : senderFromSecretKey(hexToBytes(t.secretKey));
     senderCache.set(t.secretKey, sender);
   }
   return {
@@ -193,7 +194,7 @@ function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["index
     gasLimit: quantity(t.gasLimit[idx.gas]!),
     to: t.to === "" ? null : wordFromHex(t.to),
     value: quantity(t.value[idx.value]!),
-    data: bytes(t.data[idx.data]!),
+    data: hexToBytes(t.data[idx.data]!),
     accessList,
     maxFeePerBlobGas: quantity(t.maxFeePerBlobGas ?? "0x0"),
     blobVersionedHashes: (t.blobVersionedHashes ?? []).map(wordFromHex),
@@ -209,11 +210,3 @@ function quantity(hex: string): bigint {
   return BigInt(hex.startsWith("0x:bigint ") ? hex.slice(10) : hex);
 }
 
-function bytes(hex: string): Uint8Array {
-  const h = hex.startsWith("0x") ? hex.slice(2) : hex;
-  return Uint8Array.from(Buffer.from(h, "hex"));
-}
-
-function hex(b: Uint8Array): string {
-  return "0x" + Buffer.from(b).toString("hex");
-}

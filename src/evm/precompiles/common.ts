@@ -34,11 +34,7 @@ export function slicePadded(input: Uint8Array, offset: number, len: number): Uin
   return out;
 }
 
-export function bytesToBigint(b: Uint8Array): bigint {
-  let hex = "";
-  for (let i = 0; i < b.length; i++) hex += b[i]!.toString(16).padStart(2, "0");
-  return hex.length === 0 ? 0n : BigInt("0x" + hex);
-}
+export { bytesToBigint } from "../../primitives/bytes.js";
 
 export function bigintToBytes(v: bigint, len: number): Uint8Array {
   const out = new Uint8Array(len);
