@@ -1,5 +1,5 @@
 // 0x09 blake2f: the BLAKE2b compression function F with a caller-chosen round count (EIP-152).
-import { charged, failure, type PrecompileResult } from "./common.js";
+import { failure, success, type PrecompileResult } from "./common.js";
 
 const IV = [
   0x6a09e667f3bcc908n, 0xbb67ae8584caa73bn, 0x3c6ef372fe94f82bn, 0xa54ff53a5f1d36f1n,
@@ -128,19 +128,20 @@ function readWords(input: Uint8Array, offset: number, count: number): Uint32Arra
   return out;
 }
 
+/**
+ * Input (EIP-152, exactly 213 bytes): rounds (4 bytes, big-endian), h (64), m (128), t (16), f (1);
+ * h, m and t are little-endian 64-bit words, f must be 0 or 1. One gas per round.
+ */
 export function blake2f(input: Uint8Array, gasLimit: number): PrecompileResult {
   if (input.length !== 213) return failure(gasLimit);
-  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
-  const rounds = view.getUint32(0, false);
+  const rounds = ((input[0]! << 24) | (input[1]! << 16) | (input[2]! << 8) | input[3]!) >>> 0;
   const finalFlag = input[212]!;
-  if (finalFlag > 1) return failure(gasLimit);
-  return charged(rounds, gasLimit, () => {
-    const h = readWords(input, 4, 16);
-    m.set(readWords(input, 68, 32));
-    compress(rounds, h, readWords(input, 196, 4), finalFlag === 1);
-    const out = new Uint8Array(64);
-    const outView = new DataView(out.buffer);
-    for (let i = 0; i < 16; i++) outView.setUint32(4 * i, h[i]!, true);
-    return out;
-  });
+  if (finalFlag > 1 || rounds > gasLimit) return failure(gasLimit);
+  const h = readWords(input, 4, 16);
+  m.set(readWords(input, 68, 32));
+  compress(rounds, h, readWords(input, 196, 4), finalFlag === 1);
+  const out = new Uint8Array(64);
+  const outView = new DataView(out.buffer);
+  for (let i = 0; i < 16; i++) outView.setUint32(4 * i, h[i]!, true);
+  return success(rounds, out);
 }
