@@ -34,6 +34,8 @@ export interface Transaction {
   s: bigint;
   /** Sender, when known (recovered from the signature, or given by a test's secret key). */
   sender?: Word;
+  /** Sender as the source claims it (an RPC block's `from`), checked against the recovered one. */
+  claimedSender?: Word;
   /** Keccak of the transaction's canonical encoding, when known. */
   hash?: Uint8Array;
 }

@@ -1,0 +1,46 @@
+// The block model every loader produces and every executor consumes.
+import type { Word } from "../evm/word.js";
+import type { Transaction } from "./types.js";
+
+export interface BlockHeader {
+  number: bigint;
+  timestamp: bigint;
+  hash: Uint8Array | null;
+  parentHash: Uint8Array;
+  coinbase: Word;
+  gasLimit: bigint;
+  gasUsed: bigint;
+  difficulty: bigint;
+  /** mixHash; PREVRANDAO after the Merge. */
+  mixHash: Word;
+  stateRoot: Uint8Array;
+  receiptsRoot: Uint8Array;
+  logsBloom: Uint8Array;
+  baseFeePerGas: bigint | null; // London
+  withdrawalsRoot: Uint8Array | null; // Shanghai
+  blobGasUsed: bigint | null; // Cancun
+  excessBlobGas: bigint | null; // Cancun
+  parentBeaconBlockRoot: Uint8Array | null; // Cancun (EIP-4788)
+}
+
+export interface Withdrawal {
+  index: bigint;
+  validatorIndex: bigint;
+  address: Word;
+  /** In Gwei, as in the consensus layer. */
+  amount: bigint;
+}
+
+/** An uncle (ommer). RPC blocks carry only its hash; number and miner are needed for its reward. */
+export interface Ommer {
+  hash: Uint8Array;
+  number?: bigint;
+  coinbase?: Word;
+}
+
+export interface Block {
+  header: BlockHeader;
+  transactions: Transaction[];
+  withdrawals: Withdrawal[] | null;
+  ommers: Ommer[];
+}

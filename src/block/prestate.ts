@@ -1,0 +1,57 @@
+// Loader for the fixture pre-state format: `{ "<address>": { balance, nonce, code_hash?, storage } }`
+// plus a `{ "<code_hash>": "0x<code>" }` bytecode table (see ../shared/fixtures/README.md).
+import { keccak256Word } from "../primitives/hash.js";
+import { MemoryState } from "../state/memory.js";
+import { KECCAK_EMPTY_WORD } from "../state/reader.js";
+import { wordToHex, type Word } from "../evm/word.js";
+import { expectObject, InputError, parseAddress, parseData, parseHash, parseQuantity } from "./json.js";
+
+/** Raw bytecode table: code hash (0x hex) → code (0x hex), parsed lazily. */
+export type BytecodeTable = Record<string, unknown>;
+
+/**
+ * Builds the pre-state. Every `code_hash` must have its code in `bytecodes` (and the code must
+ * hash to it): a missing or wrong bytecode is an error naming the account.
+ */
+export function preStateFromFixture(json: unknown, bytecodes: BytecodeTable, where: string, bytecodesWhere = "bytecodes.json"): MemoryState {
+  const state = new MemoryState();
+  const accounts = expectObject(json, where);
+  for (const [addressHex, rawAccount] of Object.entries(accounts)) {
+    const at = `${where}["${addressHex}"]`;
+    const address = parseAddress(addressHex, at);
+    const account = expectObject(rawAccount, at);
+    const balance = account.balance === undefined ? 0n : parseQuantity(account.balance, `${at}.balance`);
+    const nonce = account.nonce === undefined ? 0n : parseQuantity(account.nonce, `${at}.nonce`);
+    const rawCodeHash = account.code_hash ?? account.codeHash;
+    let codeHash: Word = KECCAK_EMPTY_WORD;
+    if (rawCodeHash !== undefined && rawCodeHash !== null) {
+      codeHash = parseHash(rawCodeHash, `${at}.code_hash`);
+      if (!state.codes.has(codeHash)) state.codes.set(codeHash, codeFor(codeHash, rawCodeHash as string, bytecodes, at, bytecodesWhere));
+    }
+    const storage = new Map<Word, Word>();
+    if (account.storage !== undefined) {
+      for (const [slotHex, valueHex] of Object.entries(expectObject(account.storage, `${at}.storage`))) {
+        const slot = slotWord(slotHex, `${at}.storage key ${slotHex}`);
+        const value = slotWord(valueHex, `${at}.storage["${slotHex}"]`);
+        if (value !== 0) storage.set(slot, value);
+      }
+    }
+    state.putAccount(address, nonce, balance, codeHash, storage);
+  }
+  return state;
+}
+
+function codeFor(codeHash: Word, hashHex: string, bytecodes: BytecodeTable, at: string, bytecodesWhere: string): Uint8Array {
+  const raw = bytecodes[hashHex] ?? bytecodes[hashHex.toLowerCase()];
+  if (raw === undefined) throw new InputError(`${at}: code hash ${hashHex} has no bytecode in ${bytecodesWhere}`);
+  const code = parseData(raw, `${bytecodesWhere}["${hashHex}"]`);
+  if (keccak256Word(code) !== codeHash) throw new InputError(`${bytecodesWhere}["${hashHex}"]: the bytecode does not hash to its key (keccak ${wordToHex(keccak256Word(code), 32)})`);
+  return code;
+}
+
+/** A storage key or value: a hex quantity of at most 32 bytes. */
+function slotWord(value: unknown, where: string): Word {
+  const n = parseQuantity(value, where);
+  if (n >> 256n !== 0n) throw new InputError(`${where}: exceeds 32 bytes`);
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}

@@ -1,0 +1,117 @@
+// The sequential block executor: the reference every parallel result is compared with.
+import { performance } from "node:perf_hooks";
+import type { BlockEnv } from "../evm/env.js";
+import { rulesFor, type ForkRules } from "../evm/forks.js";
+import { CodeCache } from "../evm/code.js";
+import { Evm, Status } from "../evm/interpreter.js";
+import { applyTransaction, blobBaseFee, InvalidTransactionError, type TxResult } from "../evm/processor.js";
+import type { Word } from "../evm/word.js";
+import type { StateReader } from "../state/reader.js";
+import { WorldState } from "../state/world.js";
+import type { Block } from "../block/block.js";
+import { combineBlooms, logsBloom, receiptsRoot, type Receipt } from "../block/receipt.js";
+import { mainnetFork } from "../block/schedule.js";
+import { applyBlockEpilogue, applyBlockPrologue } from "./blockRules.js";
+
+export const MAINNET_CHAIN_ID = 1n;
+
+/** Ancestor block hashes by number, for BLOCKHASH. */
+export type BlockHashes = ReadonlyMap<bigint, Word>;
+
+export interface ExecuteOptions {
+  blockHashes: BlockHashes;
+  chainId?: bigint;
+  /** Rules to use instead of the mainnet schedule's. */
+  rules?: ForkRules;
+  /** Code analysis cache to share between blocks (a fresh one by default). */
+  codeCache?: CodeCache;
+}
+
+export interface BlockResult {
+  rules: ForkRules;
+  txResults: TxResult[];
+  receipts: Receipt[];
+  gasUsed: bigint;
+  blobGasUsed: bigint;
+  logsBloom: Uint8Array;
+  /** Null before Byzantium: receipts then embed intermediate state roots of the full state. */
+  receiptsRoot: Uint8Array | null;
+  /** The world after the block: its dirty accounts are the block's writes. */
+  world: WorldState;
+  /** Execution alone, in milliseconds: no loading, parsing or sender recovery. */
+  executionMs: number;
+  warnings: string[];
+}
+
+/** A block that cannot be executed: an invalid transaction, or input the block needs but lacks. */
+export class BlockExecutionError extends Error {
+  constructor(message: string, readonly txIndex: number | null = null) {
+    super(message);
+    this.name = "BlockExecutionError";
+  }
+}
+
+/** Every transaction must have its `sender` resolved (see block/senders.ts). */
+export function executeBlock(block: Block, pre: StateReader, options: ExecuteOptions): BlockResult {
+  const { header } = block;
+  const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
+  const start = performance.now();
+  const env = blockEnv(block, options);
+  const world = new WorldState(pre);
+  const evm = new Evm(world, env, rules, options.codeCache ?? new CodeCache());
+
+  applyBlockPrologue(evm, block);
+  const txResults: TxResult[] = [];
+  const receipts: Receipt[] = [];
+  let cumulativeGasUsed = 0n;
+  let blobGasUsed = 0n;
+  for (let i = 0; i < block.transactions.length; i++) {
+    const tx = block.transactions[i]!;
+    if (tx.sender === undefined) throw new BlockExecutionError(`transaction ${i}: sender not recovered`, i);
+    let result: TxResult;
+    try {
+      result = applyTransaction(evm, tx, tx.sender, header.gasLimit - cumulativeGasUsed);
+    } catch (e) {
+      if (e instanceof InvalidTransactionError) throw new BlockExecutionError(`transaction ${i} is invalid: ${e.message}`, i);
+      throw e;
+    }
+    cumulativeGasUsed += result.gasUsed;
+    blobGasUsed += result.blobGasUsed;
+    txResults.push(result);
+    receipts.push({
+      type: tx.type,
+      status: rules.byzantium ? (result.status === Status.Success ? 1 : 0) : null,
+      postStateRoot: null,
+      cumulativeGasUsed,
+      gasUsed: result.gasUsed,
+      logs: result.logs,
+      bloom: logsBloom(result.logs),
+    });
+  }
+  const warnings = applyBlockEpilogue(world, rules, block);
+  const bloom = combineBlooms(receipts.map((r) => r.bloom));
+  const root = rules.byzantium ? receiptsRoot(receipts) : null;
+  const executionMs = performance.now() - start;
+  return { rules, txResults, receipts, gasUsed: cumulativeGasUsed, blobGasUsed, logsBloom: bloom, receiptsRoot: root, world, executionMs, warnings };
+}
+
+export function blockEnv(block: Block, options: ExecuteOptions): BlockEnv {
+  const { header } = block;
+  const hashes = options.blockHashes;
+  return {
+    coinbase: header.coinbase,
+    number: header.number,
+    timestamp: header.timestamp,
+    gasLimit: header.gasLimit,
+    difficulty: header.difficulty,
+    prevRandao: header.mixHash,
+    baseFee: header.baseFeePerGas ?? 0n,
+    chainId: options.chainId ?? MAINNET_CHAIN_ID,
+    blobBaseFee: blobBaseFee(header.excessBlobGas ?? 0n),
+    blockHash(n: bigint): Word {
+      const hash = hashes.get(n);
+      if (hash === undefined) throw new BlockExecutionError(`BLOCKHASH(${n}) is needed but no hash was given for block ${n} (block_hashes.json)`);
+      return hash;
+    },
+  };
+}
