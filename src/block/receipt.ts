@@ -1,7 +1,7 @@
 // Receipts (Yellow Paper 4.3.1, EIP-658, EIP-2718), the logs bloom filter, and the receipts root.
 import { keccak256 } from "../primitives/hash.js";
-import { encode } from "../primitives/rlp.js";
-import { addressToBytes, wordToBytes } from "../evm/word.js";
+import { encode, type RlpInput } from "../primitives/rlp.js";
+import { addressToBytes, wordToBytes, type Word } from "../evm/word.js";
 import type { Log } from "../state/world.js";
 import { orderedTrieRoot } from "../trie/root.js";
 import { TxType } from "./types.js";
@@ -20,20 +20,48 @@ export interface Receipt {
   bloom: Uint8Array;
 }
 
-/** Sets the three bloom bits of `data` (an address or a topic) in `bloom`. */
-export function addToBloom(bloom: Uint8Array, data: Uint8Array): void {
+/** The three bloom bit indexes (11 bits each) of `data`, packed into one number. */
+function bloomBits(data: Uint8Array): number {
   const h = keccak256(data);
-  for (let i = 0; i < 6; i += 2) {
-    const bit = ((h[i]! << 8) | h[i + 1]!) & 2047;
+  let packed = 0;
+  for (let i = 0; i < 6; i += 2) packed = packed * 2048 + (((h[i]! << 8) | h[i + 1]!) & 2047);
+  return packed;
+}
+
+function setBloomBits(bloom: Uint8Array, packed: number): void {
+  for (let i = 0; i < 3; i++) {
+    const bit = packed % 2048;
+    packed = Math.floor(packed / 2048);
     bloom[BLOOM_BYTES - 1 - (bit >> 3)]! |= 1 << (bit & 7);
   }
+}
+
+// Logs repeat the same addresses and topics (event signatures above all); hashing each once per
+// process saves most of the bloom's keccak work. Bounded so a long replay cannot grow it forever.
+const MAX_CACHED = 1 << 16;
+const addressBits = new Map<Word, number>();
+const topicBits = new Map<Word, number>();
+
+function cachedBits(cache: Map<Word, number>, key: Word, bytes: (w: Word) => Uint8Array): number {
+  let packed = cache.get(key);
+  if (packed === undefined) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    packed = bloomBits(bytes(key));
+    cache.set(key, packed);
+  }
+  return packed;
+}
+
+/** Sets the three bloom bits of `data` (an address or a topic) in `bloom`. */
+export function addToBloom(bloom: Uint8Array, data: Uint8Array): void {
+  setBloomBits(bloom, bloomBits(data));
 }
 
 export function logsBloom(logs: readonly Log[]): Uint8Array {
   const bloom = new Uint8Array(BLOOM_BYTES);
   for (const log of logs) {
-    addToBloom(bloom, addressToBytes(log.address));
-    for (const topic of log.topics) addToBloom(bloom, wordToBytes(topic));
+    setBloomBits(bloom, cachedBits(addressBits, log.address, addressToBytes));
+    for (const topic of log.topics) setBloomBits(bloom, cachedBits(topicBits, topic, wordToBytes));
   }
   return bloom;
 }
@@ -45,7 +73,7 @@ export function combineBlooms(blooms: Iterable<Uint8Array>): Uint8Array {
   return out;
 }
 
-export function encodeLog(log: Log): Uint8Array[] | (Uint8Array | Uint8Array[])[] {
+export function encodeLog(log: Log): RlpInput {
   return [addressToBytes(log.address), log.topics.map(wordToBytes), log.data];
 }
 

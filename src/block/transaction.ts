@@ -1,10 +1,13 @@
-// Transactions: fork validity and intrinsic gas. (Decoding, hashing and signature recovery are
-// being written alongside; this file holds what execution needs.)
+// Transactions: fork validity and intrinsic gas, plus the public face of decoding, hashing and
+// sender recovery (implemented in txEncoding.ts and signature.ts, re-exported here).
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { ForkRules } from "../evm/forks.js";
 import { fromBytes, type Word } from "../evm/word.js";
 import { TxType, type Transaction } from "./types.js";
+
+export { TransactionDecodeError, decodeTransaction, encodeTransaction, transactionHash, signingHash, legacyChainId } from "./txEncoding.js";
+export { InvalidSignatureError, recoverSender, recoverAddress, SECP256K1_N } from "./signature.js";
 
 const TX_BASE_GAS = 21000n;
 const TX_DATA_ZERO_GAS = 4n;
@@ -32,7 +35,11 @@ export function intrinsicGas(tx: Transaction, rules: ForkRules): bigint {
   return gas;
 }
 
-/** Throws when the transaction's type or fields are not allowed in this fork. */
+/**
+ * Throws when the transaction's type or fields are not allowed in this fork, or when its gas limit
+ * is below its intrinsic gas. (Stateless checks only: nonce, balance, fees against the block's
+ * base fee and the signature are checked elsewhere.)
+ */
 export function validateForFork(tx: Transaction, rules: ForkRules): void {
   if (tx.type === TxType.AccessList && !rules.eip2930) throw new Error("access-list transactions (EIP-2930) are not enabled in this fork");
   if (tx.type === TxType.FeeMarket && !rules.eip1559) throw new Error("fee-market transactions (EIP-1559) are not enabled in this fork");
@@ -51,6 +58,8 @@ export function validateForFork(tx: Transaction, rules: ForkRules): void {
   }
   const max = (1n << 256n) - 1n;
   if (tx.maxFeePerGas > max || tx.gasLimit * tx.maxFeePerGas > max) throw new Error("gas limit times fee overflows 256 bits");
+  const intrinsic = intrinsicGas(tx, rules);
+  if (tx.gasLimit < intrinsic) throw new Error(`intrinsic gas too low: gas limit ${tx.gasLimit} below intrinsic gas ${intrinsic}`);
 }
 
 /** The address of a secret key (state tests give the sender's key). */

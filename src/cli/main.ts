@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // The `pevm` command line.
 import { benchCommand } from "./bench.js";
+import { fetchCommand } from "./fetch.js";
+import { replayCommand } from "./replay.js";
+import { runCommand } from "./run.js";
 import { statetestCommand } from "./statetest.js";
 import { UsageError } from "./args.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  run: { run: runCommand, summary: "execute a block and verify it against its header (gasUsed, logsBloom, receiptsRoot)" },
+  replay: { run: replayCommand, summary: "run every block in a directory, with progress and a closing table" },
   statetest: { run: statetestCommand, summary: "run Ethereum GeneralStateTests files or directories" },
+  fetch: { run: fetchCommand, summary: "download blocks and their pre-state from a node (JSON-RPC, prestateTracer)" },
   bench: { run: benchCommand, summary: "run a generated workload (default: loop-heavy contracts) and report Mgas/s" },
 };
 

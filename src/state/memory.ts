@@ -39,6 +39,10 @@ export class MemoryState implements StateReader {
     return false;
   }
 
+  storageEntries(address: Word): Iterable<[Word, Word]> {
+    return this.accounts.get(address)?.storage ?? [];
+  }
+
   /** Adds or replaces an account. */
   putAccount(address: Word, nonce: bigint, balance: bigint, codeHash: Word, storage = new Map<Word, Word>()): MemoryAccount {
     const account = { nonce, balance, codeHash, storage };

@@ -19,6 +19,8 @@ export interface StateReader {
   readStorage(address: Word, slot: Word): Word;
   /** Whether the account has any non-zero storage (EIP-7610), when the reader can tell. */
   hasStorage?(address: Word): boolean;
+  /** Every known non-zero slot of the account, when the reader can list them (for state diffs). */
+  storageEntries?(address: Word): Iterable<[Word, Word]>;
 }
 
 export { KECCAK_EMPTY_WORD } from "../primitives/hash.js";

@@ -1,0 +1,148 @@
+// `pevm replay`: run every block directory under a folder, with progress and a closing table.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { loadBlockInput } from "../block/load.js";
+import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
+import { mgasPerSecond, runJson, runSequential, type BlockRun } from "./blockReport.js";
+
+const SPEC: Record<string, OptionSpec> = {
+  filter: { value: true, description: "only blocks whose number contains this text" },
+  runs: { value: true, description: "execute each block this many times and report the median time (default 1)" },
+  json: { description: "print one JSON object: { ok, blocks: [run --json objects], totals }" },
+  help: { description: "show this help" },
+};
+
+export const REPLAY_HELP = `usage: pevm replay <dir-of-blocks> [options]
+
+Runs every block directory (one holding block.json and pre_state.json) found in <dir-of-blocks>,
+in block-number order, verifying each against its header like "pevm run". Shows progress on
+stderr and a closing table. Exit status 0 only when every block matched.
+
+${optionHelp(SPEC)}
+
+example: pevm replay ../shared/fixtures/mainnet/blocks`;
+
+interface Row {
+  name: string;
+  run?: BlockRun;
+  medianMs?: number;
+  error?: string;
+}
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  const { positionals, options } = parseArgs(argv, SPEC);
+  if (options.help) {
+    console.log(REPLAY_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError("replay takes exactly one directory");
+  const root = positionals[0]!;
+  const runs = intOption(options, "runs", 1);
+  const dirs = listBlockDirs(root).filter((d) => options.filter === undefined || d.name.includes(options.filter as string));
+  if (dirs.length === 0) throw new UsageError(`no block directories (with block.json) in ${root}`);
+
+  const cache = new Map<string, unknown>();
+  const progress = process.stderr.isTTY ? new ProgressBar(dirs.length) : null;
+  const rows: Row[] = [];
+  for (const { name, path } of dirs) {
+    progress?.update(rows.length, `block ${name}`);
+    rows.push(replayOne(name, path, runs, cache));
+  }
+  progress?.done();
+
+  const totals = summarize(rows);
+  if (options.json) {
+    const blocks = rows.map((r) => (r.run !== undefined ? { ...runJson(r.run), executionMs: r.medianMs, runs } : { block: Number(r.name), ok: false, error: r.error }));
+    console.log(JSON.stringify({ ok: totals.failed === 0, blocks, totals }, null, 2));
+  } else {
+    console.log(formatTable(rows, totals));
+  }
+  return totals.failed === 0 ? 0 : 1;
+}
+
+function replayOne(name: string, path: string, runs: number, cache: Map<string, unknown>): Row {
+  try {
+    const input = loadBlockInput(path, { cache });
+    const times: number[] = [];
+    let run: BlockRun | undefined;
+    for (let i = 0; i < runs; i++) {
+      run = runSequential(input);
+      times.push(run.result.executionMs);
+    }
+    return { name, run, medianMs: median(times) };
+  } catch (e) {
+    return { name, error: (e as Error).message };
+  }
+}
+
+function listBlockDirs(root: string): { name: string; path: string }[] {
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${root}`);
+  const dirs = readdirSync(root)
+    .map((name) => ({ name, path: join(root, name) }))
+    .filter((d) => statSync(d.path).isDirectory() && existsSync(join(d.path, "block.json")));
+  const key = (n: string) => (/^\d+$/.test(n) ? Number(n) : Number.MAX_SAFE_INTEGER);
+  return dirs.sort((a, b) => key(a.name) - key(b.name) || a.name.localeCompare(b.name));
+}
+
+interface Totals {
+  blocks: number;
+  ok: number;
+  failed: number;
+  txs: number;
+  gasUsed: number;
+  executionMs: number;
+  mgasPerSecond: number;
+}
+
+function summarize(rows: Row[]): Totals {
+  let ok = 0;
+  let txs = 0;
+  let gas = 0n;
+  let ms = 0;
+  for (const r of rows) {
+    if (r.run === undefined) continue;
+    if (r.run.verification.ok) ok++;
+    txs += r.run.input.block.transactions.length;
+    gas += r.run.result.gasUsed;
+    ms += r.medianMs!;
+  }
+  return { blocks: rows.length, ok, failed: rows.length - ok, txs, gasUsed: Number(gas), executionMs: Math.round(ms * 1000) / 1000, mgasPerSecond: Math.round(mgasPerSecond(gas, ms) * 10) / 10 };
+}
+
+function formatTable(rows: Row[], totals: Totals): string {
+  const mark = (c: boolean | null) => (c === null ? "n/a" : c ? "✓" : "✗");
+  const lines = ["block        fork              txs        gas   ms        Mgas/s   gas bloom receipts"];
+  for (const r of rows) {
+    if (r.run === undefined) {
+      lines.push(`${r.name.padEnd(12)} ERROR ${r.error}`);
+      continue;
+    }
+    const { result, verification: v, input } = r.run;
+    lines.push(
+      `${r.name.padEnd(12)} ${result.rules.name.padEnd(16)} ${String(input.block.transactions.length).padStart(4)} ${String(result.gasUsed).padStart(10)}   ${r.medianMs!.toFixed(1).padStart(8)} ${mgasPerSecond(result.gasUsed, r.medianMs!).toFixed(1).padStart(8)}   ${mark(v.checks.gasUsed).padEnd(3)} ${mark(v.checks.logsBloom).padEnd(5)} ${mark(v.checks.receiptsRoot)}`,
+    );
+  }
+  lines.push(`${totals.ok}/${totals.blocks} blocks matched · ${totals.txs} txs · ${totals.gasUsed} gas · ${totals.executionMs.toFixed(1)} ms · ${totals.mgasPerSecond} Mgas/s`);
+  return lines.join("\n");
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+class ProgressBar {
+  constructor(private readonly total: number) {}
+
+  update(done: number, label: string): void {
+    const width = 30;
+    const filled = Math.round((done / this.total) * width);
+    process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${this.total} ${label}   `);
+  }
+
+  done(): void {
+    this.update(this.total, "done");
+    process.stderr.write("\n");
+  }
+}

@@ -1,0 +1,46 @@
+// Logs bloom per the Yellow Paper (M3:2048) and receipt encodings.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { RLP } from "@ethereumjs/rlp";
+import { encodeReceipt, logsBloom, type Receipt } from "../../src/block/receipt.js";
+import { TxType } from "../../src/block/types.js";
+
+/** The bloom as a 2048-bit integer: bit (pair & 2047) set for the first three byte pairs of keccak. */
+function referenceBloom(items: Uint8Array[]): bigint {
+  let bloom = 0n;
+  for (const item of items) {
+    const h = keccak_256(item);
+    for (let i = 0; i < 6; i += 2) bloom |= 1n << BigInt(((h[i]! << 8) | h[i + 1]!) % 2048);
+  }
+  return bloom;
+}
+
+test("the bloom of a log sets the bits of its address and topics", () => {
+  const address = 0x1234567890abcdefn;
+  const topic = 0xdeadbeefn;
+  const bloom = logsBloom([{ address, topics: [Number(topic)], data: new Uint8Array(3) }]) // address > 2^53: a bigint word;
+  const addressBytes = Buffer.from(address.toString(16).padStart(40, "0"), "hex");
+  const topicBytes = Buffer.from(topic.toString(16).padStart(64, "0"), "hex");
+  assert.equal(BigInt("0x" + Buffer.from(bloom).toString("hex")), referenceBloom([addressBytes, topicBytes]));
+});
+
+test("no logs, empty bloom", () => {
+  assert.deepEqual(logsBloom([]), new Uint8Array(256));
+});
+
+const receipt: Receipt = { type: TxType.Legacy, status: 1, postStateRoot: null, cumulativeGasUsed: 21000n, gasUsed: 21000n, logs: [], bloom: new Uint8Array(256) };
+
+test("a legacy receipt is the RLP list [status, cumulative gas, bloom, logs]", () => {
+  assert.deepEqual(encodeReceipt(receipt), RLP.encode([1, 21000, new Uint8Array(256), []]));
+});
+
+test("a typed receipt is prefixed with its type byte (EIP-2718)", () => {
+  const encoded = encodeReceipt({ ...receipt, type: TxType.FeeMarket, status: 0 })!;
+  assert.equal(encoded[0], 2);
+  assert.deepEqual(encoded.subarray(1), RLP.encode([new Uint8Array(0), 21000, new Uint8Array(256), []]));
+});
+
+test("a pre-Byzantium receipt without its state root cannot be encoded", () => {
+  assert.equal(encodeReceipt({ ...receipt, status: null }), null);
+});

@@ -1,0 +1,129 @@
+// `pevm run` and `pevm replay` on hand-built blocks: verification output, exit codes, and clear
+// errors for bad input.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { test } from "node:test";
+import { repoPath } from "../fixtures.js";
+import { COINBASE, RECIPIENT, senderAddress, writeSyntheticBlock } from "../helpers/syntheticBlock.js";
+
+const CLI = repoPath("dist/src/cli/main.js");
+
+function pevm(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("run verifies a block and prints the documented JSON fields", async () => {
+  const dir = await writeSyntheticBlock();
+  const r = pevm("run", dir, "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.ok, true);
+  assert.equal(out.block, 17_100_000);
+  assert.equal(out.fork, "Shanghai");
+  assert.equal(out.txs, 1);
+  assert.equal(out.gasUsed, 21000);
+  assert.deepEqual(out.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true });
+  assert.equal(out.mode, "sequential");
+  assert.equal(out.workers, 1);
+  assert.equal(typeof out.executionMs, "number");
+});
+
+test("run prints a readable summary with check marks", async () => {
+  const r = pevm("run", await writeSyntheticBlock());
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /gasUsed\s+✓\s+21000/);
+  assert.match(r.stdout, /receiptsRoot\s+✓/);
+});
+
+test("run --diff reports balances, nonce and the withdrawal with old and new values", async () => {
+  const r = pevm("run", await writeSyntheticBlock(), "--json", "--diff");
+  const diff = JSON.parse(r.stdout).postState as { address: string; before: { balance: string; nonce: number } | null; after: { balance: string; nonce: number } | null }[];
+  const byAddress = new Map(diff.map((d) => [d.address, d]));
+  const sender = byAddress.get(senderAddress())!;
+  // 21000 gas at gas price 10, plus 1 wei of value.
+  assert.equal(BigInt(sender.before!.balance) - BigInt(sender.after!.balance), 21000n * 10n + 1n);
+  assert.deepEqual([sender.before!.nonce, sender.after!.nonce], [0, 1]);
+  const recipient = byAddress.get(RECIPIENT)!;
+  assert.equal(recipient.before, null);
+  assert.equal(BigInt(recipient.after!.balance), 1n + 3n * 10n ** 9n); // value + 3 Gwei withdrawal
+  // Priority fee: gas price 10 minus base fee 7.
+  assert.equal(BigInt(byAddress.get(COINBASE)!.after!.balance), 21000n * 3n);
+});
+
+test("a gasUsed mismatch exits 1 and names the first divergent transaction from receipts.json", async () => {
+  const dir = await writeSyntheticBlock({ headerGasUsed: 21001n });
+  writeFileSync(join(dir, "receipts.json"), JSON.stringify([{ status: "0x1", cumulativeGasUsed: "0x5209", gasUsed: "0x5209", logs: [] }]));
+  const r = pevm("run", dir, "--json");
+  assert.equal(r.status, 1);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.ok, false);
+  assert.equal(out.checks.gasUsed, false);
+  assert.deepEqual(out.firstDivergence, { txIndex: 0, expectedCumulativeGas: 21001, actualCumulativeGas: 21000, expectedStatus: 1, actualStatus: 1 });
+  const text = pevm("run", dir);
+  assert.match(text.stdout, /first divergent transaction: #0 cumulative gas expected 21001, actual 21000/);
+});
+
+test("malformed JSON is an error naming the file", async () => {
+  const dir = await writeSyntheticBlock();
+  writeFileSync(join(dir, "block.json"), '{"number": ');
+  const r = pevm("run", dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /block\.json: malformed JSON/);
+});
+
+test("a code hash with no bytecode is an error naming the account", async () => {
+  const dir = await writeSyntheticBlock();
+  const pre = JSON.parse(readFileSync(join(dir, "pre_state.json"), "utf8"));
+  pre[RECIPIENT] = { balance: "0x0", nonce: 1, code_hash: "0x" + "ee".repeat(32), storage: {} };
+  writeFileSync(join(dir, "pre_state.json"), JSON.stringify(pre));
+  const r = pevm("run", dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`${RECIPIENT}.*code hash 0x(ee){32} has no bytecode`));
+});
+
+test("an invalid transaction (nonce) is an error naming its index and reason", async () => {
+  const r = pevm("run", await writeSyntheticBlock({ senderNonce: 5n }));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /transaction 0 is invalid: nonce 0 does not match sender nonce 5/);
+});
+
+test("a signature that does not recover the claimed sender is an error", async () => {
+  const dir = await writeSyntheticBlock();
+  const block = JSON.parse(readFileSync(join(dir, "block.json"), "utf8"));
+  block.transactions[0].from = "0x" + "44".repeat(20);
+  writeFileSync(join(dir, "block.json"), JSON.stringify(block));
+  const r = pevm("run", dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /transactions\[0\]: the signature recovers 0x[0-9a-f]{40}, but "from" is 0x(44){20}/);
+});
+
+test("run accepts block.json with --prestate in geth prestateTracer form", async () => {
+  const dir = await writeSyntheticBlock();
+  const trace = [{ txHash: "0x" + "00".repeat(32), result: { [senderAddress()]: { balance: "0xde0b6b3a7640000", nonce: 0 } } }];
+  const tracePath = join(dir, "trace.json");
+  writeFileSync(tracePath, JSON.stringify(trace));
+  const r = pevm("run", join(dir, "block.json"), "--prestate", tracePath, "--json");
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).ok, true);
+});
+
+test("replay runs every block directory and ends with a table", async () => {
+  const dir = await writeSyntheticBlock();
+  const blocks = dirname(dir);
+  const r = pevm("replay", blocks);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1\/1 blocks matched/);
+  const json = JSON.parse(pevm("replay", blocks, "--json").stdout);
+  assert.equal(json.ok, true);
+  assert.equal(json.totals.blocks, 1);
+  assert.equal(json.blocks[0].block, 17_100_000);
+});
+
+test("run with no arguments is a usage error (exit 2)", () => {
+  const r = pevm("run");
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /run takes exactly one block directory/);
+});
