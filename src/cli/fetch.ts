@@ -2,6 +2,8 @@
 // read (see ../shared/fixtures/README.md):
 //   <out>/<number>/block.json       eth_getBlockByNumber(n, true)
 //   <out>/<number>/pre_state.json   every account the block touches, before the block
+//   <out>/<number>/receipts.json    eth_getBlockReceipts(n), or eth_getTransactionReceipt per
+//                                   transaction where the node lacks it (unless --no-receipts)
 //   <out>/bytecodes.json            code hash → code (merged with what is there)
 //   <out>/block_hashes.json         number → hash of the 256 ancestors BLOCKHASH can read (merged)
 // The pre-state comes from geth's prestateTracer (debug_traceBlockByNumber), completed with
@@ -23,6 +25,7 @@ const SPEC: Record<string, OptionSpec> = {
   out: { value: true, description: "output directory (default ./blocks)" },
   timeout: { value: true, description: "seconds to wait for each request (default 120)" },
   "batch-size": { value: true, description: "most calls in one JSON-RPC batch (default 100)" },
+  "no-receipts": { description: "do not fetch the receipts (receipts.json)" },
   "embed-uncles": { description: "write uncles in block.json as {hash, number, miner} so uncle rewards can be paid" },
   json: { description: "print a JSON summary on stdout" },
   help: { description: "show this help" },
@@ -33,12 +36,17 @@ export const FETCH_HELP = `usage: pevm fetch --rpc <url> [options] <block>...
 Downloads blocks and their pre-state from an Ethereum node into <out>:
   <out>/<number>/block.json      the block as eth_getBlockByNumber(<number>, true) returns it
   <out>/<number>/pre_state.json  every account the block touches, as it was before the block
+  <out>/<number>/receipts.json   the block's receipts as eth_getBlockReceipts(<number>) returns them
+                                 (eth_getTransactionReceipt for each transaction on a node without
+                                 it); pevm run reads it to name the first transaction whose gas
+                                 used, status or logs differ when the block does not match
   <out>/bytecodes.json           code hash → bytecode (merged with an existing file)
   <out>/block_hashes.json        number → hash of the 256 blocks before each block (merged)
 A <block> is a decimal or 0x-hex number, or an inclusive range such as 19000000-19000009.
 The node must serve debug_traceBlockByNumber with the prestateTracer (geth, reth, erigon with the
 debug API enabled) and hold the state of block <number>-1 (an archive node for old blocks).
 Files are written whole (temporary file, then rename); block.json is written last.
+With --json, each block's summary says whether receipts.json was written (receipts: true/false).
 
 ${optionHelp(SPEC)}`;
 
@@ -49,6 +57,8 @@ export interface FetchedBlockSummary {
   txs: number;
   accounts: number;
   bytecodes: number;
+  /** Whether receipts.json was written. */
+  receipts: boolean;
 }
 
 interface Context {
@@ -56,6 +66,9 @@ interface Context {
   rpc: RpcOptions;
   out: string;
   embedUncles: boolean;
+  receipts: boolean;
+  /** false once the node has answered eth_getBlockReceipts with "method not found". */
+  blockReceipts: boolean;
   bytecodes: Record<string, string>;
   blockHashes: Record<string, string>;
   chainId: bigint | undefined;
@@ -85,6 +98,8 @@ export async function fetchCommand(argv: string[]): Promise<number> {
     rpc: { timeoutMs: intOption(options, "timeout", 120) * 1000, maxBatch: intOption(options, "batch-size", 100) },
     out,
     embedUncles: options["embed-uncles"] === true,
+    receipts: options["no-receipts"] !== true,
+    blockReceipts: true,
     bytecodes: readJsonMap(join(out, "bytecodes.json")),
     blockHashes: readJsonMap(join(out, "block_hashes.json")),
     chainId: undefined,
@@ -149,6 +164,7 @@ async function fetchBlock(ctx: Context, n: number): Promise<FetchedBlockSummary>
       }
     });
   }
+  const receipts = ctx.receipts ? await fetchReceipts(ctx, header, n, where) : undefined;
   const { preState, bytecodes, firstTx } = convertPrestateTrace(trace, `debug_traceBlockByNumber(${n})`);
   const codes: Record<string, string> = { ...bytecodes };
 
@@ -167,7 +183,7 @@ async function fetchBlock(ctx: Context, n: number): Promise<FetchedBlockSummary>
   await fetchMissingCode(ctx, preState, codes, parent, where);
   await fetchAncestorHashes(ctx, header, n, where);
 
-  // Write: bytecodes and hashes first, then the pre-state, and block.json last, so that a block
+  // Write: bytecodes and hashes first, then the pre-state and receipts, and block.json last, so that a block
   // directory with block.json always has everything it refers to.
   const referenced = new Set<string>();
   for (const account of Object.values(preState)) if (account.code_hash !== undefined) referenced.add(account.code_hash);
@@ -184,11 +200,12 @@ async function fetchBlock(ctx: Context, n: number): Promise<FetchedBlockSummary>
   const dir = join(ctx.out, String(n));
   mkdirSync(dir, { recursive: true });
   writeJsonAtomic(join(dir, "pre_state.json"), sortPreState(preState), 2);
+  if (receipts !== undefined) writeJsonAtomic(join(dir, "receipts.json"), receipts, 2);
   const blockOut = ctx.embedUncles && header.uncleHeaders !== undefined ? { ...(block as object), uncles: header.uncleHeaders } : block;
   writeJsonAtomic(join(dir, "block.json"), blockOut, 2);
   const accounts = Object.keys(preState).length;
   ctx.log(`${where}: ${txs.length} txs, ${accounts} accounts, ${referenced.size} bytecodes (${newCodes} new) → ${dir}`);
-  return { number: n, hash: header.hash, dir, txs: txs.length, accounts, bytecodes: referenced.size };
+  return { number: n, hash: header.hash, dir, txs: txs.length, accounts, bytecodes: referenced.size, receipts: receipts !== undefined };
 }
 
 interface CheckedBlock {
@@ -235,11 +252,62 @@ function checkBlock(block: unknown, n: number, where: string): CheckedBlock {
   };
 }
 
+/** A JSON-RPC "method not found" (-32601), or a node's own words for it. */
+function isMethodNotFound(e: unknown): boolean {
+  if (!(e instanceof RpcError)) return false;
+  const text = e.message.toLowerCase();
+  return e.code === -32601 || /-32601|method .*(not found|does not exist|not available|unsupported)|not supported|unsupported method|unknown method/.test(text);
+}
+
+/**
+ * The block's receipts, unchanged, as eth_getBlockReceipts returns them; from a node without it
+ * (remembered for the next blocks), eth_getTransactionReceipt for each transaction in block order.
+ * Checked: one receipt per transaction, in order, of this block, with a cumulativeGasUsed.
+ */
+async function fetchReceipts(ctx: Context, header: CheckedBlock, n: number, where: string): Promise<unknown[]> {
+  const txs = header.transactions;
+  if (txs.length === 0) return [];
+  const hashes = txs.map((tx, i) => hashField(tx as Record<string, unknown>, "hash", `eth_getBlockByNumber(${n}).transactions[${i}]`));
+  let receipts: unknown;
+  let at = `eth_getBlockReceipts(${n})`;
+  if (ctx.blockReceipts) {
+    ctx.log(`${where}: fetching the receipts`);
+    try {
+      receipts = await rpcCall<unknown>(ctx.url, "eth_getBlockReceipts", [toQuantity(n)], ctx.rpc);
+    } catch (e) {
+      if (!isMethodNotFound(e)) throw e;
+      ctx.log(`${where}: the node does not serve eth_getBlockReceipts (${(e as Error).message}); using eth_getTransactionReceipt`);
+      ctx.blockReceipts = false;
+    }
+    if (ctx.blockReceipts && (receipts === null || receipts === undefined)) {
+      throw new Error(`${at}: the node has no receipts for the block (got ${describe(receipts)}; a node that has pruned them?)`);
+    }
+  }
+  if (!ctx.blockReceipts) {
+    ctx.log(`${where}: fetching ${txs.length} receipt${txs.length === 1 ? "" : "s"} with eth_getTransactionReceipt`);
+    receipts = await rpcBatch(ctx.url, hashes.map((h) => ({ method: "eth_getTransactionReceipt", params: [h] })), ctx.rpc);
+    at = "eth_getTransactionReceipt";
+  }
+  if (!Array.isArray(receipts)) throw new Error(`${at}: expected an array of receipts, got ${describe(receipts)}`);
+  if (receipts.length !== txs.length) throw new Error(`${at}: ${receipts.length} receipts for ${txs.length} transactions`);
+  receipts.forEach((r, i) => {
+    const rat = ctx.blockReceipts ? `${at}[${i}]` : `${at}(${hashes[i]})`;
+    if (!isObject(r)) throw new Error(`${rat}: expected the receipt of transaction ${i}, got ${describe(r)}`);
+    const hash = hashField(r, "transactionHash", rat);
+    if (hash !== hashes[i]) throw new Error(`${rat}: the receipt is for transaction ${hash}, but transaction ${i} is ${hashes[i]}`);
+    if (typeof r.blockHash === "string" && r.blockHash.toLowerCase() !== header.hash) {
+      throw new Error(`${rat}: the receipt is from block ${r.blockHash}, not ${header.hash} (a reorganisation while fetching? try again)`);
+    }
+    quantityField(r, "cumulativeGasUsed", rat);
+  });
+  return receipts;
+}
+
 function withTraceHint(e: unknown, n: number): Error {
   if (!(e instanceof RpcError)) return e as Error;
   const text = e.message.toLowerCase();
   let hint = "";
-  if (e.code === -32601 || /method .*(not found|does not exist|not available|unsupported)|not supported|unknown method/.test(text)) {
+  if (isMethodNotFound(e)) {
     hint = "the node does not serve debug_traceBlockByNumber: use a node with the debug API enabled (e.g. geth --http.api eth,debug)";
   } else if (/tracer/.test(text)) {
     hint = "the node has no prestateTracer";

@@ -1,12 +1,13 @@
-// Code analysis, done once per distinct code: valid jump destinations and the decoded value of
-// every PUSH, so that the interpreter never decodes immediates at run time.
-import { fromBytes, type Word } from "./word.js";
+// Code analysis, done once per distinct code: valid jump destinations, and room for the decoded
+// value of every PUSH, filled the first time each PUSH runs (most of a large contract's code never
+// runs in a given block, so decoding every immediate up front costs more than it saves).
+import type { Word } from "./word.js";
 
 export interface AnalyzedCode {
   readonly code: Uint8Array;
   /** 1 where a JUMPDEST opcode (not push data) stands. */
   readonly jumpdests: Uint8Array;
-  /** The pushed value at the position of each PUSH1..PUSH32; unset elsewhere. */
+  /** The pushed value at the position of each PUSH1..PUSH32 once it has run; unset elsewhere. */
   readonly pushValues: Word[];
 }
 
@@ -19,9 +20,7 @@ export function analyzeCode(code: Uint8Array): AnalyzedCode {
     if (op === 0x5b) {
       jumpdests[pc] = 1;
     } else if (op >= 0x60 && op <= 0x7f) {
-      const len = op - 0x5f;
-      pushValues[pc] = fromBytes(code, pc + 1, len);
-      pc += len;
+      pc += op - 0x5f;
     }
   }
   return { code, jumpdests, pushValues };

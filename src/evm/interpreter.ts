@@ -721,7 +721,12 @@ export class Evm {
           }
           default:
             if (op >= Op.PUSH1 && op <= Op.PUSH32) {
-              stack[sp++] = pushValues[pc]!;
+              let value = pushValues[pc];
+              if (value === undefined) {
+                value = W.fromBytes(code, pc + 1, op - Op.PUSH1 + 1);
+                pushValues[pc] = value;
+              }
+              stack[sp++] = value;
               pc += op - Op.PUSH1 + 2;
               continue;
             }

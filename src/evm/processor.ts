@@ -55,8 +55,8 @@ export function blobBaseFee(excessBlobGas: bigint): bigint {
 export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bigint = evm.block.gasLimit): TxResult {
   const { world, rules, block } = evm;
 
-  const gasPrice = checkValidity(evm, tx, sender, gasAvailable);
   const intrinsic = intrinsicGas(tx, rules);
+  const gasPrice = checkValidity(evm, tx, sender, gasAvailable, intrinsic);
   const blobGasUsed = GAS_PER_BLOB * BigInt(tx.blobVersionedHashes.length);
 
   evm.tx = { origin: sender, gasPrice, blobHashes: tx.blobVersionedHashes };
@@ -116,7 +116,7 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
 }
 
 /** Checks everything that makes a transaction invalid; returns the effective gas price. */
-function checkValidity(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bigint): bigint {
+function checkValidity(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bigint, intrinsic: bigint): bigint {
   const { world, rules, block } = evm;
   try {
     validateForFork(tx, rules);
@@ -130,7 +130,6 @@ function checkValidity(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bi
     throw new InvalidTransactionError("sender has code (EIP-3607)");
   }
   if (tx.gasLimit > gasAvailable) throw new InvalidTransactionError(`gas limit ${tx.gasLimit} exceeds the block's remaining gas ${gasAvailable}`);
-  const intrinsic = intrinsicGas(tx, rules);
   if (tx.gasLimit < intrinsic) throw new InvalidTransactionError(`gas limit ${tx.gasLimit} below intrinsic gas ${intrinsic}`);
 
   let gasPrice = tx.maxFeePerGas;

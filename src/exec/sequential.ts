@@ -12,6 +12,7 @@ import type { Block } from "../block/block.js";
 import { combineBlooms, logsBloom, receiptsRoot, type Receipt } from "../block/receipt.js";
 import { mainnetFork } from "../block/schedule.js";
 import { applyBlockEpilogue, applyBlockPrologue } from "./blockRules.js";
+import { keepShapesAlive } from "./keepShapes.js";
 
 export const MAINNET_CHAIN_ID = 1n;
 
@@ -55,6 +56,7 @@ export class BlockExecutionError extends Error {
 export function executeBlock(block: Block, pre: StateReader, options: ExecuteOptions): BlockResult {
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
+  keepShapesAlive();
   const start = performance.now();
   const env = blockEnv(block, options);
   const world = new WorldState(pre);
@@ -96,22 +98,43 @@ export function executeBlock(block: Block, pre: StateReader, options: ExecuteOpt
 }
 
 export function blockEnv(block: Block, options: ExecuteOptions): BlockEnv {
-  const { header } = block;
-  const hashes = options.blockHashes;
-  return {
-    coinbase: header.coinbase,
-    number: header.number,
-    timestamp: header.timestamp,
-    gasLimit: header.gasLimit,
-    difficulty: header.difficulty,
-    prevRandao: header.mixHash,
-    baseFee: header.baseFeePerGas ?? 0n,
-    chainId: options.chainId ?? MAINNET_CHAIN_ID,
-    blobBaseFee: blobBaseFee(header.excessBlobGas ?? 0n),
-    blockHash(n: bigint): Word {
-      const hash = hashes.get(n);
-      if (hash === undefined) throw new BlockExecutionError(`BLOCKHASH(${n}) is needed but no hash was given for block ${n} (block_hashes.json)`);
-      return hash;
-    },
-  };
+  return new HeaderBlockEnv(block, options.blockHashes, options.chainId ?? MAINNET_CHAIN_ID);
+}
+
+/**
+ * The EVM's view of a block header. A class rather than an object literal with a closure: the
+ * interpreter's call site for `blockHash` then always sees the same function, so optimized code
+ * does not depend on a per-block closure that dies (and deoptimizes it) at the next full GC.
+ */
+class HeaderBlockEnv implements BlockEnv {
+  readonly coinbase: Word;
+  readonly number: bigint;
+  readonly timestamp: bigint;
+  readonly gasLimit: bigint;
+  readonly difficulty: bigint;
+  readonly prevRandao: Word;
+  readonly baseFee: bigint;
+  readonly blobBaseFee: bigint;
+
+  constructor(
+    block: Block,
+    private readonly hashes: BlockHashes,
+    readonly chainId: bigint,
+  ) {
+    const { header } = block;
+    this.coinbase = header.coinbase;
+    this.number = header.number;
+    this.timestamp = header.timestamp;
+    this.gasLimit = header.gasLimit;
+    this.difficulty = header.difficulty;
+    this.prevRandao = header.mixHash;
+    this.baseFee = header.baseFeePerGas ?? 0n;
+    this.blobBaseFee = blobBaseFee(header.excessBlobGas ?? 0n);
+  }
+
+  blockHash(n: bigint): Word {
+    const hash = this.hashes.get(n);
+    if (hash === undefined) throw new BlockExecutionError(`BLOCKHASH(${n}) is needed but no hash was given for block ${n} (block_hashes.json)`);
+    return hash;
+  }
 }

@@ -1,0 +1,215 @@
+// bench/mainnet: every mainnet fixture block executed by our sequential executor and, in the same
+// run, by @ethereumjs/vm (runBlock on a SimpleStateManager filled from the same pre-state).
+// Per block: median ms of --runs runs after --warmup untimed runs per engine (the JIT compilers of
+// both need a few runs of new code to settle); ratio = ethereumjs / ours.
+// Peak memory: the largest block (most gas) run once per engine in a fresh child process.
+//
+// usage: node dist/bench/mainnet.js [--runs N] [--warmup N] [--filter TEXT] [--fixtures DIR] [--write] [--json]
+//   --write replaces the "Mainnet blocks" section of BENCHMARKS.md with this run's table.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { loadBlockInput, readJson } from "../src/block/load.js";
+import { verifyExecution } from "../src/block/verify.js";
+import { executeBlock } from "../src/exec/sequential.js";
+import { prepareEthereumjsBlock, runEthereumjsBlock } from "./ethereumjsBaseline.js";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const flag = (name: string) => args.includes(name);
+
+interface Row {
+  block: string;
+  fork: string;
+  txs: number;
+  gas: bigint;
+  oursMs: number;
+  ejsMs: number;
+  verified: boolean;
+  ejsGasAgrees: boolean;
+}
+
+// A full collection before every timed run, so that neither engine pays for the other's garbage
+// (the @ethereumjs runs leave hundreds of MB behind).
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function fixturesDir(): string {
+  const root = option("--fixtures") ?? process.env.PEVM_FIXTURES ?? resolve(REPO, "..", "shared", "fixtures");
+  const dir = [join(root, "mainnet"), root].find((d) => existsSync(join(d, "blocks")));
+  if (dir === undefined) {
+    console.error(`bench/mainnet: no mainnet fixtures under ${root} (give --fixtures DIR)`);
+    process.exit(1);
+  }
+  return dir;
+}
+
+async function benchBlock(dir: string, name: string, runs: number, warmups: number, cache: Map<string, unknown>): Promise<Row> {
+  const blockDir = join(dir, "blocks", name);
+  const input = loadBlockInput(blockDir, { cache });
+  const options = { blockHashes: input.blockHashes };
+  const ours: number[] = [];
+  let result = executeBlock(input.block, input.preState, options);
+  for (let i = 1; i < warmups; i++) result = executeBlock(input.block, input.preState, options);
+  for (let i = 0; i < runs; i++) {
+    collectGarbage();
+    result = executeBlock(input.block, input.preState, options);
+    ours.push(result.executionMs);
+  }
+  const verified = verifyExecution(input.block, result, null).ok;
+
+  const prepared = await prepareEthereumjsBlock(
+    readJson(join(blockDir, "block.json"), cache),
+    readJson(join(blockDir, "pre_state.json"), cache),
+    readJson(join(dir, "bytecodes.json"), cache) as Record<string, string>,
+    readJson(join(dir, "block_hashes.json"), cache) as Record<string, string>,
+  );
+  let ejs = await runEthereumjsBlock(prepared);
+  for (let i = 1; i < warmups; i++) ejs = await runEthereumjsBlock(prepared);
+  const ejsTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    collectGarbage();
+    ejs = await runEthereumjsBlock(prepared);
+    ejsTimes.push(ejs.ms);
+  }
+  return {
+    block: name,
+    fork: result.rules.name,
+    txs: input.block.transactions.length,
+    gas: result.gasUsed,
+    oursMs: median(ours),
+    ejsMs: median(ejsTimes),
+    verified,
+    ejsGasAgrees: ejs.gasUsed === input.block.header.gasUsed,
+  };
+}
+
+/** Child-process mode: load and run one block once with one engine; print peak RSS in MiB. */
+async function memoryProbe(dir: string, name: string, engine: string): Promise<void> {
+  const blockDir = join(dir, "blocks", name);
+  const before = process.memoryUsage().rss;
+  if (engine === "ours") {
+    const input = loadBlockInput(blockDir);
+    executeBlock(input.block, input.preState, { blockHashes: input.blockHashes });
+  } else {
+    const prepared = await prepareEthereumjsBlock(readJson(join(blockDir, "block.json")), readJson(join(blockDir, "pre_state.json")), readJson(join(dir, "bytecodes.json")) as Record<string, string>, readJson(join(dir, "block_hashes.json")) as Record<string, string>);
+    await runEthereumjsBlock(prepared);
+  }
+  console.log(JSON.stringify({ peakRssMiB: process.resourceUsage().maxRSS / 1024, startRssMiB: before / 2 ** 20 }));
+}
+
+function peakMemory(dir: string, name: string, engine: string): number {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--memory-probe", name, "--engine", engine, "--fixtures", dir], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`memory probe (${engine}) failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!).peakRssMiB;
+}
+
+const fmt = (x: number, digits = 1) => x.toFixed(digits);
+const mgas = (gas: bigint, ms: number) => (ms > 0 ? Number(gas) / 1000 / ms : 0);
+
+function table(rows: Row[]): string {
+  const lines = [
+    "| block | fork | txs | gas | ours ms | ours Mgas/s | @ethereumjs/vm ms | @ethereumjs/vm Mgas/s | ratio |",
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const r of rows) {
+    const ratio = r.txs === 0 ? "–" : `${fmt(r.ejsMs / r.oursMs)}x`;
+    lines.push(`| ${r.block} | ${r.fork} | ${r.txs} | ${r.gas} | ${fmt(r.oursMs, 2)} | ${fmt(mgas(r.gas, r.oursMs))} | ${fmt(r.ejsMs, 2)} | ${fmt(mgas(r.gas, r.ejsMs))} | ${ratio}${r.verified ? "" : " (ours MISMATCH)"}${r.ejsGasAgrees ? "" : " (ejs gas wrong)"} |`);
+  }
+  return lines.join("\n");
+}
+
+function geomean(xs: number[]): number {
+  return Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+}
+
+async function main(): Promise<void> {
+  const dir = fixturesDir();
+  const probe = option("--memory-probe");
+  if (probe !== undefined) return memoryProbe(dir, probe, option("--engine") ?? "ours");
+
+  const runs = Number(option("--runs") ?? 3);
+  const warmups = Math.max(1, Number(option("--warmup") ?? 3));
+  const filter = option("--filter");
+  const names = readdirSync(join(dir, "blocks"))
+    .filter((n) => filter === undefined || n.includes(filter))
+    .sort((a, b) => Number(a) - Number(b));
+  const cache = new Map<string, unknown>();
+  const rows: Row[] = [];
+  for (const name of names) {
+    const row = await benchBlock(dir, name, runs, warmups, cache);
+    rows.push(row);
+    process.stderr.write(`${name}: ours ${fmt(row.oursMs, 2)} ms, @ethereumjs/vm ${fmt(row.ejsMs, 2)} ms, ${fmt(row.ejsMs / row.oursMs)}x\n`);
+  }
+  // An empty block has nothing to compare: both engines time only their fixed overhead.
+  const ratios = rows.filter((r) => r.txs > 0).map((r) => r.ejsMs / r.oursMs);
+  const totalGas = rows.reduce((a, r) => a + r.gas, 0n);
+  const oursTotal = rows.reduce((a, r) => a + r.oursMs, 0);
+  const ejsTotal = rows.reduce((a, r) => a + r.ejsMs, 0);
+  const largest = rows.reduce((a, r) => (r.gas > a.gas || (r.gas === a.gas && r.txs > a.txs) ? r : a), rows[0]!);
+  const memory = { block: largest.block, ours: peakMemory(dir, largest.block, "ours"), ejs: peakMemory(dir, largest.block, "ethereumjs") };
+  const summary = {
+    blocks: rows.length,
+    geomeanRatio: geomean(ratios),
+    minRatio: Math.min(...ratios),
+    maxRatio: Math.max(...ratios),
+    oursMgasPerSecond: mgas(totalGas, oursTotal),
+    ejsMgasPerSecond: mgas(totalGas, ejsTotal),
+    allVerified: rows.every((r) => r.verified),
+    memory,
+  };
+  if (flag("--json")) {
+    console.log(JSON.stringify({ summary, rows: rows.map((r) => ({ ...r, gas: Number(r.gas) })) }, null, 2));
+  } else {
+    console.log(table(rows));
+    console.log(JSON.stringify(summary, null, 2));
+  }
+  if (flag("--write")) writeSection(rows, warmups, summary, runs);
+}
+
+function writeSection(rows: Row[], warmups: number, s: { geomeanRatio: number; minRatio: number; maxRatio: number; oursMgasPerSecond: number; ejsMgasPerSecond: number; memory: { block: string; ours: number; ejs: number } }, runs: number): void {
+  const path = join(REPO, "BENCHMARKS.md");
+  const cpu = cpus();
+  const section = `<!-- bench/mainnet:start -->
+## Mainnet blocks vs \`@ethereumjs/vm\` (\`bench/mainnet.ts\`)
+
+${new Date().toISOString().slice(0, 10)} · \`node dist/bench/mainnet.js --runs ${runs} --warmup ${warmups} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
+all ${rows.length} fixture blocks (\`../shared/fixtures/mainnet\`), each executed by our sequential
+executor and by \`@ethereumjs/vm\` 10.1.3 (\`runBlock\` with \`generate: true\` and validation skipped, on a
+\`SimpleStateManager\` filled from the same pre-state; its \`deleteAccount\` is patched to also drop code
+and storage, without which it gets the gas of 116525, 1796867, 11743952 and 12047794 wrong). Times are
+execution only (no loading, parsing or sender recovery), medians of ${runs} runs after ${warmups} untimed
+warm-up runs per engine and block, each timed run after a full garbage collection.
+Ratio = @ethereumjs/vm ms / ours ms; the empty block 19910734 is left out of the ratios.
+
+**Geometric-mean ratio: ${fmt(s.geomeanRatio)}x** (min ${fmt(s.minRatio)}x, max ${fmt(s.maxRatio)}x) · throughput over all blocks: ours
+${fmt(s.oursMgasPerSecond)} Mgas/s, @ethereumjs/vm ${fmt(s.ejsMgasPerSecond)} Mgas/s · goal 30x, floor 10x.
+
+Peak memory (max RSS of a fresh process that loads and runs the largest block, ${s.memory.block}, once,
+including the 45 MB bytecodes.json): ours ${fmt(s.memory.ours, 0)} MiB, @ethereumjs/vm ${fmt(s.memory.ejs, 0)} MiB.
+
+${table(rows)}
+<!-- bench/mainnet:end -->`;
+  const text = readFileSync(path, "utf8");
+  const start = text.indexOf("<!-- bench/mainnet:start -->");
+  const end = text.indexOf("<!-- bench/mainnet:end -->");
+  const next = start >= 0 && end > start ? text.slice(0, start) + section + text.slice(end + "<!-- bench/mainnet:end -->".length) : text.trimEnd() + "\n\n" + section + "\n";
+  writeFileSync(path, next);
+  console.error(`bench/mainnet: wrote the section to ${path}`);
+}
+
+await main();
