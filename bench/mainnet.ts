@@ -1,7 +1,8 @@
 // bench/mainnet: every mainnet fixture block executed by our sequential executor and, in the same
 // run, by @ethereumjs/vm (runBlock on a SimpleStateManager filled from the same pre-state).
 // Per block: median ms of --runs runs after --warmup untimed runs per engine (the JIT compilers of
-// both need a few runs of new code to settle); ratio = ethereumjs / ours.
+// both need a few runs of new code to settle); ratio = ethereumjs / ours. Each engine runs all
+// blocks in its own child process, so neither pays for the other's garbage collections.
 // Peak memory: the largest block (most gas) run once per engine in a fresh child process.
 //
 // usage: node dist/bench/mainnet.js [--runs N] [--warmup N] [--filter TEXT] [--fixtures DIR] [--write] [--json]
@@ -11,8 +12,6 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { loadBlockInput, readJson } from "../src/block/load.js";
 import { verifyExecution } from "../src/block/verify.js";
 import { executeBlock } from "../src/exec/sequential.js";
@@ -37,11 +36,6 @@ interface Row {
   ejsGasAgrees: boolean;
 }
 
-// A full collection before every timed run, so that neither engine pays for the other's garbage
-// (the @ethereumjs runs leave hundreds of MB behind).
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -58,20 +52,30 @@ function fixturesDir(): string {
   return dir;
 }
 
-async function benchBlock(dir: string, name: string, runs: number, warmups: number, cache: Map<string, unknown>): Promise<Row> {
-  const blockDir = join(dir, "blocks", name);
-  const input = loadBlockInput(blockDir, { cache });
-  const options = { blockHashes: input.blockHashes };
-  const ours: number[] = [];
-  let result = executeBlock(input.block, input.preState, options);
-  for (let i = 1; i < warmups; i++) result = executeBlock(input.block, input.preState, options);
-  for (let i = 0; i < runs; i++) {
-    collectGarbage();
-    result = executeBlock(input.block, input.preState, options);
-    ours.push(result.executionMs);
-  }
-  const verified = verifyExecution(input.block, result, null).ok;
+interface EngineRow {
+  block: string;
+  ms: number;
+  gas: number;
+  txs: number;
+  fork: string;
+  verified: boolean;
+}
 
+/** Times one engine on one block: `warmups` untimed runs, then the median of `runs`. */
+async function benchBlock(engine: string, dir: string, name: string, runs: number, warmups: number, cache: Map<string, unknown>): Promise<EngineRow> {
+  const blockDir = join(dir, "blocks", name);
+  const times: number[] = [];
+  if (engine === "ours") {
+    const input = loadBlockInput(blockDir, { cache });
+    const options = { blockHashes: input.blockHashes };
+    let result = executeBlock(input.block, input.preState, options);
+    for (let i = 0; i < warmups + runs; i++) {
+      result = executeBlock(input.block, input.preState, options);
+      if (i >= warmups) times.push(result.executionMs);
+    }
+    const verified = verifyExecution(input.block, result, null).ok;
+    return { block: name, ms: median(times), gas: Number(result.gasUsed), txs: input.block.transactions.length, fork: result.rules.name, verified };
+  }
   const prepared = await prepareEthereumjsBlock(
     readJson(join(blockDir, "block.json"), cache),
     readJson(join(blockDir, "pre_state.json"), cache),
@@ -79,23 +83,33 @@ async function benchBlock(dir: string, name: string, runs: number, warmups: numb
     readJson(join(dir, "block_hashes.json"), cache) as Record<string, string>,
   );
   let ejs = await runEthereumjsBlock(prepared);
-  for (let i = 1; i < warmups; i++) ejs = await runEthereumjsBlock(prepared);
-  const ejsTimes: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    collectGarbage();
+  for (let i = 0; i < warmups + runs; i++) {
     ejs = await runEthereumjsBlock(prepared);
-    ejsTimes.push(ejs.ms);
+    if (i >= warmups) times.push(ejs.ms);
   }
-  return {
-    block: name,
-    fork: result.rules.name,
-    txs: input.block.transactions.length,
-    gas: result.gasUsed,
-    oursMs: median(ours),
-    ejsMs: median(ejsTimes),
-    verified,
-    ejsGasAgrees: ejs.gasUsed === input.block.header.gasUsed,
-  };
+  return { block: name, ms: median(times), gas: Number(ejs.gasUsed), txs: prepared.txCount, fork: prepared.hardfork, verified: ejs.gasUsed === prepared.headerGasUsed };
+}
+
+/** Child-process mode: one engine over the blocks, one JSON row per line on stdout. */
+async function engineChild(dir: string, engine: string, names: string[], runs: number, warmups: number): Promise<void> {
+  const cache = new Map<string, unknown>();
+  for (const name of names) {
+    const row = await benchBlock(engine, dir, name, runs, warmups, cache);
+    process.stdout.write(JSON.stringify(row) + "\n");
+    process.stderr.write(`${engine} ${name}: ${fmt(row.ms, 2)} ms\n`);
+  }
+}
+
+/** Runs one engine over all blocks in a fresh process, so neither engine's garbage or JIT state touches the other's timings. */
+function runEngine(dir: string, engine: string, names: string[], runs: number, warmups: number): Map<string, EngineRow> {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--engine-child", engine, "--blocks", names.join(","), "--runs", String(runs), "--warmup", String(warmups), "--fixtures", dir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 2 ** 20,
+  });
+  if (r.status !== 0) throw new Error(`bench/mainnet: the ${engine} child failed (exit ${r.status})`);
+  const rows = r.stdout.trim().split("\n").map((line) => JSON.parse(line) as EngineRow);
+  return new Map(rows.map((row) => [row.block, row]));
 }
 
 /** Child-process mode: load and run one block once with one engine; print peak RSS in MiB. */
@@ -143,18 +157,20 @@ async function main(): Promise<void> {
   if (probe !== undefined) return memoryProbe(dir, probe, option("--engine") ?? "ours");
 
   const runs = Number(option("--runs") ?? 3);
-  const warmups = Math.max(1, Number(option("--warmup") ?? 3));
+  const warmups = Number(option("--warmup") ?? 3);
+  const child = option("--engine-child");
+  if (child !== undefined) return engineChild(dir, child, option("--blocks")!.split(","), runs, warmups);
   const filter = option("--filter");
   const names = readdirSync(join(dir, "blocks"))
     .filter((n) => filter === undefined || n.includes(filter))
     .sort((a, b) => Number(a) - Number(b));
-  const cache = new Map<string, unknown>();
-  const rows: Row[] = [];
-  for (const name of names) {
-    const row = await benchBlock(dir, name, runs, warmups, cache);
-    rows.push(row);
-    process.stderr.write(`${name}: ours ${fmt(row.oursMs, 2)} ms, @ethereumjs/vm ${fmt(row.ejsMs, 2)} ms, ${fmt(row.ejsMs / row.oursMs)}x\n`);
-  }
+  const ours = runEngine(dir, "ours", names, runs, warmups);
+  const ejs = runEngine(dir, "ethereumjs", names, runs, warmups);
+  const rows: Row[] = names.map((name) => {
+    const o = ours.get(name)!;
+    const e = ejs.get(name)!;
+    return { block: name, fork: o.fork, txs: o.txs, gas: BigInt(o.gas), oursMs: o.ms, ejsMs: e.ms, verified: o.verified, ejsGasAgrees: e.verified };
+  });
   // An empty block has nothing to compare: both engines time only their fixed overhead.
   const ratios = rows.filter((r) => r.txs > 0).map((r) => r.ejsMs / r.oursMs);
   const totalGas = rows.reduce((a, r) => a + r.gas, 0n);
@@ -193,7 +209,7 @@ executor and by \`@ethereumjs/vm\` 10.1.3 (\`runBlock\` with \`generate: true\` 
 \`SimpleStateManager\` filled from the same pre-state; its \`deleteAccount\` is patched to also drop code
 and storage, without which it gets the gas of 116525, 1796867, 11743952 and 12047794 wrong). Times are
 execution only (no loading, parsing or sender recovery), medians of ${runs} runs after ${warmups} untimed
-warm-up runs per engine and block, each timed run after a full garbage collection.
+warm-up runs per engine and block; each engine runs all blocks in its own child process.
 Ratio = @ethereumjs/vm ms / ours ms; the empty block 19910734 is left out of the ratios.
 
 **Geometric-mean ratio: ${fmt(s.geomeanRatio)}x** (min ${fmt(s.minRatio)}x, max ${fmt(s.maxRatio)}x) · throughput over all blocks: ours

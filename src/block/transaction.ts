@@ -37,10 +37,11 @@ export function intrinsicGas(tx: Transaction, rules: ForkRules): bigint {
 
 /**
  * Throws when the transaction's type or fields are not allowed in this fork, or when its gas limit
- * is below its intrinsic gas. (Stateless checks only: nonce, balance, fees against the block's
- * base fee and the signature are checked elsewhere.)
+ * is below its intrinsic gas (pass `intrinsic` when already computed, to skip recomputing it).
+ * Stateless checks only: nonce, balance, fees against the block's base fee and the signature are
+ * checked elsewhere.
  */
-export function validateForFork(tx: Transaction, rules: ForkRules): void {
+export function validateForFork(tx: Transaction, rules: ForkRules, intrinsic: bigint = intrinsicGas(tx, rules)): void {
   if (tx.type === TxType.AccessList && !rules.eip2930) throw new Error("access-list transactions (EIP-2930) are not enabled in this fork");
   if (tx.type === TxType.FeeMarket && !rules.eip1559) throw new Error("fee-market transactions (EIP-1559) are not enabled in this fork");
   if (tx.type === TxType.Blob) {
@@ -58,7 +59,6 @@ export function validateForFork(tx: Transaction, rules: ForkRules): void {
   }
   const max = (1n << 256n) - 1n;
   if (tx.maxFeePerGas > max || tx.gasLimit * tx.maxFeePerGas > max) throw new Error("gas limit times fee overflows 256 bits");
-  const intrinsic = intrinsicGas(tx, rules);
   if (tx.gasLimit < intrinsic) throw new Error(`intrinsic gas too low: gas limit ${tx.gasLimit} below intrinsic gas ${intrinsic}`);
 }
 

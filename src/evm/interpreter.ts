@@ -63,7 +63,17 @@ const NEW_ACCOUNT_GAS = 25000;
 const CODE_DEPOSIT_GAS = 200;
 const MAX_NONCE = 0xffffffffffffffffn;
 
-class Halt extends Error {}
+/**
+ * An exceptional halt, thrown inside `run` and caught at its end. Not an Error: halts are common
+ * (out of gas, invalid opcodes) and capturing a stack trace for each would cost more than the halt.
+ */
+class Halt {
+  constructor(readonly message: string) {}
+}
+// An instance that never dies: V8 drops a class's instance shape when its last instance is
+// collected, which would throw away the optimized interpreter code that caught one.
+const HALT_SHAPE = new Halt("");
+void HALT_SHAPE;
 const OUT_OF_GAS = "out of gas";
 
 /** Frame resources reused across calls at the same depth, to avoid allocating per call. */
@@ -94,6 +104,15 @@ class FramePool {
 // One pool per thread: execution is synchronous, so two frames at the same depth never overlap,
 // and a new Evm (one per transaction) need not allocate stacks and memories again.
 const FRAME_POOL = new FramePool();
+
+/**
+ * The frame init code runs in: the creation message with empty call data. A literal, not
+ * `{ ...msg }`: a spread's object shape lives only while such objects do, and its death at a full
+ * GC would throw away the optimized interpreter code that saw it.
+ */
+function initCodeFrame(msg: Message): Message {
+  return { kind: msg.kind, caller: msg.caller, to: msg.to, codeAddress: msg.codeAddress, value: msg.value, data: EMPTY, gas: msg.gas, depth: msg.depth, isStatic: msg.isStatic };
+}
 
 export class Evm {
   readonly table: OpTable;
@@ -174,7 +193,7 @@ export class Evm {
     world.addBalance(address, msg.value);
 
     // The init code runs with empty call data.
-    const result = msg.data.length === 0 ? { status: Status.Success, gasLeft: msg.gas, output: EMPTY } : this.run({ ...msg, data: EMPTY }, analyzeCode(msg.data));
+    const result = msg.data.length === 0 ? { status: Status.Success, gasLeft: msg.gas, output: EMPTY } : this.run(initCodeFrame(msg), analyzeCode(msg.data));
     if (result.status === Status.Success) {
       const code = result.output;
       let error: string | undefined;

@@ -119,7 +119,7 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
 function checkValidity(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bigint, intrinsic: bigint): bigint {
   const { world, rules, block } = evm;
   try {
-    validateForFork(tx, rules);
+    validateForFork(tx, rules, intrinsic);
   } catch (e) {
     throw new InvalidTransactionError((e as Error).message);
   }
