@@ -1,6 +1,6 @@
 // Receipts (Yellow Paper 4.3.1, EIP-658, EIP-2718), the logs bloom filter, and the receipts root.
 import { keccak256 } from "../primitives/hash.js";
-import { encode, type RlpInput } from "../primitives/rlp.js";
+import { bigintToBytes } from "../primitives/bytes.js";
 import { addressToBytes, wordToBytes, type Word } from "../evm/word.js";
 import type { Log } from "../state/world.js";
 import { orderedTrieRoot } from "../trie/root.js";
@@ -73,22 +73,91 @@ export function combineBlooms(blooms: Iterable<Uint8Array>): Uint8Array {
   return out;
 }
 
-export function encodeLog(log: Log): RlpInput {
-  return [addressToBytes(log.address), log.topics.map(wordToBytes), log.data];
+// Receipts are encoded directly into one buffer (sizes first, then bytes): a block's receipts
+// hold thousands of logs, and building nested arrays for a generic RLP encoder cost more than
+// the rest of receipt handling together. Format: Yellow Paper appendix B.
+
+/** Length of the RLP header for a string or list payload of `len` bytes. */
+function headerLength(len: number): number {
+  return len <= 55 ? 1 : 1 + byteCount(len);
+}
+
+function byteCount(n: number): number {
+  let count = 0;
+  for (; n > 0; n = Math.floor(n / 256)) count++;
+  return count;
+}
+
+function writeHeader(out: Uint8Array, pos: number, len: number, shortBase: number): number {
+  if (len <= 55) {
+    out[pos] = shortBase + len;
+    return pos + 1;
+  }
+  const count = byteCount(len);
+  out[pos] = shortBase + 55 + count;
+  for (let i = count; i >= 1; i--, len = Math.floor(len / 256)) out[pos + i] = len % 256;
+  return pos + 1 + count;
+}
+
+/** Size of a byte string's encoding. */
+function stringSize(len: number, first: number): number {
+  return len === 1 && first < 0x80 ? 1 : headerLength(len) + len;
+}
+
+function writeString(out: Uint8Array, pos: number, bytes: Uint8Array): number {
+  if (bytes.length === 1 && bytes[0]! < 0x80) {
+    out[pos] = bytes[0]!;
+    return pos + 1;
+  }
+  pos = writeHeader(out, pos, bytes.length, 0x80);
+  out.set(bytes, pos);
+  return pos + bytes.length;
+}
+
+/** Payload size of one log: [address (20 bytes), [topics (32 bytes each)], data]. */
+function logPayloadSize(log: Log): number {
+  const topics = 33 * log.topics.length;
+  return 21 + headerLength(topics) + topics + stringSize(log.data.length, log.data[0] ?? 0);
+}
+
+function writeLog(out: Uint8Array, pos: number, log: Log): number {
+  pos = writeHeader(out, pos, logPayloadSize(log), 0xc0);
+  out[pos++] = 0x80 + 20;
+  out.set(addressToBytes(log.address), pos);
+  pos += 20;
+  pos = writeHeader(out, pos, 33 * log.topics.length, 0xc0);
+  for (const topic of log.topics) {
+    out[pos++] = 0x80 + 32;
+    out.set(wordToBytes(topic), pos);
+    pos += 32;
+  }
+  return writeString(out, pos, log.data);
 }
 
 /** Consensus encoding of a receipt; null when it cannot be encoded (pre-Byzantium, root unknown). */
 export function encodeReceipt(receipt: Receipt): Uint8Array | null {
-  let first: Uint8Array | number;
-  if (receipt.status !== null) first = receipt.status;
+  let first: Uint8Array;
+  if (receipt.status !== null) first = receipt.status === 1 ? Uint8Array.of(1) : new Uint8Array(0);
   else if (receipt.postStateRoot !== null) first = receipt.postStateRoot;
   else return null;
-  const body = encode([first, receipt.cumulativeGasUsed, receipt.bloom, receipt.logs.map(encodeLog)]);
-  if (receipt.type === TxType.Legacy) return body;
-  const typed = new Uint8Array(body.length + 1);
-  typed[0] = receipt.type;
-  typed.set(body, 1);
-  return typed;
+  const gas = bigintToBytes(receipt.cumulativeGasUsed);
+  let logsSize = 0;
+  for (const log of receipt.logs) {
+    const size = logPayloadSize(log);
+    logsSize += headerLength(size) + size;
+  }
+  const payload = stringSize(first.length, first[0] ?? 0) + stringSize(gas.length, gas[0] ?? 0) + 3 + BLOOM_BYTES + headerLength(logsSize) + logsSize;
+  const typed = receipt.type !== TxType.Legacy ? 1 : 0;
+  const out = new Uint8Array(typed + headerLength(payload) + payload);
+  let pos = 0;
+  if (typed) out[pos++] = receipt.type;
+  pos = writeHeader(out, pos, payload, 0xc0);
+  pos = writeString(out, pos, first);
+  pos = writeString(out, pos, gas);
+  pos = writeString(out, pos, receipt.bloom);
+  pos = writeHeader(out, pos, logsSize, 0xc0);
+  for (const log of receipt.logs) pos = writeLog(out, pos, log);
+  return out;
 }
 
 /** The receipts trie root; null when a receipt cannot be encoded. */

@@ -18,13 +18,10 @@ const INITCODE_WORD_GAS = 2n;
 /** Gas charged before execution: base, calldata, creation, access list, initcode words. */
 export function intrinsicGas(tx: Transaction, rules: ForkRules): bigint {
   let gas = TX_BASE_GAS;
-  let zeros = 0n;
-  let nonZeros = 0n;
-  for (const b of tx.data) {
-    if (b === 0) zeros++;
-    else nonZeros++;
-  }
-  gas += zeros * TX_DATA_ZERO_GAS + nonZeros * BigInt(rules.gasTxDataNonZero);
+  const data = tx.data;
+  let zeros = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] === 0) zeros++;
+  gas += BigInt(zeros) * TX_DATA_ZERO_GAS + BigInt(data.length - zeros) * BigInt(rules.gasTxDataNonZero);
   if (tx.to === null) {
     gas += BigInt(rules.gasTxCreate);
     if (rules.eip3860) gas += INITCODE_WORD_GAS * BigInt(Math.ceil(tx.data.length / 32));

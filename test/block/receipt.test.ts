@@ -44,3 +44,21 @@ test("a typed receipt is prefixed with its type byte (EIP-2718)", () => {
 test("a pre-Byzantium receipt without its state root cannot be encoded", () => {
   assert.equal(encodeReceipt({ ...receipt, status: null }), null);
 });
+
+test("receipts with logs encode exactly as a generic RLP encoder does", () => {
+  const logs = [
+    { address: 0x1234, topics: [], data: new Uint8Array(0) },
+    { address: (1n << 159n) + 5n, topics: [1, (1n << 255n) + 7n, 0], data: Uint8Array.of(0x7f) },
+    { address: 0xabc, topics: [42], data: new Uint8Array(300).fill(9) },
+  ];
+  const addr = (a: number | bigint) => Buffer.from(BigInt(a).toString(16).padStart(40, "0"), "hex");
+  const word = (w: number | bigint) => Buffer.from(BigInt(w).toString(16).padStart(64, "0"), "hex");
+  const expectedLogs = logs.map((l) => [addr(l.address), l.topics.map(word), l.data]);
+  for (const cumulativeGasUsed of [0n, 127n, 128n, 30_000_000n]) {
+    const r: Receipt = { ...receipt, cumulativeGasUsed, logs, bloom: new Uint8Array(256).fill(3) };
+    assert.deepEqual(encodeReceipt(r), RLP.encode([1, cumulativeGasUsed, new Uint8Array(256).fill(3), expectedLogs]));
+  }
+  // Many logs: the list header needs a multi-byte length.
+  const many: Receipt = { ...receipt, logs: Array.from({ length: 200 }, () => logs[1]!) };
+  assert.deepEqual(encodeReceipt(many), RLP.encode([1, 21000, new Uint8Array(256), Array.from({ length: 200 }, () => expectedLogs[1]!)]));
+});

@@ -413,6 +413,9 @@ test("validateForFork: intrinsic gas above the gas limit is rejected", () => {
   assert.throws(() => validateForFork(tx, rulesFor(Fork.Istanbul)), /intrinsic gas too low: gas limit 21000 below intrinsic gas 21020/);
   assert.throws(() => validateForFork(tx, rulesFor(Fork.Frontier)), /intrinsic gas too low: gas limit 21000 below intrinsic gas 21072/);
   assert.doesNotThrow(() => validateForFork(copy(tx, { gasLimit: 21_020n }), rulesFor(Fork.Istanbul)));
+  // An intrinsic gas the caller already computed is used as given.
+  assert.doesNotThrow(() => validateForFork(tx, rulesFor(Fork.Istanbul), 21_000n));
+  assert.throws(() => validateForFork(tx, rulesFor(Fork.Istanbul), 21_001n), /gas limit 21000 below intrinsic gas 21001/);
   // A creation costs 32000 more from Homestead on.
   const create = copy(tx, { to: null, gasLimit: 21_072n });
   assert.doesNotThrow(() => validateForFork(create, rulesFor(Fork.Frontier)));

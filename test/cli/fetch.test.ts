@@ -94,6 +94,54 @@ const TRACE = [
   },
 ];
 
+/** The receipts as a node records them (eth_getBlockReceipts and eth_getTransactionReceipt). */
+const RECEIPTS = [
+  {
+    blockHash: hashOf(N),
+    blockNumber: TAG,
+    contractAddress: null,
+    cumulativeGasUsed: "0x5208",
+    effectiveGasPrice: "0x3b9aca00",
+    from: A,
+    gasUsed: "0x5208",
+    logs: [
+      {
+        address: C,
+        topics: [pad(0xdead)],
+        data: "0x" + "00".repeat(31) + "2a",
+        blockNumber: TAG,
+        transactionHash: TX0,
+        transactionIndex: "0x0",
+        blockHash: hashOf(N),
+        logIndex: "0x0",
+        removed: false,
+      },
+    ],
+    logsBloom: "0x" + "00".repeat(256),
+    status: "0x1",
+    to: C,
+    transactionHash: TX0,
+    transactionIndex: "0x0",
+    type: "0x2",
+  },
+  {
+    blockHash: hashOf(N),
+    blockNumber: TAG,
+    contractAddress: null,
+    cumulativeGasUsed: "0xa410",
+    effectiveGasPrice: "0x3b9aca00",
+    from: B,
+    gasUsed: "0x5208",
+    logs: [],
+    logsBloom: "0x" + "00".repeat(256),
+    status: "0x0",
+    to: C,
+    transactionHash: TX1,
+    transactionIndex: "0x1",
+    type: "0x0",
+  },
+];
+
 /** State at the parent block, for eth_getBalance/TransactionCount/Code/StorageAt. */
 const PARENT_STATE: Record<string, { balance?: bigint; nonce?: number; code?: string; storage?: Record<string, bigint> }> = {
   [A]: { balance: 0xde0b6b3a7640000n, nonce: 7 },
@@ -145,6 +193,8 @@ interface NodeOptions {
   rawBody?: Record<string, string>;
   block?: unknown;
   trace?: unknown;
+  /** eth_getBlockReceipts' answer (eth_getTransactionReceipt looks the hash up in it). */
+  receipts?: unknown;
 }
 
 function answer(call: Call, options: NodeOptions): unknown {
@@ -161,6 +211,12 @@ function answer(call: Call, options: NodeOptions): unknown {
     case "debug_traceBlockByNumber":
       assert.deepEqual(p, [TAG, { tracer: "prestateTracer" }]);
       return options.trace ?? TRACE;
+    case "eth_getBlockReceipts":
+      assert.deepEqual(p, [TAG]);
+      return "receipts" in options ? options.receipts : RECEIPTS;
+    case "eth_getTransactionReceipt":
+      assert.equal(p.length, 1);
+      return (("receipts" in options ? options.receipts : RECEIPTS) as { transactionHash: string }[]).find((r) => r.transactionHash === p[0]) ?? null;
     case "eth_getUncleByBlockNumberAndIndex":
       assert.deepEqual(p, [TAG, "0x0"]);
       return { hash: UNCLE, number: PARENT, miner: U };
@@ -253,8 +309,10 @@ function outDir(): string {
   return dir;
 }
 
-function checkFiles(dir: string): void {
+function checkFiles(dir: string, receipts = true): void {
   assert.deepEqual(readJson(join(dir, String(N), "block.json")), BLOCK);
+  if (receipts) assert.deepEqual(readJson(join(dir, String(N), "receipts.json")), RECEIPTS);
+  assert.deepEqual(readdirSync(join(dir, String(N))).sort(), receipts ? ["block.json", "pre_state.json", "receipts.json"] : ["block.json", "pre_state.json"]);
   assert.deepEqual(readJson(join(dir, String(N), "pre_state.json")), EXPECTED_PRE_STATE);
   assert.deepEqual(readJson(join(dir, "bytecodes.json")), {
     ...OLD_CODE,
@@ -276,8 +334,13 @@ test("fetch writes the block, its pre-state, merged bytecodes and ancestor hashe
     const dir = outDir();
     const r = await pevm("fetch", "--rpc", node.url, "--out", dir, "--json", String(N));
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(JSON.parse(r.out), { ok: true, blocks: [{ number: N, hash: hashOf(N), dir: join(dir, "300"), txs: 2, accounts: 8, bytecodes: 3 }] });
+    assert.deepEqual(JSON.parse(r.out), { ok: true, blocks: [{ number: N, hash: hashOf(N), dir: join(dir, "300"), txs: 2, accounts: 8, bytecodes: 3, receipts: true }] });
     checkFiles(dir);
+    // The receipts come in one eth_getBlockReceipts call, written exactly as the node sent them.
+    assert.deepEqual(
+      node.calls.filter((c) => c.method.includes("Receipt")),
+      [{ method: "eth_getBlockReceipts", params: [TAG] }],
+    );
     assert.match(r.err, /block 300: 2 txs, 8 accounts, 3 bytecodes \(3 new\)/);
     assert.match(r.err, /1 contract was created in the block/);
     // Ancestors: 257 hashes needed, 2 known, 2 from the block itself: about half as many headers.
@@ -325,8 +388,80 @@ test("a block without transactions is not traced; coinbase and withdrawals come 
     assert.deepEqual(readJson(join(dir, String(N), "pre_state.json")), { [M]: EXPECTED_PRE_STATE[M], [W1]: EXPECTED_PRE_STATE[W1] });
     assert.deepEqual(readJson(join(dir, "bytecodes.json")), OLD_CODE);
     assert.equal(JSON.parse(r.out).blocks[0].accounts, 2);
+    assert.equal(JSON.parse(r.out).blocks[0].receipts, true);
+    assert.deepEqual(readJson(join(dir, String(N), "receipts.json")), []);
+    assert.ok(!node.calls.some((c) => c.method.includes("Receipt")));
   } finally {
     await node.close();
+  }
+});
+
+test("a node without eth_getBlockReceipts: a batch of eth_getTransactionReceipt in block order", async () => {
+  const unsupported = [
+    { code: -32601, message: "the method eth_getBlockReceipts does not exist/is not available" },
+    { code: -32000, message: "Method not found" },
+  ];
+  for (const error of unsupported) {
+    const node = await startNode({ errors: { eth_getBlockReceipts: error } });
+    try {
+      const dir = outDir();
+      const r = await pevm("fetch", "--rpc", node.url, "--out", dir, "--json", String(N));
+      assert.equal(r.code, 0, r.err);
+      assert.equal(JSON.parse(r.out).blocks[0].receipts, true);
+      checkFiles(dir);
+      assert.deepEqual(
+        node.calls.filter((c) => c.method.includes("Receipt")),
+        [
+          { method: "eth_getBlockReceipts", params: [TAG] },
+          { method: "eth_getTransactionReceipt", params: [TX0] },
+          { method: "eth_getTransactionReceipt", params: [TX1] },
+        ],
+      );
+      assert.match(r.err, /block 300: the node does not serve eth_getBlockReceipts .*; using eth_getTransactionReceipt/);
+    } finally {
+      await node.close();
+    }
+  }
+});
+
+test("--no-receipts writes no receipts.json and asks for none", async () => {
+  const node = await startNode();
+  try {
+    const dir = outDir();
+    const r = await pevm("fetch", "--rpc", node.url, "--out", dir, "--no-receipts", "--json", String(N));
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).blocks[0].receipts, false);
+    checkFiles(dir, false);
+    assert.ok(!node.calls.some((c) => c.method.includes("Receipt")));
+  } finally {
+    await node.close();
+  }
+});
+
+test("receipts that do not match the block's transactions are clear errors; nothing is written", async () => {
+  const cases: [NodeOptions, RegExp][] = [
+    [{ receipts: [RECEIPTS[0]] }, /pevm fetch: eth_getBlockReceipts\(300\): 1 receipts for 2 transactions/],
+    [{ receipts: [RECEIPTS[1], RECEIPTS[0]] }, /eth_getBlockReceipts\(300\)\[0\]: the receipt is for transaction 0x[0-9a-f]{64}, but transaction 0 is 0x/],
+    [{ receipts: [RECEIPTS[0], { ...RECEIPTS[1], blockHash: hashOf(999) }] }, /eth_getBlockReceipts\(300\)\[1\]: the receipt is from block 0x[0-9a-f]{64}, not /],
+    [{ receipts: [RECEIPTS[0], { ...RECEIPTS[1], cumulativeGasUsed: undefined }] }, /eth_getBlockReceipts\(300\)\[1\]\.cumulativeGasUsed: expected a hex quantity/],
+    [{ receipts: null }, /eth_getBlockReceipts\(300\): the node has no receipts for the block/],
+    [{ errors: { eth_getBlockReceipts: { code: -32000, message: "receipts pruned" } } }, /pevm fetch: eth_getBlockReceipts: JSON-RPC error -32000: receipts pruned/],
+    [
+      { errors: { eth_getBlockReceipts: { code: -32601, message: "method not found" } }, receipts: [RECEIPTS[0]] },
+      /eth_getTransactionReceipt\(0x[0-9a-f]{64}\): expected the receipt of transaction 1, got null/,
+    ],
+  ];
+  for (const [options, message] of cases) {
+    const node = await startNode(options);
+    try {
+      const dir = outDir();
+      const r = await pevm("fetch", "--rpc", node.url, "--out", dir, String(N));
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, message);
+      assert.ok(!existsSync(join(dir, String(N))));
+    } finally {
+      await node.close();
+    }
   }
 });
 
@@ -409,6 +544,9 @@ test("usage: --rpc and a block are required, numbers are decimal, hex or ranges,
   assert.equal(help.code, 0);
   assert.match(help.out, /usage: pevm fetch --rpc <url>/);
   assert.match(help.out, /--out <value>/);
+  assert.match(help.out, /--no-receipts/);
+  assert.match(help.out, /receipts\.json .*eth_getBlockReceipts/);
+  assert.match(help.out, /pevm run reads it to name the first transaction/);
   assert.match((await pevm("--help")).out, /fetch/);
   assert.deepEqual(parseBlockSpec("19000000"), [19000000]);
   assert.deepEqual(parseBlockSpec("0x12c"), [300]);
