@@ -1,20 +1,20 @@
-// Code analysis, done once per distinct code: valid jump destinations, and room for the decoded
-// value of every PUSH, filled the first time each PUSH runs (most of a large contract's code never
-// runs in a given block, so decoding every immediate up front costs more than it saves).
+// Code analysis, done once per distinct code: valid jump destinations, and a cache of the decoded
+// values of wide PUSHes (7-32 bytes), filled the first time each one runs. Most of a large
+// contract's code never runs in a given block, so nothing is decoded up front, and narrow PUSHes
+// are decoded in place by the interpreter (no allocation).
 import type { Word } from "./word.js";
 
 export interface AnalyzedCode {
   readonly code: Uint8Array;
   /** 1 where a JUMPDEST opcode (not push data) stands. */
   readonly jumpdests: Uint8Array;
-  /** The pushed value at the position of each PUSH1..PUSH32 once it has run; unset elsewhere. */
-  readonly pushValues: Word[];
+  /** Decoded values of PUSH7..PUSH32 by position, once each has run. */
+  readonly bigPushes: Map<number, Word>;
 }
 
 export function analyzeCode(code: Uint8Array): AnalyzedCode {
   const n = code.length;
   const jumpdests = new Uint8Array(n);
-  const pushValues: Word[] = new Array<Word>(n);
   for (let pc = 0; pc < n; pc++) {
     const op = code[pc]!;
     if (op === 0x5b) {
@@ -23,7 +23,7 @@ export function analyzeCode(code: Uint8Array): AnalyzedCode {
       pc += op - 0x5f;
     }
   }
-  return { code, jumpdests, pushValues };
+  return { code, jumpdests, bigPushes: new Map() };
 }
 
 const MAX_CACHED = 4096;

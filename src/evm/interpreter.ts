@@ -110,6 +110,13 @@ const FRAME_POOL = new FramePool();
  * `{ ...msg }`: a spread's object shape lives only while such objects do, and its death at a full
  * GC would throw away the optimized interpreter code that saw it.
  */
+/** The value of a PUSH of `len` <= 6 bytes, all inside the code. */
+function smallPush(code: Uint8Array, start: number, len: number): number {
+  let v = 0;
+  for (let i = start; i < start + len; i++) v = v * 256 + code[i]!;
+  return v;
+}
+
 function initCodeFrame(msg: Message): Message {
   return { kind: msg.kind, caller: msg.caller, to: msg.to, codeAddress: msg.codeAddress, value: msg.value, data: EMPTY, gas: msg.gas, depth: msg.depth, isStatic: msg.isStatic };
 }
@@ -230,7 +237,7 @@ export class Evm {
     const code = analyzed.code;
     const codeLen = code.length;
     const jumpdests = analyzed.jumpdests;
-    const pushValues = analyzed.pushValues;
+    const bigPushes = analyzed.bigPushes;
     const stack = this.pool.stack(msg.depth);
     const mem = this.pool.memory(msg.depth);
     const self = msg.to;
@@ -738,15 +745,29 @@ export class Evm {
             this.selfDestruct(self, beneficiary, balance);
             return { status: Status.Success, gasLeft: reserve === 0n ? gas : gasWord(gas, reserve), output: EMPTY };
           }
+          case Op.PUSH1:
+            stack[sp++] = pc + 1 < codeLen ? code[pc + 1]! : 0;
+            pc += 2;
+            continue;
+          case Op.PUSH2:
+            stack[sp++] = pc + 2 < codeLen ? (code[pc + 1]! << 8) | code[pc + 2]! : W.fromBytes(code, pc + 1, 2);
+            pc += 3;
+            continue;
           default:
-            if (op >= Op.PUSH1 && op <= Op.PUSH32) {
-              let value = pushValues[pc];
-              if (value === undefined) {
-                value = W.fromBytes(code, pc + 1, op - Op.PUSH1 + 1);
-                pushValues[pc] = value;
+            if (op >= Op.PUSH3 && op <= Op.PUSH32) {
+              const len = op - Op.PUSH1 + 1;
+              if (len <= 6) {
+                stack[sp++] = pc + len < codeLen ? smallPush(code, pc + 1, len) : W.fromBytes(code, pc + 1, len);
+              } else {
+                // Wide immediates (addresses, hashes, masks) are mostly bigints: decode each once.
+                let value = bigPushes.get(pc);
+                if (value === undefined) {
+                  value = W.fromBytes(code, pc + 1, len);
+                  bigPushes.set(pc, value);
+                }
+                stack[sp++] = value;
               }
-              stack[sp++] = value;
-              pc += op - Op.PUSH1 + 2;
+              pc += len + 1;
               continue;
             }
             if (op >= Op.DUP1 && op <= Op.DUP16) {
