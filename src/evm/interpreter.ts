@@ -125,6 +125,9 @@ export class Evm {
   readonly table: OpTable;
   private readonly pool = FRAME_POOL;
   tx!: TxEnv;
+  /** Parallel execution: leave the coinbase fee in `deferredFee` instead of crediting it. */
+  deferCoinbaseFee = false;
+  deferredFee = 0n;
 
   constructor(
     readonly world: WorldState,
@@ -151,11 +154,10 @@ export class Evm {
     const checkpoint = world.checkpoint();
     const precompile = this.isPrecompile(msg.codeAddress);
     if (msg.kind === CallKind.Call) {
-      if (!world.exists(msg.to)) {
-        // EIP-161: a zero-value call to a missing non-precompile account creates nothing.
-        if (this.rules.eip158 && msg.value === 0n && !precompile) {
-          return { status: Status.Success, gasLeft: msg.gas, output: EMPTY };
-        }
+      // EIP-161: a zero-value call to a missing non-precompile account creates nothing. (Asked
+      // only for zero values: reading the account is a read the parallel executor must track.)
+      if (this.rules.eip158 && msg.value === 0n && !precompile && !world.exists(msg.to)) {
+        return { status: Status.Success, gasLeft: msg.gas, output: EMPTY };
       }
       world.subBalance(msg.caller, msg.value);
       world.addBalance(msg.to, msg.value);

@@ -109,7 +109,11 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
 
   world.addBalance(sender, (gasLeft + refund) * gasPrice);
   const priorityFee = rules.eip1559 ? gasPrice - block.baseFee : gasPrice;
-  world.addBalance(block.coinbase, gasUsed * priorityFee);
+  const fee = gasUsed * priorityFee;
+  // The parallel executor credits fees as deltas, so that paying the coinbase is no conflict. A
+  // zero fee still touches the coinbase (EIP-161), which needs its account: no deferring then.
+  if (evm.deferCoinbaseFee && fee > 0n) evm.deferredFee = fee;
+  else world.addBalance(block.coinbase, fee);
 
   const logs = world.finalizeTransaction(rules);
   return { status: result.status, gasUsed, logs, contractAddress, output: result.output, blobGasUsed, error: result.error };

@@ -43,7 +43,7 @@ test("statetest names a missing path and a malformed file", () => {
 });
 
 test("bench runs the embedded loop workload and reports Mgas/s as JSON", () => {
-  const r = pevm("bench", "--runs", "1", "--scale", "0.01", "--json");
+  const r = pevm("bench", "--workload", "loops", "--runs", "1", "--scale", "0.01", "--json");
   assert.equal(r.code, 0, r.err);
   const parsed = JSON.parse(r.out) as { rows: { gasUsed: number; mgasPerSec: number }[] };
   assert.equal(parsed.rows.length, 3);

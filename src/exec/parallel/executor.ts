@@ -1,0 +1,318 @@
+// The parallel block executor: Block-STM over a persistent pool of worker threads. Its result is
+// the sequential executor's result (receipts, logs, gas, post-state), plus execution statistics.
+// Blocks it cannot or should not run in parallel run sequentially, and the statistics say why.
+import { performance } from "node:perf_hooks";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { CodeCache } from "../../evm/code.js";
+import { rulesFor } from "../../evm/forks.js";
+import { Evm, Status } from "../../evm/interpreter.js";
+import type { TxResult } from "../../evm/processor.js";
+import type { Word } from "../../evm/word.js";
+import type { Block } from "../../block/block.js";
+import { combineBlooms, logsBloom, receiptsRoot, type Receipt } from "../../block/receipt.js";
+import { mainnetFork } from "../../block/schedule.js";
+import { MemoryState } from "../../state/memory.js";
+import { KECCAK_EMPTY_WORD, type StateReader } from "../../state/reader.js";
+import { WorldState } from "../../state/world.js";
+import { applyBlockEpilogue, applyBlockPrologue } from "../blockRules.js";
+import { blockEnv, executeBlock, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
+import { validateReadSet, VersionedReader, type IncarnationResult } from "./incarnation.js";
+import { LocationKind, MvMemory } from "./mvmemory.js";
+import { Scheduler } from "./scheduler.js";
+import type { JobMessage } from "./worker.js";
+import type { BlockJob, FaultPlan, LoopOutcome, LoopStats } from "./workerLoop.js";
+
+export interface ParallelOptions extends ExecuteOptions {
+  /** Worker threads (default: available cores). 1 runs sequentially. */
+  workers?: number;
+  /** Blocks with fewer transactions run sequentially (default MIN_PARALLEL_TXS). */
+  minTxs?: number;
+  /** Test hook: make worker `worker` fail while executing transaction `tx`. */
+  fault?: FaultPlan & { worker: number };
+}
+
+export interface ParallelStats {
+  mode: "parallel" | "sequential";
+  workers: number;
+  /** Why the block ran sequentially, when it did. */
+  fallback: string | null;
+  /** Worker failures during the block (the block then completed sequentially). */
+  faults: string[];
+  executions: number;
+  validations: number;
+  aborts: number;
+  dependencies: number;
+  /** Incarnations beyond the first, over all transactions. */
+  reexecutions: number;
+}
+
+export type ParallelResult = BlockResult & { stats: ParallelStats };
+
+/** Measured on the 2-core CI machine: below this, thread hand-off costs more than it saves. */
+export const MIN_PARALLEL_TXS = 8;
+
+export async function executeBlockParallel(block: Block, pre: MemoryState, options: ParallelOptions): Promise<ParallelResult> {
+  const workers = options.workers ?? availableParallelism();
+  const { header } = block;
+  const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0 };
+  const sequential = (reason: string): ParallelResult => {
+    const result = executeBlock(block, pre, { ...options, rules });
+    return { ...result, stats: { ...stats, mode: "sequential", fallback: reason } };
+  };
+  if (workers <= 1) return sequential("one worker");
+  if (!rules.eip158) return sequential("before EIP-161 (Spurious Dragon): empty accounts still exist");
+  if (block.transactions.length < (options.minTxs ?? MIN_PARALLEL_TXS)) return sequential(`fewer than ${options.minTxs ?? MIN_PARALLEL_TXS} transactions`);
+
+  const start = performance.now();
+  const txCount = block.transactions.length;
+  const base = stateAfterPrologue(block, pre, rules, options);
+  const scheduler = Scheduler.create(txCount);
+  const mv = MvMemory.create(txCount, header.gasLimit);
+  const control = new SharedArrayBuffer(16);
+  const job: BlockJob = { block, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
+  let outcomes: LoopOutcome[];
+  try {
+    outcomes = await pool(workers).run(jobKeyOf(block, pre), job, { scheduler: scheduler.buffer, txCount, mv: mv.buffers, control }, options.fault ?? null, scheduler, txCount);
+  } catch (e) {
+    stats.faults.push((e as Error).message);
+    return sequential(`worker fault: ${(e as Error).message.split("\n")[0]}`);
+  }
+  for (const o of outcomes) addStats(stats, o.stats);
+  const fallback = outcomes.find((o) => o.fallback !== null)?.fallback;
+  if (fallback !== undefined && fallback !== null) return sequential(fallback);
+
+  // Debugging aid: after the run every final read set must still be valid.
+  if (process.env.PEVM_CHECK_READSETS === "1") {
+    const reader = new VersionedReader(mv, base);
+    for (let tx = 0; tx < txCount; tx++) {
+      if (!validateReadSet(reader, tx, (l) => mv.describe(l))) {
+        console.error(`post-check: transaction ${tx} has a stale read set (incarnation ${scheduler.incarnationOf(tx)})`);
+        for (let i = 0; i < mv.readSetLength(tx); i++) {
+          const loc = mv.readSetLocation(tx, i);
+          const st = mv.read(loc, tx);
+          const resolved = String(mv.resolved);
+          if (st === 0 && resolved !== mv.readSetValue(tx, i)) console.error("   ", i, "recorded", mv.readSetValue(tx, i), "now", resolved, "versions", JSON.stringify(mv.dump(loc).filter((v) => v[0] < tx).sort((a, b) => b[0] - a[0]).slice(0, 6)));
+        }
+      }
+    }
+  }
+  const finals = finalIncarnations(outcomes, scheduler, txCount);
+  if (typeof finals === "string") return sequential(finals);
+  const assembled = assemble(block, pre, rules, options, mv, finals, stats);
+  if (typeof assembled === "string") return sequential(assembled);
+  assembled.executionMs = performance.now() - start;
+  return { ...assembled, stats };
+}
+
+function addStats(total: ParallelStats, s: LoopStats): void {
+  total.executions += s.executions;
+  total.validations += s.validations;
+  total.aborts += s.aborts;
+  total.dependencies += s.dependencies;
+}
+
+/** The kept result of each transaction's final incarnation, or why there is none. */
+function finalIncarnations(outcomes: LoopOutcome[], scheduler: Scheduler, txCount: number): IncarnationResult[] | string {
+  const finals: IncarnationResult[] = new Array(txCount);
+  for (const o of outcomes) {
+    for (const r of o.results) if (r.incarnation === scheduler.incarnationOf(r.tx)) finals[r.tx] = r;
+  }
+  for (let tx = 0; tx < txCount; tx++) {
+    if (finals[tx] === undefined) return `internal: no result for transaction ${tx}`;
+    if (finals[tx]!.invalid !== null) return `transaction ${tx} is invalid: ${finals[tx]!.invalid}`;
+  }
+  return finals;
+}
+
+/** The pre-state with the block's prologue (DAO change, EIP-4788 call) applied, as a new state. */
+function stateAfterPrologue(block: Block, pre: MemoryState, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions): MemoryState {
+  const world = new WorldState(pre);
+  applyBlockPrologue(new Evm(world, blockEnv(block, options), rules, new CodeCache()), block);
+  const changed = [...world.dirtyAccounts()];
+  if (changed.length === 0) return pre;
+  const base = new MemoryState();
+  for (const [k, v] of pre.accounts) base.accounts.set(k, v);
+  for (const [k, v] of pre.codes) base.codes.set(k, v);
+  for (const account of changed) {
+    if (!account.exists) {
+      base.accounts.delete(account.address);
+      continue;
+    }
+    const storage = new Map(account.storageCleared ? [] : (pre.accounts.get(account.address)?.storage ?? []));
+    for (const [slot, value] of account.storage) value === 0 ? storage.delete(slot) : storage.set(slot, value);
+    base.putAccount(account.address, account.nonce, account.balance, account.codeHash, storage);
+    if (account.code !== null && !base.codes.has(account.codeHash)) base.codes.set(account.codeHash, account.code);
+  }
+  return base;
+}
+
+/** Replays the final write sets in order on a world over the pre-state: the block's post-state. */
+function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, finals: IncarnationResult[], stats: ParallelStats): BlockResult | string {
+  const { header } = block;
+  const world = new WorldState(pre);
+  const env = blockEnv(block, options);
+  applyBlockPrologue(new Evm(world, env, rules, new CodeCache()), block);
+  const txResults: TxResult[] = [];
+  const receipts: Receipt[] = [];
+  let cumulativeGasUsed = 0n;
+  let blobGasUsed = 0n;
+  for (let tx = 0; tx < finals.length; tx++) {
+    const result = finals[tx]!.result!;
+    stats.reexecutions += finals[tx]!.incarnation;
+    if (block.transactions[tx]!.gasLimit > header.gasLimit - cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
+    for (const write of mv.writeSet(tx)) applyWrite(world, mv, pre, write.loc, write.value, write.delta);
+    world.finalizeTransaction(rules);
+    cumulativeGasUsed += result.gasUsed;
+    blobGasUsed += result.blobGasUsed;
+    txResults.push(result);
+    receipts.push({
+      type: block.transactions[tx]!.type,
+      status: rules.byzantium ? (result.status === Status.Success ? 1 : 0) : null,
+      postStateRoot: null,
+      cumulativeGasUsed,
+      gasUsed: result.gasUsed,
+      logs: result.logs,
+      bloom: logsBloom(result.logs),
+    });
+  }
+  const warnings = applyBlockEpilogue(world, rules, block);
+  const bloom = combineBlooms(receipts.map((r) => r.bloom));
+  const root = rules.byzantium ? receiptsRoot(receipts) : null;
+  return { rules, txResults, receipts, gasUsed: cumulativeGasUsed, blobGasUsed, logsBloom: bloom, receiptsRoot: root, world, executionMs: 0, warnings };
+}
+
+function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, loc: number, value: Word, delta: boolean): void {
+  const { kind, address, slot } = mv.describe(loc);
+  switch (kind) {
+    case LocationKind.Balance:
+      if (delta) world.addBalance(address, BigInt(value));
+      else world.setBalance(address, BigInt(value));
+      break;
+    case LocationKind.Nonce:
+      world.setNonce(address, BigInt(value));
+      break;
+    case LocationKind.CodeHash:
+      if (value === KECCAK_EMPTY_WORD) world.setCode(address, new Uint8Array(0));
+      else world.setCode(address, mv.findCode(value) ?? pre.readCode(value));
+      break;
+    default:
+      world.setStorage(address, slot, value);
+  }
+}
+
+// ---------- the persistent worker pool ----------
+
+let sharedPool: WorkerPool | null = null;
+
+function pool(size: number): WorkerPool {
+  if (sharedPool === null || sharedPool.size !== size) {
+    sharedPool?.close();
+    sharedPool = new WorkerPool(size);
+  }
+  return sharedPool;
+}
+
+/** Stops the pool's threads (they are unref'd, so an exiting process need not call this). */
+export function closeWorkerPool(): void {
+  sharedPool?.close();
+  sharedPool = null;
+}
+
+const jobKeys = new WeakMap<Block, WeakMap<MemoryState, number>>();
+let nextJobKey = 1;
+
+/** Identifies a (block, pre-state) pair, so that repeated runs send the block to workers once. */
+function jobKeyOf(block: Block, pre: MemoryState): number {
+  let byPre = jobKeys.get(block);
+  if (byPre === undefined) jobKeys.set(block, (byPre = new WeakMap()));
+  let key = byPre.get(pre);
+  if (key === undefined) byPre.set(pre, (key = nextJobKey++));
+  return key;
+}
+
+/** Generous bound on a block's parallel run; past it the block is abandoned and run sequentially. */
+function watchdogMs(txCount: number): number {
+  return 60_000 + 20 * txCount;
+}
+
+class WorkerPool {
+  private workers: Worker[] = [];
+  private heldKey: number[] = [];
+  private nextId = 1;
+
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) this.spawn(i);
+  }
+
+  private spawn(i: number): void {
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { resourceLimits: { stackSizeMb: 256 } });
+    worker.unref();
+    this.workers[i] = worker;
+    this.heldKey[i] = 0;
+  }
+
+  close(): void {
+    for (const w of this.workers) void w.terminate();
+    this.workers = [];
+  }
+
+  /** Runs the block on every worker; rejects (after replacing failed workers) on any fault. */
+  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, txCount: number): Promise<LoopOutcome[]> {
+    const id = this.nextId++;
+    const promises = this.workers.map(
+      (worker, i) =>
+        new Promise<LoopOutcome>((resolve, reject) => {
+          const cleanup = () => {
+            worker.off("message", onMessage);
+            worker.off("error", onError);
+            worker.off("exit", onExit);
+          };
+          const onMessage = (m: { type: string; id: number; message?: string } & LoopOutcome) => {
+            if (m.id !== id) return;
+            cleanup();
+            if (m.type === "done") resolve(m);
+            else reject(new Error(`worker ${i} failed: ${m.message}`));
+          };
+          const onError = (e: Error) => {
+            cleanup();
+            reject(new Error(`worker ${i} crashed: ${e.message}`));
+          };
+          const onExit = (code: number) => {
+            cleanup();
+            reject(new Error(`worker ${i} exited with code ${code}`));
+          };
+          worker.on("message", onMessage);
+          worker.on("error", onError);
+          worker.on("exit", onExit);
+          const send = this.heldKey[i] !== jobKey;
+          const workerFault = fault !== null && fault !== undefined && fault.worker === i ? { tx: fault.tx, kind: fault.kind } : null;
+          const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job } : {}) };
+          worker.postMessage(msg);
+          this.heldKey[i] = jobKey;
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`watchdog: no result after ${watchdogMs(txCount)} ms`)), watchdogMs(txCount));
+    });
+    try {
+      return await Promise.race([Promise.all(promises), watchdog]);
+    } catch (e) {
+      // Stop every worker on this block, then replace the ones that are gone or stuck.
+      scheduler.halt();
+      const settled = await Promise.race([Promise.allSettled(promises), new Promise((r) => setTimeout(r, 2000, null))]);
+      this.workers.forEach((w, i) => {
+        const state = settled === null ? undefined : (settled as PromiseSettledResult<LoopOutcome>[])[i];
+        if (state === undefined || state.status === "rejected") {
+          void w.terminate();
+          this.spawn(i);
+        }
+      });
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

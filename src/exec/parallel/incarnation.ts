@@ -1,0 +1,272 @@
+// One transaction incarnation on a worker: execute against multi-version memory through a
+// recording reader, turn the world's changes into a write set, and validate read sets.
+import { CodeCache } from "../../evm/code.js";
+import type { BlockEnv } from "../../evm/env.js";
+import type { ForkRules } from "../../evm/forks.js";
+import { Evm } from "../../evm/interpreter.js";
+import { applyTransaction, InvalidTransactionError, type TxResult } from "../../evm/processor.js";
+import type { Word } from "../../evm/word.js";
+import type { Transaction } from "../../block/types.js";
+import type { MemoryState } from "../../state/memory.js";
+import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../../state/reader.js";
+import { WorldState } from "../../state/world.js";
+import { LocationKind, normWord, ReadStatus, type MvMemory } from "./mvmemory.js";
+
+/** Thrown through the EVM when a read hits an ESTIMATE: the incarnation stops at once. */
+export class ReadBlocked {
+  constructor(readonly blockingTx: number) {}
+}
+const READ_BLOCKED_SHAPE = new ReadBlocked(-1);
+void READ_BLOCKED_SHAPE;
+
+/** Why a block cannot run in parallel (the executor then runs it sequentially and says why). */
+export class FallbackNeeded {
+  constructor(readonly reason: string) {}
+}
+
+interface AccountLocations {
+  balance: number;
+  nonce: number;
+  codeHash: number;
+  slots: Map<Word, number> | null;
+}
+
+/** A StateReader over multi-version memory for transaction `tx`, recording every read. */
+export class VersionedReader implements StateReader {
+  tx = 0;
+  readonly readLocs: number[] = [];
+  readonly readValues: (Word | bigint)[] = [];
+  /** Accounts as this incarnation first read them (null: absent), for computing its writes. */
+  readonly accountsRead = new Map<Word, AccountInfo | null>();
+  readonly slotsRead = new Map<Word, Map<Word, Word>>();
+
+  constructor(
+    readonly mv: MvMemory,
+    readonly base: MemoryState,
+  ) {}
+
+  begin(tx: number): void {
+    this.tx = tx;
+    this.readLocs.length = 0;
+    this.readValues.length = 0;
+    this.accountsRead.clear();
+    this.slotsRead.clear();
+  }
+
+  /** Location ids of this run, by address: hashing 256-bit keys into the shared table is costly. */
+  private readonly locs = new Map<Word, AccountLocations>();
+
+  /** The shared id of a location, cached per worker for the block. */
+  loc(kind: LocationKind, address: Word, slot: Word): number {
+    let a = this.locs.get(address);
+    if (a === undefined) {
+      a = { balance: -1, nonce: -1, codeHash: -1, slots: null };
+      this.locs.set(address, a);
+    }
+    switch (kind) {
+      case LocationKind.Balance:
+        return a.balance >= 0 ? a.balance : (a.balance = this.mv.location(kind, address, 0));
+      case LocationKind.Nonce:
+        return a.nonce >= 0 ? a.nonce : (a.nonce = this.mv.location(kind, address, 0));
+      case LocationKind.CodeHash:
+        return a.codeHash >= 0 ? a.codeHash : (a.codeHash = this.mv.location(kind, address, 0));
+      default: {
+        if (a.slots === null) a.slots = new Map();
+        let id = a.slots.get(slot);
+        if (id === undefined) a.slots.set(slot, (id = this.mv.location(kind, address, slot)));
+        return id;
+      }
+    }
+  }
+
+  /** Resolves one location; `baseValue` is the pre-state value. */
+  private field(kind: LocationKind, address: Word, slot: Word, baseValue: Word | bigint): Word | bigint {
+    const mv = this.mv;
+    const loc = this.loc(kind, address, slot);
+    let value: Word | bigint;
+    switch (mv.read(loc, this.tx)) {
+      case ReadStatus.Value:
+        value = mv.resolved;
+        break;
+      case ReadStatus.Base:
+        value = mv.resolved === 0n ? baseValue : BigInt(baseValue) + (mv.resolved as bigint);
+        break;
+      default:
+        throw new ReadBlocked(mv.blockingTx);
+    }
+    this.readLocs.push(loc);
+    this.readValues.push(value);
+    return value;
+  }
+
+  readAccount(address: Word): AccountInfo | null {
+    const base = this.base.readAccount(address);
+    const nonce = BigInt(this.field(LocationKind.Nonce, address, 0, base?.nonce ?? 0n));
+    const balance = BigInt(this.field(LocationKind.Balance, address, 0, base?.balance ?? 0n));
+    const codeHash = this.field(LocationKind.CodeHash, address, 0, base?.codeHash ?? KECCAK_EMPTY_WORD) as Word;
+    // An empty account exists only when the pre-state has it (from EIP-161 on, touching deletes it;
+    // a deletion is written as a zero balance). Older blocks, where empty accounts are created,
+    // run sequentially.
+    const empty = nonce === 0n && balance === 0n && codeHash === KECCAK_EMPTY_WORD;
+    const info = empty && base === null ? null : { nonce, balance, codeHash };
+    this.accountsRead.set(address, info);
+    return info;
+  }
+
+  readCode(codeHash: Word): Uint8Array {
+    if (this.base.codes.has(codeHash)) return this.base.codes.get(codeHash)!;
+    const code = this.mv.findCode(codeHash);
+    if (code === null) throw new Error(`parallel execution: no code for hash ${codeHash.toString(16)}`);
+    return code;
+  }
+
+  readStorage(address: Word, slot: Word): Word {
+    const value = normAny(this.field(LocationKind.Storage, address, slot, this.base.readStorage(address, slot)));
+    let slots = this.slotsRead.get(address);
+    if (slots === undefined) this.slotsRead.set(address, (slots = new Map()));
+    slots.set(slot, value);
+    return value;
+  }
+
+  hasStorage(address: Word): boolean {
+    return this.base.hasStorage(address);
+  }
+}
+
+function normAny(v: Word | bigint): Word {
+  return typeof v === "bigint" ? normWord(v) : v;
+}
+
+/** What a worker keeps of an incarnation, sent to the main thread at the end of the block. */
+export interface IncarnationResult {
+  tx: number;
+  incarnation: number;
+  result: TxResult | null;
+  /** Set when the transaction was invalid in this incarnation (its reads may have been stale). */
+  invalid: string | null;
+}
+
+export interface BlockContext {
+  env: BlockEnv;
+  rules: ForkRules;
+  transactions: Transaction[];
+  gasLimit: bigint;
+  coinbase: Word;
+  codeCache: CodeCache;
+  /** For each transaction, the previous one from the same sender (-1: none): a known dependency. */
+  previousFromSender: Int32Array;
+}
+
+/** Write-set buffers reused across incarnations. */
+const writeLocs: number[] = [];
+const writeValues: (Word | bigint)[] = [];
+const writeIsDelta: boolean[] = [];
+
+/**
+ * Executes incarnation `incarnation` of `tx`. Returns the result to keep, or throws ReadBlocked
+ * (nothing recorded) or FallbackNeeded. Records writes and reads in `reader.mv`; returns whether
+ * a new location was written.
+ */
+export function executeIncarnation(ctx: BlockContext, reader: VersionedReader, tx: number, incarnation: number): { kept: IncarnationResult; wroteNew: boolean } {
+  reader.begin(tx);
+  const world = new WorldState(reader);
+  const evm = new Evm(world, ctx.env, ctx.rules, ctx.codeCache);
+  evm.deferCoinbaseFee = true;
+  const transaction = ctx.transactions[tx]!;
+  let result: TxResult | null = null;
+  let invalid: string | null = null;
+  try {
+    result = applyTransaction(evm, transaction, transaction.sender!, ctx.gasLimit);
+  } catch (e) {
+    if (!(e instanceof InvalidTransactionError)) throw e;
+    invalid = e.message;
+  }
+  writeLocs.length = 0;
+  writeValues.length = 0;
+  writeIsDelta.length = 0;
+  if (result !== null) collectWrites(world, reader, ctx.coinbase, evm.deferredFee);
+  const wroteNew = reader.mv.record(tx, incarnation, writeLocs, writeValues, writeIsDelta, reader.readLocs, reader.readValues);
+  return { kept: { tx, incarnation, result, invalid }, wroteNew };
+}
+
+function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Word, fee: bigint): void {
+  const mv = reader.mv;
+  let feeFolded = fee === 0n;
+  for (const account of world.dirtyAccounts()) {
+    const address = account.address;
+    const before = reader.accountsRead.get(address) ?? null;
+    const beforeNonce = before?.nonce ?? 0n;
+    const beforeBalance = before?.balance ?? 0n;
+    const beforeCode = before?.codeHash ?? KECCAK_EMPTY_WORD;
+    const nonce = account.exists ? account.nonce : 0n;
+    let balance = account.exists ? account.balance : 0n;
+    const codeHash = account.exists ? account.codeHash : KECCAK_EMPTY_WORD;
+    if (account.storageCleared && beforeCode !== KECCAK_EMPTY_WORD) {
+      // A contract that existed before this transaction lost its storage (pre-Cancun
+      // SELFDESTRUCT): the slots to clear are unknown here.
+      throw new FallbackNeeded("a pre-existing contract self-destructed");
+    }
+    if (address === coinbase && !feeFolded && (balance !== beforeBalance || nonce !== beforeNonce || codeHash !== beforeCode)) {
+      balance += fee;
+      feeFolded = true;
+    }
+    if (nonce !== beforeNonce) push(reader.loc(LocationKind.Nonce, address, 0), nonce, false);
+    // A deleted account that was empty already changes no field: its zero balance is written
+    // anyway, so that the block's post-state (and later readers) see the deletion.
+    if (balance !== beforeBalance || (!account.exists && before !== null)) push(reader.loc(LocationKind.Balance, address, 0), balance, false);
+    if (codeHash !== beforeCode) {
+      push(reader.loc(LocationKind.CodeHash, address, 0), codeHash, false);
+      if (codeHash !== KECCAK_EMPTY_WORD && account.code !== null) mv.publishCode(codeHash, account.code);
+    }
+    const slotsBefore = reader.slotsRead.get(address);
+    for (const [slot, value] of account.storage) {
+      const prior = account.storageCleared ? 0 : (slotsBefore?.get(slot) ?? 0);
+      if (value !== prior) push(reader.loc(LocationKind.Storage, address, slot), value, false);
+    }
+  }
+  if (!feeFolded) push(reader.loc(LocationKind.Balance, coinbase, 0), fee, true);
+}
+
+function push(loc: number, value: Word | bigint, delta: boolean): void {
+  writeLocs.push(loc);
+  writeValues.push(value);
+  writeIsDelta.push(delta);
+}
+
+/** Block-STM validation: every read of `tx`'s last incarnation still resolves to the same value. */
+export function validateReadSet(reader: VersionedReader, tx: number, describe: (loc: number) => { kind: LocationKind; address: Word; slot: Word }): boolean {
+  const mv = reader.mv;
+  const n = mv.readSetLength(tx);
+  for (let i = 0; i < n; i++) {
+    const loc = mv.readSetLocation(tx, i);
+    let value: Word | bigint;
+    switch (mv.read(loc, tx)) {
+      case ReadStatus.Value:
+        value = mv.resolved;
+        break;
+      case ReadStatus.Base: {
+        const base = baseValue(reader.base, describe(loc));
+        value = mv.resolved === 0n ? base : BigInt(base) + (mv.resolved as bigint);
+        break;
+      }
+      default:
+        return false;
+    }
+    if (!mv.readSetValueEquals(tx, i, value)) return false;
+  }
+  return true;
+}
+
+function baseValue(base: MemoryState, loc: { kind: LocationKind; address: Word; slot: Word }): Word | bigint {
+  const account = base.readAccount(loc.address);
+  switch (loc.kind) {
+    case LocationKind.Balance:
+      return account?.balance ?? 0n;
+    case LocationKind.Nonce:
+      return account?.nonce ?? 0n;
+    case LocationKind.CodeHash:
+      return account?.codeHash ?? KECCAK_EMPTY_WORD;
+    default:
+      return base.readStorage(loc.address, loc.slot);
+  }
+}

@@ -1,0 +1,472 @@
+// Block-STM multi-version memory in SharedArrayBuffers. A location is an account's balance,
+// nonce or code hash, or one storage slot; each has a list of versions written by transactions
+// (absolute values, balance deltas, or ESTIMATE markers left by aborted incarnations). A read by
+// transaction i resolves to the highest version below i (adding up deltas on the way), or to the
+// pre-state when there is none. Read sets are stored here too, so that any worker can validate
+// any transaction: validation re-resolves every read and compares values.
+import type { Word } from "../../evm/word.js";
+
+export const enum LocationKind {
+  Balance = 0,
+  Nonce = 1,
+  CodeHash = 2,
+  Storage = 3,
+}
+
+const enum Flag {
+  Value = 0,
+  Delta = 1,
+  Estimate = 2,
+  Deleted = 3,
+}
+
+// Location table slot: state, head, kind, address (5 words), slot (8 words), change counter.
+const LOC_WORDS = 18;
+// Bumped after every change to a location's versions (push, ESTIMATE, retire): a read that sees
+// it move retries, so no read mixes states from before and after a change.
+const LOC_CHANGES = 16;
+const LOC_EMPTY = 0;
+const LOC_CLAIMED = 1;
+const LOC_READY = 2;
+// Version entry: tx, incarnation, flag, next, location, (pad), value (8 words).
+const ENTRY_WORDS = 14;
+// Read record: location, value (8 words).
+export const READ_WORDS = 9;
+// Per-transaction record: write-set start/length, read-set start/length.
+const TX_WORDS = 4;
+// Header: entry bump, arena bump, code-bytes bump, overflow flag.
+const HEADER = 8;
+const ENTRY_NEXT = 0;
+const ARENA_NEXT = 1;
+const CODE_NEXT = 2;
+const OVERFLOW = 3;
+// Code table slot: state, offset, length, hash (8 words).
+const CODE_WORDS = 12;
+
+/** The result of a read: a resolved value, nothing written (use the pre-state plus `delta`), or blocked. */
+export const enum ReadStatus {
+  Value = 0,
+  Base = 1,
+  Blocked = 2,
+}
+
+export interface Sizes {
+  locations: number; // power of two
+  entries: number;
+  arenaWords: number;
+  codeSlots: number; // power of two
+  codeBytes: number;
+}
+
+export function sizesFor(txCount: number, gasLimit: bigint): Sizes {
+  const locations = nextPowerOfTwo(Math.max(1 << 14, txCount * 24));
+  // Code deployed within the block: bounded by gas (200 gas per byte deposited).
+  const codeBytes = Math.min(64 << 20, Math.max(1 << 16, Number(gasLimit / 200n) + 4096));
+  return { locations, entries: Math.max(1 << 14, txCount * 24), arenaWords: Math.max(1 << 18, txCount * 800), codeSlots: 1 << 12, codeBytes };
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+export interface MvBuffers {
+  words: SharedArrayBuffer;
+  codeBytes: SharedArrayBuffer;
+  sizes: Sizes;
+  txCount: number;
+}
+
+/** Thrown when a fixed-size shared region is full: the block falls back to sequential execution. */
+export class CapacityError extends Error {}
+
+export class MvMemory {
+  private readonly w: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly locBase: number;
+  private readonly entryBase: number;
+  private readonly txBase: number;
+  private readonly arenaBase: number;
+  private readonly codeBase: number;
+  private readonly locMask: number;
+  private readonly codeMask: number;
+  private readonly sizes: Sizes;
+  readonly txCount: number;
+  /** Scratch for one 256-bit value (8 big-endian 32-bit limbs). */
+  private readonly limbs = new Uint32Array(8);
+
+  constructor(readonly buffers: MvBuffers) {
+    this.sizes = buffers.sizes;
+    this.txCount = buffers.txCount;
+    this.w = new Int32Array(buffers.words);
+    this.bytes = new Uint8Array(buffers.codeBytes);
+    this.locBase = HEADER;
+    this.entryBase = this.locBase + LOC_WORDS * this.sizes.locations;
+    this.txBase = this.entryBase + ENTRY_WORDS * this.sizes.entries;
+    this.arenaBase = this.txBase + TX_WORDS * this.txCount;
+    this.codeBase = this.arenaBase + this.sizes.arenaWords;
+    this.locMask = this.sizes.locations - 1;
+    this.codeMask = this.sizes.codeSlots - 1;
+  }
+
+  static create(txCount: number, gasLimit: bigint): MvMemory {
+    const sizes = sizesFor(txCount, gasLimit);
+    const words = HEADER + LOC_WORDS * sizes.locations + ENTRY_WORDS * sizes.entries + TX_WORDS * txCount + sizes.arenaWords + CODE_WORDS * sizes.codeSlots;
+    const m = new MvMemory({ words: new SharedArrayBuffer(4 * words), codeBytes: new SharedArrayBuffer(sizes.codeBytes), sizes, txCount });
+    for (let t = 0; t < txCount; t++) m.w[m.txBase + TX_WORDS * t + 1] = 0;
+    return m;
+  }
+
+  overflowed(): boolean {
+    return Atomics.load(this.w, OVERFLOW) === 1;
+  }
+
+  private overflow(what: string): never {
+    Atomics.store(this.w, OVERFLOW, 1);
+    throw new CapacityError(`parallel memory full: ${what}`);
+  }
+
+  // ---------- locations ----------
+
+  /** The id of a location, inserting it when new. `slot` is 0 unless kind is Storage. */
+  location(kind: LocationKind, address: Word, slot: Word): number {
+    const limbs = this.limbs;
+    // Key words: kind, 5 address limbs, 8 slot limbs (compared in place, never allocated).
+    toLimbs(address, limbs);
+    // Signed, as the Int32Array holds them.
+    const a0 = limbs[3]! | 0, a1 = limbs[4]! | 0, a2 = limbs[5]! | 0, a3 = limbs[6]! | 0, a4 = limbs[7]! | 0;
+    toLimbs(slot, limbs);
+    let h = Math.imul(kind + 1, 0x9e3779b1) ^ a4 ^ Math.imul(a3, 0x85ebca6b) ^ Math.imul(a0 ^ a1 ^ a2, 0xc2b2ae35);
+    for (let i = 0; i < 8; i++) h = Math.imul(h ^ limbs[i]!, 0x27d4eb2f) ^ (h >>> 15);
+    const w = this.w;
+    for (let probe = 0; probe <= this.locMask; probe++) {
+      const id = (h + probe) & this.locMask;
+      const at = this.locBase + LOC_WORDS * id;
+      let state = Atomics.load(w, at);
+      if (state === LOC_EMPTY) {
+        state = Atomics.compareExchange(w, at, LOC_EMPTY, LOC_CLAIMED);
+        if (state === LOC_EMPTY) {
+          w[at + 1] = -1;
+          w[at + 2] = kind;
+          w[at + 3] = a0, w[at + 4] = a1, w[at + 5] = a2, w[at + 6] = a3, w[at + 7] = a4;
+          for (let i = 0; i < 8; i++) w[at + 8 + i] = limbs[i]!;
+          Atomics.store(w, at, LOC_READY);
+          return id;
+        }
+      }
+      while (state === LOC_CLAIMED) state = Atomics.load(w, at);
+      if (w[at + 2] === kind && w[at + 3] === a0 && w[at + 4] === a1 && w[at + 5] === a2 && w[at + 6] === a3 && w[at + 7] === a4 && sameLimbs(w, at + 8, limbs)) return id;
+    }
+    this.overflow("location table");
+  }
+
+  /** The location's kind, address and slot, for turning write sets back into state changes. */
+  describe(id: number): { kind: LocationKind; address: Word; slot: Word } {
+    const at = this.locBase + LOC_WORDS * id;
+    const w = this.w;
+    const limbs = this.limbs;
+    limbs.fill(0, 0, 3);
+    for (let i = 0; i < 5; i++) limbs[3 + i] = w[at + 3 + i]!;
+    const address = fromLimbs(limbs);
+    for (let i = 0; i < 8; i++) limbs[i] = w[at + 8 + i]!;
+    return { kind: w[at + 2] as LocationKind, address, slot: fromLimbs(limbs) };
+  }
+
+  /** Debugging: the versions of a location as [tx, incarnation, flag, value]. */
+  dump(loc: number): [number, number, number, string][] {
+    const w = this.w;
+    const out: [number, number, number, string][] = [];
+    for (let e = Atomics.load(w, this.locBase + LOC_WORDS * loc + 1); e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
+      const at = this.entryBase + ENTRY_WORDS * e;
+      out.push([w[at]!, w[at + 1]!, w[at + 2]!, readBig(w, at + 6).toString()]);
+    }
+    return out;
+  }
+
+  readSetValue(tx: number, i: number): string {
+    return readBig(this.w, this.arenaBase + this.w[this.txBase + TX_WORDS * tx + 2]! + READ_WORDS * i + 1).toString();
+  }
+
+  // ---------- reads ----------
+
+  /** Resolution of the last `read`: the value, or the sum of deltas to add to the pre-state. */
+  resolved: Word | bigint = 0;
+  /** The transaction whose ESTIMATE blocked the last `read`. */
+  blockingTx = -1;
+
+  /**
+   * Resolves location `loc` as transaction `tx` sees it. Value: `resolved` holds the value.
+   * Base: nothing absolute below `tx`; `resolved` holds the sum of deltas (a bigint) to add to the
+   * pre-state value. Blocked: `blockingTx` left an ESTIMATE that this read depends on.
+   */
+  read(loc: number, tx: number): ReadStatus {
+    const counterAt = this.locBase + LOC_WORDS * loc + LOC_CHANGES;
+    for (;;) {
+      const before = Atomics.load(this.w, counterAt);
+      const status = this.readOnce(loc, tx);
+      if (Atomics.load(this.w, counterAt) === before) return status;
+    }
+  }
+
+  private readOnce(loc: number, tx: number): ReadStatus {
+    const w = this.w;
+    // The highest absolute version below tx, and every delta above it.
+    let best = -1;
+    let bestEntry = -1;
+    for (let e = Atomics.load(w, this.locBase + LOC_WORDS * loc + 1); e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
+      const at = this.entryBase + ENTRY_WORDS * e;
+      const etx = w[at]!;
+      if (etx >= tx || etx <= best) continue;
+      const flag = Atomics.load(w, at + 2);
+      if (flag === Flag.Value || flag === Flag.Estimate) {
+        best = etx;
+        bestEntry = e;
+      }
+    }
+    let delta = 0n;
+    let sawDelta = false;
+    for (let e = Atomics.load(w, this.locBase + LOC_WORDS * loc + 1); e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
+      const at = this.entryBase + ENTRY_WORDS * e;
+      const etx = w[at]!;
+      if (etx >= tx || etx <= best) continue;
+      const flag = Atomics.load(w, at + 2);
+      if (flag === Flag.Delta) {
+        delta += readBig(w, at + 6);
+        sawDelta = true;
+      } else if (flag === Flag.Estimate) {
+        this.blockingTx = etx;
+        return ReadStatus.Blocked;
+      }
+    }
+    if (bestEntry >= 0) {
+      const at = this.entryBase + ENTRY_WORDS * bestEntry;
+      if (Atomics.load(w, at + 2) !== Flag.Value) {
+        this.blockingTx = best;
+        return ReadStatus.Blocked;
+      }
+      this.resolved = sawDelta ? normWord(readBig(w, at + 6) + delta) : readWord(w, at + 6);
+      return ReadStatus.Value;
+    }
+    this.resolved = delta;
+    return ReadStatus.Base;
+  }
+
+  private bumpChanges(loc: number): void {
+    Atomics.add(this.w, this.locBase + LOC_WORDS * loc + LOC_CHANGES, 1);
+  }
+
+  // ---------- recording an incarnation ----------
+
+  /**
+   * Publishes transaction `tx`'s writes (locations, values, and which are balance deltas) and its
+   * read set; removes the previous incarnation's versions. Returns whether a location was written
+   * that the previous incarnation did not write (Block-STM's `wrote_new_location`).
+   */
+  record(tx: number, incarnation: number, writeLocs: number[], writeValues: (Word | bigint)[], writeIsDelta: boolean[], readLocs: number[], readValues: (Word | bigint)[]): boolean {
+    const w = this.w;
+    const txAt = this.txBase + TX_WORDS * tx;
+    const prevStart = w[txAt]!;
+    const prevLen = w[txAt + 1]!;
+    // Write set: entry indices in the arena.
+    const wsStart = this.allocArena(writeLocs.length);
+    let wroteNew = false;
+    for (let i = 0; i < writeLocs.length; i++) {
+      const loc = writeLocs[i]!;
+      const e = Atomics.add(w, ENTRY_NEXT, 1);
+      if (e >= this.sizes.entries) this.overflow("version entries");
+      const at = this.entryBase + ENTRY_WORDS * e;
+      w[at] = tx;
+      w[at + 1] = incarnation;
+      w[at + 2] = writeIsDelta[i] ? Flag.Delta : Flag.Value;
+      w[at + 4] = loc;
+      writeWord(w, at + 6, writeValues[i]!, this.limbs);
+      // Push onto the location's list.
+      const headAt = this.locBase + LOC_WORDS * loc + 1;
+      for (;;) {
+        const head = Atomics.load(w, headAt);
+        w[at + 3] = head;
+        if (Atomics.compareExchange(w, headAt, head, e) === head) break;
+      }
+      this.bumpChanges(loc);
+      w[this.arenaBase + wsStart + i] = e;
+      if (!wroteNew && !this.previousWrote(prevStart, prevLen, loc)) wroteNew = true;
+    }
+    // Retire the previous incarnation's versions (ESTIMATEs, or values if never aborted).
+    for (let i = 0; i < prevLen; i++) {
+      const at = this.entryBase + ENTRY_WORDS * w[this.arenaBase + prevStart + i]!;
+      Atomics.store(w, at + 2, Flag.Deleted);
+      this.bumpChanges(w[at + 4]!);
+    }
+    // Read set.
+    const rsStart = this.allocArena(READ_WORDS * readLocs.length);
+    for (let i = 0; i < readLocs.length; i++) {
+      const at = this.arenaBase + rsStart + READ_WORDS * i;
+      w[at] = readLocs[i]!;
+      writeWord(w, at + 1, readValues[i]!, this.limbs);
+    }
+    w[txAt] = wsStart;
+    w[txAt + 2] = rsStart;
+    w[txAt + 3] = readLocs.length;
+    Atomics.store(w, txAt + 1, writeLocs.length);
+    return wroteNew;
+  }
+
+  private previousWrote(start: number, len: number, loc: number): boolean {
+    const w = this.w;
+    for (let i = 0; i < len; i++) if (w[this.entryBase + ENTRY_WORDS * w[this.arenaBase + start + i]! + 4] === loc) return true;
+    return false;
+  }
+
+  private allocArena(words: number): number {
+    const start = Atomics.add(this.w, ARENA_NEXT, words);
+    if (start + words > this.sizes.arenaWords) this.overflow("read/write-set arena");
+    return start;
+  }
+
+  /** Marks the last incarnation's writes of `tx` as ESTIMATEs (after a failed validation). */
+  convertWritesToEstimates(tx: number): void {
+    const w = this.w;
+    const txAt = this.txBase + TX_WORDS * tx;
+    const start = w[txAt]!;
+    const len = Atomics.load(w, txAt + 1);
+    for (let i = 0; i < len; i++) {
+      const at = this.entryBase + ENTRY_WORDS * w[this.arenaBase + start + i]!;
+      Atomics.store(w, at + 2, Flag.Estimate);
+      this.bumpChanges(w[at + 4]!);
+    }
+  }
+
+  /** The read set of `tx`'s last recorded incarnation: [location, value] pairs via callbacks. */
+  readSetLength(tx: number): number {
+    return this.w[this.txBase + TX_WORDS * tx + 3]!;
+  }
+
+  readSetLocation(tx: number, i: number): number {
+    return this.w[this.arenaBase + this.w[this.txBase + TX_WORDS * tx + 2]! + READ_WORDS * i]!;
+  }
+
+  readSetValueEquals(tx: number, i: number, value: Word | bigint): boolean {
+    const at = this.arenaBase + this.w[this.txBase + TX_WORDS * tx + 2]! + READ_WORDS * i + 1;
+    toLimbs(normWordAny(value), this.limbs);
+    return sameLimbs(this.w, at, this.limbs);
+  }
+
+  /** The final write set of `tx`: entry ids, for assembling the block's result. */
+  writeSet(tx: number): { loc: number; value: Word; delta: boolean }[] {
+    const w = this.w;
+    const txAt = this.txBase + TX_WORDS * tx;
+    const start = w[txAt]!;
+    const len = Atomics.load(w, txAt + 1);
+    const out = [];
+    for (let i = 0; i < len; i++) {
+      const at = this.entryBase + ENTRY_WORDS * w[this.arenaBase + start + i]!;
+      out.push({ loc: w[at + 4]!, value: readWord(w, at + 6), delta: w[at + 2] === Flag.Delta });
+    }
+    return out;
+  }
+
+  // ---------- code deployed within the block ----------
+
+  /** Shares code deployed by a transaction, keyed by its hash (content-addressed, written once). */
+  publishCode(hash: Word, code: Uint8Array): void {
+    const limbs = this.limbs;
+    toLimbs(hash, limbs);
+    const w = this.w;
+    for (let probe = 0; probe <= this.codeMask; probe++) {
+      const at = this.codeBase + CODE_WORDS * ((limbs[7]! + probe) & this.codeMask);
+      let state = Atomics.load(w, at);
+      if (state === LOC_EMPTY) {
+        state = Atomics.compareExchange(w, at, LOC_EMPTY, LOC_CLAIMED);
+        if (state === LOC_EMPTY) {
+          const offset = Atomics.add(w, CODE_NEXT, code.length);
+          if (offset + code.length > this.bytes.length) this.overflow("deployed code");
+          this.bytes.set(code, offset);
+          w[at + 1] = offset;
+          w[at + 2] = code.length;
+          for (let i = 0; i < 8; i++) w[at + 4 + i] = limbs[i]!;
+          Atomics.store(w, at, LOC_READY);
+          return;
+        }
+      }
+      while (state === LOC_CLAIMED) state = Atomics.load(w, at);
+      if (sameLimbs(w, at + 4, limbs)) return;
+    }
+    this.overflow("code table");
+  }
+
+  /** Code published under `hash`, or null. */
+  findCode(hash: Word): Uint8Array | null {
+    const limbs = this.limbs;
+    toLimbs(hash, limbs);
+    const w = this.w;
+    for (let probe = 0; probe <= this.codeMask; probe++) {
+      const at = this.codeBase + CODE_WORDS * ((limbs[7]! + probe) & this.codeMask);
+      const state = Atomics.load(w, at);
+      if (state === LOC_EMPTY) return null;
+      if (state === LOC_READY && sameLimbs(w, at + 4, limbs)) return this.bytes.slice(w[at + 1]!, w[at + 1]! + w[at + 2]!);
+    }
+    return null;
+  }
+}
+
+// ---------- 256-bit values as 8 big-endian 32-bit limbs ----------
+
+const TWO32 = 4294967296;
+
+function toLimbs(value: Word | bigint, limbs: Uint32Array): void {
+  if (typeof value === "number") {
+    limbs.fill(0, 0, 6);
+    limbs[6] = Math.floor(value / TWO32);
+    limbs[7] = value >>> 0;
+    return;
+  }
+  let v = value;
+  for (let i = 7; i >= 0; i--) {
+    limbs[i] = Number(v & 0xffffffffn);
+    v >>= 32n;
+  }
+}
+
+function sameLimbs(w: Int32Array, at: number, limbs: Uint32Array): boolean {
+  for (let i = 0; i < 8; i++) if (w[at + i]! >>> 0 !== limbs[i]) return false;
+  return true;
+}
+
+function writeWord(w: Int32Array, at: number, value: Word | bigint, limbs: Uint32Array): void {
+  toLimbs(value, limbs);
+  for (let i = 0; i < 8; i++) w[at + i] = limbs[i]! | 0;
+}
+
+function readBig(w: Int32Array, at: number): bigint {
+  let v = 0n;
+  for (let i = 0; i < 8; i++) v = (v << 32n) | BigInt(w[at + i]! >>> 0);
+  return v;
+}
+
+function readWord(w: Int32Array, at: number): Word {
+  let small = true;
+  for (let i = 0; i < 6; i++) if (w[at + i] !== 0) small = false;
+  if (small && w[at + 6]! >>> 0 < 0x200000) return (w[at + 6]! >>> 0) * TWO32 + (w[at + 7]! >>> 0);
+  return normWord(readBig(w, at));
+}
+
+function fromLimbs(limbs: Uint32Array): Word {
+  let small = true;
+  for (let i = 0; i < 6; i++) if (limbs[i] !== 0) small = false;
+  if (small && limbs[6]! < 0x200000) return limbs[6]! * TWO32 + limbs[7]!;
+  let v = 0n;
+  for (let i = 0; i < 8; i++) v = (v << 32n) | BigInt(limbs[i]!);
+  return normWord(v);
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Canonical word (number when it fits in 53 bits). */
+export function normWord(v: bigint): Word {
+  return v <= MAX_SAFE ? Number(v) : v;
+}
+
+function normWordAny(v: Word | bigint): Word {
+  return typeof v === "bigint" ? normWord(v) : v;
+}

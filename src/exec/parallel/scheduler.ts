@@ -1,0 +1,301 @@
+// The Block-STM collaborative scheduler (Gelashvili et al., PPoPP 2023, algorithms 4-5), kept in a
+// SharedArrayBuffer and driven with Atomics so that every worker thread schedules itself: no
+// messages per task. Tasks are packed into one number (see `task`) to stay allocation-free.
+//
+// Per transaction the status word packs the incarnation and one of four states; transitions are
+// compare-and-swap loops. Dependencies (a transaction waiting for a lower one that it read an
+// ESTIMATE from) are linked lists in the same buffer, guarded by a per-transaction spin lock.
+
+const READY = 0;
+const EXECUTING = 1;
+const EXECUTED = 2;
+const ABORTING = 3;
+
+// Header words.
+const EXECUTION_IDX = 0;
+const VALIDATION_IDX = 1;
+const DECREASE_CNT = 2;
+const ACTIVE_TASKS = 3;
+const DONE = 4;
+const DEP_NEXT_FREE = 5; // bump allocator for dependency nodes
+const EPOCH = 6; // bumped whenever new work may have appeared; idle workers wait on it
+const WAITERS = 7; // workers sleeping on EPOCH
+const HEADER = 8;
+
+export const enum TaskKind {
+  None = 0,
+  Execute = 1,
+  Validate = 2,
+}
+
+/** A task packed as kind + 4 * (txIdx + 2^20 * incarnation); NO_TASK when there is none. */
+export const NO_TASK = 0;
+const TX_BITS = 2 ** 20;
+
+export function taskKind(task: number): TaskKind {
+  return task % 4;
+}
+export function taskTx(task: number): number {
+  return Math.floor(task / 4) % TX_BITS;
+}
+export function taskIncarnation(task: number): number {
+  return Math.floor(task / 4 / TX_BITS);
+}
+function makeTask(kind: TaskKind, tx: number, incarnation: number): number {
+  return kind + 4 * (tx + TX_BITS * incarnation);
+}
+
+export const MAX_TXS = TX_BITS - 1;
+
+export class Scheduler {
+  private readonly words: Int32Array;
+  // Layout after the header: status[n], depLock[n], depHead[n], then dependency nodes (2 words each).
+  private readonly statusBase: number;
+  private readonly lockBase: number;
+  private readonly headBase: number;
+  private readonly nodeBase: number;
+  private readonly nodeCapacity: number;
+
+  constructor(
+    readonly buffer: SharedArrayBuffer,
+    readonly txCount: number,
+  ) {
+    this.words = new Int32Array(buffer);
+    this.statusBase = HEADER;
+    this.lockBase = this.statusBase + txCount;
+    this.headBase = this.lockBase + txCount;
+    this.nodeBase = this.headBase + txCount;
+    this.nodeCapacity = Math.floor((this.words.length - this.nodeBase) / 2);
+  }
+
+  /** A fresh scheduler for `txCount` transactions. */
+  static create(txCount: number): Scheduler {
+    if (txCount > MAX_TXS) throw new Error(`too many transactions for the parallel scheduler (${txCount} > ${MAX_TXS})`);
+    const nodes = Math.max(1024, txCount * 8);
+    const buffer = new SharedArrayBuffer(4 * (HEADER + 3 * txCount + 2 * nodes));
+    const s = new Scheduler(buffer, txCount);
+    s.words.fill(-1, s.headBase, s.headBase + txCount);
+    return s;
+  }
+
+  // ---------- status words ----------
+
+  private status(tx: number): number {
+    return Atomics.load(this.words, this.statusBase + tx);
+  }
+
+  incarnationOf(tx: number): number {
+    return this.status(tx) >> 2;
+  }
+
+  isExecuted(tx: number): boolean {
+    return (this.status(tx) & 3) === EXECUTED;
+  }
+
+  /** CAS the status of `tx` from `from` state to `to` state (incarnation + bump); false if not in `from`. */
+  private transition(tx: number, from: number, to: number, bump = 0, incarnation = -1): boolean {
+    const i = this.statusBase + tx;
+    for (;;) {
+      const cur = Atomics.load(this.words, i);
+      if ((cur & 3) !== from || (incarnation >= 0 && cur >> 2 !== incarnation)) return false;
+      const next = (((cur >> 2) + bump) << 2) | to;
+      if (Atomics.compareExchange(this.words, i, cur, next) === cur) return true;
+    }
+  }
+
+  // ---------- indices ----------
+
+  private decreaseExecutionIdx(target: number): void {
+    atomicMin(this.words, EXECUTION_IDX, target);
+    Atomics.add(this.words, DECREASE_CNT, 1);
+    this.wake();
+  }
+
+  private decreaseValidationIdx(target: number): void {
+    atomicMin(this.words, VALIDATION_IDX, target);
+    Atomics.add(this.words, DECREASE_CNT, 1);
+    this.wake();
+  }
+
+  done(): boolean {
+    return Atomics.load(this.words, DONE) === 1;
+  }
+
+  /** Aborts the block for every worker (a fallback or a fault); `done()` then holds. */
+  halt(): void {
+    Atomics.store(this.words, DONE, 1);
+    this.wake();
+  }
+
+  private checkDone(): void {
+    const observed = Atomics.load(this.words, DECREASE_CNT);
+    const n = this.txCount;
+    if (
+      Math.min(Atomics.load(this.words, EXECUTION_IDX), Atomics.load(this.words, VALIDATION_IDX)) >= n &&
+      Atomics.load(this.words, ACTIVE_TASKS) === 0 &&
+      observed === Atomics.load(this.words, DECREASE_CNT)
+    ) {
+      Atomics.store(this.words, DONE, 1);
+      this.wake();
+    }
+  }
+
+  private tryIncarnate(tx: number): number {
+    if (tx < this.txCount && this.transition(tx, READY, EXECUTING)) return makeTask(TaskKind.Execute, tx, this.incarnationOf(tx));
+    Atomics.sub(this.words, ACTIVE_TASKS, 1);
+    return NO_TASK;
+  }
+
+  private nextVersionToExecute(): number {
+    if (Atomics.load(this.words, EXECUTION_IDX) >= this.txCount) {
+      this.checkDone();
+      return NO_TASK;
+    }
+    Atomics.add(this.words, ACTIVE_TASKS, 1);
+    return this.tryIncarnate(Atomics.add(this.words, EXECUTION_IDX, 1));
+  }
+
+  private nextVersionToValidate(): number {
+    if (Atomics.load(this.words, VALIDATION_IDX) >= this.txCount) {
+      this.checkDone();
+      return NO_TASK;
+    }
+    Atomics.add(this.words, ACTIVE_TASKS, 1);
+    const tx = Atomics.add(this.words, VALIDATION_IDX, 1);
+    if (tx < this.txCount) {
+      const s = this.status(tx);
+      if ((s & 3) === EXECUTED) return makeTask(TaskKind.Validate, tx, s >> 2);
+    }
+    Atomics.sub(this.words, ACTIVE_TASKS, 1);
+    return NO_TASK;
+  }
+
+  debugIndices(): string {
+    return `exec ${Atomics.load(this.words, EXECUTION_IDX)} val ${Atomics.load(this.words, VALIDATION_IDX)} active ${Atomics.load(this.words, ACTIVE_TASKS)}`;
+  }
+
+  nextTask(): number {
+    if (Atomics.load(this.words, VALIDATION_IDX) < Atomics.load(this.words, EXECUTION_IDX)) return this.nextVersionToValidate();
+    return this.nextVersionToExecute();
+  }
+
+  // ---------- dependencies ----------
+
+  private lock(tx: number): void {
+    const i = this.lockBase + tx;
+    while (Atomics.compareExchange(this.words, i, 0, 1) !== 0) {
+      // Spin: the critical sections are a few instructions long.
+    }
+  }
+
+  private unlock(tx: number): void {
+    Atomics.store(this.words, this.lockBase + tx, 0);
+  }
+
+  /**
+   * `tx` read an ESTIMATE written by `blocking`: suspend `tx` until `blocking` has executed again.
+   * False when `blocking` has already executed (the caller re-executes `tx` right away).
+   */
+  addDependency(tx: number, blocking: number): boolean {
+    this.lock(blocking);
+    if (this.isExecuted(blocking)) {
+      this.unlock(blocking);
+      return false;
+    }
+    this.transition(tx, EXECUTING, ABORTING);
+    const node = Atomics.add(this.words, DEP_NEXT_FREE, 1);
+    if (node >= this.nodeCapacity) {
+      this.unlock(blocking);
+      throw new Error("parallel scheduler: dependency storage exhausted");
+    }
+    const at = this.nodeBase + 2 * node;
+    this.words[at] = tx;
+    this.words[at + 1] = this.words[this.headBase + blocking]!;
+    this.words[this.headBase + blocking] = node;
+    this.unlock(blocking);
+    Atomics.sub(this.words, ACTIVE_TASKS, 1);
+    return true;
+  }
+
+  private setReady(tx: number): void {
+    this.transition(tx, ABORTING, READY, 1);
+  }
+
+  finishExecution(tx: number, incarnation: number, wroteNewLocation: boolean): number {
+    this.transition(tx, EXECUTING, EXECUTED);
+    this.lock(tx);
+    let node = this.words[this.headBase + tx]!;
+    this.words[this.headBase + tx] = -1;
+    this.unlock(tx);
+    let minDependent = Infinity;
+    while (node >= 0) {
+      const at = this.nodeBase + 2 * node;
+      const dependent = this.words[at]!;
+      this.setReady(dependent);
+      if (dependent < minDependent) minDependent = dependent;
+      node = this.words[at + 1]!;
+    }
+    if (minDependent !== Infinity) this.decreaseExecutionIdx(minDependent);
+    if (Atomics.load(this.words, VALIDATION_IDX) > tx) {
+      if (wroteNewLocation) this.decreaseValidationIdx(tx);
+      else return makeTask(TaskKind.Validate, tx, incarnation);
+    }
+    Atomics.sub(this.words, ACTIVE_TASKS, 1);
+    this.wake();
+    return NO_TASK;
+  }
+
+  tryValidationAbort(tx: number, incarnation: number): boolean {
+    return this.transition(tx, EXECUTED, ABORTING, 0, incarnation);
+  }
+
+  finishValidation(tx: number, aborted: boolean): number {
+    if (aborted) {
+      this.setReady(tx);
+      this.decreaseValidationIdx(tx + 1);
+      if (Atomics.load(this.words, EXECUTION_IDX) > tx) {
+        const task = this.tryIncarnate(tx);
+        if (task !== NO_TASK) return task;
+        return NO_TASK; // tryIncarnate already released the active-task count
+      }
+    }
+    Atomics.sub(this.words, ACTIVE_TASKS, 1);
+    this.wake();
+    return NO_TASK;
+  }
+
+  // ---------- idling ----------
+
+  /** The current work epoch; pass it to `waitForWork` after finding no task. */
+  epoch(): number {
+    return Atomics.load(this.words, EPOCH);
+  }
+
+  /**
+   * True when no task can be picked now: both indices are past the block. (A failed pick while
+   * they are not only means another worker holds that transaction: try again at once.)
+   */
+  nothingToPick(): boolean {
+    return Atomics.load(this.words, EXECUTION_IDX) >= this.txCount && Atomics.load(this.words, VALIDATION_IDX) >= this.txCount;
+  }
+
+  /** Sleeps until new work may exist (or `timeoutMs` passes): no busy spinning on idle cores. */
+  waitForWork(epoch: number, timeoutMs: number): void {
+    Atomics.add(this.words, WAITERS, 1);
+    Atomics.wait(this.words, EPOCH, epoch, timeoutMs);
+    Atomics.sub(this.words, WAITERS, 1);
+  }
+
+  private wake(): void {
+    Atomics.add(this.words, EPOCH, 1);
+    if (Atomics.load(this.words, WAITERS) > 0) Atomics.notify(this.words, EPOCH);
+  }
+}
+
+function atomicMin(words: Int32Array, index: number, value: number): void {
+  for (;;) {
+    const cur = Atomics.load(words, index);
+    if (cur <= value) return;
+    if (Atomics.compareExchange(words, index, cur, value) === cur) return;
+  }
+}

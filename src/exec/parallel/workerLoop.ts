@@ -1,0 +1,154 @@
+// The Block-STM worker loop (the paper's algorithm 1), run by every worker thread on a block.
+import { CodeCache } from "../../evm/code.js";
+import { rulesFor, type Fork } from "../../evm/forks.js";
+import type { Word } from "../../evm/word.js";
+import type { Block } from "../../block/block.js";
+import { MemoryState } from "../../state/memory.js";
+import { blockEnv } from "../sequential.js";
+import { executeIncarnation, FallbackNeeded, ReadBlocked, validateReadSet, VersionedReader, type BlockContext, type IncarnationResult } from "./incarnation.js";
+import { CapacityError, MvMemory, type LocationKind, type MvBuffers } from "./mvmemory.js";
+import { NO_TASK, Scheduler, TaskKind, taskIncarnation, taskKind, taskTx } from "./scheduler.js";
+
+/** Everything a worker needs for one block (sent once per block, structured-cloned). */
+export interface BlockJob {
+  block: Block;
+  fork: Fork;
+  chainId: bigint;
+  blockHashes: Map<bigint, Word>;
+  /** The pre-state (after the block's prologue), as plain maps. */
+  accounts: MemoryState["accounts"];
+  codes: MemoryState["codes"];
+}
+
+export interface SharedHandles {
+  scheduler: SharedArrayBuffer;
+  txCount: number;
+  mv: MvBuffers;
+  /** Shared flag words: [0] fallback requested. */
+  control: SharedArrayBuffer;
+  /** This worker's index (set per worker when the job is sent). */
+  worker?: number;
+}
+
+export interface LoopStats {
+  executions: number;
+  validations: number;
+  aborts: number;
+  dependencies: number;
+}
+
+export interface LoopOutcome {
+  results: IncarnationResult[];
+  stats: LoopStats;
+  fallback: string | null;
+}
+
+/** Optional fault injection for tests: throw when executing this transaction. */
+export interface FaultPlan {
+  tx: number;
+  kind: "throw" | "exit";
+}
+
+export function buildContext(job: BlockJob): { ctx: BlockContext; base: MemoryState } {
+  const base = new MemoryState();
+  for (const [k, v] of job.accounts) base.accounts.set(k, v);
+  for (const [k, v] of job.codes) base.codes.set(k, v);
+  const rules = rulesFor(job.fork);
+  const ctx: BlockContext = {
+    env: blockEnv(job.block, { blockHashes: job.blockHashes, chainId: job.chainId }),
+    rules,
+    transactions: job.block.transactions,
+    gasLimit: job.block.header.gasLimit,
+    coinbase: job.block.header.coinbase,
+    codeCache: new CodeCache(),
+    previousFromSender: previousFromSender(job.block),
+  };
+  return { ctx, base };
+}
+
+/** Same-sender transactions must run in order (nonces): waiting for them beats failing validation. */
+function previousFromSender(block: Block): Int32Array {
+  const out = new Int32Array(block.transactions.length).fill(-1);
+  const last = new Map<Word, number>();
+  block.transactions.forEach((tx, i) => {
+    const prev = last.get(tx.sender!);
+    if (prev !== undefined) out[i] = prev;
+    last.set(tx.sender!, i);
+  });
+  return out;
+}
+
+const IDLE_WAIT_MS = 2;
+
+export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: SharedHandles, fault: FaultPlan | null): LoopOutcome {
+  const scheduler = new Scheduler(handles.scheduler, handles.txCount);
+  const mv = new MvMemory(handles.mv);
+  const control = new Int32Array(handles.control);
+  const reader = new VersionedReader(mv, base);
+  const kept = new Map<number, IncarnationResult>();
+  const described = new Map<number, { kind: LocationKind; address: Word; slot: Word }>();
+  const describe = (loc: number) => {
+    let d = described.get(loc);
+    if (d === undefined) described.set(loc, (d = mv.describe(loc)));
+    return d;
+  };
+  const stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0 };
+  let fallback: string | null = null;
+  let task = NO_TASK;
+  try {
+    while (!scheduler.done()) {
+      if (task === NO_TASK) {
+        const epoch = scheduler.epoch();
+        task = scheduler.nextTask();
+        if (task === NO_TASK) {
+          if (scheduler.nothingToPick() && !scheduler.done()) scheduler.waitForWork(epoch, IDLE_WAIT_MS);
+          continue;
+        }
+      }
+      const tx = taskTx(task);
+      const incarnation = taskIncarnation(task);
+      if (taskKind(task) === TaskKind.Execute) {
+        if (fault !== null && fault.tx === tx) {
+          if (fault.kind === "exit") process.exit(70);
+          throw new Error(`injected fault while executing transaction ${tx}`);
+        }
+        const previous = ctx.previousFromSender[tx]!;
+        if (incarnation === 0 && previous >= 0 && !scheduler.isExecuted(previous) && scheduler.addDependency(tx, previous)) {
+          stats.dependencies++;
+          task = NO_TASK;
+          continue;
+        }
+        stats.executions++;
+        try {
+          const { kept: result, wroteNew } = executeIncarnation(ctx, reader, tx, incarnation);
+          kept.set(tx, result);
+          task = scheduler.finishExecution(tx, incarnation, wroteNew);
+        } catch (e) {
+          if (!(e instanceof ReadBlocked)) throw e;
+          stats.dependencies++;
+          // The blocking transaction already finished: run this one again at once.
+          task = scheduler.addDependency(tx, e.blockingTx) ? NO_TASK : task;
+        }
+      } else {
+        stats.validations++;
+        const valid = validateReadSet(reader, tx, describe);
+        const aborted = !valid && scheduler.tryValidationAbort(tx, incarnation);
+        if (aborted) {
+          stats.aborts++;
+          mv.convertWritesToEstimates(tx);
+        }
+        task = scheduler.finishValidation(tx, aborted);
+      }
+    }
+  } catch (e) {
+    if (e instanceof FallbackNeeded) fallback = e.reason;
+    else if (e instanceof CapacityError) fallback = e.message;
+    else {
+      scheduler.halt();
+      throw e;
+    }
+    Atomics.store(control, 0, 1);
+    scheduler.halt();
+  }
+  return { results: [...kept.values()], stats, fallback };
+}

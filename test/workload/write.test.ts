@@ -1,0 +1,65 @@
+// `pevm bench --write DIR`: the generated block, signed, written in the fixture layout, verifies
+// with `pevm run DIR`; its header hash, transactions root and senders agree with @ethereumjs/block.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { createBlockFromRPC } from "@ethereumjs/block";
+import { Common, Hardfork, Mainnet } from "@ethereumjs/common";
+import { repoPath } from "../fixtures.js";
+
+const CLI = repoPath("dist/src/cli/main.js");
+
+function pevm(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test("a written block verifies with pevm run (gasUsed, logsBloom, receiptsRoot) and matches @ethereumjs/block", async () => {
+  const root = mkdtempSync(join(tmpdir(), "pevm-workload-"));
+  try {
+    const dir = join(root, "block");
+    const bench = pevm("bench", "--workload", "swaps-hot", "--txs", "20", "--hot", "0.25", "--seed", "3", "--write", dir, "--runs", "1", "--json");
+    assert.equal(bench.code, 0, bench.err);
+    const summary = JSON.parse(bench.out) as { txs: number; hotTxs: number; gasUsed: number; written: string; rows: { mode: string; mgasPerSec: number }[] };
+    assert.equal(summary.txs, 20);
+    assert.equal(summary.hotTxs, 5);
+    assert.equal(summary.written, dir);
+    assert.equal(summary.rows[0]!.mode, "sequential");
+    assert.ok(summary.rows[0]!.mgasPerSec > 0);
+
+    const run = pevm("run", dir, "--json", "--txs");
+    assert.equal(run.code, 0, run.err + run.out);
+    const result = JSON.parse(run.out) as { ok: boolean; txs: number; gasUsed: number; checks: Record<string, boolean>; transactions: { status: number }[] };
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true });
+    assert.equal(result.txs, 20);
+    assert.equal(result.gasUsed, summary.gasUsed);
+    for (const tx of result.transactions) assert.equal(tx.status, 1);
+
+    const json = JSON.parse(readFileSync(join(dir, "block.json"), "utf8")) as { hash: string; transactions: { from: string }[] };
+    const block = createBlockFromRPC(json as never, [], { common: new Common({ chain: Mainnet, hardfork: Hardfork.Cancun }) });
+    assert.equal("0x" + Buffer.from(block.hash()).toString("hex"), json.hash);
+    assert.equal(await block.transactionsTrieIsValid(), true);
+    block.transactions.forEach((tx, i) => assert.equal(tx.getSenderAddress().toString(), json.transactions[i]!.from));
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "block_hashes.json"), "utf8")), {});
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("bench on a block workload prints txs, gas, median and Mgas/s; bad options are usage errors", () => {
+  const r = pevm("bench", "--workload", "raw-transfers", "--txs", "50", "--runs", "1");
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /50 ETH transfers/);
+  assert.match(r.out, /1,050,000 gas/);
+  assert.match(r.out, /sequential\s+1\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
+  assert.equal(pevm("bench", "--workload", "erc20", "--txs", "5", "--gas", "100000").code, 2);
+  assert.equal(pevm("bench", "--workload", "erc20", "--hot", "2").code, 2);
+  assert.equal(pevm("bench", "--workload", "nope").code, 2);
+  assert.equal(pevm("bench", "--workload", "loops", "--txs", "5").code, 2);
+  const help = pevm("bench", "--help");
+  for (const name of ["raw-transfers", "erc20", "swaps", "raw-hot", "erc20-hot", "swaps-hot", "loops", "--write", "--gas", "--hot", "--seed"]) assert.ok(help.out.includes(name), name);
+});
