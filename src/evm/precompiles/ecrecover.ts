@@ -1,12 +1,10 @@
 // 0x01 ecrecover: the address that signed a 32-byte hash (Yellow Paper appendix E).
 // Input (zero-padded to 128 bytes): hash, v, r, s as 32-byte words. An invalid signature is not a
 // failure: the call succeeds with empty output.
-import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { keccak256Into } from "../../primitives/hash.js";
+import { recoverAddressInto, SECP256K1_N } from "../../primitives/secp256k1.js";
 import { bytesToBigint, EMPTY, failure, slicePadded, success, type PrecompileResult } from "./common.js";
 
 const GAS = 3000;
-const SECP256K1_N = secp256k1.Point.Fn.ORDER;
 
 /** The signer's address left-padded to 32 bytes, or empty output when the signature is invalid. */
 function recoverAddress(input: Uint8Array): Uint8Array {
@@ -18,18 +16,10 @@ function recoverAddress(input: Uint8Array): Uint8Array {
   const r = bytesToBigint(data.subarray(64, 96));
   const s = bytesToBigint(data.subarray(96, 128));
   if (r === 0n || s === 0n || r >= SECP256K1_N || s >= SECP256K1_N) return EMPTY;
-  let publicKey: Uint8Array;
-  try {
-    const signature = new secp256k1.Signature(r, s, v - 27);
-    publicKey = signature.recoverPublicKey(data.subarray(0, 32)).toBytes(false);
-  } catch {
-    return EMPTY; // r is not the x of a curve point, or the recovered key is the point at infinity
-  }
-  // The address is the last 20 bytes of keccak256(x || y); keccak's first 12 bytes are cleared.
+  // The address is the last 20 bytes of keccak256(x || y), left-padded with 12 zero bytes. Recovery
+  // fails (empty output) when r is not the x of a curve point or the key is the point at infinity.
   const out = new Uint8Array(32);
-  keccak256Into(publicKey, 1, 64, out, 0);
-  out.fill(0, 0, 12);
-  return out;
+  return recoverAddressInto(data.subarray(0, 32), r, s, v - 27, out, 12) ? out : EMPTY;
 }
 
 export function ecrecover(input: Uint8Array, gasLimit: number): PrecompileResult {

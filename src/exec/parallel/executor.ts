@@ -28,8 +28,8 @@ export interface ParallelOptions extends ExecuteOptions {
   workers?: number;
   /** Blocks with fewer transactions run sequentially (default MIN_PARALLEL_TXS). */
   minTxs?: number;
-  /** Test hook: make worker `worker` fail while executing transaction `tx`. */
-  fault?: FaultPlan & { worker: number };
+  /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
+  fault?: FaultPlan & { worker?: number };
 }
 
 export interface ParallelStats {
@@ -287,7 +287,7 @@ class WorkerPool {
           worker.on("error", onError);
           worker.on("exit", onExit);
           const send = this.heldKey[i] !== jobKey;
-          const workerFault = fault !== null && fault !== undefined && fault.worker === i ? { tx: fault.tx, kind: fault.kind } : null;
+          const workerFault = fault !== null && fault !== undefined && (fault.worker === undefined || fault.worker === i) ? { tx: fault.tx, kind: fault.kind } : null;
           const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job } : {}) };
           worker.postMessage(msg);
           this.heldKey[i] = jobKey;

@@ -1,0 +1,101 @@
+// The parallel executor must produce exactly the sequential result: receipts, per-transaction
+// outcomes, gas, bloom, receipts root and post-state diff. Checked on every mainnet fixture block
+// (2 and 4 workers), on generated blocks with conflicts, and with a worker made to fail.
+import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { loadBlockInput } from "../../src/block/load.js";
+import { closeWorkerPool, executeBlockParallel, type ParallelResult } from "../../src/exec/parallel/executor.js";
+import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
+import type { Block } from "../../src/block/block.js";
+import type { MemoryState } from "../../src/state/memory.js";
+import { postStateDiff } from "../../src/state/diff.js";
+import { generateBlock } from "../../src/workload/blocks.js";
+import { fixturePath } from "../fixtures.js";
+
+after(() => closeWorkerPool());
+
+/** Everything observable of a block execution, for deep equality. */
+function observable(result: BlockResult, pre: MemoryState) {
+  return {
+    gasUsed: result.gasUsed,
+    logsBloom: result.logsBloom,
+    receiptsRoot: result.receiptsRoot,
+    receipts: result.receipts,
+    txs: result.txResults.map((r) => ({ status: r.status, gasUsed: r.gasUsed, logs: r.logs, contractAddress: r.contractAddress, output: r.output })),
+    diff: postStateDiff(result.world, pre),
+  };
+}
+
+async function assertSameAsSequential(block: Block, pre: MemoryState, blockHashes: Map<bigint, number | bigint>, workers: number, runs = 1): Promise<ParallelResult> {
+  const expected = observable(executeBlock(block, pre, { blockHashes }), pre);
+  let last!: ParallelResult;
+  for (let i = 0; i < runs; i++) {
+    last = await executeBlockParallel(block, pre, { blockHashes, workers });
+    assert.deepEqual(observable(last, pre), expected, `run ${i} with ${workers} workers (${last.stats.mode}${last.stats.fallback ? ": " + last.stats.fallback : ""})`);
+  }
+  return last;
+}
+
+const BLOCKS_DIR = fixturePath("mainnet/blocks");
+if (!existsSync(BLOCKS_DIR)) {
+  test("parallel equivalence on mainnet blocks", (t) => t.skip(`fixtures not found at ${BLOCKS_DIR}`));
+} else {
+  const cache = new Map<string, unknown>();
+  for (const name of readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b))) {
+    test(`mainnet block ${name}: parallel (2 and 4 workers) equals sequential`, async () => {
+      const input = loadBlockInput(join(BLOCKS_DIR, name), { cache });
+      await assertSameAsSequential(input.block, input.preState, input.blockHashes, 2);
+      await assertSameAsSequential(input.block, input.preState, input.blockHashes, 4);
+    });
+  }
+}
+
+for (const [workload, hotRatio] of [
+  ["erc20", 0],
+  ["erc20-hot", 0.3],
+  ["raw-transfers", 0],
+  ["raw-hot", 1],
+  ["swaps", 0],
+  ["swaps-hot", 0.3],
+] as const) {
+  test(`generated ${workload} block (hot ${hotRatio}): parallel equals sequential, 3 runs`, async () => {
+    const g = generateBlock({ workload, txs: 300, hotRatio, seed: 7 });
+    const result = await assertSameAsSequential(g.block, g.preState, g.blockHashes, 2, 3);
+    assert.equal(result.stats.mode, "parallel");
+  });
+}
+
+test("a worker that throws mid-block: the block completes correctly and the fault is reported", async () => {
+  const g = generateBlock({ workload: "erc20-hot", txs: 200, hotRatio: 0.2, seed: 3 });
+  const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
+  const tx = 17 + Math.floor(Math.random() * 150);
+  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, fault: { tx, kind: "throw" } });
+  assert.deepEqual(observable(result, g.preState), expected);
+  assert.equal(result.stats.mode, "sequential");
+  assert.match(result.stats.faults.join(), new RegExp(`injected fault while executing transaction ${tx}`));
+  // The pool recovers: the next block runs in parallel again.
+  const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2 });
+  assert.equal(next.stats.mode, "parallel");
+  assert.deepEqual(observable(next, g.preState), expected);
+});
+
+test("a worker thread that dies mid-block: the block completes correctly and the fault is reported", async () => {
+  const g = generateBlock({ workload: "swaps", txs: 100, seed: 5 });
+  const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
+  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, fault: { tx: 40, kind: "exit" } });
+  assert.deepEqual(observable(result, g.preState), expected);
+  assert.match(result.stats.faults.join(), /worker \d (exited|crashed)/);
+  const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2 });
+  assert.equal(next.stats.mode, "parallel");
+});
+
+test("small blocks and one worker run sequentially and say why", async () => {
+  const g = generateBlock({ workload: "erc20", txs: 3, seed: 1 });
+  const small = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2 });
+  assert.equal(small.stats.mode, "sequential");
+  assert.match(small.stats.fallback!, /fewer than/);
+  const one = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 1 });
+  assert.equal(one.stats.fallback, "one worker");
+});
