@@ -6,6 +6,7 @@ import { Status } from "../evm/interpreter.js";
 import type { BlockInput } from "../block/load.js";
 import { verifyExecution, type Verification } from "../block/verify.js";
 import { executeBlock, type BlockResult } from "../exec/sequential.js";
+import { executeBlockParallel, type ParallelStats } from "../exec/parallel/executor.js";
 import { postStateDiff, type AccountChange } from "../state/diff.js";
 
 export interface BlockRun {
@@ -14,12 +15,22 @@ export interface BlockRun {
   verification: Verification;
   mode: "sequential" | "parallel";
   workers: number;
+  /** Parallel execution statistics (when run with more than one worker). */
+  parallel?: ParallelStats;
 }
 
 export function runSequential(input: BlockInput): BlockRun {
   const result = executeBlock(input.block, input.preState, { blockHashes: input.blockHashes });
   const verification = verifyExecution(input.block, result, input.expectedReceipts);
   return { input, result, verification, mode: "sequential", workers: 1 };
+}
+
+/** Runs the block with `workers` threads (Block-STM), or sequentially when `workers` is 1. */
+export async function runBlock(input: BlockInput, workers: number): Promise<BlockRun> {
+  if (workers <= 1) return runSequential(input);
+  const result = await executeBlockParallel(input.block, input.preState, { blockHashes: input.blockHashes, workers });
+  const verification = verifyExecution(input.block, result, input.expectedReceipts);
+  return { input, result, verification, mode: result.stats.mode, workers, parallel: result.stats };
 }
 
 export function mgasPerSecond(gas: bigint, ms: number): number {
@@ -33,7 +44,7 @@ export function formatRun(run: BlockRun): string {
   const { header } = block;
   const { result, verification: v } = run;
   const lines = [
-    `block ${header.number} · ${result.rules.name} · ${block.transactions.length} txs · ${run.mode}${run.mode === "parallel" ? ` (${run.workers} workers)` : ""}`,
+    `block ${header.number} · ${result.rules.name} · ${block.transactions.length} txs · ${run.mode}${run.mode === "parallel" ? ` (${run.workers} workers)` : ""}${run.parallel?.fallback ? ` (fallback: ${run.parallel.fallback})` : ""}`,
     `  gasUsed       ${mark(v.checks.gasUsed)}  ${result.gasUsed}${v.checks.gasUsed ? "" : ` (header: ${header.gasUsed})`}`,
     `  logsBloom     ${mark(v.checks.logsBloom)}`,
     `  receiptsRoot  ${mark(v.checks.receiptsRoot)}${v.checks.receiptsRoot === null ? "  (not verifiable before Byzantium: receipts hold intermediate state roots)" : `  ${bytesToHex(result.receiptsRoot!)}`}`,
@@ -75,6 +86,7 @@ export function runJson(run: BlockRun, options: RunJsonOptions = {}): Record<str
     firstDivergence: v.firstDivergence === null ? null : { ...v.firstDivergence, expectedCumulativeGas: Number(v.firstDivergence.expectedCumulativeGas), actualCumulativeGas: Number(v.firstDivergence.actualCumulativeGas) },
     warnings: result.warnings,
   };
+  if (run.parallel !== undefined) out.parallel = run.parallel;
   if (options.transactions) out.transactions = transactionsJson(run);
   if (options.diff) out.postState = diffJson(postStateDiff(result.world, run.input.preState));
   return out;

@@ -12,7 +12,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   replay: { run: replayCommand, summary: "run every block in a directory, with progress and a closing table" },
   statetest: { run: statetestCommand, summary: "run Ethereum GeneralStateTests files or directories" },
   fetch: { run: fetchCommand, summary: "download blocks and their pre-state from a node (JSON-RPC, prestateTracer)" },
-  bench: { run: benchCommand, summary: "run a generated workload (default: loop-heavy contracts) and report Mgas/s" },
+  bench: { run: benchCommand, summary: "generate a block workload (default: 2,000 ERC-20 transfers) or loop contracts and report Mgas/s" },
 };
 
 function usage(): string {

@@ -3,11 +3,14 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadBlockInput } from "../block/load.js";
 import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
-import { mgasPerSecond, runJson, runSequential, type BlockRun } from "./blockReport.js";
+import { mgasPerSecond, runBlock, runJson, type BlockRun } from "./blockReport.js";
+import { workerCount } from "./run.js";
 
 const SPEC: Record<string, OptionSpec> = {
   filter: { value: true, description: "only blocks whose number contains this text" },
   runs: { value: true, description: "execute each block this many times and report the median time (default 1)" },
+  workers: { value: true, description: "worker threads for Block-STM parallel execution (default 1: sequential, until parallel measures faster)" },
+  sequential: { description: "execute sequentially (same as --workers 1)" },
   json: { description: "print one JSON object: { ok, blocks: [run --json objects], totals }" },
   help: { description: "show this help" },
 };
@@ -38,6 +41,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("replay takes exactly one directory");
   const root = positionals[0]!;
   const runs = intOption(options, "runs", 1);
+  const workers = workerCount(options);
   const dirs = listBlockDirs(root).filter((d) => options.filter === undefined || d.name.includes(options.filter as string));
   if (dirs.length === 0) throw new UsageError(`no block directories (with block.json) in ${root}`);
 
@@ -46,7 +50,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const rows: Row[] = [];
   for (const { name, path } of dirs) {
     progress?.update(rows.length, `block ${name}`);
-    rows.push(replayOne(name, path, runs, cache));
+    rows.push(await replayOne(name, path, runs, workers, cache));
   }
   progress?.done();
 
@@ -60,13 +64,13 @@ export async function replayCommand(argv: string[]): Promise<number> {
   return totals.failed === 0 ? 0 : 1;
 }
 
-function replayOne(name: string, path: string, runs: number, cache: Map<string, unknown>): Row {
+async function replayOne(name: string, path: string, runs: number, workers: number, cache: Map<string, unknown>): Promise<Row> {
   try {
     const input = loadBlockInput(path, { cache });
     const times: number[] = [];
     let run: BlockRun | undefined;
     for (let i = 0; i < runs; i++) {
-      run = runSequential(input);
+      run = await runBlock(input, workers);
       times.push(run.result.executionMs);
     }
     return { name, run, medianMs: median(times) };
@@ -111,7 +115,7 @@ function summarize(rows: Row[]): Totals {
 
 function formatTable(rows: Row[], totals: Totals): string {
   const mark = (c: boolean | null) => (c === null ? "n/a" : c ? "✓" : "✗");
-  const lines = ["block        fork              txs        gas   ms        Mgas/s   gas bloom receipts"];
+  const lines = ["block        fork              txs        gas   ms        Mgas/s   gas bloom receipts  mode"];
   for (const r of rows) {
     if (r.run === undefined) {
       lines.push(`${r.name.padEnd(12)} ERROR ${r.error}`);
@@ -119,7 +123,7 @@ function formatTable(rows: Row[], totals: Totals): string {
     }
     const { result, verification: v, input } = r.run;
     lines.push(
-      `${r.name.padEnd(12)} ${result.rules.name.padEnd(16)} ${String(input.block.transactions.length).padStart(4)} ${String(result.gasUsed).padStart(10)}   ${r.medianMs!.toFixed(1).padStart(8)} ${mgasPerSecond(result.gasUsed, r.medianMs!).toFixed(1).padStart(8)}   ${mark(v.checks.gasUsed).padEnd(3)} ${mark(v.checks.logsBloom).padEnd(5)} ${mark(v.checks.receiptsRoot)}`,
+      `${r.name.padEnd(12)} ${result.rules.name.padEnd(16)} ${String(input.block.transactions.length).padStart(4)} ${String(result.gasUsed).padStart(10)}   ${r.medianMs!.toFixed(1).padStart(8)} ${mgasPerSecond(result.gasUsed, r.medianMs!).toFixed(1).padStart(8)}   ${mark(v.checks.gasUsed).padEnd(3)} ${mark(v.checks.logsBloom).padEnd(5)} ${mark(v.checks.receiptsRoot).padEnd(9)} ${r.run.mode}`,
     );
   }
   lines.push(`${totals.ok}/${totals.blocks} blocks matched · ${totals.txs} txs · ${totals.gasUsed} gas · ${totals.executionMs.toFixed(1)} ms · ${totals.mgasPerSecond} Mgas/s`);

@@ -1,11 +1,14 @@
 // `pevm run`: execute one block, verify it against its header, print the summary.
 import { loadBlockInput } from "../block/load.js";
 import { postStateDiff } from "../state/diff.js";
-import { optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
-import { formatDiff, formatRun, runJson, runSequential } from "./blockReport.js";
+import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
+import { availableParallelism } from "node:os";
+import { formatDiff, formatRun, runBlock, runJson } from "./blockReport.js";
 
 const SPEC: Record<string, OptionSpec> = {
   prestate: { value: true, description: "pre-state file for a block.json (fixture pre_state.json or geth prestateTracer output)" },
+  workers: { value: true, description: "worker threads for Block-STM parallel execution (default 1: sequential, until parallel measures faster)" },
+  sequential: { description: "execute sequentially (same as --workers 1)" },
   json: { description: "print one JSON object (schema: docs/run-json.md)" },
   txs: { description: "also print every transaction's outcome (status, gas, logs)" },
   diff: { description: "also print the post-state diff (every changed account and slot, old and new)" },
@@ -33,7 +36,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError("run takes exactly one block directory or block.json");
   const input = loadBlockInput(positionals[0]!, { prestate: options.prestate as string | undefined });
-  const run = runSequential(input);
+  const run = await runBlock(input, workerCount(options));
   if (options.json) {
     console.log(JSON.stringify(runJson(run, { transactions: options.txs === true, diff: options.diff === true }), null, 2));
   } else {
@@ -62,4 +65,17 @@ function formatTransactions(rows: TxRow[]): string {
     lines.push(`  ${String(r.index).padEnd(5)} ${String(r.status).padEnd(7)} ${String(r.gasUsed).padStart(10)}  ${String(r.cumulativeGasUsed).padStart(11)}  ${String(r.logs.length).padStart(4)}  ${r.hash ?? "-"}${extra}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * --workers N or --sequential (1). The default stays sequential while the parallel executor is
+ * slower than it on this project's 2-core machine (BENCHMARKS.md); `--workers max` asks for every core.
+ */
+export function workerCount(options: Record<string, string | boolean>): number {
+  if (options.sequential) {
+    if (options.workers !== undefined) throw new UsageError("--sequential and --workers exclude each other");
+    return 1;
+  }
+  if (options.workers === "max") return availableParallelism();
+  return intOption(options, "workers", 1);
 }

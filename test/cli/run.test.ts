@@ -2,7 +2,8 @@
 // errors for bad input.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { repoPath } from "../fixtures.js";
@@ -126,4 +127,19 @@ test("run with no arguments is a usage error (exit 2)", () => {
   const r = pevm("run");
   assert.equal(r.status, 2);
   assert.match(r.stderr, /run takes exactly one block directory/);
+});
+
+test("run --workers 2 executes a generated block with Block-STM and verifies it", () => {
+  const dir = join(mkdtempSync(join(tmpdir(), "pevm-par-")), "block");
+  const written = pevm("bench", "--workload", "erc20-hot", "--hot", "0.3", "--txs", "40", "--write", dir, "--runs", "0");
+  assert.equal(written.status, 0, written.stderr);
+  const r = pevm("run", dir, "--workers", "2", "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.ok, true);
+  assert.equal(out.mode, "parallel");
+  assert.equal(out.workers, 2);
+  assert.equal(out.parallel.fallback, null);
+  assert.deepEqual(out.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true });
+  assert.equal(pevm("run", dir, "--sequential", "--workers", "2").status, 2);
 });
