@@ -3,15 +3,16 @@ import { performance } from "node:perf_hooks";
 import type { BlockEnv } from "../evm/env.js";
 import { rulesFor, type ForkRules } from "../evm/forks.js";
 import { CodeCache } from "../evm/code.js";
-import { Evm, Status } from "../evm/interpreter.js";
+import { Evm } from "../evm/interpreter.js";
 import { applyTransaction, blobBaseFee, InvalidTransactionError, type TxResult } from "../evm/processor.js";
+import { BlockResultBuilder } from "./blockResult.js";
 import type { Word } from "../evm/word.js";
 import type { StateReader } from "../state/reader.js";
 import { WorldState } from "../state/world.js";
 import type { Block } from "../block/block.js";
-import { combineBlooms, logsBloom, receiptsRoot, type Receipt } from "../block/receipt.js";
+import type { Receipt } from "../block/receipt.js";
 import { mainnetFork } from "../block/schedule.js";
-import { applyBlockEpilogue, applyBlockPrologue } from "./blockRules.js";
+import { applyBlockPrologue } from "./blockRules.js";
 import { keepShapesAlive } from "./keepShapes.js";
 
 export const MAINNET_CHAIN_ID = 1n;
@@ -63,38 +64,20 @@ export function executeBlock(block: Block, pre: StateReader, options: ExecuteOpt
   const evm = new Evm(world, env, rules, options.codeCache ?? new CodeCache());
 
   applyBlockPrologue(evm, block);
-  const txResults: TxResult[] = [];
-  const receipts: Receipt[] = [];
-  let cumulativeGasUsed = 0n;
-  let blobGasUsed = 0n;
+  const builder = new BlockResultBuilder(rules);
   for (let i = 0; i < block.transactions.length; i++) {
     const tx = block.transactions[i]!;
     if (tx.sender === undefined) throw new BlockExecutionError(`transaction ${i}: sender not recovered`, i);
-    let result: TxResult;
     try {
-      result = applyTransaction(evm, tx, tx.sender, header.gasLimit - cumulativeGasUsed);
+      builder.add(tx, applyTransaction(evm, tx, tx.sender, header.gasLimit - builder.cumulativeGasUsed));
     } catch (e) {
       if (e instanceof InvalidTransactionError) throw new BlockExecutionError(`transaction ${i} is invalid: ${e.message}`, i);
       throw e;
     }
-    cumulativeGasUsed += result.gasUsed;
-    blobGasUsed += result.blobGasUsed;
-    txResults.push(result);
-    receipts.push({
-      type: tx.type,
-      status: rules.byzantium ? (result.status === Status.Success ? 1 : 0) : null,
-      postStateRoot: null,
-      cumulativeGasUsed,
-      gasUsed: result.gasUsed,
-      logs: result.logs,
-      bloom: logsBloom(result.logs),
-    });
   }
-  const warnings = applyBlockEpilogue(world, rules, block);
-  const bloom = combineBlooms(receipts.map((r) => r.bloom));
-  const root = rules.byzantium ? receiptsRoot(receipts) : null;
-  const executionMs = performance.now() - start;
-  return { rules, txResults, receipts, gasUsed: cumulativeGasUsed, blobGasUsed, logsBloom: bloom, receiptsRoot: root, world, executionMs, warnings };
+  const result = builder.finish(world, block);
+  result.executionMs = performance.now() - start;
+  return result;
 }
 
 export function blockEnv(block: Block, options: ExecuteOptions): BlockEnv {

@@ -6,16 +6,15 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CodeCache } from "../../evm/code.js";
 import { rulesFor } from "../../evm/forks.js";
-import { Evm, Status } from "../../evm/interpreter.js";
-import type { TxResult } from "../../evm/processor.js";
+import { Evm } from "../../evm/interpreter.js";
 import type { Word } from "../../evm/word.js";
 import type { Block } from "../../block/block.js";
-import { combineBlooms, logsBloom, receiptsRoot, type Receipt } from "../../block/receipt.js";
 import { mainnetFork } from "../../block/schedule.js";
 import { MemoryState } from "../../state/memory.js";
 import { KECCAK_EMPTY_WORD, type StateReader } from "../../state/reader.js";
 import { WorldState } from "../../state/world.js";
-import { applyBlockEpilogue, applyBlockPrologue } from "../blockRules.js";
+import { applyBlockPrologue } from "../blockRules.js";
+import { BlockResultBuilder } from "../blockResult.js";
 import { blockEnv, executeBlock, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
 import { validateReadSet, VersionedReader, type IncarnationResult } from "./incarnation.js";
 import { LocationKind, MvMemory } from "./mvmemory.js";
@@ -154,33 +153,15 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
   const world = new WorldState(pre);
   const env = blockEnv(block, options);
   applyBlockPrologue(new Evm(world, env, rules, new CodeCache()), block);
-  const txResults: TxResult[] = [];
-  const receipts: Receipt[] = [];
-  let cumulativeGasUsed = 0n;
-  let blobGasUsed = 0n;
+  const builder = new BlockResultBuilder(rules);
   for (let tx = 0; tx < finals.length; tx++) {
-    const result = finals[tx]!.result!;
     stats.reexecutions += finals[tx]!.incarnation;
-    if (block.transactions[tx]!.gasLimit > header.gasLimit - cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
+    if (block.transactions[tx]!.gasLimit > header.gasLimit - builder.cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
     for (const write of mv.writeSet(tx)) applyWrite(world, mv, pre, write.loc, write.value, write.delta);
     world.finalizeTransaction(rules);
-    cumulativeGasUsed += result.gasUsed;
-    blobGasUsed += result.blobGasUsed;
-    txResults.push(result);
-    receipts.push({
-      type: block.transactions[tx]!.type,
-      status: rules.byzantium ? (result.status === Status.Success ? 1 : 0) : null,
-      postStateRoot: null,
-      cumulativeGasUsed,
-      gasUsed: result.gasUsed,
-      logs: result.logs,
-      bloom: logsBloom(result.logs),
-    });
+    builder.add(block.transactions[tx]!, finals[tx]!.result!);
   }
-  const warnings = applyBlockEpilogue(world, rules, block);
-  const bloom = combineBlooms(receipts.map((r) => r.bloom));
-  const root = rules.byzantium ? receiptsRoot(receipts) : null;
-  return { rules, txResults, receipts, gasUsed: cumulativeGasUsed, blobGasUsed, logsBloom: bloom, receiptsRoot: root, world, executionMs: 0, warnings };
+  return builder.finish(world, block);
 }
 
 function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, loc: number, value: Word, delta: boolean): void {
