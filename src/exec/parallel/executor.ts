@@ -27,6 +27,8 @@ export interface ParallelOptions extends ExecuteOptions {
   workers?: number;
   /** Blocks with fewer transactions run sequentially (default MIN_PARALLEL_TXS). */
   minTxs?: number;
+  /** Run Block-STM even with one worker or a small block (for measuring the executor itself). */
+  forceParallel?: boolean;
   /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
   fault?: FaultPlan & { worker?: number };
 }
@@ -44,6 +46,10 @@ export interface ParallelStats {
   dependencies: number;
   /** Incarnations beyond the first, over all transactions. */
   reexecutions: number;
+  /** Wall time of the phases: preparing (prologue, shared memory), workers, assembling the result. */
+  prepareMs: number;
+  workersMs: number;
+  assembleMs: number;
 }
 
 export type ParallelResult = BlockResult & { stats: ParallelStats };
@@ -55,14 +61,17 @@ export async function executeBlockParallel(block: Block, pre: MemoryState, optio
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0 };
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = executeBlock(block, pre, { ...options, rules });
     return { ...result, stats: { ...stats, mode: "sequential", fallback: reason } };
   };
-  if (workers <= 1) return sequential("one worker");
   if (!rules.eip158) return sequential("before EIP-161 (Spurious Dragon): empty accounts still exist");
-  if (block.transactions.length < (options.minTxs ?? MIN_PARALLEL_TXS)) return sequential(`fewer than ${options.minTxs ?? MIN_PARALLEL_TXS} transactions`);
+  if (!options.forceParallel) {
+    if (workers <= 1) return sequential("one worker");
+    if (block.transactions.length < (options.minTxs ?? MIN_PARALLEL_TXS)) return sequential(`fewer than ${options.minTxs ?? MIN_PARALLEL_TXS} transactions`);
+  }
+  if (block.transactions.length === 0) return sequential("no transactions");
 
   const start = performance.now();
   const txCount = block.transactions.length;
@@ -72,12 +81,15 @@ export async function executeBlockParallel(block: Block, pre: MemoryState, optio
   const control = new SharedArrayBuffer(16);
   const job: BlockJob = { block, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
   let outcomes: LoopOutcome[];
+  const workersStart = performance.now();
+  stats.prepareMs = workersStart - start;
   try {
     outcomes = await pool(workers).run(jobKeyOf(block, pre), job, { scheduler: scheduler.buffer, txCount, mv: mv.buffers, control }, options.fault ?? null, scheduler, txCount);
   } catch (e) {
     stats.faults.push((e as Error).message);
     return sequential(`worker fault: ${(e as Error).message.split("\n")[0]}`);
   }
+  stats.workersMs = performance.now() - workersStart;
   for (const o of outcomes) addStats(stats, o.stats);
   const fallback = outcomes.find((o) => o.fallback !== null)?.fallback;
   if (fallback !== undefined && fallback !== null) return sequential(fallback);
@@ -99,7 +111,9 @@ export async function executeBlockParallel(block: Block, pre: MemoryState, optio
   }
   const finals = finalIncarnations(outcomes, scheduler, txCount);
   if (typeof finals === "string") return sequential(finals);
+  const assembleStart = performance.now();
   const assembled = assemble(block, pre, rules, options, mv, finals, stats);
+  stats.assembleMs = performance.now() - assembleStart;
   if (typeof assembled === "string") return sequential(assembled);
   assembled.executionMs = performance.now() - start;
   return { ...assembled, stats };
@@ -154,18 +168,21 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
   const env = blockEnv(block, options);
   applyBlockPrologue(new Evm(world, env, rules, new CodeCache()), block);
   const builder = new BlockResultBuilder(rules);
+  const described = new Map<number, ReturnType<MvMemory["describe"]>>();
   for (let tx = 0; tx < finals.length; tx++) {
     stats.reexecutions += finals[tx]!.incarnation;
     if (block.transactions[tx]!.gasLimit > header.gasLimit - builder.cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
-    for (const write of mv.writeSet(tx)) applyWrite(world, mv, pre, write.loc, write.value, write.delta);
+    for (const write of mv.writeSet(tx)) applyWrite(world, mv, pre, described, write.loc, write.value, write.delta);
     world.finalizeTransaction(rules);
     builder.add(block.transactions[tx]!, finals[tx]!.result!);
   }
   return builder.finish(world, block);
 }
 
-function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, loc: number, value: Word, delta: boolean): void {
-  const { kind, address, slot } = mv.describe(loc);
+function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: Map<number, ReturnType<MvMemory["describe"]>>, loc: number, value: Word, delta: boolean): void {
+  let location = described.get(loc);
+  if (location === undefined) described.set(loc, (location = mv.describe(loc)));
+  const { kind, address, slot } = location;
   switch (kind) {
     case LocationKind.Balance:
       if (delta) world.addBalance(address, BigInt(value));

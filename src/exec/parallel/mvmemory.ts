@@ -40,6 +40,8 @@ const ENTRY_NEXT = 0;
 const ARENA_NEXT = 1;
 const CODE_NEXT = 2;
 const OVERFLOW = 3;
+const ENTRY_CHUNK = 256;
+const ARENA_CHUNK = 16384;
 // Code table slot: state, offset, length, hash (8 words).
 const CODE_WORDS = 12;
 
@@ -62,7 +64,8 @@ export function sizesFor(txCount: number, gasLimit: bigint): Sizes {
   const locations = nextPowerOfTwo(Math.max(1 << 14, txCount * 24));
   // Code deployed within the block: bounded by gas (200 gas per byte deposited).
   const codeBytes = Math.min(64 << 20, Math.max(1 << 16, Number(gasLimit / 200n) + 4096));
-  return { locations, entries: Math.max(1 << 14, txCount * 24), arenaWords: Math.max(1 << 18, txCount * 800), codeSlots: 1 << 12, codeBytes };
+  // Chunked allocation (below) leaves up to one partly used chunk per worker: room for 64 of them.
+  return { locations, entries: Math.max(1 << 14, txCount * 24) + 64 * ENTRY_CHUNK, arenaWords: Math.max(1 << 18, txCount * 800) + 64 * ARENA_CHUNK, codeSlots: 1 << 12, codeBytes };
 }
 
 function nextPowerOfTwo(n: number): number {
@@ -273,8 +276,7 @@ export class MvMemory {
     let wroteNew = false;
     for (let i = 0; i < writeLocs.length; i++) {
       const loc = writeLocs[i]!;
-      const e = Atomics.add(w, ENTRY_NEXT, 1);
-      if (e >= this.sizes.entries) this.overflow("version entries");
+      const e = this.allocEntry();
       const at = this.entryBase + ENTRY_WORDS * e;
       w[at] = tx;
       w[at + 1] = incarnation;
@@ -318,9 +320,31 @@ export class MvMemory {
     return false;
   }
 
+  // Each worker takes entries and arena words in chunks of its own: entries that two workers
+  // write side by side would share cache lines, and every write would bounce between cores.
+  private entryNext = 0;
+  private entryEnd = 0;
+  private arenaNext = 0;
+  private arenaEnd = 0;
+
+  private allocEntry(): number {
+    if (this.entryNext === this.entryEnd) {
+      this.entryNext = Atomics.add(this.w, ENTRY_NEXT, ENTRY_CHUNK);
+      this.entryEnd = this.entryNext + ENTRY_CHUNK;
+      if (this.entryEnd > this.sizes.entries) this.overflow("version entries");
+    }
+    return this.entryNext++;
+  }
+
   private allocArena(words: number): number {
-    const start = Atomics.add(this.w, ARENA_NEXT, words);
-    if (start + words > this.sizes.arenaWords) this.overflow("read/write-set arena");
+    if (this.arenaNext + words > this.arenaEnd) {
+      const chunk = Math.max(ARENA_CHUNK, words);
+      this.arenaNext = Atomics.add(this.w, ARENA_NEXT, chunk);
+      this.arenaEnd = this.arenaNext + chunk;
+      if (this.arenaEnd > this.sizes.arenaWords) this.overflow("read/write-set arena");
+    }
+    const start = this.arenaNext;
+    this.arenaNext += words;
     return start;
   }
 
@@ -414,6 +438,9 @@ export class MvMemory {
 
 const TWO32 = 4294967296;
 
+const LIMB_BYTES = new Uint8Array(32);
+const LIMB_VIEW = new DataView(LIMB_BYTES.buffer);
+
 function toLimbs(value: Word | bigint, limbs: Uint32Array): void {
   if (typeof value === "number") {
     limbs.fill(0, 0, 6);
@@ -421,11 +448,12 @@ function toLimbs(value: Word | bigint, limbs: Uint32Array): void {
     limbs[7] = value >>> 0;
     return;
   }
-  let v = value;
-  for (let i = 7; i >= 0; i--) {
-    limbs[i] = Number(v & 0xffffffffn);
-    v >>= 32n;
-  }
+  // Three shifts and four 64-bit stores, instead of eight shift-and-mask steps on the bigint.
+  LIMB_VIEW.setBigUint64(0, value >> 192n);
+  LIMB_VIEW.setBigUint64(8, value >> 128n);
+  LIMB_VIEW.setBigUint64(16, value >> 64n);
+  LIMB_VIEW.setBigUint64(24, value);
+  for (let i = 0; i < 8; i++) limbs[i] = LIMB_VIEW.getUint32(4 * i);
 }
 
 function sameLimbs(w: Int32Array, at: number, limbs: Uint32Array): boolean {
