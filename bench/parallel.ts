@@ -1,0 +1,174 @@
+// bench/parallel: our parallel executor (Block-STM, --workers threads) against our sequential one,
+// in the same run: every mainnet fixture block, and the generated gigagas workloads.
+// Per block: median ms of --runs runs after --warmup runs per executor; speedup = seq / parallel.
+// Each gigagas workload runs in a fresh child process, whose peak RSS is reported.
+//
+// usage: node dist/bench/parallel.js [--workers N] [--runs N] [--warmup N] [--gas G] [--skip-mainnet]
+//        [--skip-gigagas] [--fixtures DIR] [--write]
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadBlockInput } from "../src/block/load.js";
+import type { Block } from "../src/block/block.js";
+import type { MemoryState } from "../src/state/memory.js";
+import type { Word } from "../src/evm/word.js";
+import { closeWorkerPool, executeBlockParallel, type ParallelStats } from "../src/exec/parallel/executor.js";
+import { executeBlock } from "../src/exec/sequential.js";
+import { generateBlock } from "../src/workload/blocks.js";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const flag = (name: string) => args.includes(name);
+const workers = Number(option("--workers") ?? 2);
+const runs = Number(option("--runs") ?? 3);
+const warmups = Number(option("--warmup") ?? 2);
+const gigagas = Number(option("--gas") ?? 1e9);
+
+const GIGAGAS_WORKLOADS: [string, number][] = [
+  ["raw-transfers", 0],
+  ["erc20", 0],
+  ["swaps", 0],
+  ["raw-hot", 0.1],
+  ["erc20-hot", 0.1],
+  ["erc20-hot", 0.3],
+  ["swaps-hot", 0.1],
+  // Not yet: ["swaps-hot", 1] (every transaction on one pool) degenerates into quadratic
+  // re-validation; it waits for the conflict-density check that picks sequential execution.
+];
+
+interface Row {
+  name: string;
+  txs: number;
+  gas: bigint;
+  seqMs: number;
+  parMs: number;
+  stats: ParallelStats;
+  peakRssMiB?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function benchBlock(name: string, block: Block, pre: MemoryState, blockHashes: Map<bigint, Word>): Promise<Row> {
+  const seq: number[] = [];
+  const par: number[] = [];
+  let gas = 0n;
+  let stats!: ParallelStats;
+  for (let i = 0; i < warmups + runs; i++) {
+    const r = executeBlock(block, pre, { blockHashes });
+    gas = r.gasUsed;
+    if (i >= warmups) seq.push(r.executionMs);
+  }
+  for (let i = 0; i < warmups + runs; i++) {
+    const r = await executeBlockParallel(block, pre, { blockHashes, workers });
+    if (r.gasUsed !== gas) throw new Error(`${name}: parallel gas ${r.gasUsed} differs from sequential ${gas}`);
+    stats = r.stats;
+    if (i >= warmups) par.push(r.executionMs);
+  }
+  return { name, txs: block.transactions.length, gas, seqMs: median(seq), parMs: median(par), stats };
+}
+
+async function mainnetRows(): Promise<Row[]> {
+  const root = option("--fixtures") ?? process.env.PEVM_FIXTURES ?? resolve(REPO, "..", "shared", "fixtures");
+  const dir = join(root, "mainnet", "blocks");
+  if (!existsSync(dir)) {
+    console.error(`bench/parallel: no mainnet fixtures under ${root}; skipping mainnet blocks`);
+    return [];
+  }
+  const cache = new Map<string, unknown>();
+  const rows: Row[] = [];
+  for (const name of readdirSync(dir).sort((a, b) => Number(a) - Number(b))) {
+    const input = loadBlockInput(join(dir, name), { cache });
+    const row = await benchBlock(name, input.block, input.preState, input.blockHashes);
+    rows.push(row);
+    console.error(`${name}: seq ${row.seqMs.toFixed(1)} ms, parallel ${row.parMs.toFixed(1)} ms (${row.stats.mode}), ${(row.seqMs / row.parMs).toFixed(2)}x`);
+  }
+  return rows;
+}
+
+/** Child mode: one gigagas workload, printed as one JSON line with the process's peak RSS. */
+async function gigagasChild(workload: string, hot: number): Promise<void> {
+  const g = generateBlock({ workload, gas: gigagas, hotRatio: hot, seed: 1 });
+  const row = await benchBlock(`${workload}${hot > 0 ? ` (hot ${hot})` : ""}`, g.block, g.preState, g.blockHashes);
+  closeWorkerPool();
+  // Worker threads share the process: maxRSS covers them too.
+  row.peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ ...row, gas: row.gas.toString() }));
+}
+
+function gigagasRows(): Row[] {
+  const rows: Row[] = [];
+  for (const [workload, hot] of GIGAGAS_WORKLOADS) {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", workload, "--hot", String(hot), "--workers", String(workers), "--runs", String(runs), "--warmup", String(warmups), "--gas", String(gigagas)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    if (r.status !== 0) throw new Error(`bench/parallel: ${workload} failed (exit ${r.status})`);
+    const row = JSON.parse(r.stdout.trim().split("\n").pop()!);
+    rows.push({ ...row, gas: BigInt(row.gas) });
+    console.error(`${row.name}: seq ${row.seqMs.toFixed(0)} ms, parallel ${row.parMs.toFixed(0)} ms, ${(row.seqMs / row.parMs).toFixed(2)}x, peak RSS ${row.peakRssMiB.toFixed(0)} MiB`);
+  }
+  return rows;
+}
+
+const mgas = (gas: bigint, ms: number) => (ms > 0 ? Number(gas) / 1000 / ms : 0);
+
+function table(rows: Row[], withRss: boolean): string {
+  const head = `| block | txs | gas | sequential ms | parallel ms | speedup | mode | aborts | ${withRss ? "Mgas/s seq / par | peak RSS |" : ""}`;
+  const sep = `| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ${withRss ? "---: | ---: |" : ""}`;
+  const lines = rows.map((r) => {
+    const mode = r.stats.mode === "parallel" ? "parallel" : `sequential: ${r.stats.fallback}`;
+    const extra = withRss ? ` ${mgas(r.gas, r.seqMs).toFixed(0)} / ${mgas(r.gas, r.parMs).toFixed(0)} | ${r.peakRssMiB!.toFixed(0)} MiB |` : "";
+    return `| ${r.name} | ${r.txs} | ${r.gas} | ${r.seqMs.toFixed(1)} | ${r.parMs.toFixed(1)} | ${(r.seqMs / r.parMs).toFixed(2)}x | ${mode} | ${r.stats.aborts} |${extra}`;
+  });
+  return [head, sep, ...lines].join("\n");
+}
+
+function summary(rows: Row[]): string {
+  const big = rows.filter((r) => r.txs >= 50);
+  const mean = big.reduce((a, r) => a + r.seqMs / r.parMs, 0) / Math.max(1, big.length);
+  const worst = rows.filter((r) => r.txs > 0).reduce((m, r) => Math.min(m, r.seqMs / r.parMs), Infinity);
+  return `Blocks with 50 or more transactions: mean speedup ${mean.toFixed(2)}x (goal 1.5x); lowest speedup over all blocks ${worst.toFixed(2)}x (goal: none below 0.95x).`;
+}
+
+async function main(): Promise<void> {
+  const child = option("--child");
+  if (child !== undefined) return gigagasChild(child, Number(option("--hot") ?? 0));
+  const mainnet = flag("--skip-mainnet") ? [] : await mainnetRows();
+  closeWorkerPool();
+  const giga = flag("--skip-gigagas") ? [] : gigagasRows();
+  const text = [mainnet.length > 0 ? summary(mainnet) + "\n\n" + table(mainnet, false) : "", giga.length > 0 ? table(giga, true) : ""].filter((x) => x !== "").join("\n\n");
+  console.log(text);
+  if (flag("--write")) write(text);
+}
+
+function write(text: string): void {
+  const path = join(REPO, "BENCHMARKS.md");
+  const cpu = cpus();
+  const section = `<!-- bench/parallel:start -->
+## Parallel vs sequential (\`bench/parallel.ts\`)
+
+${new Date().toISOString().slice(0, 10)} · \`node dist/bench/parallel.js --workers ${workers} --runs ${runs} --warmup ${warmups} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
+our Block-STM executor with ${workers} worker threads against our sequential executor, same process and
+blocks; medians of ${runs} runs after ${warmups} warm-up runs each; both timings are the executors'
+\`executionMs\` (receipts, bloom and receipts root included). Gigagas blocks (${gigagas.toExponential()} gas) are
+generated by \`pevm bench\`'s workloads, each in a fresh process whose peak RSS (worker threads
+included) is given. "mode" says when a block ran sequentially and why.
+
+${text}
+<!-- bench/parallel:end -->`;
+  const current = readFileSync(path, "utf8");
+  const start = current.indexOf("<!-- bench/parallel:start -->");
+  const end = current.indexOf("<!-- bench/parallel:end -->");
+  const next = start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + "<!-- bench/parallel:end -->".length) : current.trimEnd() + "\n\n" + section + "\n";
+  writeFileSync(path, next);
+  console.error(`bench/parallel: wrote the section to ${path}`);
+}
+
+await main();
