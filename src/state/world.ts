@@ -451,6 +451,50 @@ export class WorldState {
     account.dirty = true;
   }
 
+  // ---------- committed changes (assembling a parallel execution's post-state) ----------
+
+  /**
+   * Applies a change that is already final, as the parallel executor replays transactions' write
+   * sets in order: no journal and no per-transaction bookkeeping. A balance given with `delta`
+   * is added. Returns the account, for `deleteIfEmpty`.
+   */
+  commitBalance(address: Word, value: bigint, delta: boolean): AccountState {
+    const account = this.account(address);
+    account.balance = delta ? account.balance + value : value;
+    account.exists = true;
+    account.dirty = true;
+    return account;
+  }
+
+  commitNonce(address: Word, nonce: bigint): AccountState {
+    const account = this.account(address);
+    account.nonce = nonce;
+    account.exists = true;
+    account.dirty = true;
+    return account;
+  }
+
+  commitCode(address: Word, codeHash: Word, code: Uint8Array): AccountState {
+    const account = this.account(address);
+    account.codeHash = codeHash;
+    account.code = code;
+    account.exists = true;
+    account.dirty = true;
+    return account;
+  }
+
+  commitStorage(address: Word, slot: Word, value: Word): AccountState {
+    const account = this.account(address);
+    account.storage.set(slot, value);
+    account.dirty = true;
+    return account;
+  }
+
+  /** EIP-161: an account a transaction left empty is deleted. */
+  deleteIfEmpty(account: AccountState): void {
+    if (account.exists && account.isEmpty()) this.deleteAccount(account);
+  }
+
   /** Accounts changed (or touched) since the start: the block's write set. */
   *dirtyAccounts(): IterableIterator<AccountState> {
     for (const account of this.accounts.values()) if (account.dirty) yield account;

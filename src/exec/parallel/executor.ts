@@ -12,7 +12,7 @@ import type { Block } from "../../block/block.js";
 import { mainnetFork } from "../../block/schedule.js";
 import { MemoryState } from "../../state/memory.js";
 import { KECCAK_EMPTY_WORD, type StateReader } from "../../state/reader.js";
-import { WorldState } from "../../state/world.js";
+import { WorldState, type AccountState } from "../../state/world.js";
 import { applyBlockPrologue } from "../blockRules.js";
 import { BlockResultBuilder } from "../blockResult.js";
 import { blockEnv, executeBlock, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
@@ -57,7 +57,17 @@ export type ParallelResult = BlockResult & { stats: ParallelStats };
 /** Measured on the 2-core CI machine: below this, thread hand-off costs more than it saves. */
 export const MIN_PARALLEL_TXS = 8;
 
-export async function executeBlockParallel(block: Block, pre: MemoryState, options: ParallelOptions): Promise<ParallelResult> {
+// Blocks run one at a time: the worker pool and the shared buffers (reused between blocks) are
+// the executor's, so a call made while another runs waits for it.
+let running: Promise<unknown> = Promise.resolve();
+
+export function executeBlockParallel(block: Block, pre: MemoryState, options: ParallelOptions): Promise<ParallelResult> {
+  const next = running.then(() => executeOne(block, pre, options));
+  running = next.catch(() => undefined);
+  return next;
+}
+
+async function executeOne(block: Block, pre: MemoryState, options: ParallelOptions): Promise<ParallelResult> {
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
@@ -169,34 +179,32 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
   applyBlockPrologue(new Evm(world, env, rules, new CodeCache()), block);
   const builder = new BlockResultBuilder(rules);
   const described = new Map<number, ReturnType<MvMemory["describe"]>>();
+  const touched: AccountState[] = [];
   for (let tx = 0; tx < finals.length; tx++) {
     stats.reexecutions += finals[tx]!.incarnation;
     if (block.transactions[tx]!.gasLimit > header.gasLimit - builder.cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
-    for (const write of mv.writeSet(tx)) applyWrite(world, mv, pre, described, write.loc, write.value, write.delta);
-    world.finalizeTransaction(rules);
+    touched.length = 0;
+    mv.forEachWrite(tx, (loc, value, delta) => touched.push(applyWrite(world, mv, pre, described, loc, value, delta)));
+    for (const account of touched) world.deleteIfEmpty(account);
     builder.add(block.transactions[tx]!, finals[tx]!.result!);
   }
   return builder.finish(world, block);
 }
 
-function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: Map<number, ReturnType<MvMemory["describe"]>>, loc: number, value: Word, delta: boolean): void {
+/** Applies one final write to the post-state world; returns the account it changed. */
+function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: Map<number, ReturnType<MvMemory["describe"]>>, loc: number, value: Word, delta: boolean): AccountState {
   let location = described.get(loc);
   if (location === undefined) described.set(loc, (location = mv.describe(loc)));
   const { kind, address, slot } = location;
   switch (kind) {
     case LocationKind.Balance:
-      if (delta) world.addBalance(address, BigInt(value));
-      else world.setBalance(address, BigInt(value));
-      break;
+      return world.commitBalance(address, BigInt(value), delta);
     case LocationKind.Nonce:
-      world.setNonce(address, BigInt(value));
-      break;
+      return world.commitNonce(address, BigInt(value));
     case LocationKind.CodeHash:
-      if (value === KECCAK_EMPTY_WORD) world.setCode(address, new Uint8Array(0));
-      else world.setCode(address, mv.findCode(value) ?? pre.readCode(value));
-      break;
+      return world.commitCode(address, value, value === KECCAK_EMPTY_WORD ? new Uint8Array(0) : (mv.findCode(value) ?? pre.readCode(value)));
     default:
-      world.setStorage(address, slot, value);
+      return world.commitStorage(address, slot, value);
   }
 }
 

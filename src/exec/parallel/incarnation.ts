@@ -25,6 +25,7 @@ export class FallbackNeeded {
 }
 
 interface AccountLocations {
+  key: Int32Array;
   balance: number;
   nonce: number;
   codeHash: number;
@@ -60,20 +61,20 @@ export class VersionedReader implements StateReader {
   loc(kind: LocationKind, address: Word, slot: Word): number {
     let a = this.locs.get(address);
     if (a === undefined) {
-      a = { balance: -1, nonce: -1, codeHash: -1, slots: null };
+      a = { key: this.mv.addressKey(address), balance: -1, nonce: -1, codeHash: -1, slots: null };
       this.locs.set(address, a);
     }
     switch (kind) {
       case LocationKind.Balance:
-        return a.balance >= 0 ? a.balance : (a.balance = this.mv.location(kind, address, 0));
+        return a.balance >= 0 ? a.balance : (a.balance = this.mv.locationOf(kind, a.key, 0));
       case LocationKind.Nonce:
-        return a.nonce >= 0 ? a.nonce : (a.nonce = this.mv.location(kind, address, 0));
+        return a.nonce >= 0 ? a.nonce : (a.nonce = this.mv.locationOf(kind, a.key, 0));
       case LocationKind.CodeHash:
-        return a.codeHash >= 0 ? a.codeHash : (a.codeHash = this.mv.location(kind, address, 0));
+        return a.codeHash >= 0 ? a.codeHash : (a.codeHash = this.mv.locationOf(kind, a.key, 0));
       default: {
         if (a.slots === null) a.slots = new Map();
         let id = a.slots.get(slot);
-        if (id === undefined) a.slots.set(slot, (id = this.mv.location(kind, address, slot)));
+        if (id === undefined) a.slots.set(slot, (id = this.mv.locationOf(kind, a.key, slot)));
         return id;
       }
     }

@@ -61,11 +61,22 @@ export interface Sizes {
 }
 
 export function sizesFor(txCount: number, gasLimit: bigint): Sizes {
-  const locations = nextPowerOfTwo(Math.max(1 << 14, txCount * 24));
+  // About 8 locations per transaction at half load; more only for blocks that need it (growing
+  // past the table is a fallback to sequential, never an error).
+  const locations = nextPowerOfTwo(Math.max(1 << 14, txCount * 16));
   // Code deployed within the block: bounded by gas (200 gas per byte deposited).
   const codeBytes = Math.min(64 << 20, Math.max(1 << 16, Number(gasLimit / 200n) + 4096));
+  // A read reaches this memory at the first (cold, >= 2,100 gas from Berlin) access of a
+  // location, so gas bounds the read sets; twice that leaves room for re-executions.
+  const readWords = Math.ceil((Number(gasLimit) / 2100) * READ_WORDS * 2);
   // Chunked allocation (below) leaves up to one partly used chunk per worker: room for 64 of them.
-  return { locations, entries: Math.max(1 << 14, txCount * 24) + 64 * ENTRY_CHUNK, arenaWords: Math.max(1 << 18, txCount * 800) + 64 * ARENA_CHUNK, codeSlots: 1 << 12, codeBytes };
+  return {
+    locations,
+    entries: Math.max(1 << 14, txCount * 16) + 64 * ENTRY_CHUNK,
+    arenaWords: Math.max(1 << 18, txCount * 64 + readWords) + 64 * ARENA_CHUNK,
+    codeSlots: 1 << 12,
+    codeBytes,
+  };
 }
 
 function nextPowerOfTwo(n: number): number {
@@ -80,6 +91,9 @@ export interface MvBuffers {
   sizes: Sizes;
   txCount: number;
 }
+
+/** Buffers of the last block, reused by the next one (blocks run one at a time). */
+let spare: { words: SharedArrayBuffer; codeBytes: SharedArrayBuffer } | null = null;
 
 /** Thrown when a fixed-size shared region is full: the block falls back to sequential execution. */
 export class CapacityError extends Error {}
@@ -113,11 +127,24 @@ export class MvMemory {
     this.codeMask = this.sizes.codeSlots - 1;
   }
 
+  /**
+   * Shared memory for a block of `txCount` transactions. The buffers of the previous block are
+   * reused when large enough (only the parts that must start zeroed are cleared): fresh shared
+   * memory costs a page fault per 4 KiB at first touch, which was a large part of a block's time.
+   */
   static create(txCount: number, gasLimit: bigint): MvMemory {
     const sizes = sizesFor(txCount, gasLimit);
     const words = HEADER + LOC_WORDS * sizes.locations + ENTRY_WORDS * sizes.entries + TX_WORDS * txCount + sizes.arenaWords + CODE_WORDS * sizes.codeSlots;
-    const m = new MvMemory({ words: new SharedArrayBuffer(4 * words), codeBytes: new SharedArrayBuffer(sizes.codeBytes), sizes, txCount });
-    for (let t = 0; t < txCount; t++) m.w[m.txBase + TX_WORDS * t + 1] = 0;
+    const reuse = spare !== null && spare.words.byteLength >= 4 * words && spare.codeBytes.byteLength >= sizes.codeBytes;
+    const wordsBuffer = reuse ? spare!.words : new SharedArrayBuffer(4 * words);
+    const codeBuffer = reuse ? spare!.codeBytes : new SharedArrayBuffer(sizes.codeBytes);
+    spare = { words: wordsBuffer, codeBytes: codeBuffer };
+    const m = new MvMemory({ words: wordsBuffer, codeBytes: codeBuffer, sizes, txCount });
+    if (reuse) {
+      m.w.fill(0, 0, m.entryBase); // header and location table
+      m.w.fill(0, m.txBase, m.arenaBase); // per-transaction records
+      m.w.fill(0, m.codeBase, m.codeBase + CODE_WORDS * sizes.codeSlots);
+    }
     return m;
   }
 
@@ -134,12 +161,22 @@ export class MvMemory {
 
   /** The id of a location, inserting it when new. `slot` is 0 unless kind is Storage. */
   location(kind: LocationKind, address: Word, slot: Word): number {
+    return this.locationOf(kind, this.addressKey(address), slot);
+  }
+
+  /** An address as the five signed 32-bit words the table stores (computed once per address). */
+  addressKey(address: Word): Int32Array {
     const limbs = this.limbs;
-    // Key words: kind, 5 address limbs, 8 slot limbs (compared in place, never allocated).
     toLimbs(address, limbs);
-    // Signed, as the Int32Array holds them.
-    const a0 = limbs[3]! | 0, a1 = limbs[4]! | 0, a2 = limbs[5]! | 0, a3 = limbs[6]! | 0, a4 = limbs[7]! | 0;
-    toLimbs(slot, limbs);
+    return Int32Array.of(limbs[3]!, limbs[4]!, limbs[5]!, limbs[6]!, limbs[7]!);
+  }
+
+  /** `location` for an address already turned into its key words. */
+  locationOf(kind: LocationKind, key: Int32Array, slot: Word): number {
+    const limbs = this.limbs;
+    const a0 = key[0]!, a1 = key[1]!, a2 = key[2]!, a3 = key[3]!, a4 = key[4]!;
+    if (slot === 0) limbs.fill(0);
+    else toLimbs(slot, limbs);
     let h = Math.imul(kind + 1, 0x9e3779b1) ^ a4 ^ Math.imul(a3, 0x85ebca6b) ^ Math.imul(a0 ^ a1 ^ a2, 0xc2b2ae35);
     for (let i = 0; i < 8; i++) h = Math.imul(h ^ limbs[i]!, 0x27d4eb2f) ^ (h >>> 15);
     const w = this.w;
@@ -374,6 +411,18 @@ export class MvMemory {
     const at = this.arenaBase + this.w[this.txBase + TX_WORDS * tx + 2]! + READ_WORDS * i + 1;
     toLimbs(normWordAny(value), this.limbs);
     return sameLimbs(this.w, at, this.limbs);
+  }
+
+  /** Calls `f` for each write of `tx`'s last recorded incarnation, in the order recorded. */
+  forEachWrite(tx: number, f: (loc: number, value: Word, delta: boolean) => void): void {
+    const w = this.w;
+    const txAt = this.txBase + TX_WORDS * tx;
+    const start = w[txAt]!;
+    const len = Atomics.load(w, txAt + 1);
+    for (let i = 0; i < len; i++) {
+      const at = this.entryBase + ENTRY_WORDS * w[this.arenaBase + start + i]!;
+      f(w[at + 4]!, readWord(w, at + 6), w[at + 2] === Flag.Delta);
+    }
   }
 
   /** The final write set of `tx`: entry ids, for assembling the block's result. */

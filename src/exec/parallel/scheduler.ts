@@ -47,6 +47,8 @@ function makeTask(kind: TaskKind, tx: number, incarnation: number): number {
 
 export const MAX_TXS = TX_BITS - 1;
 
+let spareBuffer: SharedArrayBuffer | null = null;
+
 export class Scheduler {
   private readonly words: Int32Array;
   // Layout after the header: status[n], depLock[n], depHead[n], then dependency nodes (2 words each).
@@ -72,8 +74,12 @@ export class Scheduler {
   static create(txCount: number): Scheduler {
     if (txCount > MAX_TXS) throw new Error(`too many transactions for the parallel scheduler (${txCount} > ${MAX_TXS})`);
     const nodes = Math.max(1024, txCount * 8);
-    const buffer = new SharedArrayBuffer(4 * (HEADER + 3 * txCount + 2 * nodes));
+    const bytes = 4 * (HEADER + 3 * txCount + 2 * nodes);
+    // Reuse the previous block's buffer when large enough (no page faults on first touch).
+    const buffer = spareBuffer !== null && spareBuffer.byteLength >= bytes ? spareBuffer : new SharedArrayBuffer(bytes);
+    spareBuffer = buffer;
     const s = new Scheduler(buffer, txCount);
+    s.words.fill(0, 0, s.headBase);
     s.words.fill(-1, s.headBase, s.headBase + txCount);
     return s;
   }
