@@ -13,6 +13,7 @@ import type { MemoryState } from "../../src/state/memory.js";
 import { postStateDiff } from "../../src/state/diff.js";
 import { generateBlock } from "../../src/workload/blocks.js";
 import { fixturePath } from "../fixtures.js";
+import { randomBlock } from "../helpers/randomBlock.js";
 
 after(() => closeWorkerPool());
 
@@ -98,4 +99,18 @@ test("small blocks and one worker run sequentially and say why", async () => {
   assert.match(small.stats.fallback!, /fewer than/);
   const one = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 1 });
   assert.equal(one.stats.fallback, "one worker");
+});
+
+test("random blocks (same-sender chains, a hot reverting counter, exact coinbase reads, create + selfdestruct, deployments): parallel equals sequential", async () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    const { block, preState, blockHashes } = randomBlock(seed, 120);
+    const seq = executeBlock(block, preState, { blockHashes });
+    // The mix really happens: failures (reverts) and successes, created contracts, coinbase reads.
+    assert.ok(seq.txResults.some((r) => r.status !== 0) && seq.txResults.some((r) => r.status === 0), `seed ${seed}: both outcomes`);
+    assert.ok(seq.txResults.some((r) => r.contractAddress !== null), `seed ${seed}: a deployment`);
+    for (const workers of [2, 4]) {
+      const result = await assertSameAsSequential(block, preState, blockHashes, workers, 2);
+      assert.equal(result.stats.mode, "parallel", `seed ${seed}: ${result.stats.fallback}`);
+    }
+  }
 });

@@ -1,0 +1,92 @@
+// Random Cancun blocks with the conflict patterns that stress a parallel executor: same-sender
+// chains, a hot counter (with reverting calls), exact reads of the coinbase balance while fees
+// accrue as deltas, value transfers (to the coinbase too), contracts that CREATE a child and make
+// it SELFDESTRUCT in the same transaction, and contract-creating transactions.
+import type { Block, BlockHeader } from "../../src/block/block.js";
+import { TxType, type Transaction } from "../../src/block/types.js";
+import { keccak256Word } from "../../src/primitives/hash.js";
+import { MemoryState } from "../../src/state/memory.js";
+import { KECCAK_EMPTY_WORD } from "../../src/state/reader.js";
+import type { Word } from "../../src/evm/word.js";
+
+const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ""), "hex"));
+// slot0 += 1; revert when the first calldata byte is 1.
+const COUNTER = hex("5f54600101 5f55 5f3560f81c 6001146013 57 00 5b5f5ffd");
+// Stores the coinbase balance (an exact read of a balance that every transaction credits).
+const COINBASE_READER = hex("41315f5500");
+// CREATEs a child whose code is CALLER SELFDESTRUCT, then calls it (EIP-6780: it is deleted).
+// PUSH10 <init code: PUSH2 0x33ff PUSH0 MSTORE PUSH1 2 PUSH1 30 RETURN>, PUSH0 MSTORE,
+// CREATE(0, 22, 10), CALL(GAS, child, 0, 0, 0, 0, 0).
+const FACTORY = hex("69 6133ff5f526002601ef3 5f52 600a 6016 5f f0 5f5f5f5f5f 85 5a f1 00");
+// Init code deploying COUNTER (23 bytes): CODECOPY(0, 10, 23) from after this 10-byte prefix, RETURN(0, 23).
+const DEPLOY_COUNTER = hex("6017600a5f39 60175ff3" + Buffer.from(COUNTER).toString("hex"));
+
+const COUNTER_ADDRESS: Word = 0xc0c0;
+const READER_ADDRESS: Word = 0xbaba;
+const FACTORY_ADDRESS: Word = 0xfafa;
+const COINBASE: Word = 0xcb;
+const BASE_FEE = 7n;
+
+/** A deterministic pseudo-random generator (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function putContract(pre: MemoryState, address: Word, code: Uint8Array): void {
+  const hash = keccak256Word(code);
+  pre.codes.set(hash, code);
+  pre.putAccount(address, 1n, 0n, hash);
+}
+
+export function randomBlock(seed: number, txCount: number, senderCount = 12): { block: Block; preState: MemoryState; blockHashes: Map<bigint, Word> } {
+  const rand = random(seed);
+  const pre = new MemoryState();
+  const senders: Word[] = Array.from({ length: senderCount }, (_, i) => 0x5e0000 + i);
+  for (const s of senders) pre.putAccount(s, 0n, 10n ** 21n, KECCAK_EMPTY_WORD);
+  pre.putAccount(COINBASE, 0n, 10n ** 15n, KECCAK_EMPTY_WORD);
+  putContract(pre, COUNTER_ADDRESS, COUNTER);
+  putContract(pre, READER_ADDRESS, COINBASE_READER);
+  putContract(pre, FACTORY_ADDRESS, FACTORY);
+  const nonces = new Map<Word, bigint>(senders.map((s) => [s, 0n]));
+  const transactions: Transaction[] = [];
+  for (let i = 0; i < txCount; i++) {
+    const sender = senders[Math.floor(rand() * senders.length)]!;
+    const nonce = nonces.get(sender)!;
+    nonces.set(sender, nonce + 1n);
+    const kind = Math.floor(rand() * 5);
+    let to: Word | null = null;
+    let value = 0n;
+    let data = new Uint8Array(0);
+    if (kind === 0) {
+      to = rand() < 0.2 ? COINBASE : 0xe0000 + Math.floor(rand() * 8);
+      value = BigInt(1 + Math.floor(rand() * 1000));
+    } else if (kind === 1) {
+      to = COUNTER_ADDRESS;
+      data = Uint8Array.of(rand() < 0.3 ? 1 : 0);
+    } else if (kind === 2) {
+      to = READER_ADDRESS;
+    } else if (kind === 3) {
+      to = FACTORY_ADDRESS;
+    } else {
+      data = DEPLOY_COUNTER;
+    }
+    const tip = BigInt(Math.floor(rand() * 3)); // zero tips too: the coinbase is then touched
+    transactions.push({
+      type: TxType.FeeMarket, chainId: 1n, nonce, maxFeePerGas: BASE_FEE + tip, maxPriorityFeePerGas: tip, gasLimit: 300_000n, to, value, data,
+      accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], v: 0n, r: 0n, s: 0n, sender,
+    });
+  }
+  const header: BlockHeader = {
+    number: 19_500_000n, timestamp: 1_710_400_000n, hash: null, parentHash: new Uint8Array(32), coinbase: COINBASE, gasLimit: 300_000n * BigInt(txCount + 1),
+    gasUsed: 0n, difficulty: 0n, mixHash: 0, stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), logsBloom: new Uint8Array(256),
+    baseFeePerGas: BASE_FEE, withdrawalsRoot: new Uint8Array(32), blobGasUsed: 0n, excessBlobGas: 0n, parentBeaconBlockRoot: null,
+  };
+  return { block: { header, transactions, withdrawals: [], ommers: [] }, preState: pre, blockHashes: new Map() };
+}
