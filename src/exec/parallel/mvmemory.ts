@@ -425,20 +425,6 @@ export class MvMemory {
     }
   }
 
-  /** The final write set of `tx`: entry ids, for assembling the block's result. */
-  writeSet(tx: number): { loc: number; value: Word; delta: boolean }[] {
-    const w = this.w;
-    const txAt = this.txBase + TX_WORDS * tx;
-    const start = w[txAt]!;
-    const len = Atomics.load(w, txAt + 1);
-    const out = [];
-    for (let i = 0; i < len; i++) {
-      const at = this.entryBase + ENTRY_WORDS * w[this.arenaBase + start + i]!;
-      out.push({ loc: w[at + 4]!, value: readWord(w, at + 6), delta: w[at + 2] === Flag.Delta });
-    }
-    return out;
-  }
-
   // ---------- code deployed within the block ----------
 
   /** Shares code deployed by a transaction, keyed by its hash (content-addressed, written once). */

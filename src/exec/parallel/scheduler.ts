@@ -176,10 +176,6 @@ export class Scheduler {
     return NO_TASK;
   }
 
-  debugIndices(): string {
-    return `exec ${Atomics.load(this.words, EXECUTION_IDX)} val ${Atomics.load(this.words, VALIDATION_IDX)} active ${Atomics.load(this.words, ACTIVE_TASKS)}`;
-  }
-
   nextTask(): number {
     if (Atomics.load(this.words, VALIDATION_IDX) < Atomics.load(this.words, EXECUTION_IDX)) return this.nextVersionToValidate();
     return this.nextVersionToExecute();
