@@ -38,8 +38,7 @@ const GIGAGAS_WORKLOADS: [string, number][] = [
   ["erc20-hot", 0.1],
   ["erc20-hot", 0.3],
   ["swaps-hot", 0.1],
-  // Not yet: ["swaps-hot", 1] (every transaction on one pool) degenerates into quadratic
-  // re-validation; it waits for the conflict-density check that picks sequential execution.
+  ["swaps-hot", 1], // every transaction on one pool: falls back to sequential past the conflict budget
 ];
 
 interface Row {

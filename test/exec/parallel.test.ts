@@ -33,7 +33,7 @@ async function assertSameAsSequential(block: Block, pre: MemoryState, blockHashe
   const expected = observable(executeBlock(block, pre, { blockHashes }), pre);
   let last!: ParallelResult;
   for (let i = 0; i < runs; i++) {
-    last = await executeBlockParallel(block, pre, { blockHashes, workers });
+    last = await executeBlockParallel(block, pre, { blockHashes, workers, conflictBudget: Infinity });
     assert.deepEqual(observable(last, pre), expected, `run ${i} with ${workers} workers (${last.stats.mode}${last.stats.fallback ? ": " + last.stats.fallback : ""})`);
   }
   return last;
@@ -72,12 +72,12 @@ test("a worker that throws mid-block: the block completes correctly and the faul
   const g = generateBlock({ workload: "erc20-hot", txs: 200, hotRatio: 0.2, seed: 3 });
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
   const tx = 17 + Math.floor(Math.random() * 150);
-  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, fault: { tx, kind: "throw" } });
+  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, fault: { tx, kind: "throw" } });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.equal(result.stats.mode, "sequential");
   assert.match(result.stats.faults.join(), new RegExp(`injected fault while executing transaction ${tx}`));
   // The pool recovers: the next block runs in parallel again.
-  const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2 });
+  const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity });
   assert.equal(next.stats.mode, "parallel");
   assert.deepEqual(observable(next, g.preState), expected);
 });
@@ -85,10 +85,10 @@ test("a worker that throws mid-block: the block completes correctly and the faul
 test("a worker thread that dies mid-block: the block completes correctly and the fault is reported", async () => {
   const g = generateBlock({ workload: "swaps", txs: 100, seed: 5 });
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
-  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, fault: { tx: 40, kind: "exit" } });
+  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, fault: { tx: 40, kind: "exit" } });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.match(result.stats.faults.join(), /worker \d (exited|crashed)/);
-  const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2 });
+  const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity });
   assert.equal(next.stats.mode, "parallel");
 });
 
@@ -113,4 +113,13 @@ test("random blocks (same-sender chains, a hot reverting counter, exact coinbase
       assert.equal(result.stats.mode, "parallel", `seed ${seed}: ${result.stats.fallback}`);
     }
   }
+});
+
+test("a block whose transactions keep conflicting falls back to sequential past the conflict budget", async () => {
+  const g = generateBlock({ workload: "swaps-hot", txs: 400, hotRatio: 1, seed: 2 });
+  const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
+  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2 });
+  assert.deepEqual(observable(result, g.preState), expected);
+  assert.equal(result.stats.mode, "sequential");
+  assert.match(result.stats.fallback!, /too many conflicts/);
 });

@@ -20,13 +20,19 @@ import { validateReadSet, VersionedReader, type IncarnationResult } from "./inca
 import { LocationKind, MvMemory } from "./mvmemory.js";
 import { Scheduler } from "./scheduler.js";
 import type { JobMessage } from "./worker.js";
-import type { BlockJob, FaultPlan, LoopOutcome, LoopStats } from "./workerLoop.js";
+import { conflictBudget, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats } from "./workerLoop.js";
 
 export interface ParallelOptions extends ExecuteOptions {
   /** Worker threads (default: available cores). 1 runs sequentially. */
   workers?: number;
   /** Blocks with fewer transactions run sequentially (default MIN_PARALLEL_TXS). */
   minTxs?: number;
+  /**
+   * Aborted incarnations allowed before the block is abandoned and run sequentially (default
+   * `conflictBudget(txs)`: a quarter of the transactions, at least 32). Tests pass Infinity to
+   * exercise Block-STM on conflict-heavy blocks.
+   */
+  conflictBudget?: number;
   /** Run Block-STM even with one worker or a small block (for measuring the executor itself). */
   forceParallel?: boolean;
   /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
@@ -94,7 +100,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
   try {
-    outcomes = await pool(workers).run(jobKeyOf(block, pre), job, { scheduler: scheduler.buffer, txCount, mv: mv.buffers, control }, options.fault ?? null, scheduler, txCount);
+    outcomes = await pool(workers).run(jobKeyOf(block, pre), job, { scheduler: scheduler.buffer, txCount, mv: mv.buffers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) }, options.fault ?? null, scheduler, txCount);
   } catch (e) {
     stats.faults.push((e as Error).message);
     return sequential(`worker fault: ${(e as Error).message.split("\n")[0]}`);

@@ -26,6 +26,8 @@ export interface SharedHandles {
   mv: MvBuffers;
   /** Shared flag words: [0] fallback requested. */
   control: SharedArrayBuffer;
+  /** Aborted incarnations allowed before the block falls back to sequential execution. */
+  conflictBudget: number;
   /** This worker's index (set per worker when the job is sent). */
   worker?: number;
 }
@@ -79,6 +81,13 @@ function previousFromSender(block: Block): Int32Array {
 }
 
 const IDLE_WAIT_MS = 2;
+/** Word of the control buffer counting aborted incarnations across workers. */
+const CONFLICTS = 1;
+
+/** Aborted incarnations allowed before a block falls back to sequential execution. */
+export function conflictBudget(txCount: number): number {
+  return Math.max(32, txCount >> 2);
+}
 
 export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: SharedHandles, fault: FaultPlan | null): LoopOutcome {
   const scheduler = new Scheduler(handles.scheduler, handles.txCount);
@@ -136,6 +145,11 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
         if (aborted) {
           stats.aborts++;
           mv.convertWritesToEstimates(tx);
+          // A block whose transactions keep invalidating each other gains nothing from Block-STM
+          // and can cost quadratic re-validation: past a budget, run it sequentially.
+          if (Atomics.add(control, CONFLICTS, 1) + 1 > handles.conflictBudget) {
+            throw new FallbackNeeded(`too many conflicts (over ${handles.conflictBudget} aborted incarnations)`);
+          }
         }
         task = scheduler.finishValidation(tx, aborted);
       }
