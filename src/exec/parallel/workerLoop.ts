@@ -81,10 +81,21 @@ function previousFromSender(block: Block): Int32Array {
 }
 
 const IDLE_WAIT_MS = 2;
-/** Word of the control buffer counting aborted incarnations across workers. */
+/** Words of the control buffer counting, across workers, conflicts and validations. */
 const CONFLICTS = 1;
+const VALIDATIONS = 2;
 
-/** Aborted incarnations allowed before a block falls back to sequential execution. */
+/**
+ * A block whose transactions keep invalidating each other gains nothing from Block-STM and can
+ * cost quadratic work: past a budget of aborted or blocked incarnations, it runs sequentially.
+ */
+function countConflict(control: Int32Array, handles: SharedHandles): void {
+  if (Atomics.add(control, CONFLICTS, 1) + 1 > handles.conflictBudget) {
+    throw new FallbackNeeded(`too many conflicts (over ${handles.conflictBudget} aborted or blocked incarnations)`);
+  }
+}
+
+/** Aborted or blocked incarnations allowed before a block falls back to sequential execution. */
 export function conflictBudget(txCount: number): number {
   return Math.max(32, txCount >> 2);
 }
@@ -135,21 +146,22 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
         } catch (e) {
           if (!(e instanceof ReadBlocked)) throw e;
           stats.dependencies++;
+          countConflict(control, handles);
           // The blocking transaction already finished: run this one again at once.
           task = scheduler.addDependency(tx, e.blockingTx) ? NO_TASK : task;
         }
       } else {
         stats.validations++;
+        // Validation work grows quadratically when every transaction depends on the previous one.
+        if (Atomics.add(control, VALIDATIONS, 1) + 1 > 4 * handles.txCount + 64 && handles.conflictBudget !== Infinity) {
+          throw new FallbackNeeded(`too many conflicts (over ${4 * handles.txCount + 64} validations)`);
+        }
         const valid = validateReadSet(reader, tx, describe);
         const aborted = !valid && scheduler.tryValidationAbort(tx, incarnation);
         if (aborted) {
           stats.aborts++;
           mv.convertWritesToEstimates(tx);
-          // A block whose transactions keep invalidating each other gains nothing from Block-STM
-          // and can cost quadratic re-validation: past a budget, run it sequentially.
-          if (Atomics.add(control, CONFLICTS, 1) + 1 > handles.conflictBudget) {
-            throw new FallbackNeeded(`too many conflicts (over ${handles.conflictBudget} aborted incarnations)`);
-          }
+          countConflict(control, handles);
         }
         task = scheduler.finishValidation(tx, aborted);
       }
