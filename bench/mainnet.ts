@@ -8,10 +8,11 @@
 // usage: node dist/bench/mainnet.js [--runs N] [--warmup N] [--filter TEXT] [--fixtures DIR] [--write] [--json]
 //   --write replaces the "Mainnet blocks" section of BENCHMARKS.md with this run's table.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { replaceSection } from "./benchmarksFile.js";
 import { loadBlockInput, readJson } from "../src/block/load.js";
 import { verifyExecution } from "../src/block/verify.js";
 import { executeBlock } from "../src/exec/sequential.js";
@@ -208,8 +209,7 @@ async function main(): Promise<void> {
 function writeSection(rows: Row[], warmups: number, s: { geomeanRatio: number; minRatio: number; maxRatio: number; oursMgasPerSecond: number; ejsMgasPerSecond: number; memory: { block: string; ours: number; ejs: number } }, runs: number): void {
   const path = join(REPO, "BENCHMARKS.md");
   const cpu = cpus();
-  const section = `<!-- bench/mainnet:start -->
-## Mainnet blocks vs \`@ethereumjs/vm\` (\`bench/mainnet.ts\`)
+  replaceSection(path, "mainnet", `## Mainnet blocks vs \`@ethereumjs/vm\` (\`bench/mainnet.ts\`)
 
 ${new Date().toISOString().slice(0, 10)} · \`node dist/bench/mainnet.js --runs ${runs} --warmup ${warmups} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
 all ${rows.length} fixture blocks (\`../shared/fixtures/mainnet\`), each executed by our sequential
@@ -227,14 +227,7 @@ ${fmt(s.oursMgasPerSecond)} Mgas/s, @ethereumjs/vm ${fmt(s.ejsMgasPerSecond)} Mg
 Peak memory (max RSS of a fresh process that loads and runs the largest block, ${s.memory.block}, once,
 including the 45 MB bytecodes.json): ours ${fmt(s.memory.ours, 0)} MiB, @ethereumjs/vm ${fmt(s.memory.ejs, 0)} MiB.
 
-${table(rows)}
-<!-- bench/mainnet:end -->`;
-  const text = readFileSync(path, "utf8");
-  const start = text.indexOf("<!-- bench/mainnet:start -->");
-  const end = text.indexOf("<!-- bench/mainnet:end -->");
-  const next = start >= 0 && end > start ? text.slice(0, start) + section + text.slice(end + "<!-- bench/mainnet:end -->".length) : text.trimEnd() + "\n\n" + section + "\n";
-  writeFileSync(path, next);
-  console.error(`bench/mainnet: wrote the section to ${path}`);
+${table(rows)}`);
 }
 
 await main();

@@ -14,9 +14,13 @@ export type JsonObject = Record<string, unknown>;
 
 const QUANTITY = /^0x[0-9a-fA-F]+$/;
 
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 export function expectObject(value: unknown, where: string): JsonObject {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError(`${where}: expected a JSON object`);
-  return value as JsonObject;
+  if (!isJsonObject(value)) throw new InputError(`${where}: expected a JSON object`);
+  return value;
 }
 
 export function expectArray(value: unknown, where: string): unknown[] {
@@ -64,7 +68,8 @@ export function optionalField(obj: JsonObject, key: string): unknown {
   return value === null ? undefined : value;
 }
 
-function describe(value: unknown): string {
+/** A JSON value, abbreviated for an error message. */
+export function describe(value: unknown): string {
   const s = JSON.stringify(value);
   if (s === undefined) return String(value);
   return s.length > 40 ? s.slice(0, 37) + "..." : s;

@@ -13,6 +13,7 @@
 // first, so that a caller with a node can check such accounts (pevm fetch does).
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
+import { describe, isJsonObject } from "./json.js";
 
 /** One account of a fixture pre_state.json. */
 export interface FixtureAccount {
@@ -69,13 +70,13 @@ function convert(trace: unknown): ConvertedPrestate {
   const entries: { result: unknown; path: string }[] = [];
   if (Array.isArray(trace)) {
     trace.forEach((item, i) => entries.push(unwrap(item, `[${i}]`)));
-  } else if (isObject(trace)) {
+  } else if (isJsonObject(trace)) {
     entries.push(unwrap(trace, ""));
   } else {
     throw new TraceError(`expected a prestateTracer result (an array of { txHash, result } or an object of accounts), got ${describe(trace)}`);
   }
   entries.forEach(({ result, path }, txIndex) => {
-    if (!isObject(result)) throw new TraceError(`${path || "(top level)"}: expected an object of accounts, got ${describe(result)}`);
+    if (!isJsonObject(result)) throw new TraceError(`${path || "(top level)"}: expected an object of accounts, got ${describe(result)}`);
     if (("pre" in result || "post" in result) && !Object.keys(result).some((k) => ADDRESS.test(k))) {
       throw new TraceError(`${path || "(top level)"}: this is a diffMode trace ({ pre, post }); trace with {tracer: "prestateTracer"} and no diffMode`);
     }
@@ -83,7 +84,7 @@ function convert(trace: unknown): ConvertedPrestate {
       const at = `${path}[${JSON.stringify(rawAddress)}]`;
       if (!ADDRESS.test(rawAddress)) throw new TraceError(`${at}: not an address (0x and 40 hex digits)`);
       const address = rawAddress.toLowerCase();
-      if (!isObject(rawAccount)) throw new TraceError(`${at}: expected an account object, got ${describe(rawAccount)}`);
+      if (!isJsonObject(rawAccount)) throw new TraceError(`${at}: expected an account object, got ${describe(rawAccount)}`);
       let account = preState[address];
       // Every field is validated, even where an earlier transaction's view wins (only the winning
       // view's code is hashed).
@@ -104,7 +105,7 @@ function convert(trace: unknown): ConvertedPrestate {
 
 /** A trace entry's result object and its path: `{ txHash?, result }` wrappers are opened. */
 function unwrap(item: unknown, path: string): { result: unknown; path: string } {
-  if (!isObject(item)) throw new TraceError(`${path || "(top level)"}: expected an object, got ${describe(item)}`);
+  if (!isJsonObject(item)) throw new TraceError(`${path || "(top level)"}: expected an object, got ${describe(item)}`);
   const isWrapper = "result" in item || "error" in item || "txHash" in item;
   if (!isWrapper) return { result: item, path };
   if (item.error !== undefined && item.error !== null) {
@@ -154,7 +155,7 @@ function parseAccount(raw: Record<string, unknown>, at: string, hashCode: boolea
   }
   const storage: [string, string][] = [];
   if (raw.storage !== undefined && raw.storage !== null) {
-    if (!isObject(raw.storage)) throw new TraceError(`${at}.storage: expected an object of slots, got ${describe(raw.storage)}`);
+    if (!isJsonObject(raw.storage)) throw new TraceError(`${at}.storage: expected an object of slots, got ${describe(raw.storage)}`);
     for (const [slot, value] of Object.entries(raw.storage)) {
       const slotAt = `${at}.storage[${JSON.stringify(slot)}]`;
       storage.push([quantity(slot, `${slotAt} (the slot)`, 256), quantity(value, slotAt, 256)]);
@@ -180,12 +181,3 @@ function parseNonce(value: unknown, at: string): number {
   throw new TraceError(`${at}: not a nonce (a non-negative integer or hex quantity): ${describe(value)}`);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  const s = JSON.stringify(value);
-  if (s === undefined) return String(value);
-  return s.length > 40 ? s.slice(0, 37) + "..." : s;
-}

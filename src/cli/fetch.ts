@@ -19,6 +19,7 @@ import { DAO_ACCOUNTS, DAO_FORK_BLOCK, DAO_REFUND_CONTRACT } from "../block/dao.
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
 import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
+import { describe, isJsonObject } from "../block/json.js";
 
 const SPEC: Record<string, OptionSpec> = {
   rpc: { value: true, description: "the node's JSON-RPC HTTP URL (required; needs the debug API)" },
@@ -223,21 +224,21 @@ interface CheckedBlock {
 
 /** The fields fetch relies on, checked. */
 function checkBlock(block: unknown, n: number, where: string): CheckedBlock {
-  if (!isObject(block)) throw new Error(`eth_getBlockByNumber(${n}): expected a block object, got ${describe(block)}`);
+  if (!isJsonObject(block)) throw new Error(`eth_getBlockByNumber(${n}): expected a block object, got ${describe(block)}`);
   const at = `eth_getBlockByNumber(${n})`;
   const number = quantityField(block, "number", at);
   if (number !== BigInt(n)) throw new Error(`${at}: the node returned block ${number}`);
   const transactions = block.transactions;
   if (!Array.isArray(transactions)) throw new Error(`${at}.transactions: expected an array`);
   transactions.forEach((tx, i) => {
-    if (!isObject(tx)) throw new Error(`${at}.transactions[${i}]: expected a transaction object (full transactions), got ${describe(tx)}`);
+    if (!isJsonObject(tx)) throw new Error(`${at}.transactions[${i}]: expected a transaction object (full transactions), got ${describe(tx)}`);
   });
   const uncles = block.uncles === undefined || block.uncles === null ? [] : block.uncles;
   if (!Array.isArray(uncles) || !uncles.every((u) => typeof u === "string")) throw new Error(`${at}.uncles: expected an array of hashes`);
   let withdrawals: string[] = [];
   if (block.withdrawals !== undefined && block.withdrawals !== null) {
     if (!Array.isArray(block.withdrawals)) throw new Error(`${at}.withdrawals: expected an array`);
-    withdrawals = block.withdrawals.map((w, i) => addressField(isObject(w) ? w : {}, "address", `${at}.withdrawals[${i}]`));
+    withdrawals = block.withdrawals.map((w, i) => addressField(isJsonObject(w) ? w : {}, "address", `${at}.withdrawals[${i}]`));
   }
   return {
     hash: hashField(block, "hash", at),
@@ -292,7 +293,7 @@ async function fetchReceipts(ctx: Context, header: CheckedBlock, n: number, wher
   if (receipts.length !== txs.length) throw new Error(`${at}: ${receipts.length} receipts for ${txs.length} transactions`);
   receipts.forEach((r, i) => {
     const rat = ctx.blockReceipts ? `${at}[${i}]` : `${at}(${hashes[i]})`;
-    if (!isObject(r)) throw new Error(`${rat}: expected the receipt of transaction ${i}, got ${describe(r)}`);
+    if (!isJsonObject(r)) throw new Error(`${rat}: expected the receipt of transaction ${i}, got ${describe(r)}`);
     const hash = hashField(r, "transactionHash", rat);
     if (hash !== hashes[i]) throw new Error(`${rat}: the receipt is for transaction ${hash}, but transaction ${i} is ${hashes[i]}`);
     if (typeof r.blockHash === "string" && r.blockHash.toLowerCase() !== header.hash) {
@@ -381,7 +382,7 @@ async function addBlockLevelAccounts(ctx: Context, header: CheckedBlock, preStat
     const uncles = await rpcBatch(ctx.url, header.uncles.map((_, i) => ({ method: "eth_getUncleByBlockNumberAndIndex", params: [toQuantity(n), toQuantity(i)] })), ctx.rpc);
     header.uncleHeaders = uncles.map((u, i) => {
       const at = `eth_getUncleByBlockNumberAndIndex(${n}, ${i})`;
-      if (!isObject(u)) throw new Error(`${at}: expected an uncle header, got ${describe(u)}`);
+      if (!isJsonObject(u)) throw new Error(`${at}: expected an uncle header, got ${describe(u)}`);
       const miner = addressField(u, "miner", at);
       wanted.add(miner);
       return { hash: hashField(u, "hash", at), number: toQuantity(quantityField(u, "number", at)), miner };
@@ -513,7 +514,7 @@ async function fetchAncestorHashes(ctx: Context, header: CheckedBlock, n: number
   requests.forEach((k, i) => {
     const at = `eth_getBlockByNumber(${k})`;
     const h = headers[i];
-    if (!isObject(h)) throw new Error(`${at}: ancestor block not found (got ${describe(h)})`);
+    if (!isJsonObject(h)) throw new Error(`${at}: ancestor block not found (got ${describe(h)})`);
     const number = quantityField(h, "number", at);
     if (number !== BigInt(k)) throw new Error(`${at}: the node returned block ${number}`);
     setHash(ctx, k, hashField(h, "hash", at), at);
@@ -542,7 +543,7 @@ function readJsonMap(path: string): Record<string, string> {
   } catch (e) {
     throw new Error(`cannot read ${path} as JSON (${(e as Error).message}); fix or remove it`);
   }
-  if (!isObject(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) throw new Error(`${path}: expected a JSON object of strings; fix or remove it`);
+  if (!isJsonObject(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) throw new Error(`${path}: expected a JSON object of strings; fix or remove it`);
   return parsed as Record<string, string>;
 }
 
@@ -578,15 +579,6 @@ function sortPreState(preState: Record<string, FixtureAccount>): Record<string, 
 
 // ---- checking node answers ----
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  const s = JSON.stringify(value);
-  if (s === undefined) return String(value);
-  return s.length > 40 ? s.slice(0, 37) + "..." : s;
-}
 
 function quantityValue(value: unknown, at: string): bigint {
   if (typeof value === "string" && /^0x[0-9a-fA-F]+$/.test(value)) return BigInt(value);

@@ -387,15 +387,19 @@ export class MvMemory {
 
   /** Marks the last incarnation's writes of `tx` as ESTIMATEs (after a failed validation). */
   convertWritesToEstimates(tx: number): void {
+    this.forEachEntry(tx, (at) => {
+      Atomics.store(this.w, at + 2, Flag.Estimate);
+      this.bumpChanges(this.w[at + 4]!);
+    });
+  }
+
+  /** Calls `f` with the offset of each version entry that `tx`'s last recorded incarnation wrote. */
+  private forEachEntry(tx: number, f: (at: number) => void): void {
     const w = this.w;
     const txAt = this.txBase + TX_WORDS * tx;
     const start = w[txAt]!;
     const len = Atomics.load(w, txAt + 1);
-    for (let i = 0; i < len; i++) {
-      const at = this.entryBase + ENTRY_WORDS * w[this.arenaBase + start + i]!;
-      Atomics.store(w, at + 2, Flag.Estimate);
-      this.bumpChanges(w[at + 4]!);
-    }
+    for (let i = 0; i < len; i++) f(this.entryBase + ENTRY_WORDS * w[this.arenaBase + start + i]!);
   }
 
   /** The read set of `tx`'s last recorded incarnation: [location, value] pairs via callbacks. */
@@ -416,13 +420,7 @@ export class MvMemory {
   /** Calls `f` for each write of `tx`'s last recorded incarnation, in the order recorded. */
   forEachWrite(tx: number, f: (loc: number, value: Word, delta: boolean) => void): void {
     const w = this.w;
-    const txAt = this.txBase + TX_WORDS * tx;
-    const start = w[txAt]!;
-    const len = Atomics.load(w, txAt + 1);
-    for (let i = 0; i < len; i++) {
-      const at = this.entryBase + ENTRY_WORDS * w[this.arenaBase + start + i]!;
-      f(w[at + 4]!, readWord(w, at + 6), w[at + 2] === Flag.Delta);
-    }
+    this.forEachEntry(tx, (at) => f(w[at + 4]!, readWord(w, at + 6), w[at + 2] === Flag.Delta));
   }
 
   // ---------- code deployed within the block ----------
