@@ -6,7 +6,7 @@ import { Status } from "../evm/interpreter.js";
 import type { TxResult } from "../evm/processor.js";
 import type { WorldState } from "../state/world.js";
 import type { Block } from "../block/block.js";
-import { combineBlooms, logsBloom, receiptsRoot, type Receipt } from "../block/receipt.js";
+import { BLOOM_BYTES, logsBloom, receiptsRoot, type Receipt } from "../block/receipt.js";
 import type { Transaction } from "../block/types.js";
 import { applyBlockEpilogue } from "./blockRules.js";
 import type { BlockResult } from "./sequential.js";
@@ -19,7 +19,12 @@ export class BlockResultBuilder {
 
   constructor(private readonly rules: ForkRules) {}
 
+  /** OR of the blooms of receipts with logs (the others are all zero). */
+  private readonly blockBloom = new Uint8Array(BLOOM_BYTES);
+
   add(tx: Transaction, result: TxResult): void {
+    const bloom = logsBloom(result.logs);
+    if (result.logs.length > 0) orInto(this.blockBloom, bloom);
     this.cumulativeGasUsed += result.gasUsed;
     this.blobGasUsed += result.blobGasUsed;
     this.txResults.push(result);
@@ -30,16 +35,23 @@ export class BlockResultBuilder {
       cumulativeGasUsed: this.cumulativeGasUsed,
       gasUsed: result.gasUsed,
       logs: result.logs,
-      bloom: logsBloom(result.logs),
+      bloom,
     });
   }
 
-  /** Applies the block's epilogue to `world` and completes the result (executionMs left at 0). */
-  finish(world: WorldState, block: Block): BlockResult {
+  /**
+   * Applies the block's epilogue to `world` and completes the result (executionMs left at 0).
+   * `root`: the receipts root, when already computed (by the parallel workers).
+   */
+  finish(world: WorldState, block: Block, root?: Uint8Array): BlockResult {
     const rules = this.rules;
     const warnings = applyBlockEpilogue(world, rules, block);
-    const bloom = combineBlooms(this.receipts.map((r) => r.bloom));
-    const root = rules.byzantium ? receiptsRoot(this.receipts) : null;
-    return { rules, txResults: this.txResults, receipts: this.receipts, gasUsed: this.cumulativeGasUsed, blobGasUsed: this.blobGasUsed, logsBloom: bloom, receiptsRoot: root, world, executionMs: 0, warnings };
+    const bloom = this.blockBloom.slice();
+    const receiptsRootValue = rules.byzantium ? (root ?? receiptsRoot(this.receipts)) : null;
+    return { rules, txResults: this.txResults, receipts: this.receipts, gasUsed: this.cumulativeGasUsed, blobGasUsed: this.blobGasUsed, logsBloom: bloom, receiptsRoot: receiptsRootValue, world, executionMs: 0, warnings };
   }
+}
+
+function orInto(out: Uint8Array, bloom: Uint8Array): void {
+  for (let i = 0; i < BLOOM_BYTES; i++) out[i]! |= bloom[i]!;
 }

@@ -32,6 +32,36 @@ class RootHasher {
   private readonly cursor = new Int32Array(16);
   /** End offset of the node most recently encoded (its start is the encoder's return value). */
   private end = 0;
+  /**
+   * Subtries hashed elsewhere: given a key index and the depth of the node about to be encoded
+   * for the keys sharing that key's first `depth` nibbles, the node's reference, or null.
+   */
+  private precomputed: ((key: number, depth: number) => Uint8Array | null) | null = null;
+
+  /** Like `root`, with some subtries' references given instead of encoded (see `precomputed`). */
+  rootWith(keys: Uint8Array[], values: Uint8Array[], precomputed: (key: number, depth: number) => Uint8Array | null): Uint8Array {
+    this.precomputed = precomputed;
+    try {
+      return this.root(keys, values);
+    } finally {
+      this.precomputed = null;
+    }
+  }
+
+  /** The reference a parent holds to the root node of these keys: its hash, or the node itself when under 32 bytes. */
+  rootReference(keys: Uint8Array[], values: Uint8Array[]): Uint8Array {
+    const root = this.root(keys, values);
+    const len = this.end - this.rootStart;
+    if (len >= 32) {
+      const ref = new Uint8Array(33);
+      ref[0] = 0xa0;
+      ref.set(root, 1);
+      return ref;
+    }
+    return this.buffers[0]!.slice(this.rootStart, this.end);
+  }
+
+  private rootStart = 0;
 
   root(keys: Uint8Array[], values: Uint8Array[]): Uint8Array {
     const n = keys.length;
@@ -54,6 +84,7 @@ class RootHasher {
     this.values = values;
     try {
       const start = this.encodeNode(0, n, 0, 0, 0);
+      this.rootStart = start;
       const out = new Uint8Array(32);
       keccak256Into(this.buffers[0]!, start, this.end - start, out, 0); // the root is hashed even when short
       return out;
@@ -117,8 +148,9 @@ class RootHasher {
     const key = this.keys[this.order[lo]!]!;
     const buf = this.buffer(level, HEADER + 9 + key.length + 1 + MAX_REF);
     let p = writeHexPrefix(buf, HEADER, key, depth, common, false);
-    const child = this.encodeBranch(lo, hi, common, windowStart, level + 1);
-    p = this.writeReference(level + 1, child, buf, p);
+    const given = this.precomputed?.(this.order[lo]!, common) ?? null;
+    if (given !== null) p = writeBytes(buf, p, given);
+    else p = this.writeReference(level + 1, this.encodeBranch(lo, hi, common, windowStart, level + 1), buf, p);
     return this.finishList(buf, p);
   }
 
@@ -137,6 +169,11 @@ class RootHasher {
       const to = bounds[nibble + 1]!;
       if (from === to) {
         buf[p++] = EMPTY_STRING;
+        continue;
+      }
+      const given = this.precomputed?.(this.order[from]!, depth + 1) ?? null;
+      if (given !== null) {
+        p = writeBytes(buf, p, given);
         continue;
       }
       const child =
@@ -261,6 +298,11 @@ function writeLongLength(buf: Uint8Array, end: number, len: number): number {
   return p;
 }
 
+function writeBytes(buf: Uint8Array, p: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) buf[p + i] = bytes[i]!;
+  return p + bytes.length;
+}
+
 /** Writes the RLP of a byte string at p; returns the offset after it. */
 function writeString(buf: Uint8Array, p: number, bytes: Uint8Array): number {
   const len = bytes.length;
@@ -382,6 +424,70 @@ export function orderedTrieRoot(values: Uint8Array[]): Uint8Array {
   const keys: Uint8Array[] = new Array(values.length);
   for (let i = 0; i < values.length; i++) keys[i] = indexKey(i);
   return trieRootOfLists(keys, values);
+}
+
+// Ordered tries split for parallel hashing. Items from index 128 on have keys rlp(i) of two or more
+// bytes that share all but their last byte with exactly the items of the same \`i >>> 8\`. When a
+// group's last bytes differ in their high nibble, its items hang under one branch node at the
+// depth of that last byte, whose reference can be computed apart (in another thread) from the
+// group's items alone and given to orderedTrieRootFromGroups in their place. (A group within one
+// 16-item run would merge into the nodes above it: its items are given as they are.)
+
+/** Items below this index are not grouped: their keys are single bytes. */
+export const ORDERED_GROUP_START = 128;
+
+/** The group of item i (i >= ORDERED_GROUP_START). */
+export function orderedGroupOf(i: number): number {
+  return Math.floor(i / 256);
+}
+
+/** The items [first, end) of group g among n items. */
+export function orderedGroupRange(g: number, n: number): [number, number] {
+  return [Math.max(ORDERED_GROUP_START, 256 * g), Math.min(n, 256 * g + 256)];
+}
+
+/** Number of groups among n items (group 0 may be empty when n <= 128). */
+export function orderedGroupCount(n: number): number {
+  return n <= ORDERED_GROUP_START ? 0 : orderedGroupOf(n - 1) + 1;
+}
+
+/** Whether group g (of n items) is one subtrie that can be hashed apart. */
+export function orderedGroupSplits(g: number, n: number): boolean {
+  const [first, end] = orderedGroupRange(g, n);
+  return end - first >= 2 && (first & 0xf0) !== ((end - 1) & 0xf0);
+}
+
+const groupHasher = new RootHasher();
+const lastByteKeys: Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
+
+/** The reference to the subtrie of group g's items (values[j] is item first + j); g must split. */
+export function orderedGroupReference(g: number, values: Uint8Array[]): Uint8Array {
+  const first = Math.max(ORDERED_GROUP_START, 256 * g);
+  const keys = values.map((_, j) => lastByteKeys[(first + j) % 256]!);
+  return groupHasher.rootReference(keys, values);
+}
+
+/**
+ * orderedTrieRoot of n items, where refs[g] stands for the items of every group g that splits
+ * (orderedGroupSplits) and item(i) gives every other item.
+ */
+export function orderedTrieRootFromGroups(n: number, item: (i: number) => Uint8Array, refs: Uint8Array[]): Uint8Array {
+  if (n === 0) return EMPTY_TRIE_ROOT.slice();
+  const keys: Uint8Array[] = new Array(n);
+  const values: Uint8Array[] = new Array(n);
+  const splits: boolean[] = [];
+  for (let g = 0; g < orderedGroupCount(n); g++) splits[g] = orderedGroupSplits(g, n);
+  const placeholder = Uint8Array.of(1);
+  for (let i = 0; i < n; i++) {
+    keys[i] = indexKey(i);
+    values[i] = i >= ORDERED_GROUP_START && splits[orderedGroupOf(i)] ? placeholder : item(i);
+  }
+  // A split group's branch node sits at the depth of its keys' last byte.
+  return hasher.rootWith(keys, values, (k, depth) => {
+    if (k < ORDERED_GROUP_START || depth !== 2 * (keys[k]!.length - 1)) return null;
+    const g = orderedGroupOf(k);
+    return splits[g] ? refs[g]! : null;
+  });
 }
 
 /** rlp(i) for a list index: 0x80 for 0, the byte itself below 0x80, else a short string. */

@@ -4,7 +4,7 @@ import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { bytesToHex, hexToBytes } from "../../src/primitives/bytes.js";
 import { EMPTY_TRIE_ROOT } from "../../src/primitives/hash.js";
 import { encode } from "../../src/primitives/rlp.js";
-import { orderedTrieRoot, secureTrieRoot, trieRoot, trieRootOfLists } from "../../src/trie/root.js";
+import { ORDERED_GROUP_START, orderedGroupCount, orderedGroupOf, orderedGroupRange, orderedGroupSplits, orderedGroupReference, orderedTrieRoot, orderedTrieRootFromGroups, secureTrieRoot, trieRoot, trieRootOfLists } from "../../src/trie/root.js";
 
 /** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
 function rng(seed: number): (max: number) => number {
@@ -132,4 +132,24 @@ test("the result does not depend on input order and leaves the inputs untouched"
   const fresh = trieRoot([]);
   fresh[0] = 0; // callers may mutate what they get back
   assert.equal(bytesToHex(trieRoot([])), "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
+});
+
+test("orderedTrieRootFromGroups (subtries hashed apart) equals orderedTrieRoot", () => {
+  const next = rng(99);
+  // Sizes around every boundary of the index keys: 1-byte, 2-byte, 3-byte and 4-byte rlp(i).
+  for (const n of [1, 127, 128, 129, 130, 144, 145, 200, 256, 257, 258, 272, 273, 300, 511, 513, 4097, 65535, 65536, 65537, 65552, 65553, 65800]) {
+    // Short values (embedded nodes) for some sizes, long ones (hashed nodes) for others.
+    const valueLength = n % 2 === 0 ? 3 : 40;
+    const values = Array.from({ length: n }, () => randomBytes(next, 1 + next(valueLength)));
+    const refs: Uint8Array[] = [];
+    for (let g = 0; g < orderedGroupCount(n); g++) {
+      const [first, end] = orderedGroupRange(g, n);
+      if (orderedGroupSplits(g, n)) refs[g] = orderedGroupReference(g, values.slice(first, end));
+    }
+    const asGiven = (i: number) => {
+      assert.ok(i < ORDERED_GROUP_START || !orderedGroupSplits(orderedGroupOf(i), n), `item ${i} of a split group was asked for`);
+      return values[i]!;
+    };
+    assert.equal(bytesToHex(orderedTrieRootFromGroups(n, asGiven, refs)), bytesToHex(orderedTrieRoot(values)), `n = ${n}`);
+  }
 });

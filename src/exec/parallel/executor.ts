@@ -19,6 +19,8 @@ import { blockEnv, executeBlock, MAINNET_CHAIN_ID, type BlockResult, type Execut
 import { validateReadSet, VersionedReader, type IncarnationResult } from "./incarnation.js";
 import { LocationKind, MvMemory } from "./mvmemory.js";
 import { Scheduler } from "./scheduler.js";
+import { SharedReceipts } from "./receipts.js";
+import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
 import { conflictBudget, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats } from "./workerLoop.js";
 
@@ -56,6 +58,9 @@ export interface ParallelStats {
   prepareMs: number;
   workersMs: number;
   assembleMs: number;
+  /** Within workersMs, the slowest worker's Block-STM loop and receipt building. */
+  loopMs: number;
+  receiptsMs: number;
 }
 
 export type ParallelResult = BlockResult & { stats: ParallelStats };
@@ -77,7 +82,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0 };
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = executeBlock(block, pre, { ...options, rules });
     return { ...result, stats: { ...stats, mode: "sequential", fallback: reason } };
@@ -94,45 +99,67 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const base = stateAfterPrologue(block, pre, rules, options);
   const scheduler = Scheduler.create(txCount);
   const mv = MvMemory.create(txCount, header.gasLimit);
+  const receipts = SharedReceipts.create(txCount);
   const control = new SharedArrayBuffer(16);
   const job: BlockJob = { block, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
-  let outcomes: LoopOutcome[];
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
+  // Runs on the main thread once every worker has sent its results, while they build receipts.
+  let assembled: Assembled | string = "internal: the block was not assembled";
+  const onExecuted = (outcomes: LoopOutcome[]): void => {
+    const assembleStart = performance.now();
+    stats.workersMs = assembleStart - workersStart;
+    for (const o of outcomes) addStats(stats, o.stats);
+    const fallback = outcomes.find((o) => o.fallback !== null)?.fallback;
+    if (fallback !== undefined && fallback !== null) {
+      assembled = fallback;
+      return;
+    }
+    if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
+    const finals = finalIncarnations(outcomes, scheduler, txCount);
+    if (typeof finals === "string") {
+      Atomics.store(new Int32Array(control), 0, 1);
+      assembled = finals;
+      return;
+    }
+    assembled = assemble(block, pre, rules, options, mv, finals, stats);
+    if (typeof assembled === "string") Atomics.store(new Int32Array(control), 0, 1); // no receipts needed
+    stats.assembleMs = performance.now() - assembleStart;
+  };
+  let receiptsMs: number[];
   try {
-    outcomes = await pool(workers).run(jobKeyOf(block, pre), job, { scheduler: scheduler.buffer, txCount, mv: mv.buffers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) }, options.fault ?? null, scheduler, txCount);
+    const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) };
+    receiptsMs = await pool(workers).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, onExecuted);
   } catch (e) {
     stats.faults.push((e as Error).message);
     return sequential(`worker fault: ${(e as Error).message.split("\n")[0]}`);
   }
-  stats.workersMs = performance.now() - workersStart;
-  for (const o of outcomes) addStats(stats, o.stats);
-  const fallback = outcomes.find((o) => o.fallback !== null)?.fallback;
-  if (fallback !== undefined && fallback !== null) return sequential(fallback);
+  stats.receiptsMs = Math.max(...receiptsMs);
+  if (typeof assembled === "string") return sequential(assembled);
+  const { world, builder } = assembled as Assembled;
+  const finishStart = performance.now();
+  // On overflow of the shared receipt buffer (null), finish computes the receipts root here.
+  const root = rules.byzantium ? receipts.root() : null;
+  const finished = builder.finish(world, block, root ?? undefined);
+  stats.assembleMs += performance.now() - finishStart;
+  finished.executionMs = performance.now() - start;
+  return { ...finished, stats };
+}
 
-  // Debugging aid: after the run every final read set must still be valid.
-  if (process.env.PEVM_CHECK_READSETS === "1") {
-    const reader = new VersionedReader(mv, base);
-    for (let tx = 0; tx < txCount; tx++) {
-      if (!validateReadSet(reader, tx, (l) => mv.describe(l))) {
-        console.error(`post-check: transaction ${tx} has a stale read set (incarnation ${scheduler.incarnationOf(tx)})`);
-        for (let i = 0; i < mv.readSetLength(tx); i++) {
-          const loc = mv.readSetLocation(tx, i);
-          const st = mv.read(loc, tx);
-          const resolved = String(mv.resolved);
-          if (st === 0 && resolved !== mv.readSetValue(tx, i)) console.error("   ", i, "recorded", mv.readSetValue(tx, i), "now", resolved, "versions", JSON.stringify(mv.dump(loc).filter((v) => v[0] < tx).sort((a, b) => b[0] - a[0]).slice(0, 6)));
-        }
-      }
+/** Debugging aid (PEVM_CHECK_READSETS=1): after the run every final read set must still be valid. */
+function checkReadSets(mv: MvMemory, base: MemoryState, scheduler: Scheduler, txCount: number): void {
+  const reader = new VersionedReader(mv, base);
+  for (let tx = 0; tx < txCount; tx++) {
+    if (validateReadSet(reader, tx, (l) => mv.describe(l))) continue;
+    console.error(`post-check: transaction ${tx} has a stale read set (incarnation ${scheduler.incarnationOf(tx)})`);
+    for (let i = 0; i < mv.readSetLength(tx); i++) {
+      const recorded = mv.readSetLocation(tx, i);
+      const loc = recorded < 0 ? ~recorded : recorded;
+      const st = mv.read(loc, tx);
+      const resolved = String(mv.resolved);
+      if (st === 0 && resolved !== mv.readSetValue(tx, i)) console.error("   ", i, "recorded", mv.readSetValue(tx, i), "now", resolved, "versions", JSON.stringify(mv.dump(loc).filter((v) => v[0] < tx).sort((a, b) => b[0] - a[0]).slice(0, 6)));
     }
   }
-  const finals = finalIncarnations(outcomes, scheduler, txCount);
-  if (typeof finals === "string") return sequential(finals);
-  const assembleStart = performance.now();
-  const assembled = assemble(block, pre, rules, options, mv, finals, stats);
-  stats.assembleMs = performance.now() - assembleStart;
-  if (typeof assembled === "string") return sequential(assembled);
-  assembled.executionMs = performance.now() - start;
-  return { ...assembled, stats };
 }
 
 function addStats(total: ParallelStats, s: LoopStats): void {
@@ -140,6 +167,7 @@ function addStats(total: ParallelStats, s: LoopStats): void {
   total.validations += s.validations;
   total.aborts += s.aborts;
   total.dependencies += s.dependencies;
+  total.loopMs = Math.max(total.loopMs, s.loopMs);
 }
 
 /** The kept result of each transaction's final incarnation, or why there is none. */
@@ -177,14 +205,19 @@ function stateAfterPrologue(block: Block, pre: MemoryState, rules: ReturnType<ty
   return base;
 }
 
-/** Replays the final write sets in order on a world over the pre-state: the block's post-state. */
-function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, finals: IncarnationResult[], stats: ParallelStats): BlockResult | string {
+interface Assembled {
+  world: WorldState;
+  builder: BlockResultBuilder;
+}
+
+/** Replays the final write sets in order on a world over the pre-state (the block's post-state) and adds up the receipts. */
+function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, finals: IncarnationResult[], stats: ParallelStats): Assembled | string {
   const { header } = block;
   const world = new WorldState(pre);
   const env = blockEnv(block, options);
   applyBlockPrologue(new Evm(world, env, rules, new CodeCache()), block);
   const builder = new BlockResultBuilder(rules);
-  const described = new Map<number, ReturnType<MvMemory["describe"]>>();
+  const described: ReturnType<MvMemory["describe"]>[] = [];
   const touched: AccountState[] = [];
   for (let tx = 0; tx < finals.length; tx++) {
     stats.reexecutions += finals[tx]!.incarnation;
@@ -194,13 +227,13 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
     for (const account of touched) world.deleteIfEmpty(account);
     builder.add(block.transactions[tx]!, finals[tx]!.result!);
   }
-  return builder.finish(world, block);
+  return { world, builder };
 }
 
 /** Applies one final write to the post-state world; returns the account it changed. */
-function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: Map<number, ReturnType<MvMemory["describe"]>>, loc: number, value: Word, delta: boolean): AccountState {
-  let location = described.get(loc);
-  if (location === undefined) described.set(loc, (location = mv.describe(loc)));
+function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: ReturnType<MvMemory["describe"]>[], loc: number, value: Word, delta: boolean): AccountState {
+  let location = described[loc];
+  if (location === undefined) described[loc] = location = mv.describe(loc);
   const { kind, address, slot } = location;
   switch (kind) {
     case LocationKind.Balance:
@@ -271,52 +304,85 @@ class WorkerPool {
   }
 
   /** Runs the block on every worker; rejects (after replacing failed workers) on any fault. */
-  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, txCount: number): Promise<LoopOutcome[]> {
+  /**
+   * Runs the block on every worker. When all have sent their results, calls `onExecuted` (the main
+   * thread's assembly, while the workers build receipts), then waits for every worker to finish;
+   * resolves with each worker's receipt time. Rejects (after replacing failed workers) on any fault.
+   */
+  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
     const id = this.nextId++;
-    const promises = this.workers.map(
-      (worker, i) =>
-        new Promise<LoopOutcome>((resolve, reject) => {
-          const cleanup = () => {
-            worker.off("message", onMessage);
-            worker.off("error", onError);
-            worker.off("exit", onExit);
-          };
-          const onMessage = (m: { type: string; id: number; message?: string } & LoopOutcome) => {
-            if (m.id !== id) return;
-            cleanup();
-            if (m.type === "done") resolve(m);
-            else reject(new Error(`worker ${i} failed: ${m.message}`));
-          };
-          const onError = (e: Error) => {
-            cleanup();
-            reject(new Error(`worker ${i} crashed: ${e.message}`));
-          };
-          const onExit = (code: number) => {
-            cleanup();
-            reject(new Error(`worker ${i} exited with code ${code}`));
-          };
-          worker.on("message", onMessage);
-          worker.on("error", onError);
-          worker.on("exit", onExit);
-          const send = this.heldKey[i] !== jobKey;
-          const workerFault = fault !== null && fault !== undefined && (fault.worker === undefined || fault.worker === i) ? { tx: fault.tx, kind: fault.kind } : null;
-          const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job } : {}) };
-          worker.postMessage(msg);
-          this.heldKey[i] = jobKey;
-        }),
-    );
+    const executed: Promise<LoopOutcome>[] = [];
+    const finished: Promise<number>[] = [];
+    this.workers.forEach((worker, i) => {
+      let resolveExecuted!: (o: LoopOutcome) => void;
+      let resolveFinished!: (ms: number) => void;
+      let fail!: (e: Error) => void;
+      const executedPromise = new Promise<LoopOutcome>((resolve, reject) => {
+        resolveExecuted = resolve;
+        fail = reject;
+      });
+      const finishedPromise = new Promise<number>((resolve, reject) => {
+        resolveFinished = resolve;
+        const failExecuted = fail;
+        fail = (e) => {
+          failExecuted(e);
+          reject(e);
+        };
+      });
+      // Marked handled here: they are awaited (or settled) below.
+      executedPromise.catch(() => undefined);
+      finishedPromise.catch(() => undefined);
+      executed.push(executedPromise);
+      finished.push(finishedPromise);
+      const cleanup = () => {
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+      };
+      const onMessage = (m: { type: string; id: number; message?: string; packed: ArrayBuffer; receiptsMs: number } & Omit<LoopOutcome, "results">) => {
+        if (m.id !== id) return;
+        if (m.type === "executed") return resolveExecuted({ stats: m.stats, fallback: m.fallback, results: decodeResults(m.packed) });
+        cleanup();
+        if (m.type === "done") resolveFinished(m.receiptsMs);
+        else fail(new Error(`worker ${i} failed: ${m.message}`));
+      };
+      const onError = (e: Error) => {
+        cleanup();
+        fail(new Error(`worker ${i} crashed: ${e.message}`));
+      };
+      const onExit = (code: number) => {
+        cleanup();
+        fail(new Error(`worker ${i} exited with code ${code}`));
+      };
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
+      const send = this.heldKey[i] !== jobKey;
+      const workerFault = fault !== null && fault !== undefined && (fault.worker === undefined || fault.worker === i) ? { tx: fault.tx, kind: fault.kind } : null;
+      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job } : {}) };
+      worker.postMessage(msg);
+      this.heldKey[i] = jobKey;
+    });
     let timer: NodeJS.Timeout | undefined;
     const watchdog = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`watchdog: no result after ${watchdogMs(txCount)} ms`)), watchdogMs(txCount));
     });
     try {
-      return await Promise.race([Promise.all(promises), watchdog]);
+      const outcomes = await Promise.race([Promise.all(executed), watchdog]);
+      try {
+        onExecuted(outcomes);
+      } catch (e) {
+        Atomics.store(new Int32Array(control), 0, 1); // the workers stop building receipts
+        await Promise.race([Promise.all(finished), watchdog]);
+        throw e;
+      }
+      return await Promise.race([Promise.all(finished), watchdog]);
     } catch (e) {
       // Stop every worker on this block, then replace the ones that are gone or stuck.
       scheduler.halt();
-      const settled = await Promise.race([Promise.allSettled(promises), new Promise((r) => setTimeout(r, 2000, null))]);
+      const settled = await Promise.race([Promise.allSettled(finished), new Promise((r) => setTimeout(r, 2000, null))]);
       this.workers.forEach((w, i) => {
-        const state = settled === null ? undefined : (settled as PromiseSettledResult<LoopOutcome>[])[i];
+        const state = settled === null ? undefined : (settled as PromiseSettledResult<number>[])[i];
         if (state === undefined || state.status === "rejected") {
           void w.terminate();
           this.spawn(i);

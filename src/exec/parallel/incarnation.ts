@@ -84,20 +84,26 @@ export class VersionedReader implements StateReader {
   private field(kind: LocationKind, address: Word, slot: Word, baseValue: Word | bigint): Word | bigint {
     const mv = this.mv;
     const loc = this.loc(kind, address, slot);
-    let value: Word | bigint;
     switch (mv.read(loc, this.tx)) {
       case ReadStatus.Value:
-        value = mv.resolved;
-        break;
+        this.readLocs.push(loc);
+        this.readValues.push(mv.resolved);
+        return mv.resolved;
       case ReadStatus.Base:
-        value = mv.resolved === 0n ? baseValue : BigInt(baseValue) + (mv.resolved as bigint);
-        break;
+        if (mv.resolved === 0n) {
+          // Nothing written below this transaction: validation need only check that still holds.
+          this.readLocs.push(~loc);
+          this.readValues.push(0);
+          return baseValue;
+        } else {
+          const value = BigInt(baseValue) + (mv.resolved as bigint);
+          this.readLocs.push(loc);
+          this.readValues.push(value);
+          return value;
+        }
       default:
         throw new ReadBlocked(mv.blockingTx);
     }
-    this.readLocs.push(loc);
-    this.readValues.push(value);
-    return value;
   }
 
   readAccount(address: Word): AccountInfo | null {
@@ -239,13 +245,16 @@ export function validateReadSet(reader: VersionedReader, tx: number, describe: (
   const mv = reader.mv;
   const n = mv.readSetLength(tx);
   for (let i = 0; i < n; i++) {
-    const loc = mv.readSetLocation(tx, i);
+    const recorded = mv.readSetLocation(tx, i);
+    const plainBase = recorded < 0;
+    const loc = plainBase ? ~recorded : recorded;
     let value: Word | bigint;
     switch (mv.read(loc, tx)) {
       case ReadStatus.Value:
         value = mv.resolved;
         break;
       case ReadStatus.Base: {
+        if (plainBase && mv.resolved === 0n) continue;
         const base = baseValue(reader.base, describe(loc));
         value = mv.resolved === 0n ? base : BigInt(base) + (mv.resolved as bigint);
         break;
@@ -253,9 +262,13 @@ export function validateReadSet(reader: VersionedReader, tx: number, describe: (
       default:
         return false;
     }
-    if (!mv.readSetValueEquals(tx, i, value)) return false;
+    if (plainBase ? !sameWord(value, baseValue(reader.base, describe(loc))) : !mv.readSetValueEquals(tx, i, value)) return false;
   }
   return true;
+}
+
+function sameWord(a: Word | bigint, b: Word | bigint): boolean {
+  return typeof a === typeof b ? a === b : BigInt(a) === BigInt(b);
 }
 
 function baseValue(base: MemoryState, loc: { kind: LocationKind; address: Word; slot: Word }): Word | bigint {

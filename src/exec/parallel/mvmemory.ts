@@ -341,8 +341,9 @@ export class MvMemory {
     const rsStart = this.allocArena(READ_WORDS * readLocs.length);
     for (let i = 0; i < readLocs.length; i++) {
       const at = this.arenaBase + rsStart + READ_WORDS * i;
-      w[at] = readLocs[i]!;
-      writeWord(w, at + 1, readValues[i]!, this.limbs);
+      const loc = readLocs[i]!;
+      w[at] = loc;
+      if (loc >= 0) writeWord(w, at + 1, readValues[i]!, this.limbs); // ~loc: a plain pre-state read, no value kept
     }
     w[txAt] = wsStart;
     w[txAt + 2] = rsStart;
@@ -407,6 +408,7 @@ export class MvMemory {
     return this.w[this.txBase + TX_WORDS * tx + 3]!;
   }
 
+  /** The location of read i of `tx`, or ~location for a read of the pre-state with nothing written below `tx`. */
   readSetLocation(tx: number, i: number): number {
     return this.w[this.arenaBase + this.w[this.txBase + TX_WORDS * tx + 2]! + READ_WORDS * i]!;
   }

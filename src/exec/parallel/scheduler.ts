@@ -16,7 +16,8 @@ const EXECUTION_IDX = 0;
 const VALIDATION_IDX = 1;
 const DECREASE_CNT = 2;
 const ACTIVE_TASKS = 3;
-const DONE = 4;
+const DONE = 4; // 0 running, 1 complete, HALTED abandoned
+const HALTED = 2;
 const DEP_NEXT_FREE = 5; // bump allocator for dependency nodes
 const EPOCH = 6; // bumped whenever new work may have appeared; idle workers wait on it
 const WAITERS = 7; // workers sleeping on EPOCH
@@ -124,12 +125,17 @@ export class Scheduler {
   }
 
   done(): boolean {
-    return Atomics.load(this.words, DONE) === 1;
+    return Atomics.load(this.words, DONE) !== 0;
+  }
+
+  /** Whether the block was abandoned (halt) rather than completed. */
+  halted(): boolean {
+    return Atomics.load(this.words, DONE) === HALTED;
   }
 
   /** Aborts the block for every worker (a fallback or a fault); `done()` then holds. */
   halt(): void {
-    Atomics.store(this.words, DONE, 1);
+    Atomics.store(this.words, DONE, HALTED);
     this.wake();
   }
 

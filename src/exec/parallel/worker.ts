@@ -4,7 +4,8 @@ import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";
 import type { BlockContext } from "./incarnation.js";
 import type { MemoryState } from "../../state/memory.js";
-import { buildContext, runWorkerLoop, type BlockJob, type FaultPlan, type SharedHandles } from "./workerLoop.js";
+import { encodeResults } from "./resultCodec.js";
+import { buildContext, buildReceipts, runWorkerLoop, type BlockJob, type FaultPlan, type SharedHandles } from "./workerLoop.js";
 
 export interface JobMessage {
   type: "block";
@@ -30,8 +31,12 @@ parentPort!.on("message", (msg: JobMessage) => {
     }
     // A fresh code-analysis cache per run keeps repeated runs comparable with the sequential ones.
     cached.ctx.codeCache = new (cached.ctx.codeCache.constructor as new () => BlockContext["codeCache"])();
-    const outcome = runWorkerLoop(cached.ctx, cached.base, msg.handles, msg.fault);
-    parentPort!.postMessage({ type: "done", id: msg.id, ...outcome });
+    const { results, ...outcome } = runWorkerLoop(cached.ctx, cached.base, msg.handles, msg.fault);
+    const packed = encodeResults(results);
+    // The results first, so that the main thread assembles the block while the receipts are built.
+    parentPort!.postMessage({ type: "executed", id: msg.id, ...outcome, packed }, [packed]);
+    const receiptsMs = outcome.fallback === null ? buildReceipts(cached.ctx, msg.handles, results) : 0;
+    parentPort!.postMessage({ type: "done", id: msg.id, receiptsMs });
   } catch (e) {
     parentPort!.postMessage({ type: "error", id: msg.id, message: (e as Error).stack ?? String(e) });
   }

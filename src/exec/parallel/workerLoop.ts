@@ -1,4 +1,5 @@
 // The Block-STM worker loop (the paper's algorithm 1), run by every worker thread on a block.
+import { performance } from "node:perf_hooks";
 import { CodeCache } from "../../evm/code.js";
 import { rulesFor, type Fork } from "../../evm/forks.js";
 import type { Word } from "../../evm/word.js";
@@ -7,6 +8,7 @@ import { MemoryState } from "../../state/memory.js";
 import { blockEnv } from "../sequential.js";
 import { executeIncarnation, FallbackNeeded, ReadBlocked, validateReadSet, VersionedReader, type BlockContext, type IncarnationResult } from "./incarnation.js";
 import { CapacityError, MvMemory, type LocationKind, type MvBuffers } from "./mvmemory.js";
+import { SharedReceipts, type ReceiptBuffers } from "./receipts.js";
 import { NO_TASK, Scheduler, TaskKind, taskIncarnation, taskKind, taskTx } from "./scheduler.js";
 
 /** Everything a worker needs for one block (sent once per block, structured-cloned). */
@@ -24,10 +26,13 @@ export interface SharedHandles {
   scheduler: SharedArrayBuffer;
   txCount: number;
   mv: MvBuffers;
+  receipts: ReceiptBuffers;
   /** Shared flag words: [0] fallback requested. */
   control: SharedArrayBuffer;
   /** Aborted incarnations allowed before the block falls back to sequential execution. */
   conflictBudget: number;
+  /** Workers running the block. */
+  workers: number;
   /** This worker's index (set per worker when the job is sent). */
   worker?: number;
 }
@@ -37,6 +42,8 @@ export interface LoopStats {
   validations: number;
   aborts: number;
   dependencies: number;
+  /** Wall time of this worker's loop. */
+  loopMs: number;
 }
 
 export interface LoopOutcome {
@@ -104,6 +111,7 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
   const scheduler = new Scheduler(handles.scheduler, handles.txCount);
   const mv = new MvMemory(handles.mv);
   const control = new Int32Array(handles.control);
+  const receipts = new SharedReceipts(handles.receipts);
   const reader = new VersionedReader(mv, base);
   const kept = new Map<number, IncarnationResult>();
   const described = new Map<number, { kind: LocationKind; address: Word; slot: Word }>();
@@ -112,7 +120,8 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
     if (d === undefined) described.set(loc, (d = mv.describe(loc)));
     return d;
   };
-  const stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0 };
+  const stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0, loopMs: 0 };
+  const loopStart = performance.now();
   let fallback: string | null = null;
   let task = NO_TASK;
   try {
@@ -142,6 +151,7 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
         try {
           const { kept: result, wroteNew } = executeIncarnation(ctx, reader, tx, incarnation);
           kept.set(tx, result);
+          if (result.result !== null) receipts.setGasUsed(tx, result.result.gasUsed);
           task = scheduler.finishExecution(tx, incarnation, wroteNew);
         } catch (e) {
           if (!(e instanceof ReadBlocked)) throw e;
@@ -176,5 +186,21 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
     Atomics.store(control, 0, 1);
     scheduler.halt();
   }
-  return { results: [...kept.values()], stats, fallback };
+  stats.loopMs = performance.now() - loopStart;
+  // Only final incarnations matter now.
+  const finals = [...kept.values()].filter((r) => r.incarnation === scheduler.incarnationOf(r.tx));
+  return { results: finals, stats, fallback };
+}
+
+/**
+ * After a completed loop (no fallback): builds the receipts of the final results this worker
+ * holds, and hashes its share of the receipts trie (receipts.ts). Returns the time it took.
+ */
+export function buildReceipts(ctx: BlockContext, handles: SharedHandles, finals: IncarnationResult[]): number {
+  const start = performance.now();
+  const scheduler = new Scheduler(handles.scheduler, handles.txCount);
+  const control = new Int32Array(handles.control);
+  const valid = finals.filter((r) => r.result !== null) as { tx: number; result: NonNullable<IncarnationResult["result"]> }[];
+  new SharedReceipts(handles.receipts).publish(valid, ctx.transactions, ctx.rules.byzantium, handles.workers, () => Atomics.load(control, 0) === 1 || scheduler.halted());
+  return performance.now() - start;
 }

@@ -1,0 +1,128 @@
+// Receipts built by the workers once Block-STM is done, so that the receipts root (hashing every
+// receipt, often the larger part of a block's serial tail) runs in parallel too. Each worker
+// encodes the receipts of the transactions whose final incarnation it holds into shared memory;
+// once all have, they share out the groups of the receipts trie (orderedGroupReference) and hash
+// those subtries; the main thread hashes only the top of the trie.
+import { Status } from "../../evm/interpreter.js";
+import type { TxResult } from "../../evm/processor.js";
+import type { Transaction } from "../../block/types.js";
+import { encodeReceipt, logsBloom } from "../../block/receipt.js";
+import { orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedTrieRootFromGroups } from "../../trie/root.js";
+
+// meta words: [0] byte bump, [1] overflow flag, [2] workers done encoding, [3] next group to hash,
+// then offset and length per transaction.
+const BUMP = 0;
+const OVERFLOW = 1;
+const ENCODED = 2;
+const NEXT_GROUP = 3;
+const HEADER = 4;
+/** How often a worker waiting for the others to finish encoding checks whether the block was abandoned. */
+const WAIT_SLICE_MS = 5;
+const REF_BYTES = 34; // length byte + a reference of at most 33 bytes
+
+export interface ReceiptBuffers {
+  txCount: number;
+  gas: SharedArrayBuffer;
+  meta: SharedArrayBuffer;
+  bytes: SharedArrayBuffer;
+  refs: SharedArrayBuffer;
+}
+
+/** Room for typical receipts: past it, the main thread computes the root as the sequential executor does. */
+function byteCapacity(txCount: number): number {
+  return txCount * 400 + (1 << 20);
+}
+
+export class SharedReceipts {
+  private readonly gas: Float64Array;
+  private readonly meta: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly refs: Uint8Array;
+  private readonly txCount: number;
+  private readonly groups: number;
+
+  constructor(readonly buffers: ReceiptBuffers) {
+    this.txCount = buffers.txCount;
+    this.groups = orderedGroupCount(this.txCount);
+    this.gas = new Float64Array(buffers.gas);
+    this.meta = new Int32Array(buffers.meta);
+    this.bytes = new Uint8Array(buffers.bytes);
+    this.refs = new Uint8Array(buffers.refs);
+  }
+
+  static create(txCount: number): SharedReceipts {
+    const groups = orderedGroupCount(txCount);
+    return new SharedReceipts({
+      txCount,
+      gas: new SharedArrayBuffer(8 * txCount),
+      meta: new SharedArrayBuffer(4 * (HEADER + 2 * txCount)),
+      bytes: new SharedArrayBuffer(byteCapacity(txCount)),
+      refs: new SharedArrayBuffer(REF_BYTES * Math.max(1, groups)),
+    });
+  }
+
+  /** Gas used by the incarnation of `tx` just executed (the final one writes last). */
+  setGasUsed(tx: number, gasUsed: bigint): void {
+    this.gas[tx] = Number(gasUsed);
+  }
+
+  /**
+   * Run by each of `workers` workers after the block is done, over the final results it holds:
+   * encodes their receipts into shared memory, waits for the other workers to do the same, then
+   * hashes groups until none is left. Stops early when `abandoned`.
+   */
+  publish(finals: { tx: number; result: TxResult }[], transactions: Transaction[], byzantium: boolean, workers: number, abandoned: () => boolean): void {
+    if (!byzantium || abandoned()) return; // before Byzantium receipts hold intermediate state roots: no root here
+    const cumulative = new Float64Array(this.txCount);
+    let sum = 0;
+    for (let tx = 0; tx < this.txCount; tx++) cumulative[tx] = sum += this.gas[tx]!;
+    for (const { tx, result } of finals) {
+      const bloom = logsBloom(result.logs);
+      const encoded = encodeReceipt({ type: transactions[tx]!.type, status: result.status === Status.Success ? 1 : 0, postStateRoot: null, cumulativeGasUsed: BigInt(cumulative[tx]!), gasUsed: result.gasUsed, logs: result.logs, bloom })!;
+      const offset = Atomics.add(this.meta, BUMP, encoded.length);
+      if (offset + encoded.length > this.bytes.length) {
+        Atomics.store(this.meta, OVERFLOW, 1);
+        continue;
+      }
+      this.bytes.set(encoded, offset);
+      this.meta[HEADER + 2 * tx] = offset;
+      this.meta[HEADER + 2 * tx + 1] = encoded.length;
+    }
+    // The seq-cst add orders this worker's receipt writes before any other's reads of them.
+    if (Atomics.add(this.meta, ENCODED, 1) + 1 === workers) Atomics.notify(this.meta, ENCODED);
+    for (let seen = Atomics.load(this.meta, ENCODED); seen < workers; seen = Atomics.load(this.meta, ENCODED)) {
+      if (abandoned()) return;
+      Atomics.wait(this.meta, ENCODED, seen, WAIT_SLICE_MS);
+    }
+    if (Atomics.load(this.meta, OVERFLOW) === 1) return;
+    for (let g = Atomics.add(this.meta, NEXT_GROUP, 1); g < this.groups; g = Atomics.add(this.meta, NEXT_GROUP, 1)) {
+      if (!orderedGroupSplits(g, this.txCount)) continue;
+      const [first, end] = orderedGroupRange(g, this.txCount);
+      this.hashGroup(g, first, end);
+    }
+  }
+
+  private receipt(tx: number): Uint8Array {
+    const offset = this.meta[HEADER + 2 * tx]!;
+    return this.bytes.subarray(offset, offset + this.meta[HEADER + 2 * tx + 1]!);
+  }
+
+  private hashGroup(g: number, first: number, end: number): void {
+    const values: Uint8Array[] = [];
+    for (let tx = first; tx < end; tx++) values.push(this.receipt(tx));
+    const ref = orderedGroupReference(g, values);
+    this.refs[REF_BYTES * g] = ref.length;
+    this.refs.set(ref, REF_BYTES * g + 1);
+  }
+
+  /** The receipts root from the workers' receipts and subtries (main thread, after every worker published); null on overflow. */
+  root(): Uint8Array | null {
+    // (The load also orders the workers' writes before the reads below.)
+    if (Atomics.load(this.meta, OVERFLOW) === 1) return null;
+    const refs: Uint8Array[] = [];
+    for (let g = 0; g < this.groups; g++) {
+      if (orderedGroupSplits(g, this.txCount)) refs[g] = this.refs.slice(REF_BYTES * g + 1, REF_BYTES * g + 1 + this.refs[REF_BYTES * g]!);
+    }
+    return orderedTrieRootFromGroups(this.txCount, (tx) => this.receipt(tx), refs);
+  }
+}
