@@ -458,24 +458,21 @@ export class WorldState {
    * sets in order: no journal and no per-transaction bookkeeping. A balance given with `delta`
    * is added. Returns the account, for `deleteIfEmpty`.
    */
-  commitBalance(address: Word, value: bigint, delta: boolean): AccountState {
-    const account = this.account(address);
+  commitBalance(account: AccountState, value: bigint, delta: boolean): AccountState {
     account.balance = delta ? account.balance + value : value;
     account.exists = true;
     account.dirty = true;
     return account;
   }
 
-  commitNonce(address: Word, nonce: bigint): AccountState {
-    const account = this.account(address);
+  commitNonce(account: AccountState, nonce: bigint): AccountState {
     account.nonce = nonce;
     account.exists = true;
     account.dirty = true;
     return account;
   }
 
-  commitCode(address: Word, codeHash: Word, code: Uint8Array): AccountState {
-    const account = this.account(address);
+  commitCode(account: AccountState, codeHash: Word, code: Uint8Array): AccountState {
     account.codeHash = codeHash;
     account.code = code;
     account.exists = true;
@@ -483,8 +480,7 @@ export class WorldState {
     return account;
   }
 
-  commitStorage(address: Word, slot: Word, value: Word): AccountState {
-    const account = this.account(address);
+  commitStorage(account: AccountState, slot: Word, value: Word): AccountState {
     account.storage.set(slot, value);
     account.dirty = true;
     return account;

@@ -217,7 +217,7 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
   const env = blockEnv(block, options);
   applyBlockPrologue(new Evm(world, env, rules, new CodeCache()), block);
   const builder = new BlockResultBuilder(rules);
-  const described: ReturnType<MvMemory["describe"]>[] = [];
+  const described: WrittenLocation[] = [];
   const touched: AccountState[] = [];
   for (let tx = 0; tx < finals.length; tx++) {
     stats.reexecutions += finals[tx]!.incarnation;
@@ -230,20 +230,30 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
   return { world, builder };
 }
 
+/** A written location as assembly needs it: its account in the post-state world. */
+interface WrittenLocation {
+  kind: LocationKind;
+  account: AccountState;
+  slot: Word;
+}
+
 /** Applies one final write to the post-state world; returns the account it changed. */
-function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: ReturnType<MvMemory["describe"]>[], loc: number, value: Word, delta: boolean): AccountState {
+function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: WrittenLocation[], loc: number, value: Word, delta: boolean): AccountState {
   let location = described[loc];
-  if (location === undefined) described[loc] = location = mv.describe(loc);
-  const { kind, address, slot } = location;
+  if (location === undefined) {
+    const { kind, address, slot } = mv.describe(loc);
+    described[loc] = location = { kind, account: world.account(address), slot };
+  }
+  const { kind, account, slot } = location;
   switch (kind) {
     case LocationKind.Balance:
-      return world.commitBalance(address, BigInt(value), delta);
+      return world.commitBalance(account, BigInt(value), delta);
     case LocationKind.Nonce:
-      return world.commitNonce(address, BigInt(value));
+      return world.commitNonce(account, BigInt(value));
     case LocationKind.CodeHash:
-      return world.commitCode(address, value, value === KECCAK_EMPTY_WORD ? new Uint8Array(0) : (mv.findCode(value) ?? pre.readCode(value)));
+      return world.commitCode(account, value, value === KECCAK_EMPTY_WORD ? new Uint8Array(0) : (mv.findCode(value) ?? pre.readCode(value)));
     default:
-      return world.commitStorage(address, slot, value);
+      return world.commitStorage(account, slot, value);
   }
 }
 

@@ -1,8 +1,8 @@
 // Block-STM multi-version memory in SharedArrayBuffers. A location is an account's balance,
 // nonce or code hash, or one storage slot; each has a list of versions written by transactions
-// (absolute values, balance deltas, or ESTIMATE markers left by aborted incarnations). A read by
-// transaction i resolves to the highest version below i (adding up deltas on the way), or to the
-// pre-state when there is none. Read sets are stored here too, so that any worker can validate
+// (absolute values, balance deltas, or ESTIMATE markers left by aborted incarnations), in descending
+// transaction order. A read by transaction i resolves to the highest version below i (adding up
+// deltas on the way), or to the pre-state when there is none. Read sets are stored here too, so that any worker can validate
 // any transaction: validation re-resolves every read and compares values.
 import type { Word } from "../../evm/word.js";
 
@@ -251,42 +251,28 @@ export class MvMemory {
 
   private readOnce(loc: number, tx: number): ReadStatus {
     const w = this.w;
-    // The highest absolute version below tx, and every delta above it.
-    let best = -1;
-    let bestEntry = -1;
-    for (let e = Atomics.load(w, this.locBase + LOC_WORDS * loc + 1); e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
-      const at = this.entryBase + ENTRY_WORDS * e;
-      const etx = w[at]!;
-      if (etx >= tx || etx <= best) continue;
-      const flag = Atomics.load(w, at + 2);
-      if (flag === Flag.Value || flag === Flag.Estimate) {
-        best = etx;
-        bestEntry = e;
-      }
-    }
+    // Versions are kept in descending transaction order (newest incarnation first among equals):
+    // the first live absolute version below tx ends the walk, after the deltas above it.
     let delta = 0n;
     let sawDelta = false;
-    for (let e = Atomics.load(w, this.locBase + LOC_WORDS * loc + 1); e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
+    let seenTx = -1;
+    for (let e = Atomics.load(w, this.locBase + LOC_WORDS * loc + 1); e >= 0; e = Atomics.load(w, this.entryBase + ENTRY_WORDS * e + 3)) {
       const at = this.entryBase + ENTRY_WORDS * e;
       const etx = w[at]!;
-      if (etx >= tx || etx <= best) continue;
+      if (etx >= tx || etx === seenTx) continue; // (an older incarnation of a transaction already seen)
       const flag = Atomics.load(w, at + 2);
+      if (flag === Flag.Deleted) continue;
+      seenTx = etx;
       if (flag === Flag.Delta) {
         delta += readBig(w, at + 6);
         sawDelta = true;
       } else if (flag === Flag.Estimate) {
         this.blockingTx = etx;
         return ReadStatus.Blocked;
+      } else {
+        this.resolved = sawDelta ? normWord(readBig(w, at + 6) + delta) : readWord(w, at + 6);
+        return ReadStatus.Value;
       }
-    }
-    if (bestEntry >= 0) {
-      const at = this.entryBase + ENTRY_WORDS * bestEntry;
-      if (Atomics.load(w, at + 2) !== Flag.Value) {
-        this.blockingTx = best;
-        return ReadStatus.Blocked;
-      }
-      this.resolved = sawDelta ? normWord(readBig(w, at + 6) + delta) : readWord(w, at + 6);
-      return ReadStatus.Value;
     }
     this.resolved = delta;
     return ReadStatus.Base;
@@ -320,13 +306,7 @@ export class MvMemory {
       w[at + 2] = writeIsDelta[i] ? Flag.Delta : Flag.Value;
       w[at + 4] = loc;
       writeWord(w, at + 6, writeValues[i]!, this.limbs);
-      // Push onto the location's list.
-      const headAt = this.locBase + LOC_WORDS * loc + 1;
-      for (;;) {
-        const head = Atomics.load(w, headAt);
-        w[at + 3] = head;
-        if (Atomics.compareExchange(w, headAt, head, e) === head) break;
-      }
+      this.insertVersion(loc, e, tx);
       this.bumpChanges(loc);
       w[this.arenaBase + wsStart + i] = e;
       if (!wroteNew && !this.previousWrote(prevStart, prevLen, loc)) wroteNew = true;
@@ -350,6 +330,26 @@ export class MvMemory {
     w[txAt + 3] = readLocs.length;
     Atomics.store(w, txAt + 1, writeLocs.length);
     return wroteNew;
+  }
+
+  /**
+   * Links entry e (of transaction tx) into loc's version list, which stays sorted by descending
+   * transaction, before any entries of tx itself. Entries are never unlinked (retired ones are
+   * flagged), so a compare-and-swap on the predecessor's link is all a concurrent insert needs.
+   */
+  private insertVersion(loc: number, e: number, tx: number): void {
+    const w = this.w;
+    const at = this.entryBase + ENTRY_WORDS * e;
+    for (;;) {
+      let linkAt = this.locBase + LOC_WORDS * loc + 1;
+      let next = Atomics.load(w, linkAt);
+      while (next >= 0 && w[this.entryBase + ENTRY_WORDS * next]! > tx) {
+        linkAt = this.entryBase + ENTRY_WORDS * next + 3;
+        next = Atomics.load(w, linkAt);
+      }
+      w[at + 3] = next;
+      if (Atomics.compareExchange(w, linkAt, next, e) === next) return;
+    }
   }
 
   private previousWrote(start: number, len: number, loc: number): boolean {
