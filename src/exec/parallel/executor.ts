@@ -61,6 +61,10 @@ export interface ParallelStats {
   /** Within workersMs, the slowest worker's Block-STM loop and receipt building. */
   loopMs: number;
   receiptsMs: number;
+  /** Summed over workers: time executing incarnations, validating read sets, and idle (no task to take). */
+  executeMs: number;
+  validateMs: number;
+  idleMs: number;
 }
 
 export type ParallelResult = BlockResult & { stats: ParallelStats };
@@ -82,7 +86,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0 };
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, executeMs: 0, validateMs: 0, idleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = executeBlock(block, pre, { ...options, rules });
     return { ...result, stats: { ...stats, mode: "sequential", fallback: reason } };
@@ -168,6 +172,9 @@ function addStats(total: ParallelStats, s: LoopStats): void {
   total.aborts += s.aborts;
   total.dependencies += s.dependencies;
   total.loopMs = Math.max(total.loopMs, s.loopMs);
+  total.executeMs += s.executeMs;
+  total.validateMs += s.validateMs;
+  total.idleMs += s.idleMs;
 }
 
 /** The kept result of each transaction's final incarnation, or why there is none. */

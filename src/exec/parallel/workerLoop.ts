@@ -42,8 +42,11 @@ export interface LoopStats {
   validations: number;
   aborts: number;
   dependencies: number;
-  /** Wall time of this worker's loop. */
+  /** Wall time of this worker's loop, and within it of executions, validations and idle waits. */
   loopMs: number;
+  executeMs: number;
+  validateMs: number;
+  idleMs: number;
 }
 
 export interface LoopOutcome {
@@ -120,7 +123,7 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
     if (d === undefined) described.set(loc, (d = mv.describe(loc)));
     return d;
   };
-  const stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0, loopMs: 0 };
+  const stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0, loopMs: 0, executeMs: 0, validateMs: 0, idleMs: 0 };
   const loopStart = performance.now();
   let fallback: string | null = null;
   let task = NO_TASK;
@@ -130,7 +133,11 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
         const epoch = scheduler.epoch();
         task = scheduler.nextTask();
         if (task === NO_TASK) {
-          if (scheduler.nothingToPick() && !scheduler.done()) scheduler.waitForWork(epoch, IDLE_WAIT_MS);
+          if (scheduler.nothingToPick() && !scheduler.done()) {
+            const idleStart = performance.now();
+            scheduler.waitForWork(epoch, IDLE_WAIT_MS);
+            stats.idleMs += performance.now() - idleStart;
+          }
           continue;
         }
       }
@@ -148,6 +155,7 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
           continue;
         }
         stats.executions++;
+        const executeStart = performance.now();
         try {
           const { kept: result, wroteNew } = executeIncarnation(ctx, reader, tx, incarnation);
           kept.set(tx, result);
@@ -159,6 +167,8 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
           countConflict(control, handles);
           // The blocking transaction already finished: run this one again at once.
           task = scheduler.addDependency(tx, e.blockingTx) ? NO_TASK : task;
+        } finally {
+          stats.executeMs += performance.now() - executeStart;
         }
       } else {
         stats.validations++;
@@ -166,7 +176,9 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
         if (Atomics.add(control, VALIDATIONS, 1) + 1 > 4 * handles.txCount + 64 && handles.conflictBudget !== Infinity) {
           throw new FallbackNeeded(`too many conflicts (over ${4 * handles.txCount + 64} validations)`);
         }
+        const validateStart = performance.now();
         const valid = validateReadSet(reader, tx, describe);
+        stats.validateMs += performance.now() - validateStart;
         const aborted = !valid && scheduler.tryValidationAbort(tx, incarnation);
         if (aborted) {
           stats.aborts++;
