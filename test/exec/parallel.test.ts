@@ -1,12 +1,12 @@
 // The parallel executor must produce exactly the sequential result: receipts, per-transaction
 // outcomes, gas, bloom, receipts root and post-state diff. Checked on every mainnet fixture block
-// (2 and 4 workers), on generated blocks with conflicts, and with a worker made to fail.
+// (1, 2 and 4 workers), on generated blocks with conflicts, and with a worker made to fail.
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
-import { closeWorkerPool, executeBlockParallel, type ParallelResult } from "../../src/exec/parallel/executor.js";
+import { closeWorkerPool, executeBlockParallel, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
 import type { Block } from "../../src/block/block.js";
 import type { MemoryState } from "../../src/state/memory.js";
@@ -33,7 +33,8 @@ async function assertSameAsSequential(block: Block, pre: MemoryState, blockHashe
   const expected = observable(executeBlock(block, pre, { blockHashes }), pre);
   let last!: ParallelResult;
   for (let i = 0; i < runs; i++) {
-    last = await executeBlockParallel(block, pre, { blockHashes, workers, conflictBudget: Infinity });
+    // forceParallel: Block-STM runs even where the executor would choose sequential execution.
+    last = await executeBlockParallel(block, pre, { blockHashes, workers, conflictBudget: Infinity, forceParallel: true });
     assert.deepEqual(observable(last, pre), expected, `run ${i} with ${workers} workers (${last.stats.mode}${last.stats.fallback ? ": " + last.stats.fallback : ""})`);
   }
   return last;
@@ -45,8 +46,9 @@ if (!existsSync(BLOCKS_DIR)) {
 } else {
   const cache = new Map<string, unknown>();
   for (const name of readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b))) {
-    test(`mainnet block ${name}: parallel (2 and 4 workers) equals sequential`, async () => {
+    test(`mainnet block ${name}: parallel (1, 2 and 4 workers) equals sequential`, async () => {
       const input = loadBlockInput(join(BLOCKS_DIR, name), { cache });
+      await assertSameAsSequential(input.block, input.preState, input.blockHashes, 1);
       await assertSameAsSequential(input.block, input.preState, input.blockHashes, 2);
       await assertSameAsSequential(input.block, input.preState, input.blockHashes, 4);
     });
@@ -99,6 +101,18 @@ test("small blocks and one worker run sequentially and say why", async () => {
   assert.match(small.stats.fallback!, /fewer than/);
   const one = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 1 });
   assert.equal(one.stats.fallback, "one worker");
+});
+
+test("a block whose transactions mostly come from one sender runs sequentially and says why", async () => {
+  const { block, preState, blockHashes } = randomBlock(9, 60, 1);
+  assert.equal(senderChainBound(block).speedup, 1);
+  const expected = observable(executeBlock(block, preState, { blockHashes }), preState);
+  const result = await executeBlockParallel(block, preState, { blockHashes, workers: 2 });
+  assert.equal(result.stats.mode, "sequential");
+  assert.match(result.stats.fallback!, /one sender's transactions hold 100% of the block's gas limit: at most 1\.00x/);
+  assert.deepEqual(observable(result, preState), expected);
+  // Twelve senders: the bound allows parallel execution.
+  assert.ok(senderChainBound(randomBlock(9, 60).block).speedup > MIN_SPEEDUP_BOUND);
 });
 
 test("random blocks (same-sender chains, a hot reverting counter, exact coinbase reads, create + selfdestruct, deployments): parallel equals sequential", async () => {

@@ -72,6 +72,29 @@ export type ParallelResult = BlockResult & { stats: ParallelStats };
 /** Measured on the 2-core CI machine: below this, thread hand-off costs more than it saves. */
 export const MIN_PARALLEL_TXS = 8;
 
+/**
+ * Transactions from one sender run in nonce order, one after another: their gas bounds the block's
+ * critical path, so total / largest chain bounds any speedup. Below this bound Block-STM's own
+ * costs outweigh what parallelism can give (a payout block from one exchange wallet ran at 0.2x).
+ */
+export const MIN_SPEEDUP_BOUND = 1.3;
+
+/** The speedup bound set by the longest same-sender chain (by gas limit), and that chain's share of the block. */
+export function senderChainBound(block: Block): { speedup: number; share: number } {
+  const bySender = new Map<Word, bigint>();
+  let total = 0n;
+  let longest = 0n;
+  for (const tx of block.transactions) {
+    const chain = (bySender.get(tx.sender!) ?? 0n) + tx.gasLimit;
+    bySender.set(tx.sender!, chain);
+    if (chain > longest) longest = chain;
+    total += tx.gasLimit;
+  }
+  if (longest === 0n) return { speedup: Infinity, share: 0 };
+  const share = Number(longest) / Number(total);
+  return { speedup: 1 / share, share };
+}
+
 // Blocks run one at a time: the worker pool and the shared buffers (reused between blocks) are
 // the executor's, so a call made while another runs waits for it.
 let running: Promise<unknown> = Promise.resolve();
@@ -95,6 +118,8 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   if (!options.forceParallel) {
     if (workers <= 1) return sequential("one worker");
     if (block.transactions.length < (options.minTxs ?? MIN_PARALLEL_TXS)) return sequential(`fewer than ${options.minTxs ?? MIN_PARALLEL_TXS} transactions`);
+    const bound = senderChainBound(block);
+    if (bound.speedup < MIN_SPEEDUP_BOUND) return sequential(`one sender's transactions hold ${(100 * bound.share).toFixed(0)}% of the block's gas limit: at most ${bound.speedup.toFixed(2)}x in parallel`);
   }
   if (block.transactions.length === 0) return sequential("no transactions");
 
@@ -224,7 +249,7 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
   const env = blockEnv(block, options);
   applyBlockPrologue(new Evm(world, env, rules, new CodeCache()), block);
   const builder = new BlockResultBuilder(rules);
-  const described: WrittenLocation[] = [];
+  const described = new WrittenLocations(mv.locationCapacity);
   const touched: AccountState[] = [];
   for (let tx = 0; tx < finals.length; tx++) {
     stats.reexecutions += finals[tx]!.incarnation;
@@ -244,14 +269,29 @@ interface WrittenLocation {
   slot: Word;
 }
 
-/** Applies one final write to the post-state world; returns the account it changed. */
-function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: WrittenLocation[], loc: number, value: Word, delta: boolean): AccountState {
-  let location = described[loc];
-  if (location === undefined) {
-    const { kind, address, slot } = mv.describe(loc);
-    described[loc] = location = { kind, account: world.account(address), slot };
+/** Written locations by id: a dense list and an index (a sparse array of ids would be a slow dictionary). */
+class WrittenLocations {
+  private readonly index: Int32Array;
+  private readonly list: WrittenLocation[] = [];
+
+  constructor(capacity: number) {
+    this.index = new Int32Array(capacity);
   }
-  const { kind, account, slot } = location;
+
+  get(world: WorldState, mv: MvMemory, loc: number): WrittenLocation {
+    const i = this.index[loc]!;
+    if (i > 0) return this.list[i - 1]!;
+    const { kind, address, slot } = mv.describe(loc);
+    const location = { kind, account: world.account(address), slot };
+    this.list.push(location);
+    this.index[loc] = this.list.length;
+    return location;
+  }
+}
+
+/** Applies one final write to the post-state world; returns the account it changed. */
+function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: WrittenLocations, loc: number, value: Word, delta: boolean): AccountState {
+  const { kind, account, slot } = described.get(world, mv, loc);
   switch (kind) {
     case LocationKind.Balance:
       return world.commitBalance(account, BigInt(value), delta);
