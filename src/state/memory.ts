@@ -11,11 +11,18 @@ export interface MemoryAccount {
 }
 
 export class MemoryState implements StateReader {
-  readonly accounts = new Map<Word, MemoryAccount>();
-  readonly codes = new Map<Word, Uint8Array>();
+  readonly accounts: Map<Word, MemoryAccount>;
+  readonly codes: Map<Word, Uint8Array>;
 
-  constructor() {
-    this.codes.set(KECCAK_EMPTY_WORD, new Uint8Array(0));
+  constructor(accounts = new Map<Word, MemoryAccount>(), codes = new Map<Word, Uint8Array>()) {
+    this.accounts = accounts;
+    this.codes = codes;
+    if (!codes.has(KECCAK_EMPTY_WORD)) this.codes.set(KECCAK_EMPTY_WORD, new Uint8Array(0));
+  }
+
+  /** A state over these maps, without copying them (the caller gives them up). */
+  static adopting(accounts: Map<Word, MemoryAccount>, codes: Map<Word, Uint8Array>): MemoryState {
+    return new MemoryState(accounts, codes);
   }
 
   readAccount(address: Word): AccountInfo | null {

@@ -3,6 +3,7 @@
 // Blocks it cannot or should not run in parallel run sequentially, and the statistics say why.
 import { performance } from "node:perf_hooks";
 import { availableParallelism } from "node:os";
+import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { CodeCache } from "../../evm/code.js";
 import { rulesFor } from "../../evm/forks.js";
@@ -306,6 +307,17 @@ function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described
 
 // ---------- the persistent worker pool ----------
 
+/**
+ * A block job serialized once into shared memory for every worker that needs it (posting the job
+ * itself would serialize the whole pre-state again for each worker, on the main thread).
+ */
+function packJob(job: BlockJob): SharedArrayBuffer {
+  const bytes = serialize(job);
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  return shared;
+}
+
 let sharedPool: WorkerPool | null = null;
 
 function pool(size: number): WorkerPool {
@@ -368,6 +380,7 @@ class WorkerPool {
    */
   async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
     const id = this.nextId++;
+    let packedJob: SharedArrayBuffer | null = null;
     const executed: Promise<LoopOutcome>[] = [];
     const finished: Promise<number>[] = [];
     this.workers.forEach((worker, i) => {
@@ -415,8 +428,9 @@ class WorkerPool {
       worker.on("error", onError);
       worker.on("exit", onExit);
       const send = this.heldKey[i] !== jobKey;
+      if (send && packedJob === null) packedJob = packJob(job);
       const workerFault = fault !== null && fault !== undefined && (fault.worker === undefined || fault.worker === i) ? { tx: fault.tx, kind: fault.kind } : null;
-      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job } : {}) };
+      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job: packedJob! } : {}) };
       worker.postMessage(msg);
       this.heldKey[i] = jobKey;
     });

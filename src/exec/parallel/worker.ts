@@ -1,5 +1,6 @@
 // Entry point of a parallel-execution worker thread: receives a block job, runs the Block-STM
 // loop on the shared scheduler and memory, and answers with the incarnations it kept.
+import { deserialize } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";
 import type { BlockContext } from "./incarnation.js";
@@ -11,8 +12,8 @@ export interface JobMessage {
   type: "block";
   id: number;
   jobKey: number;
-  /** Omitted when this worker already holds the job with `jobKey` (repeated runs of one block). */
-  job?: BlockJob;
+  /** The BlockJob, serialized (v8.serialize); omitted when this worker already holds the job with `jobKey` (repeated runs of one block). */
+  job?: SharedArrayBuffer;
   handles: SharedHandles;
   fault: FaultPlan | null;
 }
@@ -24,7 +25,7 @@ keepShapesAlive();
 parentPort!.on("message", (msg: JobMessage) => {
   try {
     if (msg.job !== undefined) {
-      const { ctx, base } = buildContext(msg.job);
+      const { ctx, base } = buildContext(deserialize(new Uint8Array(msg.job)) as BlockJob);
       cached = { key: msg.jobKey, ctx, base };
     } else if (cached === null || cached.key !== msg.jobKey) {
       throw new Error(`worker has no block for job key ${msg.jobKey}`);

@@ -62,9 +62,7 @@ export interface FaultPlan {
 }
 
 export function buildContext(job: BlockJob): { ctx: BlockContext; base: MemoryState } {
-  const base = new MemoryState();
-  for (const [k, v] of job.accounts) base.accounts.set(k, v);
-  for (const [k, v] of job.codes) base.codes.set(k, v);
+  const base = MemoryState.adopting(job.accounts, job.codes);
   const rules = rulesFor(job.fork);
   const ctx: BlockContext = {
     env: blockEnv(job.block, { blockHashes: job.blockHashes, chainId: job.chainId }),
