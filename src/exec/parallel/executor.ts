@@ -250,16 +250,18 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
   const env = blockEnv(block, options);
   applyBlockPrologue(new Evm(world, env, rules, new CodeCache()), block);
   const builder = new BlockResultBuilder(rules);
-  const described = new WrittenLocations(mv.locationCapacity);
-  const touched: AccountState[] = [];
   for (let tx = 0; tx < finals.length; tx++) {
     stats.reexecutions += finals[tx]!.incarnation;
     if (block.transactions[tx]!.gasLimit > header.gasLimit - builder.cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
-    touched.length = 0;
-    mv.forEachWrite(tx, (loc, value, delta) => touched.push(applyWrite(world, mv, pre, described, loc, value, delta)));
-    for (const account of touched) world.deleteIfEmpty(account);
     builder.add(block.transactions[tx]!, finals[tx]!.result!);
   }
+  // The post-state takes each written location's final value: replaying every transaction's writes
+  // in order gives the same state, at the cost of one write per transaction instead of per location.
+  // An account left empty is deleted (EIP-161): the last transaction that touched it deleted it.
+  const described = new WrittenLocations(mv.locationCapacity);
+  const changed = new Set<AccountState>();
+  mv.forEachFinalWrite((loc, value, delta) => changed.add(applyWrite(world, mv, pre, described, loc, value, delta)));
+  for (const account of changed) world.deleteIfEmpty(account);
   return { world, builder };
 }
 
@@ -291,7 +293,7 @@ class WrittenLocations {
 }
 
 /** Applies one final write to the post-state world; returns the account it changed. */
-function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: WrittenLocations, loc: number, value: Word, delta: boolean): AccountState {
+function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: WrittenLocations, loc: number, value: Word | bigint, delta: boolean): AccountState {
   const { kind, account, slot } = described.get(world, mv, loc);
   switch (kind) {
     case LocationKind.Balance:
@@ -299,9 +301,9 @@ function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described
     case LocationKind.Nonce:
       return world.commitNonce(account, BigInt(value));
     case LocationKind.CodeHash:
-      return world.commitCode(account, value, value === KECCAK_EMPTY_WORD ? new Uint8Array(0) : (mv.findCode(value) ?? pre.readCode(value)));
+      return world.commitCode(account, value as Word, value === KECCAK_EMPTY_WORD ? new Uint8Array(0) : (mv.findCode(value as Word) ?? pre.readCode(value as Word)));
     default:
-      return world.commitStorage(account, slot, value);
+      return world.commitStorage(account, slot, value as Word);
   }
 }
 

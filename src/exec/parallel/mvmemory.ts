@@ -261,6 +261,7 @@ export class MvMemory {
     let delta = 0n;
     let sawDelta = false;
     let seenTx = -1;
+    this.sawDelta = false;
     for (let e = Atomics.load(w, this.locBase + LOC_WORDS * loc + 1); e >= 0; e = Atomics.load(w, this.entryBase + ENTRY_WORDS * e + 3)) {
       const at = this.entryBase + ENTRY_WORDS * e;
       const etx = w[at]!;
@@ -280,7 +281,34 @@ export class MvMemory {
       }
     }
     this.resolved = delta;
+    this.sawDelta = sawDelta;
     return ReadStatus.Base;
+  }
+
+  /** Whether the last read that resolved to Base added up any delta. */
+  sawDelta = false;
+
+  /**
+   * Calls `f` with the final value of every location written by the block's final incarnations:
+   * an absolute value (`delta` false), or the sum of balance deltas to add to the pre-state. For
+   * assembling the post-state once every transaction is done (no ESTIMATE can remain).
+   */
+  forEachFinalWrite(f: (loc: number, value: Word | bigint, delta: boolean) => void): void {
+    const w = this.w;
+    for (let id = 0; id < this.sizes.locations; id++) {
+      const at = this.locBase + LOC_WORDS * id;
+      if (w[at] !== LOC_READY || w[at + 1]! < 0) continue;
+      switch (this.readOnce(id, this.txCount)) {
+        case ReadStatus.Value:
+          f(id, this.resolved, false);
+          break;
+        case ReadStatus.Base:
+          if (this.sawDelta) f(id, this.resolved, true);
+          break;
+        default:
+          throw new Error(`internal: location ${id} still has an ESTIMATE after the block completed`);
+      }
+    }
   }
 
   private bumpChanges(loc: number): void {
@@ -422,12 +450,6 @@ export class MvMemory {
     const at = this.arenaBase + this.w[this.txBase + TX_WORDS * tx + 2]! + READ_WORDS * i + 1;
     toLimbs(normWordAny(value), this.limbs);
     return sameLimbs(this.w, at, this.limbs);
-  }
-
-  /** Calls `f` for each write of `tx`'s last recorded incarnation, in the order recorded. */
-  forEachWrite(tx: number, f: (loc: number, value: Word, delta: boolean) => void): void {
-    const w = this.w;
-    this.forEachEntry(tx, (at) => f(w[at + 4]!, readWord(w, at + 6), w[at + 2] === Flag.Delta));
   }
 
   // ---------- code deployed within the block ----------
