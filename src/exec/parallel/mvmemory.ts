@@ -528,10 +528,16 @@ function writeWord(w: Int32Array, at: number, value: Word | bigint, limbs: Uint3
   for (let i = 0; i < 8; i++) w[at + i] = limbs[i]! | 0;
 }
 
+/** The 256-bit value of 8 big-endian limbs at w[at]: four 64-bit reads instead of eight shifts. */
 function readBig(w: Int32Array, at: number): bigint {
-  let v = 0n;
-  for (let i = 0; i < 8; i++) v = (v << 32n) | BigInt(w[at + i]! >>> 0);
-  return v;
+  for (let i = 0; i < 8; i++) LIMB_VIEW.setInt32(4 * i, w[at + i]!);
+  return bigFromLimbBytes();
+}
+
+function bigFromLimbBytes(): bigint {
+  const hi = LIMB_VIEW.getBigUint64(0);
+  const v = (LIMB_VIEW.getBigUint64(8) << 128n) | (LIMB_VIEW.getBigUint64(16) << 64n) | LIMB_VIEW.getBigUint64(24);
+  return hi === 0n ? v : (hi << 192n) | v;
 }
 
 function readWord(w: Int32Array, at: number): Word {
@@ -545,9 +551,8 @@ function fromLimbs(limbs: Uint32Array): Word {
   let small = true;
   for (let i = 0; i < 6; i++) if (limbs[i] !== 0) small = false;
   if (small && limbs[6]! < 0x200000) return limbs[6]! * TWO32 + limbs[7]!;
-  let v = 0n;
-  for (let i = 0; i < 8; i++) v = (v << 32n) | BigInt(limbs[i]!);
-  return normWord(v);
+  for (let i = 0; i < 8; i++) LIMB_VIEW.setUint32(4 * i, limbs[i]!);
+  return normWord(bigFromLimbBytes());
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
