@@ -4,7 +4,7 @@
 // throughput gained). Shared cores, SMT siblings or a busy host pull it below N, and no parallel
 // executor on the same threads can beat it.
 //
-// usage: node dist/bench/ceiling.js [--threads 1,2] [--gas G] [--runs N] [--warmup N] [--write]
+// usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--write]
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,11 +20,7 @@ const WORKLOADS = ["raw-transfers", "erc20", "swaps"];
 interface ThreadJob {
   workload: string;
   gas: number;
-  runs: number;
   warmup: number;
-  /** Int32Array words: [0] threads ready, [1] start flag. */
-  barrier: SharedArrayBuffer;
-  threads: number;
 }
 
 function median(xs: number[]): number {
@@ -33,37 +29,79 @@ function median(xs: number[]): number {
   return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** In a worker thread: generate, warm up, wait for every thread, then time the runs. */
+/**
+ * In a worker thread: generate the block and warm up, then on each { runs } message execute it
+ * that many times and answer with the times.
+ */
 function threadMain(job: ThreadJob): void {
   keepShapesAlive();
   const g = generateBlock({ workload: job.workload, gas: job.gas });
   const run = () => executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }).executionMs;
   for (let i = 0; i < job.warmup; i++) run();
-  const words = new Int32Array(job.barrier);
-  if (Atomics.add(words, 0, 1) + 1 === job.threads) {
-    Atomics.store(words, 1, 1);
-    Atomics.notify(words, 1);
-  }
-  while (Atomics.load(words, 1) === 0) Atomics.wait(words, 1, 0, 100);
-  const times: number[] = [];
-  for (let i = 0; i < job.runs; i++) times.push(run());
-  parentPort!.postMessage({ medianMs: median(times), txs: g.block.transactions.length });
+  parentPort!.on("message", (m: { runs: number }) => {
+    const times: number[] = [];
+    for (let i = 0; i < m.runs; i++) times.push(run());
+    parentPort!.postMessage({ times, txs: g.block.transactions.length });
+  });
+  parentPort!.postMessage({ times: [], txs: g.block.transactions.length });
 }
 
-async function measure(workload: string, threads: number, gas: number, runs: number, warmup: number): Promise<{ medianMs: number; txs: number }> {
-  const barrier = new SharedArrayBuffer(8);
-  const results = await Promise.all(
-    Array.from({ length: threads }, () => {
-      const job: ThreadJob = { workload, gas, runs, warmup, barrier, threads };
-      const worker = new Worker(fileURLToPath(import.meta.url), { workerData: job, resourceLimits: { stackSizeMb: 256 } });
-      return new Promise<{ medianMs: number; txs: number }>((resolveRun, reject) => {
-        worker.once("message", resolveRun);
-        worker.once("error", reject);
-      }).finally(() => void worker.terminate());
-    }),
-  );
-  // Every thread did the same work: the slowest median is the batch's time.
-  return { medianMs: Math.max(...results.map((r) => r.medianMs)), txs: results[0]!.txs };
+interface Answer {
+  times: number[];
+  txs: number;
+}
+
+class Threads {
+  private constructor(private readonly workers: Worker[]) {}
+
+  static async start(n: number, job: ThreadJob): Promise<{ threads: Threads; txs: number }> {
+    const workers = Array.from({ length: n }, () => new Worker(fileURLToPath(import.meta.url), { workerData: job, resourceLimits: { stackSizeMb: 256 } }));
+    const threads = new Threads(workers);
+    const ready = await Promise.all(workers.map((w) => threads.answer(w)));
+    return { threads, txs: ready[0]!.txs };
+  }
+
+  private answer(w: Worker): Promise<Answer> {
+    return new Promise((resolveAnswer, reject) => {
+      w.once("message", resolveAnswer);
+      w.once("error", reject);
+    });
+  }
+
+  /** The first `count` threads each execute the block `runs` times at once; their times, all together. */
+  async run(count: number, runs: number): Promise<number[]> {
+    const answers = await Promise.all(
+      this.workers.slice(0, count).map((w) => {
+        const a = this.answer(w);
+        w.postMessage({ runs });
+        return a;
+      }),
+    );
+    return answers.flatMap((a) => a.times);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Rounds alternate one thread alone and every thread at once, on the same warm threads, so that a
+ * busy host slows both alike; the medians over all rounds are compared.
+ */
+async function measure(workload: string, threads: number, gas: number, rounds: number, runs: number, warmup: number): Promise<{ oneMs: number; manyMs: number; txs: number }> {
+  const { threads: pool, txs } = await Threads.start(threads, { workload, gas, warmup });
+  const one: number[] = [];
+  const many: number[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      one.push(...(await pool.run(1, runs)));
+      many.push(...(await pool.run(threads, runs)));
+    }
+  } finally {
+    await pool.stop();
+  }
+  return { oneMs: median(one), manyMs: median(many), txs };
 }
 
 async function main(): Promise<void> {
@@ -73,39 +111,35 @@ async function main(): Promise<void> {
     return i >= 0 ? args[i + 1] : undefined;
   };
   if (args.includes("--help")) {
-    console.log("usage: node dist/bench/ceiling.js [--threads 1,2] [--gas G] [--runs N] [--warmup N] [--write]");
+    console.log("usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--write]");
     return;
   }
-  const threadCounts = (option("--threads") ?? "1,2").split(",").map(Number);
-  if (threadCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--threads: a comma-separated list of positive integers");
+  const threads = Number(option("--threads") ?? 2);
+  if (!Number.isInteger(threads) || threads < 2) throw new Error("--threads: an integer of at least 2");
   const gas = Number(option("--gas") ?? 2e8);
-  const runs = Number(option("--runs") ?? 7);
+  const rounds = Number(option("--rounds") ?? 5);
+  const runs = Number(option("--runs") ?? 3);
   const warmup = Number(option("--warmup") ?? 3);
   const rows: string[] = [];
   for (const workload of WORKLOADS) {
-    const one = await measure(workload, 1, gas, runs, warmup);
-    const cells: string[] = [];
-    for (const n of threadCounts) {
-      const m = n === 1 ? one : await measure(workload, n, gas, runs, warmup);
-      const ceiling = (n * one.medianMs) / m.medianMs;
-      cells.push(`${m.medianMs.toFixed(1)} ms (${ceiling.toFixed(2)}x)`);
-      console.error(`${workload}: ${n} thread(s), ${m.medianMs.toFixed(1)} ms per block each, ceiling ${ceiling.toFixed(2)}x`);
-    }
-    rows.push(`| ${workload} | ${one.txs} | ${cells.join(" | ")} |`);
+    const m = await measure(workload, threads, gas, rounds, runs, warmup);
+    const ceiling = (threads * m.oneMs) / m.manyMs;
+    console.error(`${workload}: 1 thread ${m.oneMs.toFixed(1)} ms per block, ${threads} threads ${m.manyMs.toFixed(1)} ms per block each, ceiling ${ceiling.toFixed(2)}x`);
+    rows.push(`| ${workload} | ${m.txs} | ${m.oneMs.toFixed(1)} | ${m.manyMs.toFixed(1)} | ${ceiling.toFixed(2)}x |`);
   }
-  const head = `| workload | txs | ${threadCounts.map((n) => `${n} thread${n > 1 ? "s" : ""}: ms per block (ceiling)`).join(" | ")} |`;
-  const sep = `|---|---:|${threadCounts.map(() => "---:").join("|")}|`;
-  const text = [head, sep, ...rows].join("\n");
+  const head = `| workload | txs | 1 thread alone: ms per block | ${threads} threads at once: ms per block | ceiling |`;
+  const text = [head, "|---|---:|---:|---:|---:|", ...rows].join("\n");
   console.log(text);
   if (args.includes("--write")) {
     const cpu = cpus();
     replaceSection(join(REPO, "BENCHMARKS.md"), "ceiling", `## Thread-scaling ceiling of the machine (\`bench/ceiling.ts\`)
 
-${new Date().toISOString().slice(0, 10)} · \`node dist/bench/ceiling.js --threads ${threadCounts.join(",")} --gas ${gas.toExponential()} --runs ${runs} --warmup ${warmup} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
-N threads each run our sequential executor on their own copy of the same generated block at the
-same time (medians of ${runs} runs after ${warmup} warm-up runs; the slowest thread's median counts).
-The ceiling, N × (one-thread time) / (N-thread time), is the most any parallel executor on N threads
-of this machine can gain on that work: cores that slow each other down pull it below N.
+${new Date().toISOString().slice(0, 10)} · \`node dist/bench/ceiling.js --threads ${threads} --gas ${gas.toExponential()} --rounds ${rounds} --runs ${runs} --warmup ${warmup} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
+${threads} warm threads each hold a copy of the same generated block and run our sequential executor
+on it: ${rounds} rounds alternate one thread alone and all ${threads} at once (${runs} runs each), medians
+over all runs. The ceiling, ${threads} × (alone) / (at once), is the throughput ${threads} threads give
+over one: the most any parallel executor on ${threads} threads of this machine can gain on that
+work. Cores that slow each other down (shared caches, SMT siblings, a busy host) pull it below ${threads}.
 
 ${text}`);
   }

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
-import { closeWorkerPool, executeBlockParallel, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
+import { closeWorkerPool, executeBlockParallel, MIN_PARALLEL_GAS, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
 import type { Block } from "../../src/block/block.js";
 import type { MemoryState } from "../../src/state/memory.js";
@@ -99,12 +99,17 @@ test("small blocks and one worker run sequentially and say why", async () => {
   const small = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2 });
   assert.equal(small.stats.mode, "sequential");
   assert.match(small.stats.fallback!, /fewer than/);
+  const light = generateBlock({ workload: "erc20", txs: 50, seed: 1 });
+  assert.ok(light.block.header.gasUsed < MIN_PARALLEL_GAS);
+  const underGas = await executeBlockParallel(light.block, light.preState, { blockHashes: light.blockHashes, workers: 2 });
+  assert.match(underGas.stats.fallback!, /under 4M gas/);
   const one = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 1 });
   assert.equal(one.stats.fallback, "one worker");
 });
 
 test("a block whose transactions mostly come from one sender runs sequentially and says why", async () => {
   const { block, preState, blockHashes } = randomBlock(9, 60, 1);
+  block.header.gasUsed = 30_000_000n; // past the small-block threshold: the sender bound decides
   assert.equal(senderChainBound(block).speedup, 1);
   const expected = observable(executeBlock(block, preState, { blockHashes }), preState);
   const result = await executeBlockParallel(block, preState, { blockHashes, workers: 2 });
