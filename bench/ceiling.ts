@@ -63,8 +63,16 @@ class Threads {
 
   private answer(w: Worker): Promise<Answer> {
     return new Promise((resolveAnswer, reject) => {
-      w.once("message", resolveAnswer);
-      w.once("error", reject);
+      const onMessage = (a: Answer) => {
+        w.off("error", onError);
+        resolveAnswer(a);
+      };
+      const onError = (e: Error) => {
+        w.off("message", onMessage);
+        reject(e);
+      };
+      w.once("message", onMessage);
+      w.once("error", onError);
     });
   }
 
@@ -117,7 +125,7 @@ async function main(): Promise<void> {
   const threads = Number(option("--threads") ?? 2);
   if (!Number.isInteger(threads) || threads < 2) throw new Error("--threads: an integer of at least 2");
   const gas = Number(option("--gas") ?? 2e8);
-  const rounds = Number(option("--rounds") ?? 5);
+  const rounds = Number(option("--rounds") ?? 9);
   const runs = Number(option("--runs") ?? 3);
   const warmup = Number(option("--warmup") ?? 3);
   const rows: string[] = [];
