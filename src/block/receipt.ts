@@ -17,6 +17,7 @@ export interface Receipt {
   cumulativeGasUsed: bigint;
   gasUsed: bigint;
   logs: Log[];
+  /** Read-only: receipts without logs share one zero bloom (ZERO_BLOOM). */
   bloom: Uint8Array;
 }
 

@@ -11,6 +11,12 @@ import type { Transaction } from "../block/types.js";
 import { applyBlockEpilogue } from "./blockRules.js";
 import type { BlockResult } from "./sequential.js";
 
+/**
+ * The bloom of every receipt without logs: one shared array, read-only by convention (a block of
+ * plain transfers allocated tens of thousands of zero blooms, and the garbage collector copied them).
+ */
+export const ZERO_BLOOM: Uint8Array = new Uint8Array(BLOOM_BYTES);
+
 export class BlockResultBuilder {
   readonly txResults: TxResult[] = [];
   readonly receipts: Receipt[] = [];
@@ -23,7 +29,7 @@ export class BlockResultBuilder {
   private readonly blockBloom = new Uint8Array(BLOOM_BYTES);
 
   add(tx: Transaction, result: TxResult): void {
-    const bloom = logsBloom(result.logs);
+    const bloom = result.logs.length === 0 ? ZERO_BLOOM : logsBloom(result.logs);
     if (result.logs.length > 0) orInto(this.blockBloom, bloom);
     this.cumulativeGasUsed += result.gasUsed;
     this.blobGasUsed += result.blobGasUsed;

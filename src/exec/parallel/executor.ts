@@ -62,6 +62,8 @@ export interface ParallelStats {
   /** Within workersMs, the slowest worker's Block-STM loop and receipt building. */
   loopMs: number;
   receiptsMs: number;
+  /** The receipts did not fit in the workers' shared buffer: the main thread hashed them all. */
+  receiptsOnMain: boolean;
   /** Summed over workers: time executing incarnations, validating read sets, and idle (no task to take). */
   executeMs: number;
   validateMs: number;
@@ -117,7 +119,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, executeMs: 0, validateMs: 0, idleMs: 0 };
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = executeBlock(block, pre, { ...options, rules });
     return { ...result, stats: { ...stats, mode: "sequential", fallback: reason } };
@@ -178,6 +180,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const finishStart = performance.now();
   // On overflow of the shared receipt buffer (null), finish computes the receipts root here.
   const root = rules.byzantium ? receipts.root() : null;
+  stats.receiptsOnMain = rules.byzantium && root === null;
   const finished = builder.finish(world, block, root ?? undefined);
   stats.assembleMs += performance.now() - finishStart;
   finished.executionMs = performance.now() - start;
@@ -267,9 +270,8 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
   // in order gives the same state, at the cost of one write per transaction instead of per location.
   // An account left empty is deleted (EIP-161): the last transaction that touched it deleted it.
   const described = new WrittenLocations(mv.locationCapacity);
-  const changed = new Set<AccountState>();
-  mv.forEachFinalWrite((loc, value, delta) => changed.add(applyWrite(world, mv, pre, described, loc, value, delta)));
-  for (const account of changed) world.deleteIfEmpty(account);
+  mv.forEachFinalWrite((loc, value, delta) => applyWrite(world, mv, pre, described, loc, value, delta));
+  for (const account of world.dirtyAccounts()) world.deleteIfEmpty(account);
   return { world, builder };
 }
 

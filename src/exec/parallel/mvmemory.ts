@@ -40,6 +40,7 @@ const ENTRY_NEXT = 0;
 const ARENA_NEXT = 1;
 const CODE_NEXT = 2;
 const OVERFLOW = 3;
+const LOC_COUNT = 4; // locations created so far (their ids are listed from listBase on)
 const ENTRY_CHUNK = 256;
 const ARENA_CHUNK = 16384;
 // Code table slot: state, offset, length, hash (8 words).
@@ -106,6 +107,7 @@ export class MvMemory {
   private readonly txBase: number;
   private readonly arenaBase: number;
   private readonly codeBase: number;
+  private readonly listBase: number;
   private readonly locMask: number;
   private readonly codeMask: number;
   private readonly sizes: Sizes;
@@ -123,6 +125,7 @@ export class MvMemory {
     this.txBase = this.entryBase + ENTRY_WORDS * this.sizes.entries;
     this.arenaBase = this.txBase + TX_WORDS * this.txCount;
     this.codeBase = this.arenaBase + this.sizes.arenaWords;
+    this.listBase = this.codeBase + CODE_WORDS * this.sizes.codeSlots;
     this.locMask = this.sizes.locations - 1;
     this.codeMask = this.sizes.codeSlots - 1;
   }
@@ -134,7 +137,7 @@ export class MvMemory {
    */
   static create(txCount: number, gasLimit: bigint): MvMemory {
     const sizes = sizesFor(txCount, gasLimit);
-    const words = HEADER + LOC_WORDS * sizes.locations + ENTRY_WORDS * sizes.entries + TX_WORDS * txCount + sizes.arenaWords + CODE_WORDS * sizes.codeSlots;
+    const words = HEADER + LOC_WORDS * sizes.locations + ENTRY_WORDS * sizes.entries + TX_WORDS * txCount + sizes.arenaWords + CODE_WORDS * sizes.codeSlots + sizes.locations;
     const reuse = spare !== null && spare.words.byteLength >= 4 * words && spare.codeBytes.byteLength >= sizes.codeBytes;
     const wordsBuffer = reuse ? spare!.words : new SharedArrayBuffer(4 * words);
     const codeBuffer = reuse ? spare!.codeBytes : new SharedArrayBuffer(sizes.codeBytes);
@@ -197,6 +200,7 @@ export class MvMemory {
           w[at + 3] = a0, w[at + 4] = a1, w[at + 5] = a2, w[at + 6] = a3, w[at + 7] = a4;
           for (let i = 0; i < 8; i++) w[at + 8 + i] = limbs[i]!;
           Atomics.store(w, at, LOC_READY);
+          w[this.listBase + Atomics.add(w, LOC_COUNT, 1)] = id;
           return id;
         }
       }
@@ -295,9 +299,10 @@ export class MvMemory {
    */
   forEachFinalWrite(f: (loc: number, value: Word | bigint, delta: boolean) => void): void {
     const w = this.w;
-    for (let id = 0; id < this.sizes.locations; id++) {
-      const at = this.locBase + LOC_WORDS * id;
-      if (w[at] !== LOC_READY || w[at + 1]! < 0) continue;
+    const count = Atomics.load(w, LOC_COUNT);
+    for (let i = 0; i < count; i++) {
+      const id = w[this.listBase + i]!;
+      if (w[this.locBase + LOC_WORDS * id + 1]! < 0) continue; // only ever read
       switch (this.readOnce(id, this.txCount)) {
         case ReadStatus.Value:
           f(id, this.resolved, false);

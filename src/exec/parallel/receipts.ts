@@ -28,9 +28,13 @@ export interface ReceiptBuffers {
   refs: SharedArrayBuffer;
 }
 
-/** Room for typical receipts: past it, the main thread computes the root as the sequential executor does. */
+/**
+ * Room for receipts of 1 KiB on average (a plain transfer's is about 270 bytes, an ERC-20
+ * transfer's about 480): past it, the main thread computes the root as the sequential executor
+ * does, and the statistics say so. Untouched pages of shared memory cost no RAM.
+ */
 function byteCapacity(txCount: number): number {
-  return txCount * 400 + (1 << 20);
+  return txCount * 1024 + (1 << 20);
 }
 
 export class SharedReceipts {
@@ -113,6 +117,11 @@ export class SharedReceipts {
     const ref = orderedGroupReference(g, values);
     this.refs[REF_BYTES * g] = ref.length;
     this.refs.set(ref, REF_BYTES * g + 1);
+  }
+
+  /** Whether the receipts did not fit in shared memory. */
+  overflowed(): boolean {
+    return Atomics.load(this.meta, OVERFLOW) === 1;
   }
 
   /** The receipts root from the workers' receipts and subtries (main thread, after every worker published); null on overflow. */
