@@ -254,7 +254,7 @@ interface Assembled {
   builder: BlockResultBuilder;
 }
 
-/** Replays the final write sets in order on a world over the pre-state (the block's post-state) and adds up the receipts. */
+/** The block's receipts, and its post-state: the final value of every written location, on a world over the pre-state. */
 function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, finals: IncarnationResult[], stats: ParallelStats): Assembled | string {
   const { header } = block;
   const world = new WorldState(pre);
@@ -266,45 +266,18 @@ function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rules
     if (block.transactions[tx]!.gasLimit > header.gasLimit - builder.cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
     builder.add(block.transactions[tx]!, finals[tx]!.result!);
   }
-  // The post-state takes each written location's final value: replaying every transaction's writes
-  // in order gives the same state, at the cost of one write per transaction instead of per location.
-  // An account left empty is deleted (EIP-161): the last transaction that touched it deleted it.
-  const described = new WrittenLocations(mv.locationCapacity);
-  mv.forEachFinalWrite((loc, value, delta) => applyWrite(world, mv, pre, described, loc, value, delta));
+  // The post-state takes each written location's final value, one write per location (replaying
+  // every transaction's writes in order gives the same state with many more). An account left empty
+  // is deleted (EIP-161): the last transaction that touched it deleted it.
+  mv.forEachFinalWrite((loc, value, delta) => applyWrite(world, mv, pre, loc, value, delta));
   for (const account of world.dirtyAccounts()) world.deleteIfEmpty(account);
   return { world, builder };
 }
 
-/** A written location as assembly needs it: its account in the post-state world. */
-interface WrittenLocation {
-  kind: LocationKind;
-  account: AccountState;
-  slot: Word;
-}
-
-/** Written locations by id: a dense list and an index (a sparse array of ids would be a slow dictionary). */
-class WrittenLocations {
-  private readonly index: Int32Array;
-  private readonly list: WrittenLocation[] = [];
-
-  constructor(capacity: number) {
-    this.index = new Int32Array(capacity);
-  }
-
-  get(world: WorldState, mv: MvMemory, loc: number): WrittenLocation {
-    const i = this.index[loc]!;
-    if (i > 0) return this.list[i - 1]!;
-    const { kind, address, slot } = mv.describe(loc);
-    const location = { kind, account: world.account(address), slot };
-    this.list.push(location);
-    this.index[loc] = this.list.length;
-    return location;
-  }
-}
-
 /** Applies one final write to the post-state world; returns the account it changed. */
-function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, described: WrittenLocations, loc: number, value: Word | bigint, delta: boolean): AccountState {
-  const { kind, account, slot } = described.get(world, mv, loc);
+function applyWrite(world: WorldState, mv: MvMemory, pre: StateReader, loc: number, value: Word | bigint, delta: boolean): AccountState {
+  const { kind, address, slot } = mv.describe(loc);
+  const account = world.account(address);
   switch (kind) {
     case LocationKind.Balance:
       return world.commitBalance(account, BigInt(value), delta);

@@ -151,11 +151,6 @@ export class MvMemory {
     return m;
   }
 
-  /** Location ids are below this. */
-  get locationCapacity(): number {
-    return this.sizes.locations;
-  }
-
   overflowed(): boolean {
     return Atomics.load(this.w, OVERFLOW) === 1;
   }

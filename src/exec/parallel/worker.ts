@@ -1,5 +1,6 @@
 // Entry point of a parallel-execution worker thread: receives a block job, runs the Block-STM
-// loop on the shared scheduler and memory, and answers with the incarnations it kept.
+// loop on the shared scheduler and memory, answers with the final incarnations it ran, then
+// builds their receipts and its share of the receipts trie.
 import { deserialize } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";

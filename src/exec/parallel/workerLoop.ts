@@ -11,7 +11,7 @@ import { CapacityError, MvMemory, type LocationKind, type MvBuffers } from "./mv
 import { SharedReceipts, type ReceiptBuffers } from "./receipts.js";
 import { NO_TASK, Scheduler, TaskKind, taskIncarnation, taskKind, taskTx } from "./scheduler.js";
 
-/** Everything a worker needs for one block (sent once per block, structured-cloned). */
+/** Everything a worker needs for one block (serialized once into shared memory for all workers). */
 export interface BlockJob {
   block: Block;
   fork: Fork;
