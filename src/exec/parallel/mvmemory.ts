@@ -2,8 +2,9 @@
 // nonce or code hash, or one storage slot; each has a list of versions written by transactions
 // (absolute values, balance deltas, or ESTIMATE markers left by aborted incarnations), in descending
 // transaction order. A read by transaction i resolves to the highest version below i (adding up
-// deltas on the way), or to the pre-state when there is none. Read sets are stored here too, so that any worker can validate
-// any transaction: validation re-resolves every read and compares values.
+// deltas on the way), or to the pre-state when there is none. Read sets are stored here too, so
+// that any worker can validate any transaction: validation re-resolves every read and compares
+// values (a read of the pre-state with nothing written below only checks that this still holds).
 import type { Word } from "../../evm/word.js";
 
 export const enum LocationKind {
