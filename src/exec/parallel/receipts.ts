@@ -29,8 +29,8 @@ export interface ReceiptBuffers {
 }
 
 /**
- * Room for receipts of 1 KiB on average (a plain transfer's is about 270 bytes, an ERC-20
- * transfer's about 480): past it, the main thread computes the root as the sequential executor
+ * Room for receipts of 1 KiB on average (a plain transfer's is 269 bytes, an ERC-20
+ * transfer's 427, a swap's 523): past it, the main thread computes the root as the sequential executor
  * does, and the statistics say so. Untouched pages of shared memory cost no RAM.
  */
 function byteCapacity(txCount: number): number {
