@@ -13,6 +13,7 @@ import { replaceSection } from "./benchmarksFile.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { keepShapesAlive } from "../src/exec/keepShapes.js";
 import { generateBlock } from "../src/workload/blocks.js";
+import { median } from "../src/primitives/median.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const WORKLOADS = ["raw-transfers", "erc20", "swaps"];
@@ -21,12 +22,6 @@ interface ThreadJob {
   workload: string;
   gas: number;
   warmup: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /**

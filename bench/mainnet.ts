@@ -17,6 +17,7 @@ import { loadBlockInput, readJson } from "../src/block/load.js";
 import { verifyExecution } from "../src/block/verify.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { prepareEthereumjsBlock, runEthereumjsBlock } from "./ethereumjsBaseline.js";
+import { median } from "../src/primitives/median.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
@@ -35,12 +36,6 @@ interface Row {
   ejsMs: number;
   verified: boolean;
   ejsGasAgrees: boolean;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function fixturesDir(): string {

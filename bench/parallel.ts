@@ -18,6 +18,7 @@ import type { Word } from "../src/evm/word.js";
 import { closeWorkerPool, executeBlockParallel, type ParallelStats } from "../src/exec/parallel/executor.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { generateBlock } from "../src/workload/blocks.js";
+import { median } from "../src/primitives/median.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
@@ -50,12 +51,6 @@ interface Row {
   parMs: number;
   stats: ParallelStats;
   peakRssMiB?: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function benchBlock(name: string, block: Block, pre: MemoryState, blockHashes: Map<bigint, Word>): Promise<Row> {

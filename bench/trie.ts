@@ -5,6 +5,7 @@
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { bytesToHex } from "../src/primitives/bytes.js";
 import { trieRoot } from "../src/trie/root.js";
+import { median } from "../src/primitives/median.js";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -41,11 +42,6 @@ async function mptRoot(pairs: Pairs): Promise<Uint8Array> {
   const trie = new MerklePatriciaTrie();
   for (const [key, value] of pairs) await trie.put(key, value);
   return trie.root();
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length & 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 /** Median wall time of `runs` calls of fn (after one warm-up call), divided by `roots`. */

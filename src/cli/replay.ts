@@ -5,6 +5,7 @@ import { loadBlockInput } from "../block/load.js";
 import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
 import { mgasPerSecond, runBlock, runJson, type BlockRun } from "./blockReport.js";
 import { workerCount } from "./run.js";
+import { median } from "../primitives/median.js";
 
 const SPEC: Record<string, OptionSpec> = {
   filter: { value: true, description: "only blocks whose number contains this text" },
@@ -128,12 +129,6 @@ function formatTable(rows: Row[], totals: Totals): string {
   }
   lines.push(`${totals.ok}/${totals.blocks} blocks matched · ${totals.txs} txs · ${totals.gasUsed} gas · ${totals.executionMs.toFixed(1)} ms · ${totals.mgasPerSecond} Mgas/s`);
   return lines.join("\n");
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length & 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 class ProgressBar {

@@ -9,6 +9,7 @@ import { executeBlock } from "../exec/sequential.js";
 import { bytesEqual } from "../primitives/bytes.js";
 import type { StateReader } from "../state/reader.js";
 import type { GeneratedBlock } from "./blocks.js";
+import { median } from "../primitives/median.js";
 
 export interface BlockExecutor {
   /** "sequential", "parallel", ... */
@@ -66,7 +67,7 @@ export async function benchBlock(g: GeneratedBlock, executor: BlockExecutor, opt
     options.onRun?.(r + 1, options.runs, ms);
   }
   times.sort((a, b) => a - b);
-  const medianMs = times.length % 2 === 1 ? times[(times.length - 1) / 2]! : (times[times.length / 2 - 1]! + times[times.length / 2]!) / 2;
+  const medianMs = median(times);
   const gas = Number(block.header.gasUsed);
   return { mode: executor.mode, workers: executor.workers, runs: options.runs, medianMs, minMs: times[0]!, mgasPerSec: gas / 1000 / medianMs };
 }
