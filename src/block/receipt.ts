@@ -67,13 +67,6 @@ export function logsBloom(logs: readonly Log[]): Uint8Array {
   return bloom;
 }
 
-/** OR of the receipts' blooms: the header's logsBloom. */
-export function combineBlooms(blooms: Iterable<Uint8Array>): Uint8Array {
-  const out = new Uint8Array(BLOOM_BYTES);
-  for (const b of blooms) for (let i = 0; i < BLOOM_BYTES; i++) out[i]! |= b[i]!;
-  return out;
-}
-
 // Receipts are encoded directly into one buffer (sizes first, then bytes): a block's receipts
 // hold thousands of logs, and building nested arrays for a generic RLP encoder cost more than
 // the rest of receipt handling together. Format: Yellow Paper appendix B.
