@@ -28,8 +28,9 @@ export class BlockResultBuilder {
   /** OR of the blooms of receipts with logs (the others are all zero). */
   private readonly blockBloom = new Uint8Array(BLOOM_BYTES);
 
-  add(tx: Transaction, result: TxResult): void {
-    const bloom = result.logs.length === 0 ? ZERO_BLOOM : logsBloom(result.logs);
+  /** Adds the next transaction's receipt; `bloomOfLogs`: its bloom when already computed. */
+  add(tx: Transaction, result: TxResult, bloomOfLogs: Uint8Array | null = null): void {
+    const bloom = result.logs.length === 0 ? ZERO_BLOOM : (bloomOfLogs ?? logsBloom(result.logs));
     if (result.logs.length > 0) orInto(this.blockBloom, bloom);
     this.cumulativeGasUsed += result.gasUsed;
     this.blobGasUsed += result.blobGasUsed;

@@ -26,13 +26,11 @@ export class FallbackNeeded {
 
 interface AccountLocations {
   key: Int32Array;
-  balance: number;
-  nonce: number;
-  codeHash: number;
+  /** The account's table slot in the shared memory (its fields are slot * 4 + kind), or -1. */
+  slot: number;
   slots: Map<Word, number> | null;
 }
 
-/** A StateReader over multi-version memory for transaction `tx`, recording every read. */
 export class VersionedReader implements StateReader {
   tx = 0;
   readonly readLocs: number[] = [];
@@ -61,23 +59,17 @@ export class VersionedReader implements StateReader {
   loc(kind: LocationKind, address: Word, slot: Word): number {
     let a = this.locs.get(address);
     if (a === undefined) {
-      a = { key: this.mv.addressKey(address), balance: -1, nonce: -1, codeHash: -1, slots: null };
+      a = { key: this.mv.addressKey(address), slot: -1, slots: null };
       this.locs.set(address, a);
     }
-    switch (kind) {
-      case LocationKind.Balance:
-        return a.balance >= 0 ? a.balance : (a.balance = this.mv.locationOf(kind, a.key, 0));
-      case LocationKind.Nonce:
-        return a.nonce >= 0 ? a.nonce : (a.nonce = this.mv.locationOf(kind, a.key, 0));
-      case LocationKind.CodeHash:
-        return a.codeHash >= 0 ? a.codeHash : (a.codeHash = this.mv.locationOf(kind, a.key, 0));
-      default: {
-        if (a.slots === null) a.slots = new Map();
-        let id = a.slots.get(slot);
-        if (id === undefined) a.slots.set(slot, (id = this.mv.locationOf(kind, a.key, slot)));
-        return id;
-      }
+    if (kind !== LocationKind.Storage) {
+      if (a.slot < 0) a.slot = this.mv.accountSlot(a.key);
+      return (a.slot << 2) | kind;
     }
+    if (a.slots === null) a.slots = new Map();
+    let id = a.slots.get(slot);
+    if (id === undefined) a.slots.set(slot, (id = this.mv.storageLocation(a.key, slot)));
+    return id;
   }
 
   /** Resolves one location; `baseValue` is the pre-state value. */
@@ -151,6 +143,8 @@ export interface IncarnationResult {
   result: TxResult | null;
   /** Set when the transaction was invalid in this incarnation (its reads may have been stale). */
   invalid: string | null;
+  /** The receipt's logs bloom, computed once by the worker for the final incarnation; null when it has no logs. */
+  bloom: Uint8Array | null;
 }
 
 export interface BlockContext {
@@ -193,7 +187,7 @@ export function executeIncarnation(ctx: BlockContext, reader: VersionedReader, t
   writeIsDelta.length = 0;
   if (result !== null) collectWrites(world, reader, ctx.coinbase, evm.deferredFee);
   const wroteNew = reader.mv.record(tx, incarnation, writeLocs, writeValues, writeIsDelta, reader.readLocs, reader.readValues);
-  return { kept: { tx, incarnation, result, invalid }, wroteNew };
+  return { kept: { tx, incarnation, result, invalid, bloom: null }, wroteNew };
 }
 
 function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Word, fee: bigint): void {

@@ -22,10 +22,16 @@ const enum Flag {
 }
 
 // Location table slot: state, head, kind, address (5 words), slot (8 words), change counter.
+// One slot holds an account's three fields (a storage slot's words hold the nonce's and code
+// hash's heads and counters), so that an account costs one hash-table insert, not three.
+// Location id = table slot * 4 + LocationKind.
 const LOC_WORDS = 18;
-// Bumped after every change to a location's versions (push, ESTIMATE, retire): a read that sees
-// it move retries, so no read mixes states from before and after a change.
-const LOC_CHANGES = 16;
+// Offsets, by LocationKind, of a location's version-list head and of its change counter, which is
+// bumped after every change to its versions (push, ESTIMATE, retire): a read that sees it move
+// retries, so no read mixes states from before and after a change.
+const HEAD_AT = [1, 8, 9, 1];
+const CHANGES_AT = [16, 10, 11, 16];
+const ACCOUNT_SLOT = 0; // kind word of a slot holding an account's fields
 const LOC_EMPTY = 0;
 const LOC_CLAIMED = 1;
 const LOC_READY = 2;
@@ -165,7 +171,8 @@ export class MvMemory {
 
   /** The id of a location, inserting it when new. `slot` is 0 unless kind is Storage. */
   location(kind: LocationKind, address: Word, slot: Word): number {
-    return this.locationOf(kind, this.addressKey(address), slot);
+    const key = this.addressKey(address);
+    return kind === LocationKind.Storage ? this.storageLocation(key, slot) : (this.accountSlot(key) << 2) | kind;
   }
 
   /** An address as the five signed 32-bit words the table stores (computed once per address). */
@@ -175,14 +182,25 @@ export class MvMemory {
     return Int32Array.of(limbs[3]!, limbs[4]!, limbs[5]!, limbs[6]!, limbs[7]!);
   }
 
-  /** `location` for an address already turned into its key words. */
-  locationOf(kind: LocationKind, key: Int32Array, slot: Word): number {
+  /** The table slot of an account (its balance, nonce and code hash are slot * 4 + kind). */
+  accountSlot(key: Int32Array): number {
+    this.limbs.fill(0);
+    return this.tableSlot(ACCOUNT_SLOT, key);
+  }
+
+  /** The location of a storage slot of the account with address key `key`. */
+  storageLocation(key: Int32Array, slot: Word): number {
+    toLimbs(slot, this.limbs);
+    return (this.tableSlot(LocationKind.Storage, key) << 2) | LocationKind.Storage;
+  }
+
+  /** Finds or inserts the table slot for (kind, key, this.limbs). */
+  private tableSlot(kind: number, key: Int32Array): number {
     const limbs = this.limbs;
     const a0 = key[0]!, a1 = key[1]!, a2 = key[2]!, a3 = key[3]!, a4 = key[4]!;
-    if (slot === 0) limbs.fill(0);
-    else toLimbs(slot, limbs);
     let h = Math.imul(kind + 1, 0x9e3779b1) ^ a4 ^ Math.imul(a3, 0x85ebca6b) ^ Math.imul(a0 ^ a1 ^ a2, 0xc2b2ae35);
-    for (let i = 0; i < 8; i++) h = Math.imul(h ^ limbs[i]!, 0x27d4eb2f) ^ (h >>> 15);
+    if (kind === LocationKind.Storage) for (let i = 0; i < 8; i++) h = Math.imul(h ^ limbs[i]!, 0x27d4eb2f) ^ (h >>> 15);
+    else h = Math.imul(h, 0x27d4eb2f) ^ (h >>> 15);
     const w = this.w;
     for (let probe = 0; probe <= this.locMask; probe++) {
       const id = (h + probe) & this.locMask;
@@ -194,35 +212,57 @@ export class MvMemory {
           w[at + 1] = -1;
           w[at + 2] = kind;
           w[at + 3] = a0, w[at + 4] = a1, w[at + 5] = a2, w[at + 6] = a3, w[at + 7] = a4;
-          for (let i = 0; i < 8; i++) w[at + 8 + i] = limbs[i]!;
+          if (kind === LocationKind.Storage) for (let i = 0; i < 8; i++) w[at + 8 + i] = limbs[i]!;
+          else w[at + 8] = w[at + 9] = -1; // the nonce's and code hash's heads
           Atomics.store(w, at, LOC_READY);
           w[this.listBase + Atomics.add(w, LOC_COUNT, 1)] = id;
           return id;
         }
       }
       while (state === LOC_CLAIMED) state = Atomics.load(w, at);
-      if (w[at + 2] === kind && w[at + 3] === a0 && w[at + 4] === a1 && w[at + 5] === a2 && w[at + 6] === a3 && w[at + 7] === a4 && sameLimbs(w, at + 8, limbs)) return id;
+      if (w[at + 2] === kind && w[at + 3] === a0 && w[at + 4] === a1 && w[at + 5] === a2 && w[at + 6] === a3 && w[at + 7] === a4 && (kind !== LocationKind.Storage || sameLimbs(w, at + 8, limbs))) return id;
     }
     this.overflow("location table");
   }
 
+  /** Offset of the version-list head of location `loc`. */
+  private headAt(loc: number): number {
+    return this.locBase + LOC_WORDS * (loc >>> 2) + HEAD_AT[loc & 3]!;
+  }
+
+  private changesAt(loc: number): number {
+    return this.locBase + LOC_WORDS * (loc >>> 2) + CHANGES_AT[loc & 3]!;
+  }
+
   /** The location's kind, address and slot, for turning write sets back into state changes. */
-  describe(id: number): { kind: LocationKind; address: Word; slot: Word } {
-    const at = this.locBase + LOC_WORDS * id;
+  describe(loc: number): { kind: LocationKind; address: Word; slot: Word } {
+    return { kind: (loc & 3) as LocationKind, address: this.addressOf(loc), slot: this.slotOf(loc) };
+  }
+
+  /** The address of location `loc`. */
+  addressOf(loc: number): Word {
+    const at = this.locBase + LOC_WORDS * (loc >>> 2);
     const w = this.w;
     const limbs = this.limbs;
     limbs.fill(0, 0, 3);
     for (let i = 0; i < 5; i++) limbs[3 + i] = w[at + 3 + i]!;
-    const address = fromLimbs(limbs);
-    for (let i = 0; i < 8; i++) limbs[i] = w[at + 8 + i]!;
-    return { kind: w[at + 2] as LocationKind, address, slot: fromLimbs(limbs) };
+    return fromLimbs(limbs);
+  }
+
+  /** The storage slot of location `loc` (0 for an account field). */
+  slotOf(loc: number): Word {
+    if ((loc & 3) !== LocationKind.Storage) return 0;
+    const at = this.locBase + LOC_WORDS * (loc >>> 2);
+    const limbs = this.limbs;
+    for (let i = 0; i < 8; i++) limbs[i] = this.w[at + 8 + i]!;
+    return fromLimbs(limbs);
   }
 
   /** Debugging: the versions of a location as [tx, incarnation, flag, value]. */
   dump(loc: number): [number, number, number, string][] {
     const w = this.w;
     const out: [number, number, number, string][] = [];
-    for (let e = Atomics.load(w, this.locBase + LOC_WORDS * loc + 1); e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
+    for (let e = Atomics.load(w, this.headAt(loc)); e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
       const at = this.entryBase + ENTRY_WORDS * e;
       out.push([w[at]!, w[at + 1]!, w[at + 2]!, readBig(w, at + 6).toString()]);
     }
@@ -246,7 +286,7 @@ export class MvMemory {
    * pre-state value. Blocked: `blockingTx` left an ESTIMATE that this read depends on.
    */
   read(loc: number, tx: number): ReadStatus {
-    const counterAt = this.locBase + LOC_WORDS * loc + LOC_CHANGES;
+    const counterAt = this.changesAt(loc);
     for (;;) {
       const before = Atomics.load(this.w, counterAt);
       const status = this.readOnce(loc, tx);
@@ -262,7 +302,7 @@ export class MvMemory {
     let sawDelta = false;
     let seenTx = -1;
     this.sawDelta = false;
-    for (let e = Atomics.load(w, this.locBase + LOC_WORDS * loc + 1); e >= 0; e = Atomics.load(w, this.entryBase + ENTRY_WORDS * e + 3)) {
+    for (let e = Atomics.load(w, this.headAt(loc)); e >= 0; e = Atomics.load(w, this.entryBase + ENTRY_WORDS * e + 3)) {
       const at = this.entryBase + ENTRY_WORDS * e;
       const etx = w[at]!;
       if (etx >= tx || etx === seenTx) continue; // (an older incarnation of a transaction already seen)
@@ -297,23 +337,28 @@ export class MvMemory {
     const w = this.w;
     const count = Atomics.load(w, LOC_COUNT);
     for (let i = 0; i < count; i++) {
-      const id = w[this.listBase + i]!;
-      if (w[this.locBase + LOC_WORDS * id + 1]! < 0) continue; // only ever read
-      switch (this.readOnce(id, this.txCount)) {
-        case ReadStatus.Value:
-          f(id, this.resolved, false);
-          break;
-        case ReadStatus.Base:
-          if (this.sawDelta) f(id, this.resolved, true);
-          break;
-        default:
-          throw new Error(`internal: location ${id} still has an ESTIMATE after the block completed`);
-      }
+      const slot = w[this.listBase + i]!;
+      if (w[this.locBase + LOC_WORDS * slot + 2] === LocationKind.Storage) this.finalWrite((slot << 2) | LocationKind.Storage, f);
+      else for (let kind = 0; kind < LocationKind.Storage; kind++) this.finalWrite((slot << 2) | kind, f);
+    }
+  }
+
+  private finalWrite(loc: number, f: (loc: number, value: Word | bigint, delta: boolean) => void): void {
+    if (this.w[this.headAt(loc)]! < 0) return; // only ever read
+    switch (this.readOnce(loc, this.txCount)) {
+      case ReadStatus.Value:
+        f(loc, this.resolved, false);
+        break;
+      case ReadStatus.Base:
+        if (this.sawDelta) f(loc, this.resolved, true);
+        break;
+      default:
+        throw new Error(`internal: location ${loc} still has an ESTIMATE after the block completed`);
     }
   }
 
   private bumpChanges(loc: number): void {
-    Atomics.add(this.w, this.locBase + LOC_WORDS * loc + LOC_CHANGES, 1);
+    Atomics.add(this.w, this.changesAt(loc), 1);
   }
 
   // ---------- recording an incarnation ----------
@@ -375,7 +420,7 @@ export class MvMemory {
     const w = this.w;
     const at = this.entryBase + ENTRY_WORDS * e;
     for (;;) {
-      let linkAt = this.locBase + LOC_WORDS * loc + 1;
+      let linkAt = this.headAt(loc);
       let next = Atomics.load(w, linkAt);
       while (next >= 0 && w[this.entryBase + ENTRY_WORDS * next]! > tx) {
         linkAt = this.entryBase + ENTRY_WORDS * next + 3;

@@ -7,6 +7,7 @@ import { Status } from "../../evm/interpreter.js";
 import type { TxResult } from "../../evm/processor.js";
 import type { Transaction } from "../../block/types.js";
 import { encodeReceipt, logsBloom } from "../../block/receipt.js";
+import { ZERO_BLOOM } from "../blockResult.js";
 import { orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedTrieRootFromGroups } from "../../trie/root.js";
 
 // meta words: [0] byte bump, [1] overflow flag, [2] workers done encoding, [3] next group to hash,
@@ -75,13 +76,13 @@ export class SharedReceipts {
    * encodes their receipts into shared memory, waits for the other workers to do the same, then
    * hashes groups until none is left. Stops early when `abandoned`.
    */
-  publish(finals: { tx: number; result: TxResult }[], transactions: Transaction[], byzantium: boolean, workers: number, abandoned: () => boolean): void {
+  publish(finals: { tx: number; result: TxResult; bloom: Uint8Array | null }[], transactions: Transaction[], byzantium: boolean, workers: number, abandoned: () => boolean): void {
     if (!byzantium || abandoned()) return; // before Byzantium receipts hold intermediate state roots: no root here
     const cumulative = new Float64Array(this.txCount);
     let sum = 0;
     for (let tx = 0; tx < this.txCount; tx++) cumulative[tx] = sum += this.gas[tx]!;
-    for (const { tx, result } of finals) {
-      const bloom = logsBloom(result.logs);
+    for (const { tx, result, bloom: logs } of finals) {
+      const bloom = logs ?? (result.logs.length === 0 ? ZERO_BLOOM : logsBloom(result.logs));
       const encoded = encodeReceipt({ type: transactions[tx]!.type, status: result.status === Status.Success ? 1 : 0, postStateRoot: null, cumulativeGasUsed: BigInt(cumulative[tx]!), gasUsed: result.gasUsed, logs: result.logs, bloom })!;
       const offset = Atomics.add(this.meta, BUMP, encoded.length);
       if (offset + encoded.length > this.bytes.length) {

@@ -127,13 +127,14 @@ class Reader {
   }
 }
 
-/** Packs results (tx, incarnation, the TxResult or why it was invalid). */
+/** Packs results (tx, incarnation, why it was invalid, the logs bloom, the TxResult). */
 export function encodeResults(results: IncarnationResult[]): ArrayBuffer {
   const w = new Writer();
   for (const r of results) {
     w.u32(r.tx);
     w.u32(r.incarnation);
     w.text(r.invalid);
+    w.data(r.bloom);
     const result = r.result;
     w.u32(result === null ? 0 : 1);
     if (result === null) continue;
@@ -162,6 +163,7 @@ export function decodeResults(buf: ArrayBuffer): IncarnationResult[] {
     const tx = r.u32();
     const incarnation = r.u32();
     const invalid = r.text();
+    const bloom = r.data();
     let result: TxResult | null = null;
     if (r.u32() === 1) {
       const status = r.u32() as Status;
@@ -180,7 +182,7 @@ export function decodeResults(buf: ArrayBuffer): IncarnationResult[] {
       // The same shape as the processor's result, so that results compare equal.
       result = { status, gasUsed, logs, contractAddress, output, blobGasUsed, error };
     }
-    out.push({ tx, incarnation, result, invalid });
+    out.push({ tx, incarnation, result, invalid, bloom });
   }
   return out;
 }

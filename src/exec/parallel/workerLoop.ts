@@ -4,6 +4,7 @@ import { CodeCache } from "../../evm/code.js";
 import { rulesFor, type Fork } from "../../evm/forks.js";
 import type { Word } from "../../evm/word.js";
 import type { Block } from "../../block/block.js";
+import { logsBloom } from "../../block/receipt.js";
 import { MemoryState } from "../../state/memory.js";
 import { blockEnv } from "../sequential.js";
 import { executeIncarnation, FallbackNeeded, ReadBlocked, validateReadSet, VersionedReader, type BlockContext, type IncarnationResult } from "./incarnation.js";
@@ -199,6 +200,8 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
   stats.loopMs = performance.now() - loopStart;
   // Only final incarnations matter now.
   const finals = [...kept.values()].filter((r) => r.incarnation === scheduler.incarnationOf(r.tx));
+  // Blooms here, once: the main thread's receipts and this worker's encoded receipts both use them.
+  if (fallback === null) for (const r of finals) if (r.result !== null && r.result.logs.length > 0) r.bloom = logsBloom(r.result.logs);
   return { results: finals, stats, fallback };
 }
 
@@ -210,7 +213,7 @@ export function buildReceipts(ctx: BlockContext, handles: SharedHandles, finals:
   const start = performance.now();
   const scheduler = new Scheduler(handles.scheduler, handles.txCount);
   const control = new Int32Array(handles.control);
-  const valid = finals.filter((r) => r.result !== null) as { tx: number; result: NonNullable<IncarnationResult["result"]> }[];
+  const valid = finals.filter((r) => r.result !== null) as { tx: number; result: NonNullable<IncarnationResult["result"]>; bloom: Uint8Array | null }[];
   new SharedReceipts(handles.receipts).publish(valid, ctx.transactions, ctx.rules.byzantium, handles.workers, () => Atomics.load(control, 0) === 1 || scheduler.halted());
   return performance.now() - start;
 }
