@@ -139,7 +139,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const base = stateAfterPrologue(block, pre, rules, options);
   const scheduler = Scheduler.create(txCount);
   const mv = MvMemory.create(txCount, header.gasLimit);
-  const receipts = SharedReceipts.create(txCount);
+  const receipts = SharedReceipts.create(txCount, header.gasLimit);
   const control = new SharedArrayBuffer(16);
   const job: BlockJob = { block, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
   const workersStart = performance.now();

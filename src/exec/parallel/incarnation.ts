@@ -55,27 +55,28 @@ export class VersionedReader implements StateReader {
   /** Location ids of this run, by address: hashing 256-bit keys into the shared table is costly. */
   private readonly locs = new Map<Word, AccountLocations>();
 
-  /** The shared id of a location, cached per worker for the block. */
-  loc(kind: LocationKind, address: Word, slot: Word): number {
+  /** The shared locations of an account, cached per worker for the block; `slot` is its table slot (fields: slot * 4 + kind). */
+  account(address: Word): AccountLocations {
     let a = this.locs.get(address);
     if (a === undefined) {
-      a = { key: this.mv.addressKey(address), slot: -1, slots: null };
+      const key = this.mv.addressKey(address);
+      a = { key, slot: this.mv.accountSlot(key), slots: null };
       this.locs.set(address, a);
     }
-    if (kind !== LocationKind.Storage) {
-      if (a.slot < 0) a.slot = this.mv.accountSlot(a.key);
-      return (a.slot << 2) | kind;
-    }
+    return a;
+  }
+
+  /** The shared location of one of an account's storage slots. */
+  storageLoc(a: AccountLocations, slot: Word): number {
     if (a.slots === null) a.slots = new Map();
     let id = a.slots.get(slot);
     if (id === undefined) a.slots.set(slot, (id = this.mv.storageLocation(a.key, slot)));
     return id;
   }
 
-  /** Resolves one location; `baseValue` is the pre-state value. */
-  private field(kind: LocationKind, address: Word, slot: Word, baseValue: Word | bigint): Word | bigint {
+  /** Resolves location `loc` for this transaction and records the read; `baseValue` is its pre-state value. */
+  private field(loc: number, baseValue: Word | bigint): Word | bigint {
     const mv = this.mv;
-    const loc = this.loc(kind, address, slot);
     switch (mv.read(loc, this.tx)) {
       case ReadStatus.Value:
         this.readLocs.push(loc);
@@ -100,9 +101,10 @@ export class VersionedReader implements StateReader {
 
   readAccount(address: Word): AccountInfo | null {
     const base = this.base.readAccount(address);
-    const nonce = BigInt(this.field(LocationKind.Nonce, address, 0, base?.nonce ?? 0n));
-    const balance = BigInt(this.field(LocationKind.Balance, address, 0, base?.balance ?? 0n));
-    const codeHash = this.field(LocationKind.CodeHash, address, 0, base?.codeHash ?? KECCAK_EMPTY_WORD) as Word;
+    const at = this.account(address).slot << 2;
+    const nonce = BigInt(this.field(at | LocationKind.Nonce, base?.nonce ?? 0n));
+    const balance = BigInt(this.field(at | LocationKind.Balance, base?.balance ?? 0n));
+    const codeHash = this.field(at | LocationKind.CodeHash, base?.codeHash ?? KECCAK_EMPTY_WORD) as Word;
     // An empty account exists only when the pre-state has it (from EIP-161 on, touching deletes it;
     // a deletion is written as a zero balance). Older blocks, where empty accounts are created,
     // run sequentially.
@@ -120,7 +122,7 @@ export class VersionedReader implements StateReader {
   }
 
   readStorage(address: Word, slot: Word): Word {
-    const value = normAny(this.field(LocationKind.Storage, address, slot, this.base.readStorage(address, slot)));
+    const value = normAny(this.field(this.storageLoc(this.account(address), slot), this.base.readStorage(address, slot)));
     let slots = this.slotsRead.get(address);
     if (slots === undefined) this.slotsRead.set(address, (slots = new Map()));
     slots.set(slot, value);
@@ -211,21 +213,23 @@ function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Wor
       balance += fee;
       feeFolded = true;
     }
-    if (nonce !== beforeNonce) push(reader.loc(LocationKind.Nonce, address, 0), nonce, false);
+    const locs = reader.account(address);
+    const at = locs.slot << 2;
+    if (nonce !== beforeNonce) push(at | LocationKind.Nonce, nonce, false);
     // A deleted account that was empty already changes no field: its zero balance is written
     // anyway, so that the block's post-state (and later readers) see the deletion.
-    if (balance !== beforeBalance || (!account.exists && before !== null)) push(reader.loc(LocationKind.Balance, address, 0), balance, false);
+    if (balance !== beforeBalance || (!account.exists && before !== null)) push(at | LocationKind.Balance, balance, false);
     if (codeHash !== beforeCode) {
-      push(reader.loc(LocationKind.CodeHash, address, 0), codeHash, false);
+      push(at | LocationKind.CodeHash, codeHash, false);
       if (codeHash !== KECCAK_EMPTY_WORD && account.code !== null) mv.publishCode(codeHash, account.code);
     }
     const slotsBefore = reader.slotsRead.get(address);
     for (const [slot, value] of account.storage) {
       const prior = account.storageCleared ? 0 : (slotsBefore?.get(slot) ?? 0);
-      if (value !== prior) push(reader.loc(LocationKind.Storage, address, slot), value, false);
+      if (value !== prior) push(reader.storageLoc(locs, slot), value, false);
     }
   }
-  if (!feeFolded) push(reader.loc(LocationKind.Balance, coinbase, 0), fee, true);
+  if (!feeFolded) push((reader.account(coinbase).slot << 2) | LocationKind.Balance, fee, true);
 }
 
 function push(loc: number, value: Word | bigint, delta: boolean): void {

@@ -8,15 +8,16 @@ import type { TxResult } from "../../evm/processor.js";
 import type { Transaction } from "../../block/types.js";
 import { encodeReceipt, logsBloom } from "../../block/receipt.js";
 import { ZERO_BLOOM } from "../blockResult.js";
-import { orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedTrieRootFromGroups } from "../../trie/root.js";
+import { orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedTrieRoot, orderedTrieRootFromGroups } from "../../trie/root.js";
 
 // meta words: [0] byte bump, [1] overflow flag, [2] workers done encoding, [3] next group to hash,
-// then offset and length per transaction.
+// [4] whole root hashed by a worker (blocks too small for groups), then offset and length per transaction.
 const BUMP = 0;
 const OVERFLOW = 1;
 const ENCODED = 2;
 const NEXT_GROUP = 3;
-const HEADER = 4;
+const WHOLE_ROOT = 4;
+const HEADER = 5;
 /** How often a worker waiting for the others to finish encoding checks whether the block was abandoned. */
 const WAIT_SLICE_MS = 5;
 const REF_BYTES = 34; // length byte + a reference of at most 33 bytes
@@ -30,12 +31,15 @@ export interface ReceiptBuffers {
 }
 
 /**
- * Room for receipts of 1 KiB on average (a plain transfer's is 269 bytes, an ERC-20
- * transfer's 427, a swap's 523): past it, the main thread computes the root as the sequential executor
- * does, and the statistics say so. Untouched pages of shared memory cost no RAM.
+ * Room for every receipt the block can hold. Logs are paid for by gas: a data byte costs 8 gas,
+ * a topic (33 bytes encoded) 375, a log's address and headers (under 32 bytes) 375, so a block's
+ * logs take at most gasLimit / 8 bytes; each receipt adds at most 300 bytes (status, gas, bloom,
+ * headers). A block whose single receipt held 3 MB of logs overflowed the earlier guess (1 KiB per
+ * transaction) and its root was hashed on the main thread. Untouched pages of shared memory cost no RAM.
  */
-function byteCapacity(txCount: number): number {
-  return txCount * 1024 + (1 << 20);
+export function receiptByteCapacity(txCount: number, gasLimit: bigint): number {
+  // (Capped for test blocks with absurd gas limits; a block past the cap falls back to hashing on the main thread.)
+  return Math.min(Number(gasLimit / 8n), 1 << 28) + txCount * 512 + (1 << 16);
 }
 
 export class SharedReceipts {
@@ -55,13 +59,13 @@ export class SharedReceipts {
     this.refs = new Uint8Array(buffers.refs);
   }
 
-  static create(txCount: number): SharedReceipts {
+  static create(txCount: number, gasLimit: bigint): SharedReceipts {
     const groups = orderedGroupCount(txCount);
     return new SharedReceipts({
       txCount,
       gas: new SharedArrayBuffer(8 * txCount),
       meta: new SharedArrayBuffer(4 * (HEADER + 2 * txCount)),
-      bytes: new SharedArrayBuffer(byteCapacity(txCount)),
+      bytes: new SharedArrayBuffer(receiptByteCapacity(txCount, gasLimit)),
       refs: new SharedArrayBuffer(REF_BYTES * Math.max(1, groups)),
     });
   }
@@ -100,6 +104,12 @@ export class SharedReceipts {
       Atomics.wait(this.meta, ENCODED, seen, WAIT_SLICE_MS);
     }
     if (Atomics.load(this.meta, OVERFLOW) === 1) return;
+    if (this.groups === 0) {
+      // Too few receipts for groups: one worker hashes the whole trie (one receipt can hold megabytes
+      // of logs), while the main thread assembles the post-state.
+      if (Atomics.add(this.meta, NEXT_GROUP, 1) === 0) this.hashWhole();
+      return;
+    }
     for (let g = Atomics.add(this.meta, NEXT_GROUP, 1); g < this.groups; g = Atomics.add(this.meta, NEXT_GROUP, 1)) {
       if (!orderedGroupSplits(g, this.txCount)) continue;
       const [first, end] = orderedGroupRange(g, this.txCount);
@@ -120,6 +130,13 @@ export class SharedReceipts {
     this.refs.set(ref, REF_BYTES * g + 1);
   }
 
+  private hashWhole(): void {
+    const values: Uint8Array[] = [];
+    for (let tx = 0; tx < this.txCount; tx++) values.push(this.receipt(tx));
+    this.refs.set(orderedTrieRoot(values), 0);
+    Atomics.store(this.meta, WHOLE_ROOT, 1);
+  }
+
   /** Whether the receipts did not fit in shared memory. */
   overflowed(): boolean {
     return Atomics.load(this.meta, OVERFLOW) === 1;
@@ -129,6 +146,7 @@ export class SharedReceipts {
   root(): Uint8Array | null {
     // (The load also orders the workers' writes before the reads below.)
     if (Atomics.load(this.meta, OVERFLOW) === 1) return null;
+    if (this.groups === 0 && Atomics.load(this.meta, WHOLE_ROOT) === 1) return this.refs.slice(0, 32);
     const refs: Uint8Array[] = [];
     for (let g = 0; g < this.groups; g++) {
       if (orderedGroupSplits(g, this.txCount)) refs[g] = this.refs.slice(REF_BYTES * g + 1, REF_BYTES * g + 1 + this.refs[REF_BYTES * g]!);
