@@ -1,10 +1,12 @@
 // bench/ceiling: how much N threads can give on this machine, whatever the parallel algorithm.
 // Each of N worker threads runs our sequential executor on its own copy of the same generated
-// block, all at once; the ceiling is N times the one-thread time over the N-thread time (the
-// throughput gained). Shared cores, SMT siblings or a busy host pull it below N, and no parallel
-// executor on the same threads can beat it.
+// block (or, for "mainnet", of every fixture block with 50 or more transactions), all at once;
+// the ceiling is N times the one-thread time over the N-thread time (the throughput gained).
+// Shared cores, SMT siblings or a busy host pull it below N, and no parallel executor on the same
+// threads can beat it.
 //
-// usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--write]
+// usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--fixtures DIR] [--write]
+import { existsSync, readdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +15,10 @@ import { replaceSection } from "./benchmarksFile.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { keepShapesAlive } from "../src/exec/keepShapes.js";
 import { generateBlock } from "../src/workload/blocks.js";
+import { loadBlockInput } from "../src/block/load.js";
+import type { Block } from "../src/block/block.js";
+import type { MemoryState } from "../src/state/memory.js";
+import type { Word } from "../src/evm/word.js";
 import { median } from "../src/primitives/median.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -22,6 +28,25 @@ interface ThreadJob {
   workload: string;
   gas: number;
   warmup: number;
+  /** For "mainnet": the fixture blocks folder. */
+  blocksDir?: string;
+}
+
+/** Blocks with at least this many transactions make up the mainnet workload (the speedup goal's set). */
+const MAINNET_MIN_TXS = 50;
+
+interface BlockCase {
+  block: Block;
+  preState: MemoryState;
+  blockHashes: Map<bigint, Word>;
+}
+
+/** The blocks one thread executes per run: one generated block, or the mainnet fixture blocks. */
+function casesFor(job: ThreadJob): BlockCase[] {
+  if (job.workload !== "mainnet") return [generateBlock({ workload: job.workload, gas: job.gas })];
+  const names = readdirSync(job.blocksDir!).sort((a, b) => Number(a) - Number(b));
+  const cache = new Map<string, unknown>();
+  return names.map((name) => loadBlockInput(join(job.blocksDir!, name), { cache })).filter((input) => input.block.transactions.length >= MAINNET_MIN_TXS);
 }
 
 /**
@@ -30,15 +55,16 @@ interface ThreadJob {
  */
 function threadMain(job: ThreadJob): void {
   keepShapesAlive();
-  const g = generateBlock({ workload: job.workload, gas: job.gas });
-  const run = () => executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }).executionMs;
+  const cases = casesFor(job);
+  const txs = cases.reduce((n, c) => n + c.block.transactions.length, 0);
+  const run = () => cases.reduce((ms, c) => ms + executeBlock(c.block, c.preState, { blockHashes: c.blockHashes }).executionMs, 0);
   for (let i = 0; i < job.warmup; i++) run();
   parentPort!.on("message", (m: { runs: number }) => {
     const times: number[] = [];
     for (let i = 0; i < m.runs; i++) times.push(run());
-    parentPort!.postMessage({ times, txs: g.block.transactions.length });
+    parentPort!.postMessage({ times, txs });
   });
-  parentPort!.postMessage({ times: [], txs: g.block.transactions.length });
+  parentPort!.postMessage({ times: [], txs });
 }
 
 interface Answer {
@@ -92,8 +118,8 @@ class Threads {
  * Rounds alternate one thread alone and every thread at once, on the same warm threads, so that a
  * busy host slows both alike; the medians over all rounds are compared.
  */
-async function measure(workload: string, threads: number, gas: number, rounds: number, runs: number, warmup: number): Promise<{ oneMs: number; manyMs: number; txs: number }> {
-  const { threads: pool, txs } = await Threads.start(threads, { workload, gas, warmup });
+async function measure(workload: string, threads: number, gas: number, rounds: number, runs: number, warmup: number, blocksDir?: string): Promise<{ oneMs: number; manyMs: number; txs: number }> {
+  const { threads: pool, txs } = await Threads.start(threads, { workload, gas, warmup, ...(blocksDir !== undefined ? { blocksDir } : {}) });
   const one: number[] = [];
   const many: number[] = [];
   try {
@@ -114,7 +140,7 @@ async function main(): Promise<void> {
     return i >= 0 ? args[i + 1] : undefined;
   };
   if (args.includes("--help")) {
-    console.log("usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--write]");
+    console.log("usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--fixtures DIR] [--write]");
     return;
   }
   const threads = Number(option("--threads") ?? 2);
@@ -124,8 +150,11 @@ async function main(): Promise<void> {
   const runs = Number(option("--runs") ?? 3);
   const warmup = Number(option("--warmup") ?? 3);
   const rows: string[] = [];
-  for (const workload of WORKLOADS) {
-    const m = await measure(workload, threads, gas, rounds, runs, warmup);
+  const blocksDir = join(option("--fixtures") ?? process.env.PEVM_FIXTURES ?? resolve(REPO, "..", "shared", "fixtures"), "mainnet", "blocks");
+  const workloads = existsSync(blocksDir) ? [...WORKLOADS, "mainnet"] : WORKLOADS;
+  if (!existsSync(blocksDir)) console.error(`bench/ceiling: no mainnet fixtures under ${blocksDir}; skipping the mainnet row`);
+  for (const workload of workloads) {
+    const m = await measure(workload, threads, gas, rounds, runs, warmup, blocksDir);
     const ceiling = (threads * m.oneMs) / m.manyMs;
     console.error(`${workload}: 1 thread ${m.oneMs.toFixed(1)} ms per block, ${threads} threads ${m.manyMs.toFixed(1)} ms per block each, ceiling ${ceiling.toFixed(2)}x`);
     rows.push(`| ${workload} | ${m.txs} | ${m.oneMs.toFixed(1)} | ${m.manyMs.toFixed(1)} | ${ceiling.toFixed(2)}x |`);
@@ -138,7 +167,8 @@ async function main(): Promise<void> {
     replaceSection(join(REPO, "BENCHMARKS.md"), "ceiling", `## Thread-scaling ceiling of the machine (\`bench/ceiling.ts\`)
 
 ${new Date().toISOString().slice(0, 10)} · \`node dist/bench/ceiling.js --threads ${threads} --gas ${gas.toExponential()} --rounds ${rounds} --runs ${runs} --warmup ${warmup} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
-${threads} warm threads each hold a copy of the same generated block and run our sequential executor
+${threads} warm threads each hold a copy of the same generated block (mainnet: every fixture block with
+${MAINNET_MIN_TXS} or more transactions, run one after another; ms per pass) and run our sequential executor
 on it: ${rounds} rounds alternate one thread alone and all ${threads} at once (${runs} runs each), medians
 over all runs. The ceiling, ${threads} × (alone) / (at once), is the throughput ${threads} threads give
 over one: the most any parallel executor on ${threads} threads of this machine can gain on that

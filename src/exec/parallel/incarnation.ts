@@ -14,9 +14,13 @@ import { LocationKind, normWord, ReadStatus, type MvMemory } from "./mvmemory.js
 
 /** Thrown through the EVM when a read hits an ESTIMATE: the incarnation stops at once. */
 export class ReadBlocked {
-  constructor(readonly blockingTx: number) {}
+  /** `barrier`: a planned wait (a read of the coinbase before every lower transaction ran), not a conflict. */
+  constructor(
+    readonly blockingTx: number,
+    readonly barrier = false,
+  ) {}
 }
-const READ_BLOCKED_SHAPE = new ReadBlocked(-1);
+const READ_BLOCKED_SHAPE = new ReadBlocked(-1, false);
 void READ_BLOCKED_SHAPE;
 
 /** Why a block cannot run in parallel (the executor then runs it sequentially and says why). */
@@ -38,6 +42,16 @@ export class VersionedReader implements StateReader {
   /** Accounts as this incarnation first read them (null: absent), for computing its writes. */
   readonly accountsRead = new Map<Word, AccountInfo | null>();
   readonly slotsRead = new Map<Word, Map<Word, Word>>();
+
+  /**
+   * The block's coinbase, and the highest transaction below a given one that has not executed yet
+   * (-1: none). Every transaction credits the coinbase its fee as a delta, so a transaction that
+   * reads the coinbase account (a payout from the miner, a tip sent to it by a contract) sees the
+   * sum of all lower transactions' fees: run before they have, it would be aborted again and again.
+   * It waits for them instead.
+   */
+  coinbase: Word = -1;
+  unexecutedBelow: ((tx: number) => number) | null = null;
 
   constructor(
     readonly mv: MvMemory,
@@ -100,6 +114,10 @@ export class VersionedReader implements StateReader {
   }
 
   readAccount(address: Word): AccountInfo | null {
+    if (address === this.coinbase && this.unexecutedBelow !== null) {
+      const lower = this.unexecutedBelow(this.tx);
+      if (lower >= 0) throw new ReadBlocked(lower, true);
+    }
     const base = this.base.readAccount(address);
     const at = this.account(address).slot << 2;
     const nonce = BigInt(this.field(at | LocationKind.Nonce, base?.nonce ?? 0n));

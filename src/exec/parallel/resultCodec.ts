@@ -9,6 +9,10 @@ import type { Log } from "../../state/world.js";
 import type { IncarnationResult } from "./incarnation.js";
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const TWO160 = 1n << 160n;
+const WORD_NUMBER = 0;
+const WORD_160 = 1;
+const WORD_256 = 2;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -39,22 +43,31 @@ class Writer {
     this.pos += 8;
   }
 
-  /** A 256-bit word: a tag byte (0 number, 1 bigint), then 8 or 32 bytes. */
+  /**
+   * A 256-bit word: a tag byte, then a number (8 bytes), or a bigint of at most 160 bits (an
+   * address: 20 bytes) or 256 bits (32 bytes). setBigUint64 keeps the low 64 bits by itself.
+   */
   word(w: Word): void {
     this.room(33);
-    if (typeof w === "number") {
-      this.bytes[this.pos] = 0;
-      this.view.setFloat64(this.pos + 1, w);
-      this.pos += 9;
-      return;
-    }
-    this.bytes[this.pos] = 1;
     const at = this.pos + 1;
-    this.view.setBigUint64(at, w >> 192n);
-    this.view.setBigUint64(at + 8, (w >> 128n) & 0xffffffffffffffffn);
-    this.view.setBigUint64(at + 16, (w >> 64n) & 0xffffffffffffffffn);
-    this.view.setBigUint64(at + 24, w & 0xffffffffffffffffn);
-    this.pos += 33;
+    if (typeof w === "number") {
+      this.bytes[this.pos] = WORD_NUMBER;
+      this.view.setFloat64(at, w);
+      this.pos += 9;
+    } else if (w < TWO160) {
+      this.bytes[this.pos] = WORD_160;
+      this.view.setUint32(at, Number(w >> 128n));
+      this.view.setBigUint64(at + 4, w >> 64n);
+      this.view.setBigUint64(at + 12, w);
+      this.pos += 21;
+    } else {
+      this.bytes[this.pos] = WORD_256;
+      this.view.setBigUint64(at, w >> 192n);
+      this.view.setBigUint64(at + 8, w >> 128n);
+      this.view.setBigUint64(at + 16, w >> 64n);
+      this.view.setBigUint64(at + 24, w);
+      this.pos += 33;
+    }
   }
 
   /** Byte string: length + 1 (0 for null), then the bytes. */
@@ -102,12 +115,18 @@ class Reader {
   }
 
   word(): Word {
-    if (this.bytes[this.pos] === 0) {
-      const v = this.view.getFloat64(this.pos + 1);
-      this.pos += 9;
-      return v;
-    }
+    const tag = this.bytes[this.pos];
     const at = this.pos + 1;
+    if (tag === WORD_NUMBER) {
+      this.pos += 9;
+      return this.view.getFloat64(at);
+    }
+    if (tag === WORD_160) {
+      this.pos += 21;
+      const hi = this.view.getUint32(at);
+      const v = (hi === 0 ? 0n : BigInt(hi) << 128n) | (this.view.getBigUint64(at + 4) << 64n) | this.view.getBigUint64(at + 12);
+      return v <= MAX_SAFE ? Number(v) : v;
+    }
     this.pos += 33;
     const v = (this.view.getBigUint64(at) << 192n) | (this.view.getBigUint64(at + 8) << 128n) | (this.view.getBigUint64(at + 16) << 64n) | this.view.getBigUint64(at + 24);
     return v <= MAX_SAFE ? Number(v) : v;

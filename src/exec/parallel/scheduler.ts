@@ -99,6 +99,12 @@ export class Scheduler {
     return (this.status(tx) & 3) === EXECUTED;
   }
 
+  /** The highest transaction below `tx` not executed now (-1: none). Waiting for the highest first: the lower ones usually finish before it. */
+  highestUnexecutedBelow(tx: number): number {
+    for (let t = tx - 1; t >= 0; t--) if (!this.isExecuted(t)) return t;
+    return -1;
+  }
+
   /** CAS the status of `tx` from `from` state to `to` state (incarnation + bump); false if not in `from`. */
   private transition(tx: number, from: number, to: number, bump = 0, incarnation = -1): boolean {
     const i = this.statusBase + tx;

@@ -115,6 +115,8 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
   const control = new Int32Array(handles.control);
   const receipts = new SharedReceipts(handles.receipts);
   const reader = new VersionedReader(mv, base);
+  reader.coinbase = ctx.coinbase;
+  reader.unexecutedBelow = (tx) => scheduler.highestUnexecutedBelow(tx);
   const kept = new Map<number, IncarnationResult>();
   const described = new Map<number, { kind: LocationKind; address: Word; slot: Word }>();
   const describe = (loc: number) => {
@@ -163,7 +165,7 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
         } catch (e) {
           if (!(e instanceof ReadBlocked)) throw e;
           stats.dependencies++;
-          countConflict(control, handles);
+          if (!e.barrier) countConflict(control, handles);
           // The blocking transaction already finished: run this one again at once.
           task = scheduler.addDependency(tx, e.blockingTx) ? NO_TASK : task;
         } finally {
