@@ -1,10 +1,11 @@
 // bench/parallel: our parallel executor (Block-STM, --workers threads) against our sequential one,
 // in the same run: every mainnet fixture block, and the generated gigagas workloads.
-// Per block: median ms of --runs runs after --warmup runs per executor; speedup = seq / parallel.
+// Per block: median ms of --runs runs (mainnet blocks: --mainnet-runs) after warm-up runs,
+// sequential and parallel runs alternating; speedup = seq / parallel.
 // Each gigagas workload runs in a fresh child process, whose peak RSS is reported.
 //
-// usage: node dist/bench/parallel.js [--workers N] [--runs N] [--warmup N] [--gas G] [--skip-mainnet]
-//        [--skip-gigagas] [--fixtures DIR] [--write]
+// usage: node dist/bench/parallel.js [--workers N] [--runs N] [--warmup N] [--mainnet-runs N]
+//        [--mainnet-warmup N] [--gas G] [--skip-mainnet] [--skip-gigagas] [--fixtures DIR] [--write]
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -31,6 +32,9 @@ const workers = Number(option("--workers") ?? 2);
 const runs = Number(option("--runs") ?? 3);
 const warmups = Number(option("--warmup") ?? 2);
 const gigagas = Number(option("--gas") ?? 1e9);
+// Mainnet blocks take milliseconds: more runs, so that one slow run moves no median.
+const mainnetRuns = Number(option("--mainnet-runs") ?? 15);
+const mainnetWarmups = Number(option("--mainnet-warmup") ?? 5);
 
 const GIGAGAS_WORKLOADS: [string, number][] = [
   ["raw-transfers", 0],
@@ -53,21 +57,23 @@ interface Row {
   peakRssMiB?: number;
 }
 
-async function benchBlock(name: string, block: Block, pre: MemoryState, blockHashes: Map<bigint, Word>): Promise<Row> {
+async function benchBlock(name: string, block: Block, pre: MemoryState, blockHashes: Map<bigint, Word>, runs: number, warmups: number): Promise<Row> {
   const seq: number[] = [];
   const par: number[] = [];
   let gas = 0n;
   let stats!: ParallelStats;
+  // Runs alternate sequential and parallel, so that a host whose speed drifts (this VM's does,
+  // by up to 2x within minutes) slows both alike.
   for (let i = 0; i < warmups + runs; i++) {
     const r = executeBlock(block, pre, { blockHashes });
     gas = r.gasUsed;
-    if (i >= warmups) seq.push(r.executionMs);
-  }
-  for (let i = 0; i < warmups + runs; i++) {
-    const r = await executeBlockParallel(block, pre, { blockHashes, workers });
-    if (r.gasUsed !== gas) throw new Error(`${name}: parallel gas ${r.gasUsed} differs from sequential ${gas}`);
-    stats = r.stats;
-    if (i >= warmups) par.push(r.executionMs);
+    const p = await executeBlockParallel(block, pre, { blockHashes, workers });
+    if (p.gasUsed !== gas) throw new Error(`${name}: parallel gas ${p.gasUsed} differs from sequential ${gas}`);
+    stats = p.stats;
+    if (i >= warmups) {
+      seq.push(r.executionMs);
+      par.push(p.executionMs);
+    }
   }
   return { name, txs: block.transactions.length, gas, seqMs: median(seq), parMs: median(par), stats };
 }
@@ -92,7 +98,7 @@ async function mainnetRows(): Promise<Row[]> {
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
     const input = inputs[i]!;
-    const row = await benchBlock(name, input.block, input.preState, input.blockHashes);
+    const row = await benchBlock(name, input.block, input.preState, input.blockHashes, mainnetRuns, mainnetWarmups);
     rows.push(row);
     console.error(`${name}: seq ${row.seqMs.toFixed(1)} ms, parallel ${row.parMs.toFixed(1)} ms (${row.stats.mode}), ${(row.seqMs / row.parMs).toFixed(2)}x`);
   }
@@ -102,7 +108,7 @@ async function mainnetRows(): Promise<Row[]> {
 /** Child mode: one gigagas workload, printed as one JSON line with the process's peak RSS. */
 async function gigagasChild(workload: string, hot: number): Promise<void> {
   const g = generateBlock({ workload, gas: gigagas, hotRatio: hot, seed: 1 });
-  const row = await benchBlock(`${workload}${hot > 0 ? ` (hot ${hot})` : ""}`, g.block, g.preState, g.blockHashes);
+  const row = await benchBlock(`${workload}${hot > 0 ? ` (hot ${hot})` : ""}`, g.block, g.preState, g.blockHashes, runs, warmups);
   closeWorkerPool();
   // Worker threads share the process: maxRSS covers them too.
   row.peakRssMiB = process.resourceUsage().maxRSS / 1024;
@@ -141,7 +147,11 @@ function summary(rows: Row[]): string {
   return `Blocks with 50 or more transactions: mean speedup ${mean.toFixed(2)}x (goal 1.5x); lowest speedup over all blocks ${worst.toFixed(2)}x (goal: none below 0.95x).`;
 }
 
+const USAGE = `usage: node dist/bench/parallel.js [--workers N] [--runs N] [--warmup N] [--mainnet-runs N]
+       [--mainnet-warmup N] [--gas G] [--skip-mainnet] [--skip-gigagas] [--fixtures DIR] [--write]`;
+
 async function main(): Promise<void> {
+  if (flag("--help")) return console.log(USAGE);
   const child = option("--child");
   if (child !== undefined) return gigagasChild(child, Number(option("--hot") ?? 0));
   const mainnet = flag("--skip-mainnet") ? [] : await mainnetRows();
@@ -157,10 +167,10 @@ function write(text: string): void {
   const cpu = cpus();
   replaceSection(path, "parallel", `## Parallel vs sequential (\`bench/parallel.ts\`)
 
-${new Date().toISOString().slice(0, 10)} · \`node dist/bench/parallel.js --workers ${workers} --runs ${runs} --warmup ${warmups} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
+${new Date().toISOString().slice(0, 10)} · \`node dist/bench/parallel.js --workers ${workers} --runs ${runs} --warmup ${warmups} --mainnet-runs ${mainnetRuns} --mainnet-warmup ${mainnetWarmups} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
 our Block-STM executor with ${workers} worker threads against our sequential executor, same process and
-blocks; an untimed pass over all mainnet blocks first, then per block medians of ${runs} runs after
-${warmups} warm-up runs each; both timings are the executors'
+blocks; an untimed pass over all mainnet blocks first, then per block medians of ${mainnetRuns} runs after
+${mainnetWarmups} warm-up runs (gigagas blocks: ${runs} after ${warmups}), sequential and parallel runs alternating; both timings are the executors'
 \`executionMs\` (receipts, bloom and receipts root included). Gigagas blocks (${gigagas.toExponential()} gas) are
 generated by \`pevm bench\`'s workloads, each in a fresh process whose peak RSS (worker threads
 included) is given. "mode" says when a block ran sequentially and why.
