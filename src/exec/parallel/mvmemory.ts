@@ -42,12 +42,15 @@ export const READ_WORDS = 9;
 // Per-transaction record: write-set start/length, read-set start/length.
 const TX_WORDS = 4;
 // Header: entry bump, arena bump, code-bytes bump, overflow flag.
-const HEADER = 8;
+// Each header word on a cache line of its own (16 words, 64 bytes), and the location table after
+// them: a counter that one core bumps would otherwise evict its neighbours from the other cores.
+const LINE_WORDS = 16;
 const ENTRY_NEXT = 0;
-const ARENA_NEXT = 1;
-const CODE_NEXT = 2;
-const OVERFLOW = 3;
-const LOC_COUNT = 4; // locations created so far (their ids are listed from listBase on)
+const ARENA_NEXT = LINE_WORDS;
+const CODE_NEXT = 2 * LINE_WORDS;
+const OVERFLOW = 3 * LINE_WORDS;
+const LOC_COUNT = 4 * LINE_WORDS; // locations created so far (their ids are listed from listBase on)
+const HEADER = 5 * LINE_WORDS;
 const ENTRY_CHUNK = 256;
 const ARENA_CHUNK = 16384;
 // Code table slot: state, offset, length, hash (8 words).

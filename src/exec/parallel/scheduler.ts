@@ -11,17 +11,20 @@ const EXECUTING = 1;
 const EXECUTED = 2;
 const ABORTING = 3;
 
-// Header words.
+// Header words, each on a cache line of its own (16 words, 64 bytes): every task updates some of
+// them, and on one shared line each update would evict the others (DONE, read on every loop turn,
+// above all) from the other cores' caches.
+const LINE_WORDS = 16;
 const EXECUTION_IDX = 0;
-const VALIDATION_IDX = 1;
-const DECREASE_CNT = 2;
-const ACTIVE_TASKS = 3;
-const DONE = 4; // 0 running, 1 complete, HALTED abandoned
+const VALIDATION_IDX = LINE_WORDS;
+const DECREASE_CNT = 2 * LINE_WORDS;
+const ACTIVE_TASKS = 3 * LINE_WORDS;
+const DONE = 4 * LINE_WORDS; // 0 running, 1 complete, HALTED abandoned
 const HALTED = 2;
-const DEP_NEXT_FREE = 5; // bump allocator for dependency nodes
-const EPOCH = 6; // bumped whenever new work may have appeared; idle workers wait on it
-const WAITERS = 7; // workers sleeping on EPOCH
-const HEADER = 8;
+const DEP_NEXT_FREE = 5 * LINE_WORDS; // bump allocator for dependency nodes
+const EPOCH = 6 * LINE_WORDS; // bumped whenever new work may have appeared; idle workers wait on it
+const WAITERS = 7 * LINE_WORDS; // workers sleeping on EPOCH
+const HEADER = 8 * LINE_WORDS;
 
 export const enum TaskKind {
   None = 0,
