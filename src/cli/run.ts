@@ -7,7 +7,7 @@ import { formatDiff, formatRun, runBlock, runJson } from "./blockReport.js";
 
 const SPEC: Record<string, OptionSpec> = {
   prestate: { value: true, description: "pre-state file for a block.json (fixture pre_state.json or geth prestateTracer output)" },
-  workers: { value: true, description: "worker threads for Block-STM parallel execution (default 1: sequential, until parallel measures faster)" },
+  workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included (default 1: sequential, until parallel measures faster)" },
   sequential: { description: "execute sequentially (same as --workers 1)" },
   json: { description: "print one JSON object (schema: docs/run-json.md)" },
   txs: { description: "also print every transaction's outcome (status, gas, logs)" },

@@ -70,27 +70,37 @@ for (const [workload, hotRatio] of [
   });
 }
 
-test("a worker that throws mid-block: the block completes correctly and the fault is reported", async () => {
-  const g = generateBlock({ workload: "erc20-hot", txs: 200, hotRatio: 0.2, seed: 3 });
-  const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
-  const tx = 17 + Math.floor(Math.random() * 150);
-  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, fault: { tx, kind: "throw" } });
-  assert.deepEqual(observable(result, g.preState), expected);
-  assert.equal(result.stats.mode, "sequential");
-  assert.match(result.stats.faults.join(), new RegExp(`injected fault while executing transaction ${tx}`));
-  // The pool recovers: the next block runs in parallel again.
-  const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity });
-  assert.equal(next.stats.mode, "parallel");
-  assert.deepEqual(observable(next, g.preState), expected);
-});
+// Executor 0 is a worker thread; the last (here 1) is the main thread. A fault fires at the
+// executor's first execution of a transaction from `tx` on.
+for (const [executor, where] of [[0, "a worker thread"], [1, "the main thread's loop"]] as const) {
+  test(`${where} throws mid-block: the block completes correctly and the fault is reported`, async () => {
+    const g = generateBlock({ workload: "erc20-hot", txs: 200, hotRatio: 0.2, seed: 3 });
+    const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
+    // A warm pool first: a worker thread that is still starting up may find every transaction taken.
+    await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
+    // Early, so that the chosen executor surely runs some transaction past it (a worker thread
+    // joins a block a little after the main thread, which may have taken the first ones).
+    const tx = 1 + Math.floor(Math.random() * 8);
+    const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, forceParallel: true, fault: { tx, kind: "throw", worker: executor } });
+    assert.deepEqual(observable(result, g.preState), expected);
+    assert.equal(result.stats.mode, "sequential");
+    const executedTx = /injected fault while executing transaction (\d+)/.exec(result.stats.faults.join());
+    assert.ok(executedTx !== null && Number(executedTx[1]) >= tx, `faults: ${result.stats.faults.join()}`);
+    // The pool recovers: the next block runs in parallel again.
+    const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, forceParallel: true });
+    assert.equal(next.stats.mode, "parallel");
+    assert.deepEqual(observable(next, g.preState), expected);
+  });
+}
 
 test("a worker thread that dies mid-block: the block completes correctly and the fault is reported", async () => {
   const g = generateBlock({ workload: "swaps", txs: 100, seed: 5 });
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
-  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, fault: { tx: 40, kind: "exit" } });
+  await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
+  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, forceParallel: true, fault: { tx: 5, kind: "exit" } });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.match(result.stats.faults.join(), /worker \d (exited|crashed)/);
-  const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity });
+  const next = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, forceParallel: true });
   assert.equal(next.stats.mode, "parallel");
 });
 
@@ -137,7 +147,9 @@ test("random blocks (same-sender chains, a hot reverting counter, exact coinbase
 test("a block whose transactions keep conflicting falls back to sequential past the conflict budget", async () => {
   const g = generateBlock({ workload: "swaps-hot", txs: 400, hotRatio: 1, seed: 2 });
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
-  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2 });
+  // Every swap on one pool: each transaction conflicts with the one before it. A small budget makes
+  // the fallback certain whichever thread runs what.
+  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: 8 });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.equal(result.stats.mode, "sequential");
   assert.match(result.stats.fallback!, /too many conflicts/);

@@ -1,4 +1,5 @@
-// The parallel block executor: Block-STM over a persistent pool of worker threads. Its result is
+// The parallel block executor: Block-STM on the main thread and a persistent pool of worker
+// threads (N executors: the main thread and N-1 workers). Its result is
 // the sequential executor's result (receipts, logs, gas, post-state), plus execution statistics.
 // Blocks it cannot or should not run in parallel run sequentially, and the statistics say why.
 import { performance } from "node:perf_hooks";
@@ -23,10 +24,11 @@ import { Scheduler } from "./scheduler.js";
 import { SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
-import { conflictBudget, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats } from "./workerLoop.js";
+import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
-  /** Worker threads (default: available cores). 1 runs sequentially. */
+  /** Executors: the main thread and workers - 1 worker threads (default: available cores). 1 runs sequentially. */
   workers?: number;
   /** Blocks with fewer transactions run sequentially (default MIN_PARALLEL_TXS). */
   minTxs?: number;
@@ -171,7 +173,12 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   let receiptsMs: number[];
   try {
     const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) };
-    receiptsMs = await pool(workers).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, onExecuted);
+    // The main thread is one of the executors (the last): its results need no transfer.
+    const local = buildContext(job);
+    local.ctx.codeCache = new CodeCache();
+    const mainFault = options.fault !== undefined && options.fault.kind === "throw" && (options.fault.worker === undefined || options.fault.worker === workers - 1) ? options.fault : null;
+    const loop = new BlockStmLoop(local.ctx, local.base, { ...handles, worker: workers - 1 }, mainFault);
+    receiptsMs = await pool(workers - 1).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, { loop, ctx: local.ctx, handles }, onExecuted);
   } catch (e) {
     stats.faults.push((e as Error).message);
     return sequential(`worker fault: ${(e as Error).message.split("\n")[0]}`);
@@ -327,6 +334,18 @@ function packJob(job: BlockJob): SharedArrayBuffer {
 
 let sharedPool: WorkerPool | null = null;
 
+/** The main thread's share of a block: its Block-STM loop, run between the worker threads' messages. */
+interface LocalExecutor {
+  loop: BlockStmLoop;
+  ctx: BlockContext;
+  handles: SharedHandles;
+}
+
+/** Lets the event loop run (worker messages, exits, the watchdog) between slices of the main thread's loop. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function pool(size: number): WorkerPool {
   if (sharedPool === null || sharedPool.size !== size) {
     sharedPool?.close();
@@ -392,7 +411,7 @@ class WorkerPool {
    * thread's assembly, while the workers build receipts), then waits for every worker to finish;
    * resolves with each worker's receipt time. Rejects (after replacing failed workers) on any fault.
    */
-  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
+  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, local: LocalExecutor, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
     const id = this.nextId++;
     let packedJob: SharedArrayBuffer | null = null;
     const executed: Promise<LoopOutcome>[] = [];
@@ -418,6 +437,12 @@ class WorkerPool {
       finishedPromise.catch(() => undefined);
       executed.push(executedPromise);
       finished.push(finishedPromise);
+      // A failed worker stops the block for every executor, the main thread's loop included.
+      const failBlock = fail;
+      fail = (e) => {
+        scheduler.halt();
+        failBlock(e);
+      };
       const cleanup = () => {
         worker.off("message", onMessage);
         worker.off("error", onError);
@@ -449,11 +474,26 @@ class WorkerPool {
       this.heldKey[i] = jobKey;
     });
     let timer: NodeJS.Timeout | undefined;
+    let expired = false;
     const watchdog = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`watchdog: no result after ${watchdogMs(txCount)} ms`)), watchdogMs(txCount));
+      timer = setTimeout(() => {
+        expired = true;
+        reject(new Error(`watchdog: no result after ${watchdogMs(txCount)} ms`));
+      }, watchdogMs(txCount));
     });
+    watchdog.catch(() => undefined); // awaited below; rejected early only when the block is stuck
     try {
-      const outcomes = await Promise.race([Promise.all(executed), watchdog]);
+      // The main thread's loop, handing control back to the event loop whenever it is idle (a
+      // failed worker halts the scheduler from there, which ends this loop too).
+      while (!local.loop.run(true)) {
+        if (expired) scheduler.halt();
+        await yieldToEventLoop();
+      }
+      const localStart = performance.now();
+      const own = local.loop.outcome();
+      if (own.fallback === null && !scheduler.halted()) encodeReceipts(local.ctx, local.handles, own.results);
+      let localReceiptsMs = performance.now() - localStart;
+      const outcomes = [...(await Promise.race([Promise.all(executed), watchdog])), own];
       try {
         onExecuted(outcomes);
       } catch (e) {
@@ -461,7 +501,11 @@ class WorkerPool {
         await Promise.race([Promise.all(finished), watchdog]);
         throw e;
       }
-      return await Promise.race([Promise.all(finished), watchdog]);
+      // What is left of the receipts trie once the post-state is assembled.
+      const hashStart = performance.now();
+      if (own.fallback === null) hashReceiptGroups(local.ctx, local.handles);
+      localReceiptsMs += performance.now() - hashStart;
+      return [...(await Promise.race([Promise.all(finished), watchdog])), localReceiptsMs];
     } catch (e) {
       // Stop every worker on this block, then replace the ones that are gone or stuck.
       scheduler.halt();

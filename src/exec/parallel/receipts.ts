@@ -42,6 +42,13 @@ export function receiptByteCapacity(txCount: number, gasLimit: bigint): number {
   return Math.min(Number(gasLimit / 8n), 1 << 28) + txCount * 512 + (1 << 16);
 }
 
+/** A final result an executor holds, with its logs bloom when computed. */
+export interface FinalResult {
+  tx: number;
+  result: TxResult;
+  bloom: Uint8Array | null;
+}
+
 export class SharedReceipts {
   private readonly gas: Float64Array;
   private readonly meta: Int32Array;
@@ -80,7 +87,13 @@ export class SharedReceipts {
    * encodes their receipts into shared memory, waits for the other workers to do the same, then
    * hashes groups until none is left. Stops early when `abandoned`.
    */
-  publish(finals: { tx: number; result: TxResult; bloom: Uint8Array | null }[], transactions: Transaction[], byzantium: boolean, workers: number, abandoned: () => boolean): void {
+  publish(finals: FinalResult[], transactions: Transaction[], byzantium: boolean, workers: number, abandoned: () => boolean): void {
+    this.encode(finals, transactions, byzantium, abandoned);
+    this.hashGroups(byzantium, workers, abandoned);
+  }
+
+  /** `publish`'s first half: encodes these receipts into shared memory and counts this executor as done encoding. */
+  encode(finals: FinalResult[], transactions: Transaction[], byzantium: boolean, abandoned: () => boolean): void {
     if (!byzantium || abandoned()) return; // before Byzantium receipts hold intermediate state roots: no root here
     const cumulative = new Float64Array(this.txCount);
     let sum = 0;
@@ -98,7 +111,13 @@ export class SharedReceipts {
       this.meta[HEADER + 2 * tx + 1] = encoded.length;
     }
     // The seq-cst add orders this worker's receipt writes before any other's reads of them.
-    if (Atomics.add(this.meta, ENCODED, 1) + 1 === workers) Atomics.notify(this.meta, ENCODED);
+    Atomics.add(this.meta, ENCODED, 1);
+    Atomics.notify(this.meta, ENCODED);
+  }
+
+  /** `publish`'s second half: once all `workers` executors encoded theirs, hashes groups until none is left. */
+  hashGroups(byzantium: boolean, workers: number, abandoned: () => boolean): void {
+    if (!byzantium || abandoned()) return;
     for (let seen = Atomics.load(this.meta, ENCODED); seen < workers; seen = Atomics.load(this.meta, ENCODED)) {
       if (abandoned()) return;
       Atomics.wait(this.meta, ENCODED, seen, WAIT_SLICE_MS);

@@ -9,7 +9,7 @@ import { MemoryState } from "../../state/memory.js";
 import { blockEnv } from "../sequential.js";
 import { executeIncarnation, FallbackNeeded, ReadBlocked, validateReadSet, VersionedReader, type BlockContext, type IncarnationResult } from "./incarnation.js";
 import { CapacityError, MvMemory, type LocationKind, type MvBuffers } from "./mvmemory.js";
-import { SharedReceipts, type ReceiptBuffers } from "./receipts.js";
+import { SharedReceipts, type FinalResult, type ReceiptBuffers } from "./receipts.js";
 import { NO_TASK, Scheduler, TaskKind, taskIncarnation, taskKind, taskTx } from "./scheduler.js";
 
 /** Everything a worker needs for one block (serialized once into shared memory for all workers). */
@@ -56,7 +56,7 @@ export interface LoopOutcome {
   fallback: string | null;
 }
 
-/** Optional fault injection for tests: throw when executing this transaction. */
+/** Optional fault injection for tests: throw (or exit the thread) at the first execution of a transaction from `tx` on. */
 export interface FaultPlan {
   tx: number;
   kind: "throw" | "exit";
@@ -110,101 +110,148 @@ export function conflictBudget(txCount: number): number {
 }
 
 export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: SharedHandles, fault: FaultPlan | null): LoopOutcome {
-  const scheduler = new Scheduler(handles.scheduler, handles.txCount);
-  const mv = new MvMemory(handles.mv);
-  const control = new Int32Array(handles.control);
-  const receipts = new SharedReceipts(handles.receipts);
-  const reader = new VersionedReader(mv, base);
-  reader.coinbase = ctx.coinbase;
-  reader.unexecutedBelow = (tx) => scheduler.highestUnexecutedBelow(tx);
-  const kept = new Map<number, IncarnationResult>();
-  const described = new Map<number, { kind: LocationKind; address: Word; slot: Word }>();
-  const describe = (loc: number) => {
-    let d = described.get(loc);
-    if (d === undefined) described.set(loc, (d = mv.describe(loc)));
+  const loop = new BlockStmLoop(ctx, base, handles, fault);
+  loop.run(false);
+  return loop.outcome();
+}
+
+/**
+ * One executor's Block-STM loop on a block. Worker threads run it to the end; the main thread,
+ * which executes too, runs it with `yieldWhenIdle` and is handed back control whenever there is
+ * nothing to pick, so that its event loop can notice a worker thread that died.
+ */
+export class BlockStmLoop {
+  private readonly scheduler: Scheduler;
+  private readonly mv: MvMemory;
+  private readonly control: Int32Array;
+  private readonly receipts: SharedReceipts;
+  private readonly reader: VersionedReader;
+  private readonly kept = new Map<number, IncarnationResult>();
+  private readonly described = new Map<number, { kind: LocationKind; address: Word; slot: Word }>();
+  private readonly describe = (loc: number) => {
+    let d = this.described.get(loc);
+    if (d === undefined) this.described.set(loc, (d = this.mv.describe(loc)));
     return d;
   };
-  const stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0, loopMs: 0, executeMs: 0, validateMs: 0, idleMs: 0 };
-  const loopStart = performance.now();
-  let fallback: string | null = null;
-  let task = NO_TASK;
-  try {
-    while (!scheduler.done()) {
-      if (task === NO_TASK) {
-        const epoch = scheduler.epoch();
-        task = scheduler.nextTask();
-        if (task === NO_TASK) {
-          if (scheduler.nothingToPick() && !scheduler.done()) {
-            const idleStart = performance.now();
-            scheduler.waitForWork(epoch, IDLE_WAIT_MS);
-            stats.idleMs += performance.now() - idleStart;
-          }
-          continue;
-        }
-      }
-      const tx = taskTx(task);
-      const incarnation = taskIncarnation(task);
-      if (taskKind(task) === TaskKind.Execute) {
-        if (fault !== null && fault.tx === tx) {
-          if (fault.kind === "exit") process.exit(70);
-          throw new Error(`injected fault while executing transaction ${tx}`);
-        }
-        const previous = ctx.previousFromSender[tx]!;
-        if (incarnation === 0 && previous >= 0 && !scheduler.isExecuted(previous) && scheduler.addDependency(tx, previous)) {
-          stats.dependencies++;
-          task = NO_TASK;
-          continue;
-        }
-        stats.executions++;
-        const executeStart = performance.now();
-        try {
-          const { kept: result, wroteNew } = executeIncarnation(ctx, reader, tx, incarnation);
-          kept.set(tx, result);
-          if (result.result !== null) receipts.setGasUsed(tx, result.result.gasUsed);
-          task = scheduler.finishExecution(tx, incarnation, wroteNew);
-        } catch (e) {
-          if (!(e instanceof ReadBlocked)) throw e;
-          stats.dependencies++;
-          if (!e.barrier) countConflict(control, handles);
-          // The blocking transaction already finished: run this one again at once.
-          task = scheduler.addDependency(tx, e.blockingTx) ? NO_TASK : task;
-        } finally {
-          stats.executeMs += performance.now() - executeStart;
-        }
-      } else {
-        stats.validations++;
-        // Validation work grows quadratically when every transaction depends on the previous one.
-        if (Atomics.add(control, VALIDATIONS, 1) + 1 > 4 * handles.txCount + 64 && handles.conflictBudget !== Infinity) {
-          throw new FallbackNeeded(`too many conflicts (over ${4 * handles.txCount + 64} validations)`);
-        }
-        const validateStart = performance.now();
-        const valid = validateReadSet(reader, tx, describe);
-        stats.validateMs += performance.now() - validateStart;
-        const aborted = !valid && scheduler.tryValidationAbort(tx, incarnation);
-        if (aborted) {
-          stats.aborts++;
-          mv.convertWritesToEstimates(tx);
-          countConflict(control, handles);
-        }
-        task = scheduler.finishValidation(tx, aborted);
-      }
-    }
-  } catch (e) {
-    if (e instanceof FallbackNeeded) fallback = e.reason;
-    else if (e instanceof CapacityError) fallback = e.message;
-    else {
-      scheduler.halt();
-      throw e;
-    }
-    Atomics.store(control, 0, 1);
-    scheduler.halt();
+  readonly stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0, loopMs: 0, executeMs: 0, validateMs: 0, idleMs: 0 };
+  private readonly loopStart = performance.now();
+  private fallback: string | null = null;
+  private task = NO_TASK;
+
+  constructor(
+    private readonly ctx: BlockContext,
+    base: MemoryState,
+    private readonly handles: SharedHandles,
+    private readonly fault: FaultPlan | null,
+  ) {
+    this.scheduler = new Scheduler(handles.scheduler, handles.txCount);
+    this.mv = new MvMemory(handles.mv);
+    this.control = new Int32Array(handles.control);
+    this.receipts = new SharedReceipts(handles.receipts);
+    this.reader = new VersionedReader(this.mv, base);
+    this.reader.coinbase = ctx.coinbase;
+    this.reader.unexecutedBelow = (tx) => this.scheduler.highestUnexecutedBelow(tx);
   }
-  stats.loopMs = performance.now() - loopStart;
-  // Only final incarnations matter now.
-  const finals = [...kept.values()].filter((r) => r.incarnation === scheduler.incarnationOf(r.tx));
-  // Blooms here, once: the main thread's receipts and this worker's encoded receipts both use them.
-  if (fallback === null) for (const r of finals) if (r.result !== null && r.result.logs.length > 0) r.bloom = logsBloom(r.result.logs);
-  return { results: finals, stats, fallback };
+
+  /** Halts the block for every executor (a fault elsewhere). */
+  halt(): void {
+    this.scheduler.halt();
+  }
+
+  /**
+   * Runs tasks until the block is done (returns true) or, with `yieldWhenIdle`, until no task
+   * could be picked during one idle wait (returns false; call again later). A fallback ends the block; any other
+   * error halts it and is thrown.
+   */
+  run(yieldWhenIdle: boolean): boolean {
+    const { scheduler, ctx, reader, kept, receipts, mv, control, handles, stats, fault } = this;
+    let task = this.task;
+    try {
+      while (!scheduler.done()) {
+        if (task === NO_TASK) {
+          const epoch = scheduler.epoch();
+          task = scheduler.nextTask();
+          if (task === NO_TASK) {
+            if (scheduler.nothingToPick() && !scheduler.done()) {
+              const idleStart = performance.now();
+              scheduler.waitForWork(epoch, IDLE_WAIT_MS);
+              stats.idleMs += performance.now() - idleStart;
+              if (yieldWhenIdle) return false;
+            }
+            continue;
+          }
+        }
+        const tx = taskTx(task);
+        const incarnation = taskIncarnation(task);
+        if (taskKind(task) === TaskKind.Execute) {
+          if (fault !== null && tx >= fault.tx) {
+            if (fault.kind === "exit") process.exit(70);
+            throw new Error(`injected fault while executing transaction ${tx}`);
+          }
+          const previous = ctx.previousFromSender[tx]!;
+          if (incarnation === 0 && previous >= 0 && !scheduler.isExecuted(previous) && scheduler.addDependency(tx, previous)) {
+            stats.dependencies++;
+            task = NO_TASK;
+            continue;
+          }
+          stats.executions++;
+          const executeStart = performance.now();
+          try {
+            const { kept: result, wroteNew } = executeIncarnation(ctx, reader, tx, incarnation);
+            kept.set(tx, result);
+            if (result.result !== null) receipts.setGasUsed(tx, result.result.gasUsed);
+            task = scheduler.finishExecution(tx, incarnation, wroteNew);
+          } catch (e) {
+            if (!(e instanceof ReadBlocked)) throw e;
+            stats.dependencies++;
+            if (!e.barrier) countConflict(control, handles);
+            // The blocking transaction already finished: run this one again at once.
+            task = scheduler.addDependency(tx, e.blockingTx) ? NO_TASK : task;
+          } finally {
+            stats.executeMs += performance.now() - executeStart;
+          }
+        } else {
+          stats.validations++;
+          // Validation work grows quadratically when every transaction depends on the previous one.
+          if (Atomics.add(control, VALIDATIONS, 1) + 1 > 4 * handles.txCount + 64 && handles.conflictBudget !== Infinity) {
+            throw new FallbackNeeded(`too many conflicts (over ${4 * handles.txCount + 64} validations)`);
+          }
+          const validateStart = performance.now();
+          const valid = validateReadSet(reader, tx, this.describe);
+          stats.validateMs += performance.now() - validateStart;
+          const aborted = !valid && scheduler.tryValidationAbort(tx, incarnation);
+          if (aborted) {
+            stats.aborts++;
+            mv.convertWritesToEstimates(tx);
+            countConflict(control, handles);
+          }
+          task = scheduler.finishValidation(tx, aborted);
+        }
+      }
+    } catch (e) {
+      if (e instanceof FallbackNeeded) this.fallback = e.reason;
+      else if (e instanceof CapacityError) this.fallback = e.message;
+      else {
+        scheduler.halt();
+        throw e;
+      }
+      Atomics.store(control, 0, 1);
+      scheduler.halt();
+    } finally {
+      this.task = task;
+    }
+    return true;
+  }
+
+  /** After `run` returned true: this executor's final incarnations (with their blooms), statistics and fallback. */
+  outcome(): LoopOutcome {
+    this.stats.loopMs = performance.now() - this.loopStart;
+    // Only final incarnations matter now.
+    const finals = [...this.kept.values()].filter((r) => r.incarnation === this.scheduler.incarnationOf(r.tx));
+    // Blooms here, once: the main thread's receipts and this executor's encoded receipts both use them.
+    if (this.fallback === null) for (const r of finals) if (r.result !== null && r.result.logs.length > 0) r.bloom = logsBloom(r.result.logs);
+    return { results: finals, stats: this.stats, fallback: this.fallback };
+  }
 }
 
 /**
@@ -213,9 +260,24 @@ export function runWorkerLoop(ctx: BlockContext, base: MemoryState, handles: Sha
  */
 export function buildReceipts(ctx: BlockContext, handles: SharedHandles, finals: IncarnationResult[]): number {
   const start = performance.now();
+  encodeReceipts(ctx, handles, finals);
+  hashReceiptGroups(ctx, handles);
+  return performance.now() - start;
+}
+
+function abandonedCheck(handles: SharedHandles): () => boolean {
   const scheduler = new Scheduler(handles.scheduler, handles.txCount);
   const control = new Int32Array(handles.control);
-  const valid = finals.filter((r) => r.result !== null) as { tx: number; result: NonNullable<IncarnationResult["result"]>; bloom: Uint8Array | null }[];
-  new SharedReceipts(handles.receipts).publish(valid, ctx.transactions, ctx.rules.byzantium, handles.workers, () => Atomics.load(control, 0) === 1 || scheduler.halted());
-  return performance.now() - start;
+  return () => Atomics.load(control, 0) === 1 || scheduler.halted();
+}
+
+/** Encodes the receipts of this executor's final results into shared memory (the first half of `buildReceipts`). */
+export function encodeReceipts(ctx: BlockContext, handles: SharedHandles, finals: IncarnationResult[]): void {
+  const valid = finals.filter((r) => r.result !== null) as FinalResult[];
+  new SharedReceipts(handles.receipts).encode(valid, ctx.transactions, ctx.rules.byzantium, abandonedCheck(handles));
+}
+
+/** Hashes receipt-trie groups until none is left, once every executor encoded its receipts (the second half). */
+export function hashReceiptGroups(ctx: BlockContext, handles: SharedHandles): void {
+  new SharedReceipts(handles.receipts).hashGroups(ctx.rules.byzantium, handles.workers, abandonedCheck(handles));
 }
