@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadBlockInput } from "../block/load.js";
 import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
+import { startWorkerPool } from "../exec/parallel/executor.js";
 import { mgasPerSecond, runBlock, runJson, type BlockRun } from "./blockReport.js";
 import { workerCount } from "./run.js";
 import { median } from "../primitives/median.js";
@@ -43,6 +44,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const root = positionals[0]!;
   const runs = intOption(options, "runs", 1);
   const workers = workerCount(options);
+  startWorkerPool(workers);
   const dirs = listBlockDirs(root).filter((d) => options.filter === undefined || d.name.includes(options.filter as string));
   if (dirs.length === 0) throw new UsageError(`no block directories (with block.json) in ${root}`);
 

@@ -3,6 +3,7 @@ import { loadBlockInput } from "../block/load.js";
 import { postStateDiff } from "../state/diff.js";
 import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
 import { availableParallelism } from "node:os";
+import { startWorkerPool } from "../exec/parallel/executor.js";
 import { formatDiff, formatRun, runBlock, runJson } from "./blockReport.js";
 
 const SPEC: Record<string, OptionSpec> = {
@@ -35,8 +36,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError("run takes exactly one block directory or block.json");
+  const workers = workerCount(options);
+  startWorkerPool(workers);
   const input = loadBlockInput(positionals[0]!, { prestate: options.prestate as string | undefined });
-  const run = await runBlock(input, workerCount(options));
+  const run = await runBlock(input, workers);
   if (options.json) {
     console.log(JSON.stringify(runJson(run, { transactions: options.txs === true, diff: options.diff === true }), null, 2));
   } else {

@@ -131,7 +131,7 @@ test("run with no arguments is a usage error (exit 2)", () => {
 
 test("run --workers 2 executes a generated block with Block-STM and verifies it", () => {
   const dir = join(mkdtempSync(join(tmpdir(), "pevm-par-")), "block");
-  const written = pevm("bench", "--workload", "erc20-hot", "--hot", "0.3", "--txs", "200", "--write", dir, "--runs", "0");
+  const written = pevm("bench", "--workload", "erc20-hot", "--hot", "0.3", "--txs", "400", "--write", dir, "--runs", "0");
   assert.equal(written.status, 0, written.stderr);
   const r = pevm("run", dir, "--workers", "2", "--json");
   assert.equal(r.status, 0, r.stderr);

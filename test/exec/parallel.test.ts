@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
-import { closeWorkerPool, executeBlockParallel, MIN_PARALLEL_GAS, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
+import { closeWorkerPool, executeBlockParallel, workerPoolReady, MIN_PARALLEL_GAS, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
 import type { Block } from "../../src/block/block.js";
 import type { MemoryState } from "../../src/state/memory.js";
@@ -76,8 +76,8 @@ for (const [executor, where] of [[0, "a worker thread"], [1, "the main thread's 
   test(`${where} throws mid-block: the block completes correctly and the fault is reported`, async () => {
     const g = generateBlock({ workload: "erc20-hot", txs: 200, hotRatio: 0.2, seed: 3 });
     const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
-    // A warm pool first: a worker thread that is still starting up may find every transaction taken.
-    await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
+    // A started pool first: a worker thread still loading its modules may find every transaction taken.
+    await workerPoolReady(2);
     // Early, so that the chosen executor surely runs some transaction past it (a worker thread
     // joins a block a little after the main thread, which may have taken the first ones).
     const tx = 1 + Math.floor(Math.random() * 8);
@@ -96,7 +96,7 @@ for (const [executor, where] of [[0, "a worker thread"], [1, "the main thread's 
 test("a worker thread that dies mid-block: the block completes correctly and the fault is reported", async () => {
   const g = generateBlock({ workload: "swaps", txs: 100, seed: 5 });
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
-  await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
+  await workerPoolReady(2);
   const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, forceParallel: true, fault: { tx: 5, kind: "exit" } });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.match(result.stats.faults.join(), /worker \d (exited|crashed)/);
@@ -148,7 +148,9 @@ test("a block whose transactions keep conflicting falls back to sequential past 
   const g = generateBlock({ workload: "swaps-hot", txs: 400, hotRatio: 1, seed: 2 });
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
   // Every swap on one pool: each transaction conflicts with the one before it. A small budget makes
-  // the fallback certain whichever thread runs what.
+  // the fallback certain whichever thread runs what, once both run (a worker thread still loading
+  // its modules would leave the whole block to the main thread).
+  await workerPoolReady(2);
   const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: 8 });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.equal(result.stats.mode, "sequential");

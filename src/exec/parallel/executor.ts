@@ -354,6 +354,19 @@ function pool(size: number): WorkerPool {
   return sharedPool;
 }
 
+/**
+ * Starts the worker threads for `workers`-thread execution ahead of the first block (a thread takes
+ * tens of milliseconds to load its modules), so that their start overlaps loading the block.
+ */
+export function startWorkerPool(workers: number): void {
+  if (workers > 1) pool(workers - 1);
+}
+
+/** Resolves once the worker threads for `workers`-thread execution have started (tests that need both threads to run). */
+export function workerPoolReady(workers: number): Promise<void> {
+  return workers > 1 ? pool(workers - 1).ready() : Promise.resolve();
+}
+
 /** Stops the pool's threads (they are unref'd, so an exiting process need not call this). */
 export function closeWorkerPool(): void {
   sharedPool?.close();
@@ -387,6 +400,7 @@ const WORKER_YOUNG_GENERATION_MB = 64;
 class WorkerPool {
   private workers: Worker[] = [];
   private heldKey: number[] = [];
+  private started: Promise<void>[] = [];
   private nextId = 1;
 
   constructor(readonly size: number) {
@@ -396,8 +410,22 @@ class WorkerPool {
   private spawn(i: number): void {
     const worker = new Worker(new URL("./worker.js", import.meta.url), { resourceLimits: { stackSizeMb: 256, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.unref();
+    this.started[i] = new Promise((resolve) => {
+      const onReady = (m: { type: string }) => {
+        if (m.type !== "ready") return;
+        worker.off("message", onReady);
+        resolve();
+      };
+      worker.on("message", onReady);
+      worker.once("exit", () => resolve());
+    });
     this.workers[i] = worker;
     this.heldKey[i] = 0;
+  }
+
+  /** Resolves once every worker thread has loaded its modules (or exited). */
+  ready(): Promise<void> {
+    return Promise.all(this.started).then(() => undefined);
   }
 
   close(): void {

@@ -43,3 +43,5 @@ parentPort!.on("message", (msg: JobMessage) => {
     parentPort!.postMessage({ type: "error", id: msg.id, message: (e as Error).stack ?? String(e) });
   }
 });
+
+parentPort!.postMessage({ type: "ready" });
