@@ -120,12 +120,15 @@ export function executeBlockParallel(block: Block, pre: MemoryState, options: Pa
 }
 
 async function executeOne(block: Block, pre: MemoryState, options: ParallelOptions): Promise<ParallelResult> {
+  // Wall time from here: a fallback's time includes the abandoned parallel attempt.
+  const callStart = performance.now();
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
   const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = executeBlock(block, pre, { ...options, rules });
+    result.executionMs = performance.now() - callStart;
     return { ...result, stats: { ...stats, mode: "sequential", fallback: reason } };
   };
   if (!rules.eip158) return sequential("before EIP-161 (Spurious Dragon): empty accounts still exist");
@@ -192,7 +195,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   stats.receiptsOnMain = rules.byzantium && root === null;
   const finished = builder.finish(world, block, root ?? undefined);
   stats.assembleMs += performance.now() - finishStart;
-  finished.executionMs = performance.now() - start;
+  finished.executionMs = performance.now() - callStart;
   return { ...finished, stats };
 }
 
