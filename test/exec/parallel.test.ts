@@ -70,17 +70,27 @@ for (const [workload, hotRatio] of [
   });
 }
 
+test("transfers that all pay one account credit it as deltas: no conflicts, same result", async () => {
+  const g = generateBlock({ workload: "raw-hot", txs: 600, hotRatio: 1, seed: 4 });
+  await workerPoolReady(2);
+  const result = await assertSameAsSequential(g.block, g.preState, g.blockHashes, 2, 3);
+  assert.equal(result.stats.mode, "parallel");
+  assert.equal(result.stats.aborts, 0);
+  assert.equal(result.stats.dependencies, 0);
+});
+
 // Executor 0 is a worker thread; the last (here 1) is the main thread. A fault fires at the
 // executor's first execution of a transaction from `tx` on.
 for (const [executor, where] of [[0, "a worker thread"], [1, "the main thread's loop"]] as const) {
   test(`${where} throws mid-block: the block completes correctly and the fault is reported`, async () => {
-    const g = generateBlock({ workload: "erc20-hot", txs: 200, hotRatio: 0.2, seed: 3 });
+    const g = generateBlock({ workload: "erc20-hot", txs: 800, hotRatio: 0.2, seed: 3 });
     const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
-    // A started pool first: a worker thread still loading its modules may find every transaction taken.
+    // A started pool that holds this block first: a worker thread still loading its modules or
+    // the block may find every transaction taken.
     await workerPoolReady(2);
-    // Early, so that the chosen executor surely runs some transaction past it (a worker thread
-    // joins a block a little after the main thread, which may have taken the first ones).
-    const tx = 1 + Math.floor(Math.random() * 8);
+    await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
+    // In the first quarter, so that the chosen executor surely runs some transaction past it.
+    const tx = 1 + Math.floor(Math.random() * 200);
     const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, forceParallel: true, fault: { tx, kind: "throw", worker: executor } });
     assert.deepEqual(observable(result, g.preState), expected);
     assert.equal(result.stats.mode, "sequential");
@@ -94,9 +104,10 @@ for (const [executor, where] of [[0, "a worker thread"], [1, "the main thread's 
 }
 
 test("a worker thread that dies mid-block: the block completes correctly and the fault is reported", async () => {
-  const g = generateBlock({ workload: "swaps", txs: 100, seed: 5 });
+  const g = generateBlock({ workload: "swaps", txs: 800, seed: 5 });
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
   await workerPoolReady(2);
+  await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
   const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: Infinity, forceParallel: true, fault: { tx: 5, kind: "exit" } });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.match(result.stats.faults.join(), /worker \d (exited|crashed)/);
@@ -149,8 +160,9 @@ test("a block whose transactions keep conflicting falls back to sequential past 
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
   // Every swap on one pool: each transaction conflicts with the one before it. A small budget makes
   // the fallback certain whichever thread runs what, once both run (a worker thread still loading
-  // its modules would leave the whole block to the main thread).
+  // its modules or the block would leave the whole block to the main thread).
   await workerPoolReady(2);
+  await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
   const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: 8 });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.equal(result.stats.mode, "sequential");

@@ -1,6 +1,6 @@
 // Random Cancun blocks with the conflict patterns that stress a parallel executor: same-sender
 // chains, a hot counter (with reverting calls), exact reads of the coinbase balance while fees
-// accrue as deltas, value transfers (to the coinbase too), contracts that CREATE a child and make
+// accrue as deltas, value transfers (to the coinbase and to senders too), contracts that CREATE a child and make
 // it SELFDESTRUCT in the same transaction, and contract-creating transactions.
 import type { Block, BlockHeader } from "../../src/block/block.js";
 import { TxType, type Transaction } from "../../src/block/types.js";
@@ -65,7 +65,10 @@ export function randomBlock(seed: number, txCount: number, senderCount = 12): { 
     let value = 0n;
     let data = new Uint8Array(0);
     if (kind === 0) {
-      to = rand() < 0.2 ? COINBASE : 0xe0000 + Math.floor(rand() * 8);
+      // Plain transfers credit their recipient as a delta; paying a sender mixes such credits with
+      // that sender's own (absolute) balance reads and debits.
+      const r = rand();
+      to = r < 0.2 ? COINBASE : r < 0.45 ? senders[Math.floor(rand() * senders.length)]! : 0xe0000 + Math.floor(rand() * 8);
       value = BigInt(1 + Math.floor(rand() * 1000));
     } else if (kind === 1) {
       to = COUNTER_ADDRESS;

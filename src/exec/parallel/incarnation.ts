@@ -53,13 +53,25 @@ export class VersionedReader implements StateReader {
   coinbase: Word = -1;
   unexecutedBelow: ((tx: number) => number) | null = null;
 
+  /**
+   * The recipient of this transaction's plain value transfer (-1: none). When it has no code, the
+   * transaction credits it without reading its balance: the balance reads as 0 and the credit is
+   * written as a delta (`lazyCredited`), so that many transactions paying one account (an
+   * exchange's deposit address) do not conflict. A later reader of that balance sums the deltas.
+   */
+  lazyCandidate: Word = -1;
+  /** The account whose balance this incarnation credited without reading it (-1: none). */
+  lazyCredited: Word = -1;
+
   constructor(
     readonly mv: MvMemory,
     readonly base: MemoryState,
   ) {}
 
-  begin(tx: number): void {
+  begin(tx: number, lazyCandidate: Word = -1): void {
     this.tx = tx;
+    this.lazyCandidate = lazyCandidate;
+    this.lazyCredited = -1;
     this.readLocs.length = 0;
     this.readValues.length = 0;
     this.accountsRead.clear();
@@ -121,8 +133,11 @@ export class VersionedReader implements StateReader {
     const base = this.base.readAccount(address);
     const at = this.account(address).slot << 2;
     const nonce = BigInt(this.field(at | LocationKind.Nonce, base?.nonce ?? 0n));
-    const balance = BigInt(this.field(at | LocationKind.Balance, base?.balance ?? 0n));
     const codeHash = this.field(at | LocationKind.CodeHash, base?.codeHash ?? KECCAK_EMPTY_WORD) as Word;
+    // The only reader of a code-less recipient is the transfer itself, which adds to whatever is there.
+    const lazy = address === this.lazyCandidate && codeHash === KECCAK_EMPTY_WORD;
+    if (lazy) this.lazyCredited = address;
+    const balance = lazy ? 0n : BigInt(this.field(at | LocationKind.Balance, base?.balance ?? 0n));
     // An empty account exists only when the pre-state has it (from EIP-161 on, touching deletes it;
     // a deletion is written as a zero balance). Older blocks, where empty accounts are created,
     // run sequentially.
@@ -189,11 +204,11 @@ const writeIsDelta: boolean[] = [];
  * a new location was written.
  */
 export function executeIncarnation(ctx: BlockContext, reader: VersionedReader, tx: number, incarnation: number): { kept: IncarnationResult; wroteNew: boolean } {
-  reader.begin(tx);
+  const transaction = ctx.transactions[tx]!;
+  reader.begin(tx, lazyTransferRecipient(transaction, ctx.coinbase));
   const world = new WorldState(reader);
   const evm = new Evm(world, ctx.env, ctx.rules, ctx.codeCache);
   evm.deferCoinbaseFee = true;
-  const transaction = ctx.transactions[tx]!;
   let result: TxResult | null = null;
   let invalid: string | null = null;
   try {
@@ -208,6 +223,16 @@ export function executeIncarnation(ctx: BlockContext, reader: VersionedReader, t
   if (result !== null) collectWrites(world, reader, ctx.coinbase, evm.deferredFee);
   const wroteNew = reader.mv.record(tx, incarnation, writeLocs, writeValues, writeIsDelta, reader.readLocs, reader.readValues);
   return { kept: { tx, incarnation, result, invalid, bloom: null }, wroteNew };
+}
+
+/**
+ * The account a transaction may credit without reading its balance: the recipient of a value
+ * transfer other than the sender and the coinbase (whose fee credit has its own delta). Whether it
+ * has code is checked when the transaction reads it.
+ */
+function lazyTransferRecipient(transaction: Transaction, coinbase: Word): Word {
+  const to = transaction.to;
+  return to !== null && transaction.value > 0n && to !== transaction.sender && to !== coinbase ? to : -1;
 }
 
 function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Word, fee: bigint): void {
@@ -233,6 +258,14 @@ function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Wor
     }
     const locs = reader.account(address);
     const at = locs.slot << 2;
+    if (address === reader.lazyCredited) {
+      // Its balance was never read: what the transfer added is a delta (its other fields are unchanged).
+      if (nonce !== beforeNonce || codeHash !== beforeCode || account.storage.size > 0 || balance < beforeBalance) {
+        throw new Error(`internal: lazily credited account 0x${address.toString(16)} changed beyond its balance`);
+      }
+      if (balance !== beforeBalance) push(at | LocationKind.Balance, balance - beforeBalance, true);
+      continue;
+    }
     if (nonce !== beforeNonce) push(at | LocationKind.Nonce, nonce, false);
     // A deleted account that was empty already changes no field: its zero balance is written
     // anyway, so that the block's post-state (and later readers) see the deletion.
