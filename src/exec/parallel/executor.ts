@@ -24,7 +24,7 @@ import { Scheduler } from "./scheduler.js";
 import { SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
-import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, finishInOrder, hashReceiptGroups, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
@@ -33,9 +33,9 @@ export interface ParallelOptions extends ExecuteOptions {
   /** Blocks with fewer transactions run sequentially (default MIN_PARALLEL_TXS). */
   minTxs?: number;
   /**
-   * Aborted incarnations allowed before the block is abandoned and run sequentially (default
-   * `conflictBudget(txs)`: a quarter of the transactions, at least 32). Tests pass Infinity to
-   * exercise Block-STM on conflict-heavy blocks.
+   * Aborted or blocked incarnations allowed before the executors stop and the main thread finishes
+   * the block in order (default `conflictBudget(txs)`: a quarter of the transactions, at least 32).
+   * Tests pass Infinity to exercise Block-STM on conflict-heavy blocks.
    */
   conflictBudget?: number;
   /** Run Block-STM even with one worker or a small block (for measuring the executor itself). */
@@ -57,6 +57,12 @@ export interface ParallelStats {
   dependencies: number;
   /** Incarnations beyond the first, over all transactions. */
   reexecutions: number;
+  /**
+   * Why the executors stopped early (the conflict budget ran out), when they did: the main thread
+   * then finished the block in order, executing `inOrderExecutions` transactions itself.
+   */
+  stopped: string | null;
+  inOrderExecutions: number;
   /** Wall time of the phases: preparing (prologue, shared memory), workers, assembling the result. */
   prepareMs: number;
   workersMs: number;
@@ -64,7 +70,7 @@ export interface ParallelStats {
   /** Within workersMs, the slowest worker's Block-STM loop and receipt building. */
   loopMs: number;
   receiptsMs: number;
-  /** The receipts did not fit in the workers' shared buffer: the main thread hashed them all. */
+  /** The main thread hashed every receipt: they did not fit in the workers' shared buffer, or the executors stopped early. */
   receiptsOnMain: boolean;
   /** Summed over workers: time executing incarnations, validating read sets, and idle (no task to take). */
   executeMs: number;
@@ -125,7 +131,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, stopped: null, inOrderExecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = executeBlock(block, pre, { ...options, rules });
     result.executionMs = performance.now() - callStart;
@@ -151,6 +157,10 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const job: BlockJob = { block, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
+  const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) };
+  // The main thread is one of the executors (the last): its results need no transfer.
+  const local = buildContext(job);
+  local.ctx.codeCache = new CodeCache();
   // Runs on the main thread once every worker has sent its results, while they build receipts.
   let assembled: Assembled | string = "internal: the block was not assembled";
   const onExecuted = (outcomes: LoopOutcome[]): void => {
@@ -162,8 +172,17 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
       assembled = fallback;
       return;
     }
-    if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
-    const finals = finalIncarnations(outcomes, scheduler, txCount);
+    const stopped = outcomes.find((o) => o.stopped !== null)?.stopped ?? null;
+    let finals: IncarnationResult[] | string;
+    if (stopped !== null) {
+      stats.stopped = stopped;
+      const finish = finishInOrder(local.ctx, local.base, handles, outcomes);
+      if (typeof finish !== "string") stats.inOrderExecutions = finish.executed;
+      finals = typeof finish === "string" ? finish : checkedFinals(finish.finals);
+    } else {
+      if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
+      finals = finalIncarnations(outcomes, scheduler, txCount);
+    }
     if (typeof finals === "string") {
       Atomics.store(new Int32Array(control), 0, 1);
       assembled = finals;
@@ -175,10 +194,6 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   };
   let receiptsMs: number[];
   try {
-    const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) };
-    // The main thread is one of the executors (the last): its results need no transfer.
-    const local = buildContext(job);
-    local.ctx.codeCache = new CodeCache();
     const mainFault = options.fault !== undefined && options.fault.kind === "throw" && (options.fault.worker === undefined || options.fault.worker === workers - 1) ? options.fault : null;
     const loop = new BlockStmLoop(local.ctx, local.base, { ...handles, worker: workers - 1 }, mainFault);
     receiptsMs = await pool(workers - 1).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, { loop, ctx: local.ctx, handles }, onExecuted);
@@ -190,8 +205,9 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   if (typeof assembled === "string") return sequential(assembled);
   const { world, builder } = assembled as Assembled;
   const finishStart = performance.now();
-  // On overflow of the shared receipt buffer (null), finish computes the receipts root here.
-  const root = rules.byzantium ? receipts.root() : null;
+  // On overflow of the shared receipt buffer (null), or when the executors stopped before building
+  // receipts, finish computes the receipts root here.
+  const root = rules.byzantium && stats.stopped === null ? receipts.root() : null;
   stats.receiptsOnMain = rules.byzantium && root === null;
   const finished = builder.finish(world, block, root ?? undefined);
   stats.assembleMs += performance.now() - finishStart;
@@ -232,7 +248,12 @@ function finalIncarnations(outcomes: LoopOutcome[], scheduler: Scheduler, txCoun
   for (const o of outcomes) {
     for (const r of o.results) if (r.incarnation === scheduler.incarnationOf(r.tx)) finals[r.tx] = r;
   }
-  for (let tx = 0; tx < txCount; tx++) {
+  return checkedFinals(finals);
+}
+
+/** `finals`, or why they cannot make the block: a missing result, or an invalid transaction. */
+function checkedFinals(finals: IncarnationResult[]): IncarnationResult[] | string {
+  for (let tx = 0; tx < finals.length; tx++) {
     if (finals[tx] === undefined) return `internal: no result for transaction ${tx}`;
     if (finals[tx]!.invalid !== null) return `transaction ${tx} is invalid: ${finals[tx]!.invalid}`;
   }
@@ -481,7 +502,7 @@ class WorkerPool {
       };
       const onMessage = (m: { type: string; id: number; message?: string; packed: ArrayBuffer; receiptsMs: number } & Omit<LoopOutcome, "results">) => {
         if (m.id !== id) return;
-        if (m.type === "executed") return resolveExecuted({ stats: m.stats, fallback: m.fallback, results: decodeResults(m.packed) });
+        if (m.type === "executed") return resolveExecuted({ stats: m.stats, fallback: m.fallback, stopped: m.stopped, results: decodeResults(m.packed) });
         cleanup();
         if (m.type === "done") resolveFinished(m.receiptsMs);
         else fail(new Error(`worker ${i} failed: ${m.message}`));

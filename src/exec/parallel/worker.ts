@@ -37,7 +37,7 @@ parentPort!.on("message", (msg: JobMessage) => {
     const packed = encodeResults(results);
     // The results first, so that the main thread assembles the block while the receipts are built.
     parentPort!.postMessage({ type: "executed", id: msg.id, ...outcome, packed }, [packed]);
-    const receiptsMs = outcome.fallback === null ? buildReceipts(cached.ctx, msg.handles, results) : 0;
+    const receiptsMs = outcome.fallback === null && outcome.stopped === null ? buildReceipts(cached.ctx, msg.handles, results) : 0;
     parentPort!.postMessage({ type: "done", id: msg.id, receiptsMs });
   } catch (e) {
     parentPort!.postMessage({ type: "error", id: msg.id, message: (e as Error).stack ?? String(e) });

@@ -54,6 +54,13 @@ export interface LoopOutcome {
   results: IncarnationResult[];
   stats: LoopStats;
   fallback: string | null;
+  /** Why this executor stopped the block early for the main thread to finish in order (finishInOrder). */
+  stopped: string | null;
+}
+
+/** Thrown in a loop whose block spent its conflict budget: every executor stops, and the main thread finishes the block in order. */
+class ConflictBudgetSpent {
+  constructor(readonly reason: string) {}
 }
 
 /** Optional fault injection for tests: throw (or exit the thread) at the first execution of a transaction from `tx` on. */
@@ -96,15 +103,16 @@ const VALIDATIONS = 2;
 
 /**
  * A block whose transactions keep invalidating each other gains nothing from Block-STM and can
- * cost quadratic work: past a budget of aborted or blocked incarnations, it runs sequentially.
+ * cost quadratic work: past a budget of aborted or blocked incarnations, the executors stop and
+ * the main thread finishes the block in transaction order, keeping what still holds.
  */
 function countConflict(control: Int32Array, handles: SharedHandles): void {
   if (Atomics.add(control, CONFLICTS, 1) + 1 > handles.conflictBudget) {
-    throw new FallbackNeeded(`too many conflicts (over ${handles.conflictBudget} aborted or blocked incarnations)`);
+    throw new ConflictBudgetSpent(`too many conflicts (over ${handles.conflictBudget} aborted or blocked incarnations)`);
   }
 }
 
-/** Aborted or blocked incarnations allowed before a block falls back to sequential execution. */
+/** Aborted or blocked incarnations allowed before the executors stop and the block is finished in order. */
 export function conflictBudget(txCount: number): number {
   return Math.max(32, txCount >> 2);
 }
@@ -136,6 +144,7 @@ export class BlockStmLoop {
   readonly stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0, loopMs: 0, executeMs: 0, validateMs: 0, idleMs: 0 };
   private readonly loopStart = performance.now();
   private fallback: string | null = null;
+  private stopped: string | null = null;
   private task = NO_TASK;
 
   constructor(
@@ -214,7 +223,7 @@ export class BlockStmLoop {
           stats.validations++;
           // Validation work grows quadratically when every transaction depends on the previous one.
           if (Atomics.add(control, VALIDATIONS, 1) + 1 > 4 * handles.txCount + 64 && handles.conflictBudget !== Infinity) {
-            throw new FallbackNeeded(`too many conflicts (over ${4 * handles.txCount + 64} validations)`);
+            throw new ConflictBudgetSpent(`too many conflicts (over ${4 * handles.txCount + 64} validations)`);
           }
           const validateStart = performance.now();
           const valid = validateReadSet(reader, tx, this.describe);
@@ -229,7 +238,8 @@ export class BlockStmLoop {
         }
       }
     } catch (e) {
-      if (e instanceof FallbackNeeded) this.fallback = e.reason;
+      if (e instanceof ConflictBudgetSpent) this.stopped = e.reason;
+      else if (e instanceof FallbackNeeded) this.fallback = e.reason;
       else if (e instanceof CapacityError) this.fallback = e.message;
       else {
         scheduler.halt();
@@ -250,8 +260,56 @@ export class BlockStmLoop {
     const finals = [...this.kept.values()].filter((r) => r.incarnation === this.scheduler.incarnationOf(r.tx));
     // Blooms here, once: the main thread's receipts and this executor's encoded receipts both use them.
     if (this.fallback === null) for (const r of finals) if (r.result !== null && r.result.logs.length > 0) r.bloom = logsBloom(r.result.logs);
-    return { results: finals, stats: this.stats, fallback: this.fallback };
+    return { results: finals, stats: this.stats, fallback: this.fallback, stopped: this.stopped };
   }
+}
+
+/** A block finished in order: the final result of every transaction, and how many this thread executed. */
+export interface InOrderFinish {
+  finals: IncarnationResult[];
+  executed: number;
+}
+
+/**
+ * Finishes a block whose executors stopped early (ConflictBudgetSpent), on this thread, in
+ * transaction order: keeps each transaction's executed incarnation whose read set still holds and
+ * executes the others. By the time a transaction is reached every lower one is final, so nothing
+ * blocks and nothing is aborted, and work the executors finished stays done. Returns why the block
+ * must run sequentially instead (a string) when it meets a case Block-STM does not handle.
+ */
+export function finishInOrder(ctx: BlockContext, base: MemoryState, handles: SharedHandles, outcomes: LoopOutcome[]): InOrderFinish | string {
+  const txCount = handles.txCount;
+  const scheduler = new Scheduler(handles.scheduler, txCount);
+  const mv = new MvMemory(handles.mv);
+  const reader = new VersionedReader(mv, base);
+  reader.coinbase = ctx.coinbase; // no barrier: every lower transaction is final when one is reached
+  const described = new Map<number, { kind: LocationKind; address: Word; slot: Word }>();
+  const describe = (loc: number) => {
+    let d = described.get(loc);
+    if (d === undefined) described.set(loc, (d = mv.describe(loc)));
+    return d;
+  };
+  const kept: (IncarnationResult | undefined)[] = new Array(txCount);
+  for (const o of outcomes) for (const r of o.results) if (r.incarnation === scheduler.incarnationOf(r.tx)) kept[r.tx] = r;
+  const finals: IncarnationResult[] = new Array(txCount);
+  let executed = 0;
+  for (let tx = 0; tx < txCount; tx++) {
+    let r = kept[tx];
+    if (r === undefined || !scheduler.isExecuted(tx) || !validateReadSet(reader, tx, describe)) {
+      try {
+        r = executeIncarnation(ctx, reader, tx, scheduler.incarnationOf(tx) + 1).kept;
+      } catch (e) {
+        if (e instanceof ReadBlocked) return `internal: transaction ${tx} met an ESTIMATE of transaction ${e.blockingTx} while finishing in order`;
+        if (e instanceof FallbackNeeded) return e.reason;
+        if (e instanceof CapacityError) return e.message;
+        throw e;
+      }
+      executed++;
+      if (r.result !== null && r.result.logs.length > 0) r.bloom = logsBloom(r.result.logs);
+    }
+    finals[tx] = r;
+  }
+  return { finals, executed };
 }
 
 /**
