@@ -26,6 +26,23 @@ export function analyzeCode(code: Uint8Array): AnalyzedCode {
   return { code, jumpdests, bigPushes: new Map() };
 }
 
+const SSTORE = 0x55;
+const CALLCODE = 0xf2;
+const DELEGATECALL = 0xf4;
+
+/**
+ * Whether code running as its own account could ever write that account's storage: it holds an
+ * SSTORE, or a CALLCODE or DELEGATECALL (which run other code on its storage), outside push data.
+ */
+export function canWriteOwnStorage(code: Uint8Array): boolean {
+  for (let pc = 0; pc < code.length; pc++) {
+    const op = code[pc]!;
+    if (op === SSTORE || op === CALLCODE || op === DELEGATECALL) return true;
+    if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
+  }
+  return false;
+}
+
 const MAX_CACHED = 4096;
 
 /** Analyses keyed by code hash, shared by every execution in this thread. */

@@ -8,8 +8,11 @@ import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
 import { closeWorkerPool, executeBlockParallel, workerPoolReady, MIN_PARALLEL_GAS, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
-import type { Block } from "../../src/block/block.js";
-import type { MemoryState } from "../../src/state/memory.js";
+import type { Block, BlockHeader } from "../../src/block/block.js";
+import { TxType, type Transaction } from "../../src/block/types.js";
+import { keccak256Word } from "../../src/primitives/hash.js";
+import { KECCAK_EMPTY_WORD } from "../../src/state/reader.js";
+import { MemoryState } from "../../src/state/memory.js";
 import { postStateDiff } from "../../src/state/diff.js";
 import { generateBlock } from "../../src/workload/blocks.js";
 import { fixturePath } from "../fixtures.js";
@@ -185,4 +188,49 @@ test("random blocks stopped at a tiny conflict budget and finished in order equa
     }
   }
   assert.ok(stops > 0, "no run reached the conflict budget");
+});
+
+/**
+ * A block of 2022 (ArrowGlacier: before Cancun, SELFDESTRUCT deletes the account) where transactions destroy
+ * pre-existing contracts whose code is CALLER SELFDESTRUCT, like gas-token children.
+ */
+function selfDestructBlock(childStorage: boolean): { block: Block; preState: MemoryState; blockHashes: Map<bigint, number | bigint> } {
+  const preState = new MemoryState();
+  const childCode = Uint8Array.of(0x33, 0xff);
+  const codeHash = keccak256Word(childCode);
+  preState.codes.set(codeHash, childCode);
+  const transactions: Transaction[] = [];
+  for (let i = 0; i < 24; i++) {
+    const sender = 0x5e0000 + i;
+    const child = 0xc10000 + i;
+    preState.putAccount(sender, 0n, 10n ** 20n, KECCAK_EMPTY_WORD);
+    preState.putAccount(child, 1n, BigInt(i), codeHash, childStorage && i === 7 ? new Map([[1, 2]]) : new Map());
+    transactions.push({
+      type: TxType.FeeMarket, chainId: 1n, nonce: 0n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n, gasLimit: 100_000n, to: child, value: 0n, data: new Uint8Array(0),
+      accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], v: 0n, r: 0n, s: 0n, sender,
+    });
+  }
+  const header: BlockHeader = {
+    number: 15_000_000n, timestamp: 1_656_586_444n, hash: null, parentHash: new Uint8Array(32), coinbase: 0xcb, gasLimit: 30_000_000n,
+    gasUsed: 0n, difficulty: 1n, mixHash: 0, stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), logsBloom: new Uint8Array(256),
+    baseFeePerGas: 7n, withdrawalsRoot: null, blobGasUsed: null, excessBlobGas: null, parentBeaconBlockRoot: null,
+  };
+  return { block: { header, transactions, withdrawals: null, ommers: [] }, preState, blockHashes: new Map() };
+}
+
+test("pre-Cancun self-destructs of storage-less contracts run in parallel; one with storage runs sequentially", async () => {
+  const { block, preState, blockHashes } = selfDestructBlock(false);
+  const sequential = executeBlock(block, preState, { blockHashes });
+  assert.equal(sequential.rules.name, "ArrowGlacier"); // London rules, a later difficulty bomb
+  assert.ok(postStateDiff(sequential.world, preState).length >= 24, "the children are deleted");
+  for (const workers of [2, 4]) {
+    const result = await assertSameAsSequential(block, preState, blockHashes, workers, 2);
+    assert.equal(result.stats.mode, "parallel", String(result.stats.fallback));
+  }
+  const withStorage = selfDestructBlock(true);
+  const expected = observable(executeBlock(withStorage.block, withStorage.preState, { blockHashes }), withStorage.preState);
+  const result = await executeBlockParallel(withStorage.block, withStorage.preState, { blockHashes, workers: 2, forceParallel: true });
+  assert.deepEqual(observable(result, withStorage.preState), expected);
+  assert.equal(result.stats.mode, "sequential");
+  assert.match(result.stats.fallback!, /contract with storage self-destructed/);
 });

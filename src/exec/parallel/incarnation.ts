@@ -1,6 +1,6 @@
 // One transaction incarnation on a worker: execute against multi-version memory through a
 // recording reader, turn the world's changes into a write set, and validate read sets.
-import { CodeCache } from "../../evm/code.js";
+import { canWriteOwnStorage, CodeCache } from "../../evm/code.js";
 import type { BlockEnv } from "../../evm/env.js";
 import type { ForkRules } from "../../evm/forks.js";
 import { Evm } from "../../evm/interpreter.js";
@@ -247,10 +247,10 @@ function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Wor
     const nonce = account.exists ? account.nonce : 0n;
     let balance = account.exists ? account.balance : 0n;
     const codeHash = account.exists ? account.codeHash : KECCAK_EMPTY_WORD;
-    if (account.storageCleared && beforeCode !== KECCAK_EMPTY_WORD) {
+    if (account.storageCleared && beforeCode !== KECCAK_EMPTY_WORD && mayHoldStorage(reader, address, beforeCode)) {
       // A contract that existed before this transaction lost its storage (pre-Cancun
       // SELFDESTRUCT): the slots to clear are unknown here.
-      throw new FallbackNeeded("a pre-existing contract self-destructed");
+      throw new FallbackNeeded("a pre-existing contract with storage self-destructed");
     }
     if (address === coinbase && !feeFolded && (balance !== beforeBalance || nonce !== beforeNonce || codeHash !== beforeCode)) {
       balance += fee;
@@ -281,6 +281,15 @@ function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Wor
     }
   }
   if (!feeFolded) push((reader.account(coinbase).slot << 2) | LocationKind.Balance, fee, true);
+}
+
+/**
+ * Whether a contract may hold storage when it self-destructs: it has some in the pre-state, or its
+ * code could have written some earlier in the block. Gas-token contracts (tiny, storage-less
+ * children created to be destroyed) hold none: their destruction deletes the account and nothing more.
+ */
+function mayHoldStorage(reader: VersionedReader, address: Word, codeHash: Word): boolean {
+  return reader.base.hasStorage(address) || canWriteOwnStorage(reader.readCode(codeHash));
 }
 
 function push(loc: number, value: Word | bigint, delta: boolean): void {
