@@ -11,7 +11,7 @@ import { median } from "../primitives/median.js";
 const SPEC: Record<string, OptionSpec> = {
   filter: { value: true, description: "only blocks whose number contains this text" },
   runs: { value: true, description: "execute each block this many times and report the median time (default 1)" },
-  workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included (default 1: sequential, until parallel measures faster)" },
+  workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included (default: available cores; blocks where parallel execution would lose run sequentially and say why)" },
   sequential: { description: "execute sequentially (same as --workers 1)" },
   json: { description: "print one JSON object: { ok, blocks: [run --json objects], totals }" },
   help: { description: "show this help" },

@@ -8,7 +8,7 @@ import { formatDiff, formatRun, runBlock, runJson } from "./blockReport.js";
 
 const SPEC: Record<string, OptionSpec> = {
   prestate: { value: true, description: "pre-state file for a block.json (fixture pre_state.json or geth prestateTracer output)" },
-  workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included (default 1: sequential, until parallel measures faster)" },
+  workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included (default: available cores; blocks where parallel execution would lose run sequentially and say why)" },
   sequential: { description: "execute sequentially (same as --workers 1)" },
   json: { description: "print one JSON object (schema: docs/run-json.md)" },
   txs: { description: "also print every transaction's outcome (status, gas, logs)" },
@@ -71,8 +71,8 @@ function formatTransactions(rows: TxRow[]): string {
 }
 
 /**
- * --workers N or --sequential (1). The default stays sequential while the parallel executor is
- * slower than it on this project's 2-core machine (BENCHMARKS.md); `--workers max` asks for every core.
+ * --workers N or --sequential (1); by default every available core (`--workers max` says the same).
+ * The parallel executor itself runs sequentially the blocks where it measured a loss.
  */
 export function workerCount(options: Record<string, string | boolean>): number {
   if (options.sequential) {
@@ -80,5 +80,5 @@ export function workerCount(options: Record<string, string | boolean>): number {
     return 1;
   }
   if (options.workers === "max") return availableParallelism();
-  return intOption(options, "workers", 1);
+  return intOption(options, "workers", availableParallelism());
 }
