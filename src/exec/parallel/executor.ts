@@ -24,7 +24,8 @@ import { Scheduler } from "./scheduler.js";
 import { SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
-import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, finishInOrder, hashReceiptGroups, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
+import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, finishInOrder, hashReceiptGroups, previousFromSender, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
@@ -156,12 +157,12 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const mv = MvMemory.create(txCount, header.gasLimit);
   const receipts = SharedReceipts.create(txCount, header.gasLimit);
   const control = new SharedArrayBuffer(16);
-  const job: BlockJob = { block, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
+  const job: BlockJob = { block, previousFromSender: previousFromSender(block), fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
   const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) };
   // The main thread is one of the executors (the last): its results need no transfer.
-  const local = buildContext(job);
+  const local = buildContext(job, new ArrayTransactions(block.transactions));
   local.ctx.codeCache = new CodeCache();
   // Runs on the main thread once every worker has sent its results, while they build receipts.
   let assembled: Assembled | string = "internal: the block was not assembled";
@@ -347,15 +348,22 @@ class FinalWriter {
 
 // ---------- the persistent worker pool ----------
 
+/** A block job as the worker threads receive it: serialized once into shared memory, its transactions packed apart. */
+interface PackedJob {
+  job: SharedArrayBuffer;
+  transactions: SharedArrayBuffer;
+}
+
 /**
- * A block job serialized once into shared memory for every worker that needs it (posting the job
- * itself would serialize the whole pre-state again for each worker, on the main thread).
+ * A block job serialized once for every worker that needs it (posting the job itself would
+ * serialize the whole pre-state again for each worker, on the main thread). The transactions go
+ * packed by txCodec, which is faster to write and lets a worker decode only those it executes.
  */
-function packJob(job: BlockJob): SharedArrayBuffer {
-  const bytes = serialize(job);
+function packJob(job: BlockJob): PackedJob {
+  const bytes = serialize({ ...job, block: { ...job.block, transactions: [] } });
   const shared = new SharedArrayBuffer(bytes.length);
   new Uint8Array(shared).set(bytes);
-  return shared;
+  return { job: shared, transactions: encodeTransactions(job.block.transactions) };
 }
 
 let sharedPool: WorkerPool | null = null;
@@ -467,7 +475,7 @@ class WorkerPool {
    */
   async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, local: LocalExecutor, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
     const id = this.nextId++;
-    let packedJob: SharedArrayBuffer | null = null;
+    let packedJob: PackedJob | null = null;
     const executed: Promise<LoopOutcome>[] = [];
     const finished: Promise<number>[] = [];
     this.workers.forEach((worker, i) => {
@@ -523,7 +531,7 @@ class WorkerPool {
       const send = this.heldKey[i] !== jobKey;
       if (send && packedJob === null) packedJob = packJob(job);
       const workerFault = fault !== null && fault !== undefined && (fault.worker === undefined || fault.worker === i) ? { tx: fault.tx, kind: fault.kind } : null;
-      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job: packedJob! } : {}) };
+      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions } : {}) };
       worker.postMessage(msg);
       this.heldKey[i] = jobKey;
     });

@@ -11,6 +11,7 @@ import type { MemoryState } from "../../state/memory.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../../state/reader.js";
 import { WorldState } from "../../state/world.js";
 import { LocationKind, normWord, ReadStatus, type MvMemory } from "./mvmemory.js";
+import type { TransactionSource } from "./txCodec.js";
 
 /** Thrown through the EVM when a read hits an ESTIMATE: the incarnation stops at once. */
 export class ReadBlocked {
@@ -185,7 +186,8 @@ export interface IncarnationResult {
 export interface BlockContext {
   env: BlockEnv;
   rules: ForkRules;
-  transactions: Transaction[];
+  /** The block's transactions (decoded on first use in worker threads). */
+  transactions: TransactionSource;
   gasLimit: bigint;
   coinbase: Word;
   codeCache: CodeCache;
@@ -204,7 +206,7 @@ const writeIsDelta: boolean[] = [];
  * a new location was written.
  */
 export function executeIncarnation(ctx: BlockContext, reader: VersionedReader, tx: number, incarnation: number): { kept: IncarnationResult; wroteNew: boolean } {
-  const transaction = ctx.transactions[tx]!;
+  const transaction = ctx.transactions.get(tx);
   reader.begin(tx, lazyTransferRecipient(transaction, ctx.coinbase));
   const world = new WorldState(reader);
   const evm = new Evm(world, ctx.env, ctx.rules, ctx.codeCache);

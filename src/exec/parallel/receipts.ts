@@ -5,7 +5,7 @@
 // those subtries; the main thread hashes only the top of the trie.
 import { Status } from "../../evm/interpreter.js";
 import type { TxResult } from "../../evm/processor.js";
-import type { Transaction } from "../../block/types.js";
+import type { TransactionSource } from "./txCodec.js";
 import { encodeReceipt, logsBloom } from "../../block/receipt.js";
 import { ZERO_BLOOM } from "../blockResult.js";
 import { orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedTrieRoot, orderedTrieRootFromGroups } from "../../trie/root.js";
@@ -87,20 +87,20 @@ export class SharedReceipts {
    * encodes their receipts into shared memory, waits for the other workers to do the same, then
    * hashes groups until none is left. Stops early when `abandoned`.
    */
-  publish(finals: FinalResult[], transactions: Transaction[], byzantium: boolean, workers: number, abandoned: () => boolean): void {
+  publish(finals: FinalResult[], transactions: TransactionSource, byzantium: boolean, workers: number, abandoned: () => boolean): void {
     this.encode(finals, transactions, byzantium, abandoned);
     this.hashGroups(byzantium, workers, abandoned);
   }
 
   /** `publish`'s first half: encodes these receipts into shared memory and counts this executor as done encoding. */
-  encode(finals: FinalResult[], transactions: Transaction[], byzantium: boolean, abandoned: () => boolean): void {
+  encode(finals: FinalResult[], transactions: TransactionSource, byzantium: boolean, abandoned: () => boolean): void {
     if (!byzantium || abandoned()) return; // before Byzantium receipts hold intermediate state roots: no root here
     const cumulative = new Float64Array(this.txCount);
     let sum = 0;
     for (let tx = 0; tx < this.txCount; tx++) cumulative[tx] = sum += this.gas[tx]!;
     for (const { tx, result, bloom: logs } of finals) {
       const bloom = logs ?? (result.logs.length === 0 ? ZERO_BLOOM : logsBloom(result.logs));
-      const encoded = encodeReceipt({ type: transactions[tx]!.type, status: result.status === Status.Success ? 1 : 0, postStateRoot: null, cumulativeGasUsed: BigInt(cumulative[tx]!), gasUsed: result.gasUsed, logs: result.logs, bloom })!;
+      const encoded = encodeReceipt({ type: transactions.get(tx).type, status: result.status === Status.Success ? 1 : 0, postStateRoot: null, cumulativeGasUsed: BigInt(cumulative[tx]!), gasUsed: result.gasUsed, logs: result.logs, bloom })!;
       const offset = Atomics.add(this.meta, BUMP, encoded.length);
       if (offset + encoded.length > this.bytes.length) {
         Atomics.store(this.meta, OVERFLOW, 1);

@@ -7,14 +7,17 @@ import { keepShapesAlive } from "../keepShapes.js";
 import type { BlockContext } from "./incarnation.js";
 import type { MemoryState } from "../../state/memory.js";
 import { encodeResults } from "./resultCodec.js";
+import { PackedTransactions } from "./txCodec.js";
 import { buildContext, buildReceipts, runWorkerLoop, type BlockJob, type FaultPlan, type SharedHandles } from "./workerLoop.js";
 
 export interface JobMessage {
   type: "block";
   id: number;
   jobKey: number;
-  /** The BlockJob, serialized (v8.serialize); omitted when this worker already holds the job with `jobKey` (repeated runs of one block). */
+  /** The BlockJob, serialized (v8.serialize) without its transactions; omitted when this worker already holds the job with `jobKey` (repeated runs of one block). */
   job?: SharedArrayBuffer;
+  /** With `job`: the block's transactions, packed by txCodec. */
+  transactions?: SharedArrayBuffer;
   handles: SharedHandles;
   fault: FaultPlan | null;
 }
@@ -26,7 +29,7 @@ keepShapesAlive();
 parentPort!.on("message", (msg: JobMessage) => {
   try {
     if (msg.job !== undefined) {
-      const { ctx, base } = buildContext(deserialize(new Uint8Array(msg.job)) as BlockJob);
+      const { ctx, base } = buildContext(deserialize(new Uint8Array(msg.job)) as BlockJob, new PackedTransactions(msg.transactions!));
       cached = { key: msg.jobKey, ctx, base };
     } else if (cached === null || cached.key !== msg.jobKey) {
       throw new Error(`worker has no block for job key ${msg.jobKey}`);

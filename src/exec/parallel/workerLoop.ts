@@ -10,11 +10,17 @@ import { blockEnv } from "../sequential.js";
 import { executeIncarnation, FallbackNeeded, ReadBlocked, validateReadSet, VersionedReader, type BlockContext, type IncarnationResult } from "./incarnation.js";
 import { CapacityError, MvMemory, type LocationKind, type MvBuffers } from "./mvmemory.js";
 import { SharedReceipts, type FinalResult, type ReceiptBuffers } from "./receipts.js";
+import type { TransactionSource } from "./txCodec.js";
 import { NO_TASK, Scheduler, TaskKind, taskIncarnation, taskKind, taskTx } from "./scheduler.js";
 
-/** Everything a worker needs for one block (serialized once into shared memory for all workers). */
+/**
+ * Everything a worker needs for one block (serialized once into shared memory for all workers).
+ * `block` comes without its transactions, which travel packed (txCodec.ts) beside the job.
+ */
 export interface BlockJob {
   block: Block;
+  /** For each transaction, the previous one from the same sender (-1: none). */
+  previousFromSender: Int32Array;
   fork: Fork;
   chainId: bigint;
   blockHashes: Map<bigint, Word>;
@@ -69,23 +75,23 @@ export interface FaultPlan {
   kind: "throw" | "exit";
 }
 
-export function buildContext(job: BlockJob): { ctx: BlockContext; base: MemoryState } {
+export function buildContext(job: BlockJob, transactions: TransactionSource): { ctx: BlockContext; base: MemoryState } {
   const base = MemoryState.adopting(job.accounts, job.codes);
   const rules = rulesFor(job.fork);
   const ctx: BlockContext = {
     env: blockEnv(job.block, { blockHashes: job.blockHashes, chainId: job.chainId }),
     rules,
-    transactions: job.block.transactions,
+    transactions,
     gasLimit: job.block.header.gasLimit,
     coinbase: job.block.header.coinbase,
     codeCache: new CodeCache(),
-    previousFromSender: previousFromSender(job.block),
+    previousFromSender: job.previousFromSender,
   };
   return { ctx, base };
 }
 
 /** Same-sender transactions must run in order (nonces): waiting for them beats failing validation. */
-function previousFromSender(block: Block): Int32Array {
+export function previousFromSender(block: Block): Int32Array {
   const out = new Int32Array(block.transactions.length).fill(-1);
   const last = new Map<Word, number>();
   block.transactions.forEach((tx, i) => {

@@ -7,6 +7,7 @@ import type { TxResult } from "../../../src/evm/processor.js";
 import { logsBloom, receiptsRoot, type Receipt } from "../../../src/block/receipt.js";
 import { TxType, type Transaction } from "../../../src/block/types.js";
 import { receiptByteCapacity, SharedReceipts } from "../../../src/exec/parallel/receipts.js";
+import { ArrayTransactions } from "../../../src/exec/parallel/txCodec.js";
 
 /** A deterministic result for transaction i: some with logs (one with `bigData` bytes of log data), some failed. */
 function resultOf(i: number, bigData = 0): TxResult {
@@ -27,7 +28,7 @@ function expectedRoot(results: TxResult[], transactions: Transaction[]): Uint8Ar
 function sharedRoot(results: TxResult[], transactions: Transaction[], gasLimit: bigint): Uint8Array | null {
   const shared = SharedReceipts.create(results.length, gasLimit);
   results.forEach((r, tx) => shared.setGasUsed(tx, r.gasUsed));
-  shared.publish(results.map((result, tx) => ({ tx, result, bloom: null })), transactions, true, 1, () => false);
+  shared.publish(results.map((result, tx) => ({ tx, result, bloom: null })), new ArrayTransactions(transactions), true, 1, () => false);
   return shared.root();
 }
 
