@@ -1,7 +1,7 @@
 // Receipts (Yellow Paper 4.3.1, EIP-658, EIP-2718), the logs bloom filter, and the receipts root.
 import { keccak256 } from "../primitives/hash.js";
 import { bigintToBytes } from "../primitives/bytes.js";
-import { addressToBytes, wordToBytes, type Word } from "../evm/word.js";
+import { addressToBytes, toBytes32, wordToBytes, type Word } from "../evm/word.js";
 import type { Log } from "../state/world.js";
 import { orderedTrieRoot } from "../trie/root.js";
 import { TxType } from "./types.js";
@@ -154,8 +154,68 @@ export function encodeReceipt(receipt: Receipt): Uint8Array | null {
   return out;
 }
 
+// Receipts with a status (Byzantium on) written straight into a caller's buffer, with no
+// allocation: the parallel executors encode tens of thousands of them into shared memory.
+
+const WORD_SCRATCH = new Uint8Array(32);
+
+/** Payload size of a status receipt: status (one byte either way), cumulative gas, bloom, logs. */
+function statusPayloadSize(cumulativeGasUsed: number, logs: readonly Log[]): number {
+  let logsSize = 0;
+  for (const log of logs) {
+    const size = logPayloadSize(log);
+    logsSize += headerLength(size) + size;
+  }
+  const gasBytes = byteCount(cumulativeGasUsed);
+  const gasSize = gasBytes === 1 && cumulativeGasUsed < 0x80 ? 1 : 1 + gasBytes;
+  return 1 + gasSize + 3 + BLOOM_BYTES + headerLength(logsSize) + logsSize;
+}
+
+/** Size of the encoding writeStatusReceipt writes; `cumulativeGasUsed` is a safe integer. */
+export function statusReceiptSize(type: TxType, cumulativeGasUsed: number, logs: readonly Log[]): number {
+  const payload = statusPayloadSize(cumulativeGasUsed, logs);
+  return (type !== TxType.Legacy ? 1 : 0) + headerLength(payload) + payload;
+}
+
+/** Writes the consensus encoding of a receipt with a status at out[pos] (the bytes of encodeReceipt); returns where it ends. */
+export function writeStatusReceipt(out: Uint8Array, pos: number, type: TxType, status: 0 | 1, cumulativeGasUsed: number, logs: readonly Log[], bloom: Uint8Array): number {
+  if (type !== TxType.Legacy) out[pos++] = type;
+  pos = writeHeader(out, pos, statusPayloadSize(cumulativeGasUsed, logs), 0xc0);
+  out[pos++] = status === 1 ? 0x01 : 0x80;
+  const gasBytes = byteCount(cumulativeGasUsed);
+  if (gasBytes === 1 && cumulativeGasUsed < 0x80) {
+    out[pos++] = cumulativeGasUsed;
+  } else {
+    out[pos++] = 0x80 + gasBytes;
+    for (let i = gasBytes - 1, n = cumulativeGasUsed; i >= 0; i--, n = Math.floor(n / 256)) out[pos + i] = n % 256;
+    pos += gasBytes;
+  }
+  pos = writeString(out, pos, bloom);
+  let logsSize = 0;
+  for (const log of logs) {
+    const size = logPayloadSize(log);
+    logsSize += headerLength(size) + size;
+  }
+  pos = writeHeader(out, pos, logsSize, 0xc0);
+  for (const log of logs) {
+    pos = writeHeader(out, pos, logPayloadSize(log), 0xc0);
+    out[pos++] = 0x80 + 20;
+    toBytes32(log.address, WORD_SCRATCH, 0);
+    for (let i = 12; i < 32; i++) out[pos++] = WORD_SCRATCH[i]!;
+    pos = writeHeader(out, pos, 33 * log.topics.length, 0xc0);
+    for (const topic of log.topics) {
+      out[pos++] = 0x80 + 32;
+      toBytes32(topic, out, pos);
+      pos += 32;
+    }
+    pos = writeString(out, pos, log.data);
+  }
+  return pos;
+}
+
 /** The receipts trie root; null when a receipt cannot be encoded. */
 export function receiptsRoot(receipts: readonly Receipt[]): Uint8Array | null {
+  if (receipts.every((r) => r.status !== null && r.cumulativeGasUsed <= MAX_SAFE_GAS)) return orderedTrieRoot(encodeStatusReceipts(receipts));
   const encoded: Uint8Array[] = [];
   for (const r of receipts) {
     const e = encodeReceipt(r);
@@ -163,4 +223,22 @@ export function receiptsRoot(receipts: readonly Receipt[]): Uint8Array | null {
     encoded.push(e);
   }
   return orderedTrieRoot(encoded);
+}
+
+const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Receipts with a status encoded into one buffer (views into it), without a buffer per field. */
+function encodeStatusReceipts(receipts: readonly Receipt[]): Uint8Array[] {
+  let total = 0;
+  for (const r of receipts) total += statusReceiptSize(r.type, Number(r.cumulativeGasUsed), r.logs);
+  const buffer = new Uint8Array(total);
+  const encoded: Uint8Array[] = new Array(receipts.length);
+  let pos = 0;
+  for (let i = 0; i < receipts.length; i++) {
+    const r = receipts[i]!;
+    const end = writeStatusReceipt(buffer, pos, r.type, r.status as 0 | 1, Number(r.cumulativeGasUsed), r.logs, r.bloom);
+    encoded[i] = buffer.subarray(pos, end);
+    pos = end;
+  }
+  return encoded;
 }

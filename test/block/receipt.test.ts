@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { RLP } from "@ethereumjs/rlp";
-import { encodeReceipt, logsBloom, type Receipt } from "../../src/block/receipt.js";
+import { encodeReceipt, logsBloom, statusReceiptSize, writeStatusReceipt, type Receipt } from "../../src/block/receipt.js";
 import { TxType } from "../../src/block/types.js";
 
 /** The bloom as a 2048-bit integer: bit (pair & 2047) set for the first three byte pairs of keccak. */
@@ -61,4 +61,28 @@ test("receipts with logs encode exactly as a generic RLP encoder does", () => {
   // Many logs: the list header needs a multi-byte length.
   const many: Receipt = { ...receipt, logs: Array.from({ length: 200 }, () => logs[1]!) };
   assert.deepEqual(encodeReceipt(many), RLP.encode([1, 21000, new Uint8Array(256), Array.from({ length: 200 }, () => expectedLogs[1]!)]));
+});
+
+test("a status receipt written in place is the same bytes as encodeReceipt's", () => {
+  const logSets = [
+    [],
+    [{ address: 0x1234, topics: [7], data: Uint8Array.of(0x80) }],
+    [{ address: 0x1234, topics: [], data: Uint8Array.of(0x05) }, { address: (1n << 159n) + 5n, topics: [1, (1n << 255n) + 7n, 0], data: new Uint8Array(3000).fill(1) }],
+  ];
+  for (const logs of logSets) {
+    const bloom = new Uint8Array(256).fill(logs.length);
+    for (const type of [TxType.Legacy, TxType.FeeMarket]) {
+      for (const status of [0, 1] as const) {
+        for (const gas of [0, 1, 127, 128, 255, 256, 30_000_000, 2 ** 40 + 3]) {
+          const expected = encodeReceipt({ type, status, postStateRoot: null, cumulativeGasUsed: BigInt(gas), gasUsed: 0n, logs, bloom })!;
+          const out = new Uint8Array(statusReceiptSize(type, gas, logs) + 2).fill(0xee);
+          const end = writeStatusReceipt(out, 1, type, status, gas, logs, bloom);
+          assert.equal(end, out.length - 1, `size, gas ${gas}`);
+          assert.deepEqual(out.subarray(1, end), expected, `type ${type}, status ${status}, gas ${gas}, ${logs.length} logs`);
+          assert.equal(out[0], 0xee);
+          assert.equal(out[end], 0xee);
+        }
+      }
+    }
+  }
 });

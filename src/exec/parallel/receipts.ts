@@ -6,7 +6,7 @@
 import { Status } from "../../evm/interpreter.js";
 import type { TxResult } from "../../evm/processor.js";
 import type { TransactionSource } from "./txCodec.js";
-import { encodeReceipt, logsBloom } from "../../block/receipt.js";
+import { logsBloom, statusReceiptSize, writeStatusReceipt } from "../../block/receipt.js";
 import { ZERO_BLOOM } from "../blockResult.js";
 import { orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedTrieRoot, orderedTrieRootFromGroups } from "../../trie/root.js";
 
@@ -98,17 +98,23 @@ export class SharedReceipts {
     const cumulative = new Float64Array(this.txCount);
     let sum = 0;
     for (let tx = 0; tx < this.txCount; tx++) cumulative[tx] = sum += this.gas[tx]!;
-    for (const { tx, result, bloom: logs } of finals) {
-      const bloom = logs ?? (result.logs.length === 0 ? ZERO_BLOOM : logsBloom(result.logs));
-      const encoded = encodeReceipt({ type: transactions.get(tx).type, status: result.status === Status.Success ? 1 : 0, postStateRoot: null, cumulativeGasUsed: BigInt(cumulative[tx]!), gasUsed: result.gasUsed, logs: result.logs, bloom })!;
-      const offset = Atomics.add(this.meta, BUMP, encoded.length);
-      if (offset + encoded.length > this.bytes.length) {
-        Atomics.store(this.meta, OVERFLOW, 1);
-        continue;
+    // Sizes first, so that this executor takes its room with one atomic add (one per receipt had
+    // both cores contend for the counter), then each receipt written in place.
+    let total = 0;
+    for (const { tx, result } of finals) {
+      const size = statusReceiptSize(transactions.get(tx).type, cumulative[tx]!, result.logs);
+      this.meta[HEADER + 2 * tx + 1] = size;
+      total += size;
+    }
+    let offset = Atomics.add(this.meta, BUMP, total);
+    if (offset + total > this.bytes.length) {
+      Atomics.store(this.meta, OVERFLOW, 1);
+    } else {
+      for (const { tx, result, bloom } of finals) {
+        this.meta[HEADER + 2 * tx] = offset;
+        const end = writeStatusReceipt(this.bytes, offset, transactions.get(tx).type, result.status === Status.Success ? 1 : 0, cumulative[tx]!, result.logs, bloom ?? (result.logs.length === 0 ? ZERO_BLOOM : logsBloom(result.logs)));
+        offset = end;
       }
-      this.bytes.set(encoded, offset);
-      this.meta[HEADER + 2 * tx] = offset;
-      this.meta[HEADER + 2 * tx + 1] = encoded.length;
     }
     // The seq-cst add orders this worker's receipt writes before any other's reads of them.
     Atomics.add(this.meta, ENCODED, 1);
