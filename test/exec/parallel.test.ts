@@ -166,12 +166,17 @@ test("a block whose transactions keep conflicting stops at the conflict budget a
   // its modules or the block would leave the whole block to the main thread).
   await workerPoolReady(2);
   await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
-  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: 8 });
+  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: 8, inOrderFrom: 0 });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.equal(result.stats.mode, "parallel");
   assert.match(result.stats.stopped!, /too many conflicts/);
   // Some transactions were left for the in-order finish, and not the whole block.
   assert.ok(result.stats.inOrderExecutions > 0 && result.stats.inOrderExecutions < 400, `in order: ${result.stats.inOrderExecutions}`);
+  // By default a block stopped with most of it unexecuted runs sequentially instead.
+  const rerun = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: 8 });
+  assert.deepEqual(observable(rerun, g.preState), expected);
+  assert.equal(rerun.stats.mode, "sequential");
+  assert.match(rerun.stats.fallback!, /too many conflicts .*, with \d+ of 400 transactions executed/);
 });
 
 test("random blocks stopped at a tiny conflict budget and finished in order equal sequential", async () => {
@@ -181,7 +186,7 @@ test("random blocks stopped at a tiny conflict budget and finished in order equa
     const expected = observable(executeBlock(block, preState, { blockHashes }), preState);
     for (const workers of [2, 4]) {
       for (let run = 0; run < 2; run++) {
-        const result = await executeBlockParallel(block, preState, { blockHashes, workers, conflictBudget: 2, forceParallel: true });
+        const result = await executeBlockParallel(block, preState, { blockHashes, workers, conflictBudget: 2, inOrderFrom: 0, forceParallel: true });
         assert.deepEqual(observable(result, preState), expected, `seed ${seed}, ${workers} workers (${result.stats.stopped ?? result.stats.fallback ?? "completed"})`);
         if (result.stats.stopped !== null) stops++;
       }
