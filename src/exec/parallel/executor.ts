@@ -173,6 +173,16 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   // The main thread is one of the executors (the last): its results need no transfer.
   const local = buildContext(job, new ArrayTransactions(block.transactions));
   local.ctx.codeCache = new CodeCache();
+  // Runs on the main thread once its own loop is done and the block complete (the multi-version
+  // memory then holds every final write), while the worker threads send their results.
+  let earlyWorld: WorldState | null = null;
+  let earlyMs = 0;
+  const onLoopDone = (): void => {
+    if (scheduler.halted()) return;
+    const t = performance.now();
+    earlyWorld = postState(block, pre, rules, options, mv);
+    earlyMs = performance.now() - t;
+  };
   // Runs on the main thread once every worker has sent its results, while they build receipts.
   let assembled: Assembled | string = "internal: the block was not assembled";
   const onExecuted = (outcomes: LoopOutcome[]): void => {
@@ -208,15 +218,17 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
       assembled = finals;
       return;
     }
-    assembled = assemble(block, pre, rules, options, mv, finals, stats);
+    // Built while the worker threads were still sending their results, unless the in-order finish changed the memory since.
+    const world = earlyWorld ?? postState(block, pre, rules, options, mv);
+    assembled = assemble(block, rules, world, finals, stats);
     if (typeof assembled === "string") Atomics.store(new Int32Array(control), 0, 1); // no receipts needed
-    stats.assembleMs = performance.now() - assembleStart;
+    stats.assembleMs = performance.now() - assembleStart + earlyMs;
   };
   let receiptsMs: number[];
   try {
     const mainFault = options.fault !== undefined && options.fault.kind === "throw" && (options.fault.worker === undefined || options.fault.worker === workers - 1) ? options.fault : null;
     const loop = new BlockStmLoop(local.ctx, local.base, { ...handles, worker: workers - 1 }, mainFault);
-    receiptsMs = await pool(workers - 1).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, { loop, ctx: local.ctx, handles }, onExecuted);
+    receiptsMs = await pool(workers - 1).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, { loop, ctx: local.ctx, handles }, onLoopDone, onExecuted);
   } catch (e) {
     stats.faults.push((e as Error).message);
     return sequential(`worker fault: ${(e as Error).message.split("\n")[0]}`);
@@ -307,25 +319,31 @@ interface Assembled {
   builder: BlockResultBuilder;
 }
 
-/** The block's receipts, and its post-state: the final value of every written location, on a world over the pre-state. */
-function assemble(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, finals: IncarnationResult[], stats: ParallelStats): Assembled | string {
+/** The block's receipts, on the post-state `world` (postState). */
+function assemble(block: Block, rules: ReturnType<typeof rulesFor>, world: WorldState, finals: IncarnationResult[], stats: ParallelStats): Assembled | string {
   const { header } = block;
-  const world = new WorldState(pre);
-  const env = blockEnv(block, options);
-  applyBlockPrologue(new Evm(world, env, rules, new CodeCache()), block);
   const builder = new BlockResultBuilder(rules);
   for (let tx = 0; tx < finals.length; tx++) {
     stats.reexecutions += finals[tx]!.incarnation;
     if (block.transactions[tx]!.gasLimit > header.gasLimit - builder.cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
     builder.add(block.transactions[tx]!, finals[tx]!.result!, finals[tx]!.bloom);
   }
-  // The post-state takes each written location's final value, one write per location (replaying
-  // every transaction's writes in order gives the same state with many more). An account left empty
-  // is deleted (EIP-161): the last transaction that touched it deleted it.
+  return { world, builder };
+}
+
+/**
+ * The block's post-state, from the multi-version memory once every transaction is final: each
+ * written location's final value, one write per location (replaying every transaction's writes in
+ * order gives the same state with many more), on a world over the pre-state. An account left
+ * empty is deleted (EIP-161): the last transaction that touched it deleted it.
+ */
+function postState(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory): WorldState {
+  const world = new WorldState(pre);
+  applyBlockPrologue(new Evm(world, blockEnv(block, options), rules, new CodeCache()), block);
   const writer = new FinalWriter(world, mv, pre);
   mv.forEachFinalWrite((loc, value, delta) => writer.apply(loc, value, delta));
   for (const account of world.dirtyAccounts()) world.deleteIfEmpty(account);
-  return { world, builder };
+  return world;
 }
 
 /** Applies final writes to the post-state world. An account's fields come one after another: its address is decoded once. */
@@ -486,11 +504,13 @@ class WorkerPool {
 
   /** Runs the block on every worker; rejects (after replacing failed workers) on any fault. */
   /**
-   * Runs the block on every worker. When all have sent their results, calls `onExecuted` (the main
-   * thread's assembly, while the workers build receipts), then waits for every worker to finish;
-   * resolves with each worker's receipt time. Rejects (after replacing failed workers) on any fault.
+   * Runs the block on every worker and on the main thread (`local`). Once the main thread's loop is
+   * done, calls `onLoopDone` (the post-state, while the worker threads send their results); when
+   * all have sent them, `onExecuted` (the rest of the assembly, while the workers build receipts);
+   * then waits for every worker to finish. Resolves with each executor's receipt time. Rejects
+   * (after replacing failed workers) on any fault.
    */
-  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, local: LocalExecutor, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
+  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, local: LocalExecutor, onLoopDone: () => void, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
     const id = this.nextId++;
     let packedJob: PackedJob | null = null;
     const executed: Promise<LoopOutcome>[] = [];
@@ -572,6 +592,7 @@ class WorkerPool {
       const own = local.loop.outcome();
       if (own.fallback === null && !scheduler.halted()) encodeReceipts(local.ctx, local.handles, own.results);
       let localReceiptsMs = performance.now() - localStart;
+      onLoopDone();
       const outcomes = [...(await Promise.race([Promise.all(executed), watchdog])), own];
       try {
         onExecuted(outcomes);
