@@ -34,7 +34,7 @@ export interface SharedHandles {
   txCount: number;
   mv: MvBuffers;
   receipts: ReceiptBuffers;
-  /** Shared flag words: [0] fallback requested. */
+  /** Shared words: [0] fallback requested, then counts over all executors of conflicts, validations and executions. */
   control: SharedArrayBuffer;
   /** Aborted incarnations allowed before the block falls back to sequential execution. */
   conflictBudget: number;
@@ -106,6 +106,12 @@ const IDLE_WAIT_MS = 2;
 /** Words of the control buffer counting, across workers, conflicts and validations. */
 const CONFLICTS = 1;
 const VALIDATIONS = 2;
+const EXECUTIONS = 3;
+/**
+ * Conflicts from which their rate alone can stop a block: one per four executions or more means
+ * the transactions wait on each other in a chain (a block of swaps on one pool runs at one per two).
+ */
+const RATE_CHECK_FROM = 64;
 
 /**
  * A block whose transactions keep invalidating each other gains nothing from Block-STM and can
@@ -113,8 +119,12 @@ const VALIDATIONS = 2;
  * the main thread finishes the block in transaction order, keeping what still holds.
  */
 function countConflict(control: Int32Array, handles: SharedHandles): void {
-  if (Atomics.add(control, CONFLICTS, 1) + 1 > handles.conflictBudget) {
+  const conflicts = Atomics.add(control, CONFLICTS, 1) + 1;
+  if (conflicts > handles.conflictBudget) {
     throw new ConflictBudgetSpent(`too many conflicts (over ${handles.conflictBudget} aborted or blocked incarnations)`);
+  }
+  if (conflicts >= RATE_CHECK_FROM && handles.conflictBudget !== Infinity && 4 * conflicts > Atomics.load(control, EXECUTIONS)) {
+    throw new ConflictBudgetSpent(`too many conflicts (${conflicts} aborted or blocked incarnations in ${Atomics.load(control, EXECUTIONS)} executions)`);
   }
 }
 
@@ -210,6 +220,7 @@ export class BlockStmLoop {
             continue;
           }
           stats.executions++;
+          Atomics.add(control, EXECUTIONS, 1);
           const executeStart = performance.now();
           try {
             const { kept: result, wroteNew } = executeIncarnation(ctx, reader, tx, incarnation);
