@@ -44,7 +44,7 @@ export function formatRun(run: BlockRun): string {
   const { header } = block;
   const { result, verification: v } = run;
   const lines = [
-    `block ${header.number} · ${result.rules.name} · ${block.transactions.length} txs · ${run.mode}${run.mode === "parallel" ? ` (${run.workers} workers)` : ""}${run.parallel?.fallback ? ` (fallback: ${run.parallel.fallback})` : ""}${run.parallel?.stopped ? ` (${run.parallel.stopped}: ${run.parallel.inOrderExecutions} transactions finished in order)` : ""}`,
+    `block ${header.number} · ${result.rules.name} · ${block.transactions.length} txs · ${run.mode}${run.mode === "parallel" ? ` (${run.workers} workers)` : ""}${run.parallel?.fallback ? ` (fallback: ${run.parallel.fallback})` : ""}${run.parallel?.stopped ? ` (${run.parallel.stopped}: ${run.parallel.inOrderExecutions} transactions then run sequentially)` : ""}`,
     `  gasUsed       ${mark(v.checks.gasUsed)}  ${result.gasUsed}${v.checks.gasUsed ? "" : ` (header: ${header.gasUsed})`}`,
     `  logsBloom     ${mark(v.checks.logsBloom)}`,
     `  receiptsRoot  ${mark(v.checks.receiptsRoot)}${v.checks.receiptsRoot === null ? "  (not verifiable before Byzantium: receipts hold intermediate state roots)" : `  ${bytesToHex(result.receiptsRoot!)}`}`,

@@ -32,12 +32,12 @@ function observable(result: BlockResult, pre: MemoryState) {
   };
 }
 
-async function assertSameAsSequential(block: Block, pre: MemoryState, blockHashes: Map<bigint, number | bigint>, workers: number, runs = 1): Promise<ParallelResult> {
+async function assertSameAsSequential(block: Block, pre: MemoryState, blockHashes: Map<bigint, number | bigint>, workers: number, runs = 1, conflictBudget = Infinity): Promise<ParallelResult> {
   const expected = observable(executeBlock(block, pre, { blockHashes }), pre);
   let last!: ParallelResult;
   for (let i = 0; i < runs; i++) {
     // forceParallel: Block-STM runs even where the executor would choose sequential execution.
-    last = await executeBlockParallel(block, pre, { blockHashes, workers, conflictBudget: Infinity, forceParallel: true });
+    last = await executeBlockParallel(block, pre, { blockHashes, workers, conflictBudget, forceParallel: true });
     assert.deepEqual(observable(last, pre), expected, `run ${i} with ${workers} workers (${last.stats.mode}${last.stats.fallback ? ": " + last.stats.fallback : ""})`);
   }
   return last;
@@ -49,11 +49,13 @@ if (!existsSync(BLOCKS_DIR)) {
 } else {
   const cache = new Map<string, unknown>();
   for (const name of readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b))) {
-    test(`mainnet block ${name}: parallel (1, 2 and 4 workers) equals sequential`, async () => {
+    test(`mainnet block ${name}: parallel (1, 2 and 4 workers, and stopped at the first conflict) equals sequential`, async () => {
       const input = loadBlockInput(join(BLOCKS_DIR, name), { cache });
       await assertSameAsSequential(input.block, input.preState, input.blockHashes, 1);
       await assertSameAsSequential(input.block, input.preState, input.blockHashes, 2);
       await assertSameAsSequential(input.block, input.preState, input.blockHashes, 4);
+      // A conflict budget of 0: the executors stop at the first conflict, the valid prefix is kept and the rest runs in order.
+      await assertSameAsSequential(input.block, input.preState, input.blockHashes, 2, 1, 0);
     });
   }
 }
@@ -158,7 +160,7 @@ test("random blocks (same-sender chains, a hot reverting counter, exact coinbase
   }
 });
 
-test("a block whose transactions keep conflicting stops at the conflict budget and is finished in order", async () => {
+test("a block whose transactions keep conflicting stops at the conflict budget: its valid prefix is kept, the rest runs in order", async () => {
   const g = generateBlock({ workload: "swaps-hot", txs: 400, hotRatio: 1, seed: 2 });
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);
   // Every swap on one pool: each transaction conflicts with the one before it. A small budget makes
@@ -166,27 +168,22 @@ test("a block whose transactions keep conflicting stops at the conflict budget a
   // its modules or the block would leave the whole block to the main thread).
   await workerPoolReady(2);
   await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
-  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: 8, inOrderFrom: 0 });
+  const result = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: 8 });
   assert.deepEqual(observable(result, g.preState), expected);
   assert.equal(result.stats.mode, "parallel");
   assert.match(result.stats.stopped!, /too many conflicts/);
-  // Some transactions were left for the in-order finish, and not the whole block.
+  // The executed prefix is kept (the first transaction, at least, conflicts with nothing); the rest ran in order.
   assert.ok(result.stats.inOrderExecutions > 0 && result.stats.inOrderExecutions < 400, `in order: ${result.stats.inOrderExecutions}`);
-  // By default a block stopped with most of it unexecuted runs sequentially instead.
-  const rerun = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, conflictBudget: 8 });
-  assert.deepEqual(observable(rerun, g.preState), expected);
-  assert.equal(rerun.stats.mode, "sequential");
-  assert.match(rerun.stats.fallback!, /too many conflicts .*, with \d+ of 400 transactions executed/);
 });
 
-test("random blocks stopped at a tiny conflict budget and finished in order equal sequential", async () => {
+test("random blocks stopped at a tiny conflict budget (valid prefix kept, the rest run in order) equal sequential", async () => {
   let stops = 0;
   for (const seed of [11, 12, 13, 14, 15, 16]) {
     const { block, preState, blockHashes } = randomBlock(seed, 120);
     const expected = observable(executeBlock(block, preState, { blockHashes }), preState);
     for (const workers of [2, 4]) {
       for (let run = 0; run < 2; run++) {
-        const result = await executeBlockParallel(block, preState, { blockHashes, workers, conflictBudget: 2, inOrderFrom: 0, forceParallel: true });
+        const result = await executeBlockParallel(block, preState, { blockHashes, workers, conflictBudget: 2, forceParallel: true });
         assert.deepEqual(observable(result, preState), expected, `seed ${seed}, ${workers} workers (${result.stats.stopped ?? result.stats.fallback ?? "completed"})`);
         if (result.stats.stopped !== null) stops++;
       }

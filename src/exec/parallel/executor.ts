@@ -9,6 +9,7 @@ import { Worker } from "node:worker_threads";
 import { CodeCache } from "../../evm/code.js";
 import { rulesFor } from "../../evm/forks.js";
 import { Evm } from "../../evm/interpreter.js";
+import { applyTransaction, InvalidTransactionError } from "../../evm/processor.js";
 import type { Word } from "../../evm/word.js";
 import type { Block } from "../../block/block.js";
 import { mainnetFork } from "../../block/schedule.js";
@@ -25,7 +26,7 @@ import { SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
-import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, finishInOrder, hashReceiptGroups, previousFromSender, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, previousFromSender, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
@@ -34,17 +35,11 @@ export interface ParallelOptions extends ExecuteOptions {
   /** Blocks with fewer transactions run sequentially (default MIN_PARALLEL_TXS). */
   minTxs?: number;
   /**
-   * Aborted or blocked incarnations allowed before the executors stop and the main thread finishes
-   * the block in order (default `conflictBudget(txs)`: a quarter of the transactions, at least 32).
-   * Tests pass Infinity to exercise Block-STM on conflict-heavy blocks.
+   * Aborted or blocked incarnations allowed before the executors stop and the main thread runs the
+   * rest of the block sequentially (default `conflictBudget(txs)`: a quarter of the transactions,
+   * at least 32). Tests pass Infinity to exercise Block-STM on conflict-heavy blocks.
    */
   conflictBudget?: number;
-  /**
-   * When the executors stop at the conflict budget with at least this fraction of the transactions
-   * executed, the main thread finishes the block in order; with less, it reruns it sequentially
-   * (default IN_ORDER_FROM). Tests pass 0 to exercise the in-order finish.
-   */
-  inOrderFrom?: number;
   /** Run Block-STM even with one worker or a small block (for measuring the executor itself). */
   forceParallel?: boolean;
   /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
@@ -65,8 +60,8 @@ export interface ParallelStats {
   /** Incarnations beyond the first, over all transactions. */
   reexecutions: number;
   /**
-   * Why the executors stopped early (the conflict budget ran out), when they did: the main thread
-   * then finished the block in order, executing `inOrderExecutions` transactions itself.
+   * Why the executors stopped early (too many conflicts), when they did: the main thread then kept
+   * the valid executed prefix and ran the other `inOrderExecutions` transactions sequentially.
    */
   stopped: string | null;
   inOrderExecutions: number;
@@ -86,9 +81,6 @@ export interface ParallelStats {
 }
 
 export type ParallelResult = BlockResult & { stats: ParallelStats };
-
-/** See ParallelOptions.inOrderFrom. */
-export const IN_ORDER_FROM = 0.5;
 
 /** Measured on the 2-core CI machine: below this, thread hand-off costs more than it saves. */
 export const MIN_PARALLEL_TXS = 8;
@@ -195,30 +187,24 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
       return;
     }
     const stopped = outcomes.find((o) => o.stopped !== null)?.stopped ?? null;
-    let finals: IncarnationResult[] | string;
     if (stopped !== null) {
+      // Keep what holds from the first transaction on; run the rest sequentially on top of it.
       stats.stopped = stopped;
-      // The in-order finish runs each remaining transaction through the multi-version memory, about
-      // twice the sequential executor's cost: with most of the block left, running it all
-      // sequentially is faster (a block of swaps on one pool: 0.44x finished in order, 0.75x so).
-      const executed = scheduler.executedCount();
-      if (executed < (options.inOrderFrom ?? IN_ORDER_FROM) * txCount) {
-        finals = `${stopped}, with ${executed} of ${txCount} transactions executed`;
-      } else {
-        const finish = finishInOrder(local.ctx, local.base, handles, outcomes);
-        if (typeof finish !== "string") stats.inOrderExecutions = finish.executed;
-        finals = typeof finish === "string" ? finish : checkedFinals(finish.finals);
-      }
-    } else {
-      if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
-      finals = finalIncarnations(outcomes, scheduler, txCount);
+      const prefix = validPrefix(local.base, handles, outcomes);
+      stats.inOrderExecutions = txCount - prefix.length;
+      const kept = assemble(block, rules, postState(block, pre, rules, options, mv, prefix.length), prefix, stats);
+      assembled = typeof kept === "string" ? kept : (continueSequentially(block, rules, options, kept, prefix.length) ?? kept);
+      stats.assembleMs = performance.now() - assembleStart;
+      return;
     }
+    if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
+    const finals = finalIncarnations(outcomes, scheduler, txCount);
     if (typeof finals === "string") {
       Atomics.store(new Int32Array(control), 0, 1);
       assembled = finals;
       return;
     }
-    // Built while the worker threads were still sending their results, unless the in-order finish changed the memory since.
+    // Built while the worker threads were still sending their results.
     const world = earlyWorld ?? postState(block, pre, rules, options, mv);
     assembled = assemble(block, rules, world, finals, stats);
     if (typeof assembled === "string") Atomics.store(new Int32Array(control), 0, 1); // no receipts needed
@@ -332,16 +318,35 @@ function assemble(block: Block, rules: ReturnType<typeof rulesFor>, world: World
 }
 
 /**
- * The block's post-state, from the multi-version memory once every transaction is final: each
+ * Executes transactions `from` on, in order, on the state the kept ones left (the sequential
+ * executor's loop). Returns why the block cannot complete this way (then it reruns sequentially,
+ * which reports the error), or null.
+ */
+function continueSequentially(block: Block, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, { world, builder }: Assembled, from: number): string | null {
+  const evm = new Evm(world, blockEnv(block, options), rules, options.codeCache ?? new CodeCache());
+  for (let i = from; i < block.transactions.length; i++) {
+    const tx = block.transactions[i]!;
+    try {
+      builder.add(tx, applyTransaction(evm, tx, tx.sender!, block.header.gasLimit - builder.cumulativeGasUsed));
+    } catch (e) {
+      if (e instanceof InvalidTransactionError) return `transaction ${i} is invalid: ${e.message}`;
+      throw e;
+    }
+  }
+  return null;
+}
+
+/**
+ * The block's post-state (of the transactions below `below`: all by default), from the multi-version memory once every transaction is final: each
  * written location's final value, one write per location (replaying every transaction's writes in
  * order gives the same state with many more), on a world over the pre-state. An account left
  * empty is deleted (EIP-161): the last transaction that touched it deleted it.
  */
-function postState(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory): WorldState {
+function postState(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, below = block.transactions.length): WorldState {
   const world = new WorldState(pre);
   applyBlockPrologue(new Evm(world, blockEnv(block, options), rules, new CodeCache()), block);
   const writer = new FinalWriter(world, mv, pre);
-  mv.forEachFinalWrite((loc, value, delta) => writer.apply(loc, value, delta));
+  mv.forEachFinalWrite((loc, value, delta) => writer.apply(loc, value, delta), below);
   for (const account of world.dirtyAccounts()) world.deleteIfEmpty(account);
   return world;
 }

@@ -336,19 +336,19 @@ export class MvMemory {
    * an absolute value (`delta` false), or the sum of balance deltas to add to the pre-state. For
    * assembling the post-state once every transaction is done (no ESTIMATE can remain).
    */
-  forEachFinalWrite(f: (loc: number, value: Word | bigint, delta: boolean) => void): void {
+  forEachFinalWrite(f: (loc: number, value: Word | bigint, delta: boolean) => void, below = this.txCount): void {
     const w = this.w;
     const count = Atomics.load(w, LOC_COUNT);
     for (let i = 0; i < count; i++) {
       const slot = w[this.listBase + i]!;
-      if (w[this.locBase + LOC_WORDS * slot + 2] === LocationKind.Storage) this.finalWrite((slot << 2) | LocationKind.Storage, f);
-      else for (let kind = 0; kind < LocationKind.Storage; kind++) this.finalWrite((slot << 2) | kind, f);
+      if (w[this.locBase + LOC_WORDS * slot + 2] === LocationKind.Storage) this.finalWrite((slot << 2) | LocationKind.Storage, f, below);
+      else for (let kind = 0; kind < LocationKind.Storage; kind++) this.finalWrite((slot << 2) | kind, f, below);
     }
   }
 
-  private finalWrite(loc: number, f: (loc: number, value: Word | bigint, delta: boolean) => void): void {
+  private finalWrite(loc: number, f: (loc: number, value: Word | bigint, delta: boolean) => void, below: number): void {
     if (this.w[this.headAt(loc)]! < 0) return; // only ever read
-    switch (this.readOnce(loc, this.txCount)) {
+    switch (this.readOnce(loc, below)) {
       case ReadStatus.Value:
         f(loc, this.resolved, false);
         break;

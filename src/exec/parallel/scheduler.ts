@@ -102,13 +102,6 @@ export class Scheduler {
     return (this.status(tx) & 3) === EXECUTED;
   }
 
-  /** How many transactions are executed now. */
-  executedCount(): number {
-    let count = 0;
-    for (let tx = 0; tx < this.txCount; tx++) if (this.isExecuted(tx)) count++;
-    return count;
-  }
-
   /** The highest transaction below `tx` not executed now (-1: none). Waiting for the highest first: the lower ones usually finish before it. */
   highestUnexecutedBelow(tx: number): number {
     for (let t = tx - 1; t >= 0; t--) if (!this.isExecuted(t)) return t;

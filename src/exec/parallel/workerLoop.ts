@@ -60,7 +60,7 @@ export interface LoopOutcome {
   results: IncarnationResult[];
   stats: LoopStats;
   fallback: string | null;
-  /** Why this executor stopped the block early for the main thread to finish in order (finishInOrder). */
+  /** Why this executor stopped the block early, for the main thread to finish (validPrefix). */
   stopped: string | null;
 }
 
@@ -116,7 +116,7 @@ const RATE_CHECK_FROM = 64;
 /**
  * A block whose transactions keep invalidating each other gains nothing from Block-STM and can
  * cost quadratic work: past a budget of aborted or blocked incarnations, the executors stop and
- * the main thread finishes the block in transaction order, keeping what still holds.
+ * the main thread keeps the valid executed prefix and runs the rest sequentially.
  */
 function countConflict(control: Int32Array, handles: SharedHandles): void {
   const conflicts = Atomics.add(control, CONFLICTS, 1) + 1;
@@ -128,7 +128,7 @@ function countConflict(control: Int32Array, handles: SharedHandles): void {
   }
 }
 
-/** Aborted or blocked incarnations allowed before the executors stop and the block is finished in order. */
+/** Aborted or blocked incarnations allowed before the executors stop and the rest of the block runs sequentially. */
 export function conflictBudget(txCount: number): number {
   return Math.max(32, txCount >> 2);
 }
@@ -281,25 +281,17 @@ export class BlockStmLoop {
   }
 }
 
-/** A block finished in order: the final result of every transaction, and how many this thread executed. */
-export interface InOrderFinish {
-  finals: IncarnationResult[];
-  executed: number;
-}
-
 /**
- * Finishes a block whose executors stopped early (ConflictBudgetSpent), on this thread, in
- * transaction order: keeps each transaction's executed incarnation whose read set still holds and
- * executes the others. By the time a transaction is reached every lower one is final, so nothing
- * blocks and nothing is aborted, and work the executors finished stays done. Returns why the block
- * must run sequentially instead (a string) when it meets a case Block-STM does not handle.
+ * The results a block whose executors stopped early (ConflictBudgetSpent) keeps: in transaction
+ * order from the first, each executed incarnation whose read set still holds, up to the first that
+ * is missing, invalid or stale. Each is checked once every lower one is known to hold, so the
+ * prefix is final; the main thread runs the rest of the block sequentially after it.
  */
-export function finishInOrder(ctx: BlockContext, base: MemoryState, handles: SharedHandles, outcomes: LoopOutcome[]): InOrderFinish | string {
+export function validPrefix(base: MemoryState, handles: SharedHandles, outcomes: LoopOutcome[]): IncarnationResult[] {
   const txCount = handles.txCount;
   const scheduler = new Scheduler(handles.scheduler, txCount);
   const mv = new MvMemory(handles.mv);
   const reader = new VersionedReader(mv, base);
-  reader.coinbase = ctx.coinbase; // no barrier: every lower transaction is final when one is reached
   const described = new Map<number, { kind: LocationKind; address: Word; slot: Word }>();
   const describe = (loc: number) => {
     let d = described.get(loc);
@@ -308,25 +300,13 @@ export function finishInOrder(ctx: BlockContext, base: MemoryState, handles: Sha
   };
   const kept: (IncarnationResult | undefined)[] = new Array(txCount);
   for (const o of outcomes) for (const r of o.results) if (r.incarnation === scheduler.incarnationOf(r.tx)) kept[r.tx] = r;
-  const finals: IncarnationResult[] = new Array(txCount);
-  let executed = 0;
+  const prefix: IncarnationResult[] = [];
   for (let tx = 0; tx < txCount; tx++) {
-    let r = kept[tx];
-    if (r === undefined || !scheduler.isExecuted(tx) || !validateReadSet(reader, tx, describe)) {
-      try {
-        r = executeIncarnation(ctx, reader, tx, scheduler.incarnationOf(tx) + 1).kept;
-      } catch (e) {
-        if (e instanceof ReadBlocked) return `internal: transaction ${tx} met an ESTIMATE of transaction ${e.blockingTx} while finishing in order`;
-        if (e instanceof FallbackNeeded) return e.reason;
-        if (e instanceof CapacityError) return e.message;
-        throw e;
-      }
-      executed++;
-      if (r.result !== null && r.result.logs.length > 0) r.bloom = logsBloom(r.result.logs);
-    }
-    finals[tx] = r;
+    const r = kept[tx];
+    if (r === undefined || r.invalid !== null || !scheduler.isExecuted(tx) || !validateReadSet(reader, tx, describe)) break;
+    prefix.push(r);
   }
-  return { finals, executed };
+  return prefix;
 }
 
 /**
