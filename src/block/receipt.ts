@@ -114,18 +114,31 @@ function logPayloadSize(log: Log): number {
   return 21 + headerLength(topics) + topics + stringSize(log.data.length, log.data[0] ?? 0);
 }
 
+const WORD_SCRATCH = new Uint8Array(32);
+
+/** Writes one log in place (no allocation: addresses and topics go straight into `out`). */
 function writeLog(out: Uint8Array, pos: number, log: Log): number {
   pos = writeHeader(out, pos, logPayloadSize(log), 0xc0);
   out[pos++] = 0x80 + 20;
-  out.set(addressToBytes(log.address), pos);
-  pos += 20;
+  toBytes32(log.address, WORD_SCRATCH, 0);
+  for (let i = 12; i < 32; i++) out[pos++] = WORD_SCRATCH[i]!;
   pos = writeHeader(out, pos, 33 * log.topics.length, 0xc0);
   for (const topic of log.topics) {
     out[pos++] = 0x80 + 32;
-    out.set(wordToBytes(topic), pos);
+    toBytes32(topic, out, pos);
     pos += 32;
   }
   return writeString(out, pos, log.data);
+}
+
+/** Payload size of a receipt's list of logs. */
+function logsPayloadSize(logs: readonly Log[]): number {
+  let size = 0;
+  for (const log of logs) {
+    const payload = logPayloadSize(log);
+    size += headerLength(payload) + payload;
+  }
+  return size;
 }
 
 /** Consensus encoding of a receipt; null when it cannot be encoded (pre-Byzantium, root unknown). */
@@ -135,11 +148,7 @@ export function encodeReceipt(receipt: Receipt): Uint8Array | null {
   else if (receipt.postStateRoot !== null) first = receipt.postStateRoot;
   else return null;
   const gas = bigintToBytes(receipt.cumulativeGasUsed);
-  let logsSize = 0;
-  for (const log of receipt.logs) {
-    const size = logPayloadSize(log);
-    logsSize += headerLength(size) + size;
-  }
+  const logsSize = logsPayloadSize(receipt.logs);
   const payload = stringSize(first.length, first[0] ?? 0) + stringSize(gas.length, gas[0] ?? 0) + 3 + BLOOM_BYTES + headerLength(logsSize) + logsSize;
   const typed = receipt.type !== TxType.Legacy ? 1 : 0;
   const out = new Uint8Array(typed + headerLength(payload) + payload);
@@ -157,15 +166,9 @@ export function encodeReceipt(receipt: Receipt): Uint8Array | null {
 // Receipts with a status (Byzantium on) written straight into a caller's buffer, with no
 // allocation: the parallel executors encode tens of thousands of them into shared memory.
 
-const WORD_SCRATCH = new Uint8Array(32);
-
 /** Payload size of a status receipt: status (one byte either way), cumulative gas, bloom, logs. */
 function statusPayloadSize(cumulativeGasUsed: number, logs: readonly Log[]): number {
-  let logsSize = 0;
-  for (const log of logs) {
-    const size = logPayloadSize(log);
-    logsSize += headerLength(size) + size;
-  }
+  const logsSize = logsPayloadSize(logs);
   const gasBytes = byteCount(cumulativeGasUsed);
   const gasSize = gasBytes === 1 && cumulativeGasUsed < 0x80 ? 1 : 1 + gasBytes;
   return 1 + gasSize + 3 + BLOOM_BYTES + headerLength(logsSize) + logsSize;
@@ -191,27 +194,12 @@ export function writeStatusReceipt(out: Uint8Array, pos: number, type: TxType, s
     pos += gasBytes;
   }
   pos = writeString(out, pos, bloom);
-  let logsSize = 0;
-  for (const log of logs) {
-    const size = logPayloadSize(log);
-    logsSize += headerLength(size) + size;
-  }
-  pos = writeHeader(out, pos, logsSize, 0xc0);
-  for (const log of logs) {
-    pos = writeHeader(out, pos, logPayloadSize(log), 0xc0);
-    out[pos++] = 0x80 + 20;
-    toBytes32(log.address, WORD_SCRATCH, 0);
-    for (let i = 12; i < 32; i++) out[pos++] = WORD_SCRATCH[i]!;
-    pos = writeHeader(out, pos, 33 * log.topics.length, 0xc0);
-    for (const topic of log.topics) {
-      out[pos++] = 0x80 + 32;
-      toBytes32(topic, out, pos);
-      pos += 32;
-    }
-    pos = writeString(out, pos, log.data);
-  }
+  pos = writeHeader(out, pos, logsPayloadSize(logs), 0xc0);
+  for (const log of logs) pos = writeLog(out, pos, log);
   return pos;
 }
+
+const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The receipts trie root; null when a receipt cannot be encoded. */
 export function receiptsRoot(receipts: readonly Receipt[]): Uint8Array | null {
@@ -224,8 +212,6 @@ export function receiptsRoot(receipts: readonly Receipt[]): Uint8Array | null {
   }
   return orderedTrieRoot(encoded);
 }
-
-const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Receipts with a status encoded into one buffer (views into it), without a buffer per field. */
 function encodeStatusReceipts(receipts: readonly Receipt[]): Uint8Array[] {

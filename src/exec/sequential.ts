@@ -53,6 +53,23 @@ export class BlockExecutionError extends Error {
   }
 }
 
+/**
+ * Executes the block's transactions from `from` on, in order, adding each outcome to `builder`
+ * (the parallel executor resumes here after a stop). Throws BlockExecutionError on an invalid one.
+ */
+export function executeTransactions(evm: Evm, block: Block, builder: BlockResultBuilder, from: number): void {
+  for (let i = from; i < block.transactions.length; i++) {
+    const tx = block.transactions[i]!;
+    if (tx.sender === undefined) throw new BlockExecutionError(`transaction ${i}: sender not recovered`, i);
+    try {
+      builder.add(tx, applyTransaction(evm, tx, tx.sender, block.header.gasLimit - builder.cumulativeGasUsed));
+    } catch (e) {
+      if (e instanceof InvalidTransactionError) throw new BlockExecutionError(`transaction ${i} is invalid: ${e.message}`, i);
+      throw e;
+    }
+  }
+}
+
 /** Every transaction must have its `sender` resolved (see block/senders.ts). */
 export function executeBlock(block: Block, pre: StateReader, options: ExecuteOptions): BlockResult {
   const { header } = block;
@@ -65,16 +82,7 @@ export function executeBlock(block: Block, pre: StateReader, options: ExecuteOpt
 
   applyBlockPrologue(evm, block);
   const builder = new BlockResultBuilder(rules);
-  for (let i = 0; i < block.transactions.length; i++) {
-    const tx = block.transactions[i]!;
-    if (tx.sender === undefined) throw new BlockExecutionError(`transaction ${i}: sender not recovered`, i);
-    try {
-      builder.add(tx, applyTransaction(evm, tx, tx.sender, header.gasLimit - builder.cumulativeGasUsed));
-    } catch (e) {
-      if (e instanceof InvalidTransactionError) throw new BlockExecutionError(`transaction ${i} is invalid: ${e.message}`, i);
-      throw e;
-    }
-  }
+  executeTransactions(evm, block, builder, 0);
   const result = builder.finish(world, block);
   result.executionMs = performance.now() - start;
   return result;

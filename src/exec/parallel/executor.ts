@@ -9,7 +9,6 @@ import { Worker } from "node:worker_threads";
 import { CodeCache } from "../../evm/code.js";
 import { rulesFor } from "../../evm/forks.js";
 import { Evm } from "../../evm/interpreter.js";
-import { applyTransaction, InvalidTransactionError } from "../../evm/processor.js";
 import type { Word } from "../../evm/word.js";
 import type { Block } from "../../block/block.js";
 import { mainnetFork } from "../../block/schedule.js";
@@ -18,7 +17,7 @@ import { KECCAK_EMPTY_WORD, type StateReader } from "../../state/reader.js";
 import { WorldState, type AccountState } from "../../state/world.js";
 import { applyBlockPrologue } from "../blockRules.js";
 import { BlockResultBuilder } from "../blockResult.js";
-import { blockEnv, executeBlock, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
+import { BlockExecutionError, blockEnv, executeBlock, executeTransactions, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
 import { validateReadSet, VersionedReader, type IncarnationResult } from "./incarnation.js";
 import { LocationKind, MvMemory } from "./mvmemory.js";
 import { Scheduler } from "./scheduler.js";
@@ -323,17 +322,13 @@ function assemble(block: Block, rules: ReturnType<typeof rulesFor>, world: World
  * which reports the error), or null.
  */
 function continueSequentially(block: Block, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, { world, builder }: Assembled, from: number): string | null {
-  const evm = new Evm(world, blockEnv(block, options), rules, options.codeCache ?? new CodeCache());
-  for (let i = from; i < block.transactions.length; i++) {
-    const tx = block.transactions[i]!;
-    try {
-      builder.add(tx, applyTransaction(evm, tx, tx.sender!, block.header.gasLimit - builder.cumulativeGasUsed));
-    } catch (e) {
-      if (e instanceof InvalidTransactionError) return `transaction ${i} is invalid: ${e.message}`;
-      throw e;
-    }
+  try {
+    executeTransactions(new Evm(world, blockEnv(block, options), rules, options.codeCache ?? new CodeCache()), block, builder, from);
+    return null;
+  } catch (e) {
+    if (e instanceof BlockExecutionError) return e.message;
+    throw e;
   }
-  return null;
 }
 
 /**
@@ -507,7 +502,6 @@ class WorkerPool {
     this.workers = [];
   }
 
-  /** Runs the block on every worker; rejects (after replacing failed workers) on any fault. */
   /**
    * Runs the block on every worker and on the main thread (`local`). Once the main thread's loop is
    * done, calls `onLoopDone` (the post-state, while the worker threads send their results); when
