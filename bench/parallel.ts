@@ -177,7 +177,7 @@ function write(text: string): void {
   replaceSection(path, "parallel", `## Parallel vs sequential (\`bench/parallel.ts\`)
 
 ${new Date().toISOString().slice(0, 10)} · \`node dist/bench/parallel.js --workers ${workers} --runs ${runs} --warmup ${warmups} --mainnet-runs ${mainnetRuns} --mainnet-warmup ${mainnetWarmups} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
-our Block-STM executor with ${workers} worker threads against our sequential executor, same process and
+our Block-STM executor on ${workers} threads (the main thread and ${workers - 1} worker thread${workers === 2 ? "" : "s"}) against our sequential executor, same process and
 blocks; an untimed pass over all mainnet blocks first, then per block medians of ${mainnetRuns} runs after
 ${mainnetWarmups} warm-up runs (gigagas blocks: ${runs} after ${warmups}), sequential and parallel runs alternating; both timings are the executors'
 \`executionMs\` (receipts, bloom and receipts root included). Each parallel run gets the block as a new
