@@ -17,6 +17,10 @@ import { executeBlock, type BlockResult } from "../src/exec/sequential.js";
 import { randomBlock } from "../test/helpers/randomBlock.js";
 
 const args = process.argv.slice(2);
+if (args.includes("--help")) {
+  console.log("usage: node dist/bench/stress-parallel.js [--rounds N (20)] [--seeds N (50)] [--txs N (200)] [--fixtures DIR]");
+  process.exit(0);
+}
 const option = (name: string, fallback: number): number => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
