@@ -10,7 +10,7 @@ import type { Transaction } from "../../block/types.js";
 import type { MemoryState } from "../../state/memory.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../../state/reader.js";
 import { WorldState } from "../../state/world.js";
-import { LocationKind, normWord, ReadStatus, type MvMemory } from "./mvmemory.js";
+import { LocationKind, normWord, ReadStatus, type AddressKey, type MvMemory } from "./mvmemory.js";
 import type { TransactionSource } from "./txCodec.js";
 
 /** Thrown through the EVM when a read hits an ESTIMATE: the incarnation stops at once. */
@@ -29,8 +29,8 @@ export class FallbackNeeded {
   constructor(readonly reason: string) {}
 }
 
-interface AccountLocations {
-  key: Int32Array;
+/** An account's address key (one object: no typed array per account), table slot and storage locations. */
+interface AccountLocations extends AddressKey {
   /** The account's table slot in the shared memory (its fields are slot * 4 + kind), or -1. */
   slot: number;
   slots: Map<Word, number> | null;
@@ -86,8 +86,8 @@ export class VersionedReader implements StateReader {
   account(address: Word): AccountLocations {
     let a = this.locs.get(address);
     if (a === undefined) {
-      const key = this.mv.addressKey(address);
-      a = { key, slot: this.mv.accountSlot(key), slots: null };
+      a = this.mv.addressKey(address, { k0: 0, k1: 0, k2: 0, k3: 0, k4: 0, slot: -1, slots: null });
+      a.slot = this.mv.accountSlot(a);
       this.locs.set(address, a);
     }
     return a;
@@ -97,7 +97,7 @@ export class VersionedReader implements StateReader {
   storageLoc(a: AccountLocations, slot: Word): number {
     if (a.slots === null) a.slots = new Map();
     let id = a.slots.get(slot);
-    if (id === undefined) a.slots.set(slot, (id = this.mv.storageLocation(a.key, slot)));
+    if (id === undefined) a.slots.set(slot, (id = this.mv.storageLocation(a, slot)));
     return id;
   }
 

@@ -106,6 +106,15 @@ export interface MvBuffers {
 /** Buffers of the last block, reused by the next one (blocks run one at a time). */
 let spare: { words: SharedArrayBuffer; codeBytes: SharedArrayBuffer } | null = null;
 
+/** An address as the location table stores it: five signed 32-bit words, high first. */
+export interface AddressKey {
+  k0: number;
+  k1: number;
+  k2: number;
+  k3: number;
+  k4: number;
+}
+
 /** Thrown when a fixed-size shared region is full: the block falls back to sequential execution. */
 export class CapacityError extends Error {}
 
@@ -174,33 +183,38 @@ export class MvMemory {
 
   /** The id of a location, inserting it when new. `slot` is 0 unless kind is Storage. */
   location(kind: LocationKind, address: Word, slot: Word): number {
-    const key = this.addressKey(address);
+    const key = this.addressKey(address, { k0: 0, k1: 0, k2: 0, k3: 0, k4: 0 });
     return kind === LocationKind.Storage ? this.storageLocation(key, slot) : (this.accountSlot(key) << 2) | kind;
   }
 
-  /** An address as the five signed 32-bit words the table stores (computed once per address). */
-  addressKey(address: Word): Int32Array {
+  /** Writes an address into `key` as the five signed 32-bit words the table stores (computed once per address); returns `key`. */
+  addressKey<K extends AddressKey>(address: Word, key: K): K {
     const limbs = this.limbs;
     toLimbs(address, limbs);
-    return Int32Array.of(limbs[3]!, limbs[4]!, limbs[5]!, limbs[6]!, limbs[7]!);
+    key.k0 = limbs[3]! | 0;
+    key.k1 = limbs[4]! | 0;
+    key.k2 = limbs[5]! | 0;
+    key.k3 = limbs[6]! | 0;
+    key.k4 = limbs[7]! | 0;
+    return key;
   }
 
   /** The table slot of an account (its balance, nonce and code hash are slot * 4 + kind). */
-  accountSlot(key: Int32Array): number {
+  accountSlot(key: AddressKey): number {
     this.limbs.fill(0);
     return this.tableSlot(ACCOUNT_SLOT, key);
   }
 
   /** The location of a storage slot of the account with address key `key`. */
-  storageLocation(key: Int32Array, slot: Word): number {
+  storageLocation(key: AddressKey, slot: Word): number {
     toLimbs(slot, this.limbs);
     return (this.tableSlot(LocationKind.Storage, key) << 2) | LocationKind.Storage;
   }
 
   /** Finds or inserts the table slot for (kind, key, this.limbs). */
-  private tableSlot(kind: number, key: Int32Array): number {
+  private tableSlot(kind: number, key: AddressKey): number {
     const limbs = this.limbs;
-    const a0 = key[0]!, a1 = key[1]!, a2 = key[2]!, a3 = key[3]!, a4 = key[4]!;
+    const a0 = key.k0, a1 = key.k1, a2 = key.k2, a3 = key.k3, a4 = key.k4;
     let h = Math.imul(kind + 1, 0x9e3779b1) ^ a4 ^ Math.imul(a3, 0x85ebca6b) ^ Math.imul(a0 ^ a1 ^ a2, 0xc2b2ae35);
     if (kind === LocationKind.Storage) for (let i = 0; i < 8; i++) h = Math.imul(h ^ limbs[i]!, 0x27d4eb2f) ^ (h >>> 15);
     else h = Math.imul(h, 0x27d4eb2f) ^ (h >>> 15);
