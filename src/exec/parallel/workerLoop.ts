@@ -76,7 +76,7 @@ export interface FaultPlan {
 }
 
 export function buildContext(job: BlockJob, transactions: TransactionSource): { ctx: BlockContext; base: MemoryState } {
-  const base = MemoryState.adopting(job.accounts, job.codes);
+  const base = MemoryState.adopting(withLoaderShapes(job.accounts), job.codes);
   const rules = rulesFor(job.fork);
   const ctx: BlockContext = {
     env: blockEnv(job.block, { blockHashes: job.blockHashes, chainId: job.chainId }),
@@ -88,6 +88,17 @@ export function buildContext(job: BlockJob, transactions: TransactionSource): { 
     previousFromSender: job.previousFromSender,
   };
   return { ctx, base };
+}
+
+/**
+ * The accounts rebuilt as the same object literal the loader and MemoryState.putAccount create:
+ * objects from v8.deserialize have shapes of their own, and code compiled for one block's shapes
+ * would be thrown away at the next block's.
+ */
+function withLoaderShapes(accounts: MemoryState["accounts"]): MemoryState["accounts"] {
+  const out: MemoryState["accounts"] = new Map();
+  for (const [address, a] of accounts) out.set(address, { nonce: a.nonce, balance: a.balance, codeHash: a.codeHash, storage: a.storage });
+  return out;
 }
 
 /** Same-sender transactions must run in order (nonces): waiting for them beats failing validation. */
