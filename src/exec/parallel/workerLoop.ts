@@ -36,7 +36,7 @@ export interface SharedHandles {
   receipts: ReceiptBuffers;
   /** Shared words: [0] fallback requested, then counts over all executors of conflicts, validations and executions. */
   control: SharedArrayBuffer;
-  /** Aborted incarnations allowed before the block falls back to sequential execution. */
+  /** Aborted or blocked incarnations allowed before the executors stop (conflictBudget). */
   conflictBudget: number;
   /** Workers running the block. */
   workers: number;
@@ -64,7 +64,19 @@ export interface LoopOutcome {
   stopped: string | null;
 }
 
-/** Thrown in a loop whose block spent its conflict budget: every executor stops, and the main thread finishes the block in order. */
+type LocationDescription = { kind: LocationKind; address: Word; slot: Word };
+
+/** `mv.describe`, remembered per location: validation describes the same locations again and again. */
+function memoizedDescribe(mv: MvMemory): (loc: number) => LocationDescription {
+  const described = new Map<number, LocationDescription>();
+  return (loc) => {
+    let d = described.get(loc);
+    if (d === undefined) described.set(loc, (d = mv.describe(loc)));
+    return d;
+  };
+}
+
+/** Thrown in a loop whose block spent its conflict budget: every executor stops, and the main thread keeps the valid prefix and runs the rest sequentially. */
 class ConflictBudgetSpent {
   constructor(readonly reason: string) {}
 }
@@ -114,7 +126,7 @@ export function previousFromSender(block: Block): Int32Array {
 }
 
 const IDLE_WAIT_MS = 2;
-/** Words of the control buffer counting, across workers, conflicts and validations. */
+/** Words of the control buffer counting, across workers, conflicts, validations and executions. */
 const CONFLICTS = 1;
 const VALIDATIONS = 2;
 const EXECUTIONS = 3;
@@ -162,12 +174,7 @@ export class BlockStmLoop {
   private readonly receipts: SharedReceipts;
   private readonly reader: VersionedReader;
   private readonly kept = new Map<number, IncarnationResult>();
-  private readonly described = new Map<number, { kind: LocationKind; address: Word; slot: Word }>();
-  private readonly describe = (loc: number) => {
-    let d = this.described.get(loc);
-    if (d === undefined) this.described.set(loc, (d = this.mv.describe(loc)));
-    return d;
-  };
+  private readonly describe: (loc: number) => LocationDescription;
   readonly stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0, loopMs: 0, executeMs: 0, validateMs: 0, idleMs: 0 };
   private readonly loopStart = performance.now();
   private fallback: string | null = null;
@@ -182,6 +189,7 @@ export class BlockStmLoop {
   ) {
     this.scheduler = new Scheduler(handles.scheduler, handles.txCount);
     this.mv = new MvMemory(handles.mv);
+    this.describe = memoizedDescribe(this.mv);
     this.control = new Int32Array(handles.control);
     this.receipts = new SharedReceipts(handles.receipts);
     this.reader = new VersionedReader(this.mv, base);
@@ -303,12 +311,7 @@ export function validPrefix(base: MemoryState, handles: SharedHandles, outcomes:
   const scheduler = new Scheduler(handles.scheduler, txCount);
   const mv = new MvMemory(handles.mv);
   const reader = new VersionedReader(mv, base);
-  const described = new Map<number, { kind: LocationKind; address: Word; slot: Word }>();
-  const describe = (loc: number) => {
-    let d = described.get(loc);
-    if (d === undefined) described.set(loc, (d = mv.describe(loc)));
-    return d;
-  };
+  const describe = memoizedDescribe(mv);
   const kept: (IncarnationResult | undefined)[] = new Array(txCount);
   for (const o of outcomes) for (const r of o.results) if (r.incarnation === scheduler.incarnationOf(r.tx)) kept[r.tx] = r;
   const prefix: IncarnationResult[] = [];
