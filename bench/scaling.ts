@@ -1,0 +1,207 @@
+// bench/scaling: our parallel executor on 2, 4, 8 and 16 threads (or --threads LIST) against our
+// sequential executor (the "1" column), same process and blocks: the generated gigagas workloads,
+// each in a fresh child process, and the mainnet fixture blocks.
+// A pool of N threads is the main thread and N-1 worker threads; the pool is rebuilt when N changes,
+// so each thread count runs as its own phase: warm-up, then runs alternating sequential and parallel.
+// Speedup per thread count = median sequential ms / median parallel ms of that phase.
+//
+// usage: node dist/bench/scaling.js [--threads 2,4,8,16] [--gas G] [--runs N] [--warmup N]
+//        [--mainnet-runs N] [--workloads a,b,..] [--skip-mainnet] [--skip-gigagas] [--fixtures DIR] [--write]
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { availableParallelism, cpus, release, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { replaceSection } from "./benchmarksFile.js";
+import { loadBlockInput } from "../src/block/load.js";
+import type { Block } from "../src/block/block.js";
+import type { MemoryState } from "../src/state/memory.js";
+import type { Word } from "../src/evm/word.js";
+import { closeWorkerPool, executeBlockParallel, workerPoolReady } from "../src/exec/parallel/executor.js";
+import { executeBlock } from "../src/exec/sequential.js";
+import { generateBlock } from "../src/workload/blocks.js";
+import { median } from "../src/primitives/median.js";
+import { bytesToHex } from "../src/primitives/bytes.js";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const USAGE = `usage: node dist/bench/scaling.js [--threads 2,4,8,16] [--gas G] [--runs N] [--warmup N]
+       [--mainnet-runs N] [--workloads a,b,..] [--skip-mainnet] [--skip-gigagas] [--fixtures DIR] [--write]
+
+Our Block-STM executor on each thread count against our sequential executor, same process.
+  --threads LIST     thread counts, the main thread included (default 2,4,8,16)
+  --gas G            gas of each generated block (default 1e9)
+  --runs N           timed runs per thread count, generated blocks (default 3)
+  --warmup N         untimed runs per thread count first (default 1)
+  --mainnet-runs N   timed runs per block and thread count, mainnet blocks (default 5)
+  --workloads LIST   generated workloads (default raw-transfers,erc20,swaps,erc20-hot)
+  --write            replace the scaling section of BENCHMARKS.md`;
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const flag = (name: string) => args.includes(name);
+const threadCounts = (option("--threads") ?? "2,4,8,16").split(",").map(Number);
+const gas = Number(option("--gas") ?? 1e9);
+const runs = Number(option("--runs") ?? 3);
+const warmups = Number(option("--warmup") ?? 1);
+const mainnetRuns = Number(option("--mainnet-runs") ?? 5);
+const workloads = (option("--workloads") ?? "raw-transfers,erc20,swaps,erc20-hot").split(",");
+/** Hot workloads send this share of their transactions to one account or pool. */
+const HOT_RATIO = 0.1;
+/** The mainnet goal's set: blocks with at least this many transactions. */
+const MAINNET_MIN_TXS = 50;
+
+interface BlockCase {
+  name: string;
+  block: Block;
+  preState: MemoryState;
+  blockHashes: Map<bigint, Word>;
+}
+
+/** Per thread count: [median sequential ms, median parallel ms] of that phase. */
+type Phases = Record<number, [number, number]>;
+
+const hexOrNull = (b: Uint8Array | null) => (b === null ? null : bytesToHex(b));
+
+/** Runs `cases` at one thread count: warm-up over all, then per case `count` alternating runs; per case medians. */
+async function phase(cases: BlockCase[], threads: number, count: number, warm: number): Promise<[number, number][]> {
+  closeWorkerPool();
+  await workerPoolReady(threads);
+  const opts = (c: BlockCase) => ({ blockHashes: c.blockHashes, workers: threads });
+  for (let i = 0; i < warm; i++) {
+    for (const c of cases) {
+      executeBlock(c.block, c.preState, { blockHashes: c.blockHashes });
+      await executeBlockParallel({ ...c.block }, c.preState, opts(c));
+    }
+  }
+  const out: [number, number][] = [];
+  for (const c of cases) {
+    const seq: number[] = [];
+    const par: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const s = executeBlock(c.block, c.preState, { blockHashes: c.blockHashes });
+      // A new block object each run: the workers receive the block and its pre-state, as in a replay.
+      const p = await executeBlockParallel({ ...c.block }, c.preState, opts(c));
+      if (p.gasUsed !== s.gasUsed || hexOrNull(p.receiptsRoot) !== hexOrNull(s.receiptsRoot)) throw new Error(`${c.name}: ${threads}-thread result differs from sequential`);
+      seq.push(s.executionMs);
+      par.push(p.executionMs);
+    }
+    out.push([median(seq), median(par)]);
+  }
+  return out;
+}
+
+interface GigagasRow {
+  name: string;
+  txs: number;
+  gas: string;
+  phases: Phases;
+  peakRssMiB: number;
+}
+
+/** Child mode: one generated workload over every thread count, printed as one JSON line. */
+async function gigagasChild(workload: string): Promise<void> {
+  const hot = workload.endsWith("-hot") ? HOT_RATIO : 0;
+  const g = generateBlock({ workload, gas, hotRatio: hot, seed: 1 });
+  const name = hot > 0 ? `${workload} (hot ${hot})` : workload;
+  const c: BlockCase = { name, block: g.block, preState: g.preState, blockHashes: g.blockHashes };
+  const phases: Phases = {};
+  for (const t of threadCounts) {
+    phases[t] = (await phase([c], t, runs, warmups))[0]!;
+    console.error(`${name}: ${t} threads: seq ${phases[t][0].toFixed(0)} ms, parallel ${phases[t][1].toFixed(0)} ms, ${(phases[t][0] / phases[t][1]).toFixed(2)}x`);
+  }
+  closeWorkerPool();
+  const gasUsed = executeBlock(c.block, c.preState, { blockHashes: c.blockHashes }).gasUsed;
+  const row: GigagasRow = { name, txs: c.block.transactions.length, gas: gasUsed.toString(), phases, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+  console.log(JSON.stringify(row));
+}
+
+function gigagasRows(): GigagasRow[] {
+  return workloads.map((workload) => {
+    const childArgs = ["--child", workload, "--threads", threadCounts.join(","), "--gas", String(gas), "--runs", String(runs), "--warmup", String(warmups)];
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...childArgs], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`bench/scaling: ${workload} failed (exit ${r.status})`);
+    return JSON.parse(r.stdout.trim().split("\n").pop()!) as GigagasRow;
+  });
+}
+
+interface MainnetSummary {
+  blocks: number;
+  /** Per thread count: mean per-block speedup, lowest over blocks taking >= 1 ms, and total seq ms / total parallel ms. */
+  phases: Record<number, { mean: number; lowest: number; total: number }>;
+}
+
+async function mainnetSummary(): Promise<MainnetSummary | null> {
+  const root = option("--fixtures") ?? process.env.PEVM_FIXTURES ?? resolve(REPO, "..", "shared", "fixtures");
+  const dir = join(root, "mainnet", "blocks");
+  if (!existsSync(dir)) {
+    console.error(`bench/scaling: no mainnet fixtures under ${root}; skipping mainnet blocks`);
+    return null;
+  }
+  const cache = new Map<string, unknown>();
+  const cases = readdirSync(dir)
+    .sort((a, b) => Number(a) - Number(b))
+    .map((name) => ({ name, ...loadBlockInput(join(dir, name), { cache }) }))
+    .filter((c) => c.block.transactions.length >= MAINNET_MIN_TXS);
+  const phases: MainnetSummary["phases"] = {};
+  for (const t of threadCounts) {
+    const times = await phase(cases, t, mainnetRuns, 2);
+    const ratios = times.map(([s, p]) => s / p);
+    const timed = times.filter(([s]) => s >= 1).map(([s, p]) => s / p);
+    const total = times.reduce((a, [s]) => a + s, 0) / times.reduce((a, [, p]) => a + p, 0);
+    phases[t] = { mean: ratios.reduce((a, b) => a + b, 0) / ratios.length, lowest: Math.min(...timed), total };
+    console.error(`mainnet (${cases.length} blocks): ${t} threads: mean ${phases[t].mean.toFixed(2)}x, lowest ${phases[t].lowest.toFixed(2)}x, total ${total.toFixed(2)}x`);
+  }
+  closeWorkerPool();
+  return { blocks: cases.length, phases };
+}
+
+function gigagasTable(rows: GigagasRow[]): string {
+  const head = `| workload | txs | gas | 1 (sequential) | ${threadCounts.map((t) => `${t} threads`).join(" | ")} | peak RSS |`;
+  const sep = `| --- | ---: | ---: | ---: | ${threadCounts.map(() => "---:").join(" | ")} | ---: |`;
+  const lines = rows.map((r) => {
+    const seqAll = median(threadCounts.map((t) => r.phases[t]![0]));
+    const cells = threadCounts.map((t) => `${r.phases[t]![1].toFixed(0)} ms, ${(r.phases[t]![0] / r.phases[t]![1]).toFixed(2)}x`);
+    return `| ${r.name} | ${r.txs} | ${r.gas} | ${seqAll.toFixed(0)} ms, ${(Number(r.gas) / 1000 / seqAll).toFixed(0)} Mgas/s | ${cells.join(" | ")} | ${r.peakRssMiB.toFixed(0)} MiB |`;
+  });
+  return [head, sep, ...lines].join("\n");
+}
+
+function mainnetTable(m: MainnetSummary): string {
+  const head = `| mainnet, ${m.blocks} blocks of ${MAINNET_MIN_TXS}+ transactions | ${threadCounts.map((t) => `${t} threads`).join(" | ")} |`;
+  const sep = `| --- | ${threadCounts.map(() => "---:").join(" | ")} |`;
+  const row = (label: string, key: "mean" | "lowest" | "total") => `| ${label} | ${threadCounts.map((t) => `${m.phases[t]![key].toFixed(2)}x`).join(" | ")} |`;
+  return [head, sep, row("mean speedup per block", "mean"), row("lowest, blocks of 1 ms or more", "lowest"), row("all blocks' time together", "total")].join("\n");
+}
+
+async function main(): Promise<void> {
+  if (flag("--help")) return console.log(USAGE);
+  const child = option("--child");
+  if (child !== undefined) return gigagasChild(child);
+  const mainnet = flag("--skip-mainnet") ? null : await mainnetSummary();
+  const giga = flag("--skip-gigagas") ? [] : gigagasRows();
+  const text = [giga.length > 0 ? gigagasTable(giga) : "", mainnet !== null ? mainnetTable(mainnet) : ""].filter((x) => x !== "").join("\n\n");
+  console.log(text);
+  if (flag("--write")) write(text);
+}
+
+function write(text: string): void {
+  const cpu = cpus();
+  const command = `node dist/bench/scaling.js --threads ${threadCounts.join(",")} --gas ${gas} --runs ${runs} --warmup ${warmups} --mainnet-runs ${mainnetRuns} --write`;
+  replaceSection(join(REPO, "BENCHMARKS.md"), "scaling", `## Scaling over threads (\`bench/scaling.ts\`)
+
+${new Date().toISOString().slice(0, 10)} · \`${command}\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"} (${availableParallelism()} available), ${Math.round(totalmem() / 2 ** 30)} GiB, kernel ${release()}, Node.js ${process.version} ·
+our Block-STM executor on N threads (the main thread and N-1 worker threads) against our sequential
+executor ("1"), same process and blocks. Each thread count is its own phase (the worker pool is
+rebuilt for it): ${warmups} untimed run(s), then ${runs} runs (mainnet: 2 and ${mainnetRuns} per block) alternating sequential and
+parallel; each cell is the median parallel ms and median sequential / median parallel of that phase.
+Each parallel run gets the block as a new object, so the workers receive it and its pre-state every
+time, as in a replay. Generated blocks (${gas.toExponential()} gas, hot: ${HOT_RATIO} of the transactions on one
+account) run in a fresh process each; peak RSS covers every phase of that process.
+
+${text}`);
+}
+
+await main();
