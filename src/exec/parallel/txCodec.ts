@@ -7,15 +7,29 @@ import { big, fromBytes, norm, toBytes32, type Word } from "../../evm/word.js";
 import type { AccessListEntry, Transaction, TxType } from "../../block/types.js";
 
 const WORD = 32;
-const FIXED_WORDS = 9; // chainId, nonce, maxFeePerGas, maxPriorityFeePerGas, gasLimit, value, maxFeePerBlobGas, to, sender
+const ADDRESS = 20;
+const NUMBER = 8; // a field of at most 2^53 - 1, as a float64
+const NUMERIC_FIELDS = 7; // chainId, nonce, maxFeePerGas, maxPriorityFeePerGas, gasLimit, value, maxFeePerBlobGas
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const TWO32 = 2 ** 32;
 const HAS_CHAIN_ID = 1;
 const HAS_TO = 2;
 const HAS_SENDER = 4;
 
+// Numeric fields are nearly always small: written as a float64 (a bit per field says so), they
+// cost a conversion instead of four 64-bit shifts of a bigint each way (encoding took ~1 µs per
+// transaction with every field a 32-byte word).
+
+function numericSize(x: bigint): number {
+  return x <= MAX_SAFE_BIG ? NUMBER : WORD;
+}
+
 /** Bytes one transaction takes in the buffer. */
 function encodedSize(tx: Transaction): number {
-  let size = 2 + FIXED_WORDS * WORD + 4 + tx.data.length + 4 + 4 + WORD * tx.blobVersionedHashes.length;
-  for (const entry of tx.accessList) size += WORD + 4 + WORD * entry.storageKeys.length;
+  let size = 3 + 2 * ADDRESS + 4 + tx.data.length + 4 + 4 + WORD * tx.blobVersionedHashes.length;
+  size += numericSize(tx.chainId ?? 0n) + numericSize(tx.nonce) + numericSize(tx.maxFeePerGas) + numericSize(tx.maxPriorityFeePerGas);
+  size += numericSize(tx.gasLimit) + numericSize(tx.value) + numericSize(tx.maxFeePerBlobGas);
+  for (const entry of tx.accessList) size += ADDRESS + 4 + WORD * entry.storageKeys.length;
   return size;
 }
 
@@ -38,26 +52,67 @@ export function encodeTransactions(transactions: readonly Transaction[]): Shared
   return shared;
 }
 
+/** Writes numeric field `field` (0-6) of a transaction; sets its bit in the mask byte at `maskAt` when small. */
+function writeNumeric(x: bigint, field: number, bytes: Uint8Array, view: DataView, maskAt: number, pos: number): number {
+  if (x <= MAX_SAFE_BIG) {
+    view.setFloat64(pos, Number(x));
+    bytes[maskAt]! |= 1 << field;
+    return pos + NUMBER;
+  }
+  toBytes32(x, bytes, pos);
+  return pos + WORD;
+}
+
+/** An address (any word below 2^160) as 20 big-endian bytes. */
+function writeAddress(a: Word, view: DataView, pos: number): void {
+  if (typeof a === "number") {
+    view.setUint32(pos, 0);
+    view.setUint32(pos + 4, 0);
+    view.setUint32(pos + 8, 0);
+    view.setUint32(pos + 12, Math.floor(a / TWO32));
+    view.setUint32(pos + 16, a >>> 0);
+    return;
+  }
+  // setBigUint64 keeps the low 64 bits of its argument.
+  view.setUint32(pos, Number(a >> 128n));
+  view.setBigUint64(pos + 4, a >> 64n);
+  view.setBigUint64(pos + 12, a);
+}
+
+function readAddress(view: DataView, pos: number): Word {
+  const top = view.getUint32(pos);
+  if (top === 0 && view.getUint32(pos + 4) === 0 && view.getUint32(pos + 8) === 0) {
+    const high = view.getUint32(pos + 12);
+    if (high < 2 ** 21) return high * TWO32 + view.getUint32(pos + 16); // below 2^53
+  }
+  return norm((BigInt(top) << 128n) | (view.getBigUint64(pos + 4) << 64n) | view.getBigUint64(pos + 12));
+}
+
 function writeTransaction(tx: Transaction, bytes: Uint8Array, view: DataView, pos: number): number {
   bytes[pos] = tx.type;
   bytes[pos + 1] = (tx.chainId !== null ? HAS_CHAIN_ID : 0) | (tx.to !== null ? HAS_TO : 0) | (tx.sender !== undefined ? HAS_SENDER : 0);
-  pos += 2;
-  for (const field of [tx.chainId ?? 0n, tx.nonce, tx.maxFeePerGas, tx.maxPriorityFeePerGas, tx.gasLimit, tx.value, tx.maxFeePerBlobGas]) {
-    toBytes32(norm(field), bytes, pos);
-    pos += WORD;
-  }
-  toBytes32(tx.to ?? 0, bytes, pos);
-  toBytes32(tx.sender ?? 0, bytes, pos + WORD);
-  pos += 2 * WORD;
+  const maskAt = pos + 2;
+  bytes[maskAt] = 0;
+  pos += 3;
+  pos = writeNumeric(tx.chainId ?? 0n, 0, bytes, view, maskAt, pos);
+  pos = writeNumeric(tx.nonce, 1, bytes, view, maskAt, pos);
+  pos = writeNumeric(tx.maxFeePerGas, 2, bytes, view, maskAt, pos);
+  pos = writeNumeric(tx.maxPriorityFeePerGas, 3, bytes, view, maskAt, pos);
+  pos = writeNumeric(tx.gasLimit, 4, bytes, view, maskAt, pos);
+  pos = writeNumeric(tx.value, 5, bytes, view, maskAt, pos);
+  pos = writeNumeric(tx.maxFeePerBlobGas, 6, bytes, view, maskAt, pos);
+  writeAddress(tx.to ?? 0, view, pos);
+  writeAddress(tx.sender ?? 0, view, pos + ADDRESS);
+  pos += 2 * ADDRESS;
   view.setUint32(pos, tx.data.length);
   bytes.set(tx.data, pos + 4);
   pos += 4 + tx.data.length;
   view.setUint32(pos, tx.accessList.length);
   pos += 4;
   for (const entry of tx.accessList) {
-    toBytes32(entry.address, bytes, pos);
-    view.setUint32(pos + WORD, entry.storageKeys.length);
-    pos += WORD + 4;
+    writeAddress(entry.address, view, pos);
+    view.setUint32(pos + ADDRESS, entry.storageKeys.length);
+    pos += ADDRESS + 4;
     for (const key of entry.storageKeys) {
       toBytes32(key, bytes, pos);
       pos += WORD;
@@ -121,12 +176,21 @@ export class PackedTransactions implements TransactionSource {
     const { bytes, view } = this;
     const type = bytes[pos]! as TxType;
     const flags = bytes[pos + 1]!;
-    pos += 2;
+    const mask = bytes[pos + 2]!;
+    pos += 3;
     const fields: bigint[] = [];
-    for (let f = 0; f < 7; f++, pos += WORD) fields.push(big(this.word(pos)));
-    const to = flags & HAS_TO ? this.word(pos) : null;
-    const sender = this.word(pos + WORD);
-    pos += 2 * WORD;
+    for (let f = 0; f < NUMERIC_FIELDS; f++) {
+      if (mask & (1 << f)) {
+        fields.push(BigInt(view.getFloat64(pos)));
+        pos += NUMBER;
+      } else {
+        fields.push(big(this.word(pos)));
+        pos += WORD;
+      }
+    }
+    const to = flags & HAS_TO ? readAddress(view, pos) : null;
+    const sender = readAddress(view, pos + ADDRESS);
+    pos += 2 * ADDRESS;
     const dataLength = view.getUint32(pos);
     const data = bytes.slice(pos + 4, pos + 4 + dataLength);
     pos += 4 + dataLength;
@@ -134,9 +198,9 @@ export class PackedTransactions implements TransactionSource {
     const entries = view.getUint32(pos);
     pos += 4;
     for (let e = 0; e < entries; e++) {
-      const address = this.word(pos);
-      const keyCount = view.getUint32(pos + WORD);
-      pos += WORD + 4;
+      const address = readAddress(view, pos);
+      const keyCount = view.getUint32(pos + ADDRESS);
+      pos += ADDRESS + 4;
       const storageKeys: Word[] = [];
       for (let k = 0; k < keyCount; k++, pos += WORD) storageKeys.push(this.word(pos));
       accessList.push({ address, storageKeys });

@@ -40,6 +40,9 @@ test("every kind of transaction field survives packing", () => {
     { ...base, type: TxType.AccessList, chainId: 1n, accessList: [{ address: 0xaa, storageKeys: [0, 1n << 200n] }, { address: 0xbb, storageKeys: [] }] },
     { ...base, type: TxType.Blob, chainId: 1n, to: 0xcc, maxFeePerBlobGas: 10n ** 30n, blobVersionedHashes: [(1n << 248n) + 9n, 1] },
     withoutSender(base),
+    // Addresses either side of 2^53 (numbers below, bigints from there) and numeric fields past it.
+    { ...base, to: Number.MAX_SAFE_INTEGER, sender: 1n << 53n, gasLimit: 1n << 53n, maxFeePerGas: BigInt(Number.MAX_SAFE_INTEGER) },
+    { ...base, type: TxType.AccessList, chainId: 1n, to: (1n << 128n) - 1n, accessList: [{ address: (1n << 160n) - 1n, storageKeys: [] }, { address: 1n << 64n, storageKeys: [] }] },
   ], "synthetic");
   assertRoundTrip([], "empty");
 });
