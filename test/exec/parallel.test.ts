@@ -174,6 +174,8 @@ test("a block whose transactions keep conflicting stops at the conflict budget: 
   assert.match(result.stats.stopped!, /too many conflicts/);
   // The executed prefix is kept (the first transaction, at least, conflicts with nothing); the rest ran in order.
   assert.ok(result.stats.inOrderExecutions > 0 && result.stats.inOrderExecutions < 400, `in order: ${result.stats.inOrderExecutions}`);
+  // The main thread finished the block, then shared the receipts trie out to the worker threads again.
+  assert.equal(result.stats.receiptsOnMain, false);
 });
 
 test("random blocks stopped at a tiny conflict budget (valid prefix kept, the rest run in order) equal sequential", async () => {

@@ -25,7 +25,7 @@ import { SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
-import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, previousFromSender, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, hashStoppedBlockReceipts, previousFromSender, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
@@ -71,7 +71,7 @@ export interface ParallelStats {
   /** Within workersMs, the slowest worker's Block-STM loop and receipt building. */
   loopMs: number;
   receiptsMs: number;
-  /** The main thread hashed every receipt: they did not fit in the workers' shared buffer, or the executors stopped early. */
+  /** The main thread hashed every receipt: they did not fit in the workers' shared buffer. */
   receiptsOnMain: boolean;
   /** Summed over workers: time executing incarnations, validating read sets, and idle (no task to take). */
   executeMs: number;
@@ -183,6 +183,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     const fallback = outcomes.find((o) => o.fallback !== null)?.fallback;
     if (fallback !== undefined && fallback !== null) {
       assembled = fallback;
+      receipts.release();
       return;
     }
     const stopped = outcomes.find((o) => o.stopped !== null)?.stopped ?? null;
@@ -193,6 +194,9 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
       stats.inOrderExecutions = txCount - prefix.length;
       const kept = assemble(block, rules, postState(block, pre, rules, options, mv, prefix.length), prefix, stats);
       assembled = typeof kept === "string" ? kept : (continueSequentially(block, rules, options, kept, prefix.length) ?? kept);
+      // The worker threads wait to hash the receipts trie with the main thread.
+      if (typeof assembled !== "string" && rules.byzantium) receipts.encodeAll(assembled.builder.receipts, workers);
+      else receipts.release();
       stats.assembleMs = performance.now() - assembleStart;
       return;
     }
@@ -222,9 +226,8 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   if (typeof assembled === "string") return sequential(assembled);
   const { world, builder } = assembled as Assembled;
   const finishStart = performance.now();
-  // On overflow of the shared receipt buffer (null), or when the executors stopped before building
-  // receipts, finish computes the receipts root here.
-  const root = rules.byzantium && stats.stopped === null ? receipts.root() : null;
+  // On overflow of the shared receipt buffer (null), finish computes the receipts root here.
+  const root = rules.byzantium ? receipts.root() : null;
   stats.receiptsOnMain = rules.byzantium && root === null;
   const finished = builder.finish(world, block, root ?? undefined);
   stats.assembleMs += performance.now() - finishStart;
@@ -597,17 +600,19 @@ class WorkerPool {
         onExecuted(outcomes);
       } catch (e) {
         Atomics.store(new Int32Array(control), 0, 1); // the workers stop building receipts
+        new SharedReceipts(handles.receipts).release();
         await Promise.race([Promise.all(finished), watchdog]);
         throw e;
       }
       // What is left of the receipts trie once the post-state is assembled.
       const hashStart = performance.now();
-      if (own.fallback === null) hashReceiptGroups(local.ctx, local.handles);
+      if (own.fallback === null) (scheduler.halted() ? hashStoppedBlockReceipts : hashReceiptGroups)(local.ctx, local.handles);
       localReceiptsMs += performance.now() - hashStart;
       return [...(await Promise.race([Promise.all(finished), watchdog])), localReceiptsMs];
     } catch (e) {
       // Stop every worker on this block, then replace the ones that are gone or stuck.
       scheduler.halt();
+      new SharedReceipts(handles.receipts).release();
       const settled = await Promise.race([Promise.allSettled(finished), new Promise((r) => setTimeout(r, 2000, null))]);
       this.workers.forEach((w, i) => {
         const state = settled === null ? undefined : (settled as PromiseSettledResult<number>[])[i];

@@ -6,18 +6,20 @@
 import { Status } from "../../evm/interpreter.js";
 import type { TxResult } from "../../evm/processor.js";
 import type { TransactionSource } from "./txCodec.js";
-import { logsBloom, statusReceiptSize, writeStatusReceipt } from "../../block/receipt.js";
+import { logsBloom, statusReceiptSize, writeStatusReceipt, type Receipt } from "../../block/receipt.js";
 import { ZERO_BLOOM } from "../blockResult.js";
 import { orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedTrieRoot, orderedTrieRootFromGroups } from "../../trie/root.js";
 
 // meta words: [0] byte bump, [1] overflow flag, [2] workers done encoding, [3] next group to hash,
-// [4] whole root hashed by a worker (blocks too small for groups), then offset and length per transaction.
+// [4] whole root hashed by a worker (blocks too small for groups), [5] a stopped block's receipts
+// will not come (release), then offset and length per transaction.
 const BUMP = 0;
 const OVERFLOW = 1;
 const ENCODED = 2;
 const NEXT_GROUP = 3;
 const WHOLE_ROOT = 4;
-const HEADER = 5;
+const RELEASED = 5;
+const HEADER = 6;
 /** How often a worker waiting for the others to finish encoding checks whether the block was abandoned. */
 const WAIT_SLICE_MS = 5;
 const REF_BYTES = 34; // length byte + a reference of at most 33 bytes
@@ -119,6 +121,42 @@ export class SharedReceipts {
     // The seq-cst add orders this worker's receipt writes before any other's reads of them.
     Atomics.add(this.meta, ENCODED, 1);
     Atomics.notify(this.meta, ENCODED);
+  }
+
+  /**
+   * After the executors stopped early and the main thread finished the block in order: encodes
+   * every receipt of the block at once and counts as all `executors` done encoding, so that the
+   * worker threads, waiting in hashGroups, hash their share of the trie too.
+   */
+  encodeAll(receipts: readonly Receipt[], executors: number): void {
+    let offset = 0;
+    for (let tx = 0; tx < receipts.length; tx++) {
+      const size = statusReceiptSize(receipts[tx]!.type, Number(receipts[tx]!.cumulativeGasUsed), receipts[tx]!.logs);
+      this.meta[HEADER + 2 * tx] = offset;
+      this.meta[HEADER + 2 * tx + 1] = size;
+      offset += size;
+    }
+    if (offset > this.bytes.length) {
+      Atomics.store(this.meta, OVERFLOW, 1);
+    } else {
+      for (let tx = 0; tx < receipts.length; tx++) {
+        const r = receipts[tx]!;
+        writeStatusReceipt(this.bytes, this.meta[HEADER + 2 * tx]!, r.type, r.status === 1 ? 1 : 0, Number(r.cumulativeGasUsed), r.logs, r.bloom);
+      }
+    }
+    Atomics.add(this.meta, ENCODED, executors);
+    Atomics.notify(this.meta, ENCODED);
+  }
+
+  /** Frees the executors waiting for a stopped block's receipts (encodeAll) when they will not come. */
+  release(): void {
+    Atomics.store(this.meta, RELEASED, 1);
+    Atomics.notify(this.meta, ENCODED);
+  }
+
+  /** Whether release was called. */
+  released(): boolean {
+    return Atomics.load(this.meta, RELEASED) === 1;
   }
 
   /** `publish`'s second half: once all `workers` executors encoded theirs, hashes groups until none is left. */

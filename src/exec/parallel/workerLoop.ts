@@ -334,6 +334,19 @@ export function buildReceipts(ctx: BlockContext, handles: SharedHandles, finals:
   return performance.now() - start;
 }
 
+/**
+ * After the executors stopped early: waits until the main thread has finished the block and
+ * encoded all its receipts (SharedReceipts.encodeAll), then hashes groups of the receipts trie
+ * with it. Gives up when the main thread releases the executors instead (SharedReceipts.release).
+ * Returns the time it took.
+ */
+export function hashStoppedBlockReceipts(ctx: BlockContext, handles: SharedHandles): number {
+  const start = performance.now();
+  const receipts = new SharedReceipts(handles.receipts);
+  receipts.hashGroups(ctx.rules.byzantium, handles.workers, () => receipts.released());
+  return performance.now() - start;
+}
+
 function abandonedCheck(handles: SharedHandles): () => boolean {
   const scheduler = new Scheduler(handles.scheduler, handles.txCount);
   const control = new Int32Array(handles.control);
