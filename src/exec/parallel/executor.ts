@@ -25,7 +25,7 @@ import { SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
-import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, hashStoppedBlockReceipts, previousFromSender, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, hashStoppedBlockReceipts, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
@@ -103,19 +103,9 @@ export const MIN_PARALLEL_GAS = 9_000_000n;
 export const MIN_SPEEDUP_BOUND = 1.3;
 
 /** The speedup bound set by the longest same-sender chain (by gas limit), and that chain's share of the block. */
-export function senderChainBound(block: Block): { speedup: number; share: number } {
-  const bySender = new Map<Word, bigint>();
-  let total = 0n;
-  let longest = 0n;
-  for (const tx of block.transactions) {
-    const chain = (bySender.get(tx.sender!) ?? 0n) + tx.gasLimit;
-    bySender.set(tx.sender!, chain);
-    if (chain > longest) longest = chain;
-    total += tx.gasLimit;
-  }
-  if (longest === 0n) return { speedup: Infinity, share: 0 };
-  const share = Number(longest) / Number(total);
-  return { speedup: 1 / share, share };
+export function senderChainBound(block: Block, chains = senderChains(block)): { speedup: number; share: number } {
+  const share = chains.longestGasShare;
+  return { speedup: share === 0 ? Infinity : 1 / share, share };
 }
 
 // Blocks run one at a time: the worker pool and the shared buffers (reused between blocks) are
@@ -145,10 +135,13 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     if (workers <= 1) return sequential("one worker");
     if (block.transactions.length < (options.minTxs ?? MIN_PARALLEL_TXS)) return sequential(`fewer than ${options.minTxs ?? MIN_PARALLEL_TXS} transactions`);
     if (header.gasUsed < MIN_PARALLEL_GAS) return sequential(`under ${MIN_PARALLEL_GAS / 1_000_000n}M gas (header gasUsed ${header.gasUsed})`);
-    const bound = senderChainBound(block);
-    if (bound.speedup < MIN_SPEEDUP_BOUND) return sequential(`one sender's transactions hold ${(100 * bound.share).toFixed(0)}% of the block's gas limit: at most ${bound.speedup.toFixed(2)}x in parallel`);
   }
   if (block.transactions.length === 0) return sequential("no transactions");
+  const chains = senderChains(block);
+  if (!options.forceParallel) {
+    const bound = senderChainBound(block, chains);
+    if (bound.speedup < MIN_SPEEDUP_BOUND) return sequential(`one sender's transactions hold ${(100 * bound.share).toFixed(0)}% of the block's gas limit: at most ${bound.speedup.toFixed(2)}x in parallel`);
+  }
 
   const start = performance.now();
   const txCount = block.transactions.length;
@@ -157,7 +150,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const mv = MvMemory.create(txCount, header.gasLimit);
   const receipts = SharedReceipts.create(txCount, header.gasLimit);
   const control = new SharedArrayBuffer(16);
-  const job: BlockJob = { block, previousFromSender: previousFromSender(block), fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
+  const job: BlockJob = { block, previousFromSender: chains.previous, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
   const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) };

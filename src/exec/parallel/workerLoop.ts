@@ -113,16 +113,44 @@ function withLoaderShapes(accounts: MemoryState["accounts"]): MemoryState["accou
   return out;
 }
 
-/** Same-sender transactions must run in order (nonces): waiting for them beats failing validation. */
-export function previousFromSender(block: Block): Int32Array {
-  const out = new Int32Array(block.transactions.length).fill(-1);
-  const last = new Map<Word, number>();
-  block.transactions.forEach((tx, i) => {
-    const prev = last.get(tx.sender!);
-    if (prev !== undefined) out[i] = prev;
-    last.set(tx.sender!, i);
-  });
-  return out;
+/**
+ * A block's same-sender chains, in one pass over its transactions: for each transaction the
+ * previous one from its sender (-1: none), and the largest chain's share of the block's gas limits.
+ */
+export interface SenderChains {
+  /** Same-sender transactions must run in order (nonces): waiting for them beats failing validation. */
+  previous: Int32Array;
+  longestGasShare: number;
+}
+
+export function senderChains(block: Block): SenderChains {
+  const n = block.transactions.length;
+  const previous = new Int32Array(n);
+  // Per sender, an index into `last` and `gas` (numbers: bigint sums allocated once per transaction).
+  const chainOf = new Map<Word, number>();
+  const last: number[] = [];
+  const gas: number[] = [];
+  let total = 0;
+  let longest = 0;
+  for (let i = 0; i < n; i++) {
+    const tx = block.transactions[i]!;
+    const g = Number(tx.gasLimit);
+    total += g;
+    let c = chainOf.get(tx.sender!);
+    if (c === undefined) {
+      c = last.length;
+      chainOf.set(tx.sender!, c);
+      last.push(i);
+      gas.push(g);
+      previous[i] = -1;
+    } else {
+      previous[i] = last[c]!;
+      last[c] = i;
+      gas[c]! += g;
+    }
+    if (gas[c]! > longest) longest = gas[c]!;
+  }
+  return { previous, longestGasShare: total === 0 ? 0 : longest / total };
 }
 
 const IDLE_WAIT_MS = 2;
