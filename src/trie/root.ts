@@ -48,22 +48,31 @@ class RootHasher {
     }
   }
 
-  /** The reference a parent holds to the root node of these keys: its hash, or the node itself when under 32 bytes. */
-  rootReference(keys: Uint8Array[], values: Uint8Array[]): Uint8Array {
-    const root = this.root(keys, values);
-    const len = this.end - this.rootStart;
+  /**
+   * The reference a parent holds to the node of these keys at nibble `depth` (all keys share
+   * their first `depth` nibbles): its hash, or the node itself when under 32 bytes.
+   */
+  rootReference(keys: Uint8Array[], values: Uint8Array[], depth = 0): Uint8Array {
+    const start = this.encodeAll(keys, values, depth);
+    const len = this.end - start;
     if (len >= 32) {
       const ref = new Uint8Array(33);
       ref[0] = 0xa0;
-      ref.set(root, 1);
+      keccak256Into(this.buffers[0]!, start, len, ref, 1);
       return ref;
     }
-    return this.buffers[0]!.slice(this.rootStart, this.end);
+    return this.buffers[0]!.slice(start, this.end);
   }
 
-  private rootStart = 0;
-
   root(keys: Uint8Array[], values: Uint8Array[]): Uint8Array {
+    const start = this.encodeAll(keys, values, 0);
+    const out = new Uint8Array(32);
+    keccak256Into(this.buffers[0]!, start, this.end - start, out, 0); // the root is hashed even when short
+    return out;
+  }
+
+  /** Encodes the node of all these keys at nibble `depth` into buffers[0]; returns its start (its end is this.end). */
+  private encodeAll(keys: Uint8Array[], values: Uint8Array[], depth: number): number {
     const n = keys.length;
     if (this.order.length < n) {
       this.order = new Int32Array(n);
@@ -83,11 +92,7 @@ class RootHasher {
     this.keys = keys;
     this.values = values;
     try {
-      const start = this.encodeNode(0, n, 0, 0, 0);
-      this.rootStart = start;
-      const out = new Uint8Array(32);
-      keccak256Into(this.buffers[0]!, start, this.end - start, out, 0); // the root is hashed even when short
-      return out;
+      return this.encodeNode(0, n, depth, 0, 0);
     } finally {
       this.keys = [];
       this.values = [];
@@ -467,24 +472,50 @@ export function orderedGroupReference(g: number, values: Uint8Array[]): Uint8Arr
   return groupHasher.rootReference(keys, values);
 }
 
+// The items below ORDERED_GROUP_START have one-byte keys: rlp(i) = i for 1..127, 0x80 for 0. The
+// root branch's children 0..7 hold the items 1..15, 16..31, .., 112..127 (by the key's high
+// nibble): "head groups" 0..7, each one node at nibble depth 1 that can be hashed apart too. Child
+// 8 holds item 0 and every item from 128 on: with no item past 127, item 0 alone, head group 8.
+
+/** Head groups among the items below ORDERED_GROUP_START (see above). */
+export const ORDERED_HEAD_GROUPS = 9;
+
+/** The items [first, end) of head group h among n items (empty when first >= end). */
+export function orderedHeadRange(h: number, n: number): [number, number] {
+  if (n < 2) return [0, 0]; // one item is the whole trie: a leaf at the root
+  if (h === 8) return n <= ORDERED_GROUP_START ? [0, 1] : [0, 0];
+  return [Math.max(1, 16 * h), Math.min(n, 16 * h + 16)];
+}
+
+/** The reference to head group h's node at depth 1 (values[j] is item first + j); the group must not be empty. */
+export function orderedHeadReference(h: number, n: number, values: Uint8Array[]): Uint8Array {
+  const [first] = orderedHeadRange(h, n);
+  return groupHasher.rootReference(values.map((_, j) => indexKey(first + j)), values, 1);
+}
+
 /**
  * orderedTrieRoot of n items, where refs[g] stands for the items of every group g that splits
- * (orderedGroupSplits) and item(i) gives every other item.
+ * (orderedGroupSplits), headRefs[h] (when given) for the items of head group h, and item(i) gives
+ * every other item.
  */
-export function orderedTrieRootFromGroups(n: number, item: (i: number) => Uint8Array, refs: Uint8Array[]): Uint8Array {
+export function orderedTrieRootFromGroups(n: number, item: (i: number) => Uint8Array, refs: Uint8Array[], headRefs: (Uint8Array | undefined)[] = []): Uint8Array {
   if (n === 0) return EMPTY_TRIE_ROOT.slice();
   const keys: Uint8Array[] = new Array(n);
   const values: Uint8Array[] = new Array(n);
   const splits: boolean[] = [];
   for (let g = 0; g < orderedGroupCount(n); g++) splits[g] = orderedGroupSplits(g, n);
+  const headOf = (i: number) => (i === 0 ? 8 : i >> 4);
   const placeholder = Uint8Array.of(1);
   for (let i = 0; i < n; i++) {
     keys[i] = indexKey(i);
-    values[i] = i >= ORDERED_GROUP_START && splits[orderedGroupOf(i)] ? placeholder : item(i);
+    const given = i >= ORDERED_GROUP_START ? splits[orderedGroupOf(i)] : n >= 2 && headRefs[headOf(i)] !== undefined && (i > 0 || n <= ORDERED_GROUP_START);
+    values[i] = given ? placeholder : item(i);
   }
-  // A split group's branch node sits at the depth of its keys' last byte.
   return hasher.rootWith(keys, values, (k, depth) => {
-    if (k < ORDERED_GROUP_START || depth !== 2 * (keys[k]!.length - 1)) return null;
+    // A head group's node is a child of the root branch.
+    if (k < ORDERED_GROUP_START) return depth === 1 && (k > 0 || n <= ORDERED_GROUP_START) ? (headRefs[headOf(k)] ?? null) : null;
+    // A split group's branch node sits at the depth of its keys' last byte.
+    if (depth !== 2 * (keys[k]!.length - 1)) return null;
     const g = orderedGroupOf(k);
     return splits[g] ? refs[g]! : null;
   });

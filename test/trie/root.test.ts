@@ -4,7 +4,7 @@ import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { bytesToHex, hexToBytes } from "../../src/primitives/bytes.js";
 import { EMPTY_TRIE_ROOT } from "../../src/primitives/hash.js";
 import { encode } from "../../src/primitives/rlp.js";
-import { ORDERED_GROUP_START, orderedGroupCount, orderedGroupOf, orderedGroupRange, orderedGroupSplits, orderedGroupReference, orderedTrieRoot, orderedTrieRootFromGroups, secureTrieRoot, trieRoot, trieRootOfLists } from "../../src/trie/root.js";
+import { ORDERED_GROUP_START, ORDERED_HEAD_GROUPS, orderedGroupCount, orderedGroupOf, orderedGroupRange, orderedGroupSplits, orderedGroupReference, orderedHeadRange, orderedHeadReference, orderedTrieRoot, orderedTrieRootFromGroups, secureTrieRoot, trieRoot, trieRootOfLists } from "../../src/trie/root.js";
 
 /** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
 function rng(seed: number): (max: number) => number {
@@ -153,3 +153,34 @@ test("orderedTrieRootFromGroups (subtries hashed apart) equals orderedTrieRoot",
     assert.equal(bytesToHex(orderedTrieRootFromGroups(n, asGiven, refs)), bytesToHex(orderedTrieRoot(values)), `n = ${n}`);
   }
 });
+
+test("orderedTrieRootFromGroups with head groups (items below 128 hashed apart by the root's children) equals orderedTrieRoot", () => {
+  const next = rng(7);
+  for (const n of [1, 2, 3, 15, 16, 17, 31, 50, 112, 113, 127, 128, 129, 130, 200, 256, 300, 4097]) {
+    for (const valueLength of [3, 40]) {
+      const values = Array.from({ length: n }, () => randomBytes(next, 1 + next(valueLength)));
+      const refs: Uint8Array[] = [];
+      for (let g = 0; g < orderedGroupCount(n); g++) {
+        const [first, end] = orderedGroupRange(g, n);
+        if (orderedGroupSplits(g, n)) refs[g] = orderedGroupReference(g, values.slice(first, end));
+      }
+      // Every head group given, then only every other one (the rest as items).
+      for (const every of [1, 2]) {
+        const headRefs: (Uint8Array | undefined)[] = [];
+        const given = new Set<number>();
+        for (let h = 0; h < ORDERED_HEAD_GROUPS; h += every) {
+          const [first, end] = orderedHeadRange(h, n);
+          if (first >= end) continue;
+          headRefs[h] = orderedHeadReference(h, n, values.slice(first, end));
+          for (let i = first; i < end; i++) given.add(i);
+        }
+        const asGiven = (i: number) => {
+          assert.ok(!given.has(i), `item ${i} of a given head group was asked for (n = ${n})`);
+          return values[i]!;
+        };
+        assert.equal(bytesToHex(orderedTrieRootFromGroups(n, asGiven, refs, headRefs)), bytesToHex(orderedTrieRoot(values)), `n = ${n}, value length ${valueLength}, every ${every}`);
+      }
+    }
+  }
+});
+

@@ -1,25 +1,25 @@
 // Receipts built by the workers once Block-STM is done, so that the receipts root (hashing every
 // receipt, often the larger part of a block's serial tail) runs in parallel too. Each worker
 // encodes the receipts of the transactions whose final incarnation it holds into shared memory;
-// once all have, they share out the groups of the receipts trie (orderedGroupReference) and hash
-// those subtries; the main thread hashes only the top of the trie.
+// once all have, they share out the groups of the receipts trie (orderedGroupReference, and the
+// head groups of the first 128 receipts, orderedHeadReference) and hash those subtries; the main
+// thread hashes only the top of the trie.
 import { Status } from "../../evm/interpreter.js";
 import type { TxResult } from "../../evm/processor.js";
 import type { TransactionSource } from "./txCodec.js";
 import { logsBloom, statusReceiptSize, writeStatusReceipt, type Receipt } from "../../block/receipt.js";
 import { ZERO_BLOOM } from "../blockResult.js";
-import { orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedTrieRoot, orderedTrieRootFromGroups } from "../../trie/root.js";
+import { ORDERED_HEAD_GROUPS, orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedHeadRange, orderedHeadReference, orderedTrieRootFromGroups } from "../../trie/root.js";
 
-// meta words: [0] byte bump, [1] overflow flag, [2] workers done encoding, [3] next group to hash,
-// [4] whole root hashed by a worker (blocks too small for groups), [5] a stopped block's receipts
-// will not come (release), then offset and length per transaction.
+// meta words: [0] byte bump, [1] overflow flag, [2] workers done encoding, [3] next group to hash
+// (groups, then head groups), [4] a stopped block's receipts will not come (release), then offset
+// and length per transaction.
 const BUMP = 0;
 const OVERFLOW = 1;
 const ENCODED = 2;
 const NEXT_GROUP = 3;
-const WHOLE_ROOT = 4;
-const RELEASED = 5;
-const HEADER = 6;
+const RELEASED = 4;
+const HEADER = 5;
 /** How often a worker waiting for the others to finish encoding checks whether the block was abandoned. */
 const WAIT_SLICE_MS = 5;
 const REF_BYTES = 34; // length byte + a reference of at most 33 bytes
@@ -75,7 +75,7 @@ export class SharedReceipts {
       gas: new SharedArrayBuffer(8 * txCount),
       meta: new SharedArrayBuffer(4 * (HEADER + 2 * txCount)),
       bytes: new SharedArrayBuffer(receiptByteCapacity(txCount, gasLimit)),
-      refs: new SharedArrayBuffer(REF_BYTES * Math.max(1, groups)),
+      refs: new SharedArrayBuffer(REF_BYTES * (groups + ORDERED_HEAD_GROUPS)),
     });
   }
 
@@ -167,16 +167,14 @@ export class SharedReceipts {
       Atomics.wait(this.meta, ENCODED, seen, WAIT_SLICE_MS);
     }
     if (Atomics.load(this.meta, OVERFLOW) === 1) return;
-    if (this.groups === 0) {
-      // Too few receipts for groups: one worker hashes the whole trie (one receipt can hold megabytes
-      // of logs), while the main thread assembles the post-state.
-      if (Atomics.add(this.meta, NEXT_GROUP, 1) === 0) this.hashWhole();
-      return;
-    }
-    for (let g = Atomics.add(this.meta, NEXT_GROUP, 1); g < this.groups; g = Atomics.add(this.meta, NEXT_GROUP, 1)) {
-      if (!orderedGroupSplits(g, this.txCount)) continue;
-      const [first, end] = orderedGroupRange(g, this.txCount);
-      this.hashGroup(g, first, end);
+    for (let g = Atomics.add(this.meta, NEXT_GROUP, 1); g < this.groups + ORDERED_HEAD_GROUPS; g = Atomics.add(this.meta, NEXT_GROUP, 1)) {
+      if (g >= this.groups) {
+        const [first, end] = orderedHeadRange(g - this.groups, this.txCount);
+        if (first < end) this.hashHeadGroup(g - this.groups, first, end);
+      } else if (orderedGroupSplits(g, this.txCount)) {
+        const [first, end] = orderedGroupRange(g, this.txCount);
+        this.hashGroup(g, first, end);
+      }
     }
   }
 
@@ -188,16 +186,22 @@ export class SharedReceipts {
   private hashGroup(g: number, first: number, end: number): void {
     const values: Uint8Array[] = [];
     for (let tx = first; tx < end; tx++) values.push(this.receipt(tx));
-    const ref = orderedGroupReference(g, values);
-    this.refs[REF_BYTES * g] = ref.length;
-    this.refs.set(ref, REF_BYTES * g + 1);
+    this.setRef(g, orderedGroupReference(g, values));
   }
 
-  private hashWhole(): void {
+  private hashHeadGroup(h: number, first: number, end: number): void {
     const values: Uint8Array[] = [];
-    for (let tx = 0; tx < this.txCount; tx++) values.push(this.receipt(tx));
-    this.refs.set(orderedTrieRoot(values), 0);
-    Atomics.store(this.meta, WHOLE_ROOT, 1);
+    for (let tx = first; tx < end; tx++) values.push(this.receipt(tx));
+    this.setRef(this.groups + h, orderedHeadReference(h, this.txCount, values));
+  }
+
+  private setRef(index: number, ref: Uint8Array): void {
+    this.refs[REF_BYTES * index] = ref.length;
+    this.refs.set(ref, REF_BYTES * index + 1);
+  }
+
+  private ref(index: number): Uint8Array {
+    return this.refs.slice(REF_BYTES * index + 1, REF_BYTES * index + 1 + this.refs[REF_BYTES * index]!);
   }
 
   /** Whether the receipts did not fit in shared memory. */
@@ -209,11 +213,13 @@ export class SharedReceipts {
   root(): Uint8Array | null {
     // (The load also orders the workers' writes before the reads below.)
     if (Atomics.load(this.meta, OVERFLOW) === 1) return null;
-    if (this.groups === 0 && Atomics.load(this.meta, WHOLE_ROOT) === 1) return this.refs.slice(0, 32);
     const refs: Uint8Array[] = [];
-    for (let g = 0; g < this.groups; g++) {
-      if (orderedGroupSplits(g, this.txCount)) refs[g] = this.refs.slice(REF_BYTES * g + 1, REF_BYTES * g + 1 + this.refs[REF_BYTES * g]!);
+    for (let g = 0; g < this.groups; g++) if (orderedGroupSplits(g, this.txCount)) refs[g] = this.ref(g);
+    const headRefs: Uint8Array[] = [];
+    for (let h = 0; h < ORDERED_HEAD_GROUPS; h++) {
+      const [first, end] = orderedHeadRange(h, this.txCount);
+      if (first < end) headRefs[h] = this.ref(this.groups + h);
     }
-    return orderedTrieRootFromGroups(this.txCount, (tx) => this.receipt(tx), refs);
+    return orderedTrieRootFromGroups(this.txCount, (tx) => this.receipt(tx), refs, headRefs);
   }
 }

@@ -32,13 +32,29 @@ function sharedRoot(results: TxResult[], transactions: Transaction[], gasLimit: 
   return shared.root();
 }
 
-for (const n of [1, 5, 127, 128, 129, 300, 4097]) {
+for (const n of [1, 2, 5, 16, 17, 50, 127, 128, 129, 300, 4097]) {
   test(`shared receipts root equals the sequential receipts root for ${n} transactions`, () => {
     const results = Array.from({ length: n }, (_, i) => resultOf(i, 50_000));
     const transactions = results.map((_, i) => ({ type: i % 2 === 0 ? TxType.Legacy : TxType.FeeMarket }) as Transaction);
     assert.deepEqual(sharedRoot(results, transactions, 30_000_000n), expectedRoot(results, transactions));
   });
 }
+
+test("a stopped block's receipts, encoded all at once by the main thread, give the sequential receipts root", () => {
+  for (const n of [1, 40, 300]) {
+    const results = Array.from({ length: n }, (_, i) => resultOf(i, 5_000));
+    const transactions = results.map((_, i) => ({ type: i % 2 === 0 ? TxType.Legacy : TxType.FeeMarket }) as Transaction);
+    let cumulative = 0n;
+    const receipts: Receipt[] = results.map((r, i) => {
+      cumulative += r.gasUsed;
+      return { type: transactions[i]!.type, status: r.status === Status.Success ? 1 : 0, postStateRoot: null, cumulativeGasUsed: cumulative, gasUsed: r.gasUsed, logs: r.logs, bloom: logsBloom(r.logs) };
+    });
+    const shared = SharedReceipts.create(n, 30_000_000n);
+    shared.encodeAll(receipts, 2);
+    shared.hashGroups(true, 2, () => false);
+    assert.deepEqual(shared.root(), expectedRoot(results, transactions), `${n} transactions`);
+  }
+});
 
 test("receipts larger than the shared buffer are reported as overflow (the main thread then hashes them)", () => {
   const results = Array.from({ length: 4 }, (_, i) => resultOf(i, 200_000));
