@@ -6,7 +6,7 @@
 // Speedup per thread count = median sequential ms / median parallel ms of that phase.
 //
 // usage: node dist/bench/scaling.js [--threads 2,4,8,16] [--gas G] [--runs N] [--warmup N]
-//        [--mainnet-runs N] [--workloads a,b,..] [--skip-mainnet] [--skip-gigagas] [--fixtures DIR] [--write]
+//        [--mainnet-runs N] [--workloads a,b,..] [--skip-mainnet] [--skip-gigagas] [--phases] [--fixtures DIR] [--write]
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { availableParallelism, cpus, release, totalmem } from "node:os";
@@ -17,7 +17,7 @@ import { loadBlockInput } from "../src/block/load.js";
 import type { Block } from "../src/block/block.js";
 import type { MemoryState } from "../src/state/memory.js";
 import type { Word } from "../src/evm/word.js";
-import { closeWorkerPool, executeBlockParallel, workerPoolReady } from "../src/exec/parallel/executor.js";
+import { closeWorkerPool, executeBlockParallel, workerPoolReady, type ParallelStats } from "../src/exec/parallel/executor.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { generateBlock } from "../src/workload/blocks.js";
 import { median } from "../src/primitives/median.js";
@@ -34,6 +34,7 @@ Our Block-STM executor on each thread count against our sequential executor, sam
   --warmup N         untimed runs per thread count first (default 1)
   --mainnet-runs N   timed runs per block and thread count, mainnet blocks (default 5)
   --workloads LIST   generated workloads (default raw-transfers,erc20,swaps,erc20-hot)
+  --phases           print where each parallel run's time went (stderr)
   --write            replace the scaling section of BENCHMARKS.md`;
 
 const args = process.argv.slice(2);
@@ -87,10 +88,17 @@ async function phase(cases: BlockCase[], threads: number, count: number, warm: n
       if (p.gasUsed !== s.gasUsed || hexOrNull(p.receiptsRoot) !== hexOrNull(s.receiptsRoot)) throw new Error(`${c.name}: ${threads}-thread result differs from sequential`);
       seq.push(s.executionMs);
       par.push(p.executionMs);
+      if (flag("--phases")) console.error(`  ${c.name} ${threads} threads: ${phaseLine(p.stats)}`);
     }
     out.push([median(seq), median(par)]);
   }
   return out;
+}
+
+/** Where a parallel run's time went (--phases): the main thread's phases and the executors' summed times. */
+function phaseLine(s: ParallelStats): string {
+  const ms = (x: number) => x.toFixed(0);
+  return `prepare ${ms(s.prepareMs)}, workers ${ms(s.workersMs)} (loop ${ms(s.loopMs)}, receipts ${ms(s.receiptsMs)}), assemble ${ms(s.assembleMs)}; summed: execute ${ms(s.executeMs)}, validate ${ms(s.validateMs)}, idle ${ms(s.idleMs)}; ${s.executions} executions, ${s.aborts} aborts${s.stopped !== null ? ", stopped" : ""}`;
 }
 
 interface GigagasRow {
@@ -120,7 +128,7 @@ async function gigagasChild(workload: string): Promise<void> {
 
 function gigagasRows(): GigagasRow[] {
   return workloads.map((workload) => {
-    const childArgs = ["--child", workload, "--threads", threadCounts.join(","), "--gas", String(gas), "--runs", String(runs), "--warmup", String(warmups)];
+    const childArgs = [...(flag("--phases") ? ["--phases"] : []), "--child", workload, "--threads", threadCounts.join(","), "--gas", String(gas), "--runs", String(runs), "--warmup", String(warmups)];
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...childArgs], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`bench/scaling: ${workload} failed (exit ${r.status})`);
     return JSON.parse(r.stdout.trim().split("\n").pop()!) as GigagasRow;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
 import { closeWorkerPool, executeBlockParallel, workerPoolReady, MIN_PARALLEL_GAS, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
+import { conflictBudget } from "../../src/exec/parallel/workerLoop.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
 import type { Block, BlockHeader } from "../../src/block/block.js";
 import { TxType, type Transaction } from "../../src/block/types.js";
@@ -176,6 +177,17 @@ test("a block whose transactions keep conflicting stops at the conflict budget: 
   assert.ok(result.stats.inOrderExecutions > 0 && result.stats.inOrderExecutions < 400, `in order: ${result.stats.inOrderExecutions}`);
   // The main thread finished the block, then shared the receipts trie out to the worker threads again.
   assert.equal(result.stats.receiptsOnMain, false);
+});
+
+test("independent ERC-20 transfers on 8 executors complete without a stop: the validation budget grows with the executors", async () => {
+  // Each transfer writes a slot no lower transaction wrote, which sends every higher executed
+  // transaction back to validation: about one validation per executor per transaction.
+  // With every executor started (one still loading leaves the block to the others).
+  const g = generateBlock({ workload: "erc20", txs: 2000, seed: 1 });
+  await workerPoolReady(8);
+  const result = await assertSameAsSequential(g.block, g.preState, g.blockHashes, 8, 2, conflictBudget(2000));
+  assert.equal(result.stats.stopped, null, `${result.stats.validations} validations`);
+  assert.equal(result.stats.aborts, 0);
 });
 
 test("random blocks stopped at a tiny conflict budget (valid prefix kept, the rest run in order) equal sequential", async () => {
