@@ -1,6 +1,7 @@
 // Receipts built by the workers once Block-STM is done, so that the receipts root (hashing every
 // receipt, often the larger part of a block's serial tail) runs in parallel too. Each worker
-// encodes the receipts of the transactions whose final incarnation it holds into shared memory;
+// encodes the receipts of the transactions whose final incarnation it holds into shared memory
+// (in a block the executors stopped early, the main thread encodes them all once it is done);
 // once all have, they share out the groups of the receipts trie (orderedGroupReference, and the
 // head groups of the first 128 receipts, orderedHeadReference) and hash those subtries; the main
 // thread hashes only the top of the trie.
