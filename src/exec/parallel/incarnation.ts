@@ -24,7 +24,7 @@ export class ReadBlocked {
 const READ_BLOCKED_SHAPE = new ReadBlocked(-1, false);
 void READ_BLOCKED_SHAPE;
 
-/** Why a block cannot run in parallel (the executor then runs it sequentially and says why). */
+/** Why a transaction cannot run in parallel: the executors stop, and the main thread runs it and the rest of the block in order. */
 export class FallbackNeeded {
   constructor(readonly reason: string) {}
 }

@@ -313,8 +313,9 @@ export class BlockStmLoop {
         }
       }
     } catch (e) {
-      if (e instanceof ConflictBudgetSpent) this.stopped = e.reason;
-      else if (e instanceof FallbackNeeded) this.fallback = e.reason;
+      // A transaction that cannot run in parallel stops the block like a spent conflict budget:
+      // the transactions below it keep their results and the main thread runs it and the rest in order.
+      if (e instanceof ConflictBudgetSpent || e instanceof FallbackNeeded) this.stopped = e.reason;
       else if (e instanceof CapacityError) this.fallback = e.message;
       else {
         scheduler.halt();
