@@ -19,9 +19,9 @@ import { applyBlockPrologue } from "../blockRules.js";
 import { BlockResultBuilder } from "../blockResult.js";
 import { BlockExecutionError, blockEnv, executeBlock, executeTransactions, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
 import { validateReadSet, VersionedReader, type IncarnationResult } from "./incarnation.js";
-import { LocationKind, MvMemory } from "./mvmemory.js";
-import { Scheduler } from "./scheduler.js";
-import { SharedReceipts } from "./receipts.js";
+import { discardSpareMvBuffers, LocationKind, MvMemory } from "./mvmemory.js";
+import { discardSpareSchedulerBuffer, Scheduler } from "./scheduler.js";
+import { discardSpareReceiptBuffers, SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
@@ -603,9 +603,13 @@ class WorkerPool {
       localReceiptsMs += performance.now() - hashStart;
       return [...(await Promise.race([Promise.all(finished), watchdog])), localReceiptsMs];
     } catch (e) {
-      // Stop every worker on this block, then replace the ones that are gone or stuck.
+      // Stop every worker on this block, then replace the ones that are gone or stuck. The next
+      // block gets fresh shared buffers: a worker on its way out may still write to these.
       scheduler.halt();
       new SharedReceipts(handles.receipts).release();
+      discardSpareSchedulerBuffer();
+      discardSpareMvBuffers();
+      discardSpareReceiptBuffers();
       const settled = await Promise.race([Promise.allSettled(finished), new Promise((r) => setTimeout(r, 2000, null))]);
       this.workers.forEach((w, i) => {
         const state = settled === null ? undefined : (settled as PromiseSettledResult<number>[])[i];

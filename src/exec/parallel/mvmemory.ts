@@ -106,6 +106,11 @@ export interface MvBuffers {
 /** Buffers of the last block, reused by the next one (blocks run one at a time). */
 let spare: { words: SharedArrayBuffer; codeBytes: SharedArrayBuffer } | null = null;
 
+/** Forgets the spare buffers (after a fault, a worker being replaced may still hold them). */
+export function discardSpareMvBuffers(): void {
+  spare = null;
+}
+
 /** An address as the location table stores it: five signed 32-bit words, high first. */
 export interface AddressKey {
   k0: number;

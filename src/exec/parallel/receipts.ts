@@ -30,6 +30,8 @@ export interface ReceiptBuffers {
   gas: SharedArrayBuffer;
   meta: SharedArrayBuffer;
   bytes: SharedArrayBuffer;
+  /** Bytes of `bytes` this block may use (a reused buffer can be larger): receiptByteCapacity. */
+  capacity: number;
   refs: SharedArrayBuffer;
 }
 
@@ -52,6 +54,14 @@ export interface FinalResult {
   bloom: Uint8Array | null;
 }
 
+/** The last block's buffers, reused by the next one when large enough (blocks run one at a time). */
+let spare: ReceiptBuffers | null = null;
+
+/** Forgets the spare buffers (after a fault, a worker being replaced may still hold them). */
+export function discardSpareReceiptBuffers(): void {
+  spare = null;
+}
+
 export class SharedReceipts {
   private readonly gas: Float64Array;
   private readonly meta: Int32Array;
@@ -69,15 +79,21 @@ export class SharedReceipts {
     this.refs = new Uint8Array(buffers.refs);
   }
 
+  /**
+   * Buffers for a block of `txCount` transactions: the previous block's when large enough. Fresh
+   * shared memory costs a page fault per 4 KiB at first touch (megabytes of receipt bytes per block).
+   * Only the meta words and gas need clearing: every receipt and reference is written before it is read.
+   */
   static create(txCount: number, gasLimit: bigint): SharedReceipts {
     const groups = orderedGroupCount(txCount);
-    return new SharedReceipts({
-      txCount,
-      gas: new SharedArrayBuffer(8 * txCount),
-      meta: new SharedArrayBuffer(4 * (HEADER + 2 * txCount)),
-      bytes: new SharedArrayBuffer(receiptByteCapacity(txCount, gasLimit)),
-      refs: new SharedArrayBuffer(REF_BYTES * (groups + ORDERED_HEAD_GROUPS)),
-    });
+    const sizes = { gas: 8 * txCount, meta: 4 * (HEADER + 2 * txCount), bytes: receiptByteCapacity(txCount, gasLimit), refs: REF_BYTES * (groups + ORDERED_HEAD_GROUPS) };
+    const fits = (buffer: SharedArrayBuffer | undefined, bytes: number) => buffer !== undefined && buffer.byteLength >= bytes;
+    const reuse = (key: "gas" | "meta" | "bytes" | "refs") => (fits(spare?.[key], sizes[key]) ? spare![key] : new SharedArrayBuffer(sizes[key]));
+    const buffers: ReceiptBuffers = { txCount, gas: reuse("gas"), meta: reuse("meta"), bytes: reuse("bytes"), refs: reuse("refs"), capacity: sizes.bytes };
+    spare = buffers;
+    new Int32Array(buffers.meta).fill(0, 0, HEADER + 2 * txCount);
+    new Float64Array(buffers.gas).fill(0, 0, txCount);
+    return new SharedReceipts(buffers);
   }
 
   /** Gas used by the incarnation of `tx` just executed (the final one writes last). */
@@ -110,7 +126,7 @@ export class SharedReceipts {
       total += size;
     }
     let offset = Atomics.add(this.meta, BUMP, total);
-    if (offset + total > this.bytes.length) {
+    if (offset + total > this.buffers.capacity) {
       Atomics.store(this.meta, OVERFLOW, 1);
     } else {
       for (const { tx, result, bloom } of finals) {
@@ -137,7 +153,7 @@ export class SharedReceipts {
       this.meta[HEADER + 2 * tx + 1] = size;
       offset += size;
     }
-    if (offset > this.bytes.length) {
+    if (offset > this.buffers.capacity) {
       Atomics.store(this.meta, OVERFLOW, 1);
     } else {
       for (let tx = 0; tx < receipts.length; tx++) {

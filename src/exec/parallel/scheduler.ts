@@ -53,6 +53,11 @@ export const MAX_TXS = TX_BITS - 1;
 
 let spareBuffer: SharedArrayBuffer | null = null;
 
+/** Forgets the spare buffer (after a fault, a worker being replaced may still hold it). */
+export function discardSpareSchedulerBuffer(): void {
+  spareBuffer = null;
+}
+
 export class Scheduler {
   private readonly words: Int32Array;
   // Layout after the header: status[n], depLock[n], depHead[n], then dependency nodes (2 words each).
