@@ -432,44 +432,47 @@ export function orderedTrieRoot(values: Uint8Array[]): Uint8Array {
 }
 
 // Ordered tries split for parallel hashing. Items from index 128 on have keys rlp(i) of two or more
-// bytes that share all but their last byte with exactly the items of the same \`i >>> 8\`. When a
-// group's last bytes differ in their high nibble, its items hang under one branch node at the
-// depth of that last byte, whose reference can be computed apart (in another thread) from the
-// group's items alone and given to orderedTrieRootFromGroups in their place. (A group within one
-// 16-item run would merge into the nodes above it: its items are given as they are.)
+// bytes; the items of one aligned run of 16 (the same i >>> 4) share every nibble of their keys but
+// the last, and no other key shares those. Two or more such items hang under one branch node at the
+// depth of that last nibble, whose reference can be computed apart (in another thread) from the
+// run's items alone and given to orderedTrieRootFromGroups in their place: a group. (A run of one
+// item is a leaf placed wherever its key first differs from the others: it is given as it is.)
+// Runs of 16 keep the groups small, so that threads sharing them out finish close together.
 
-/** Items below this index are not grouped: their keys are single bytes. */
+/** Items below this index are not grouped: their keys are single bytes (see the head groups below). */
 export const ORDERED_GROUP_START = 128;
+const GROUP_ITEMS = 16;
 
 /** The group of item i (i >= ORDERED_GROUP_START). */
 export function orderedGroupOf(i: number): number {
-  return Math.floor(i / 256);
+  return Math.floor((i - ORDERED_GROUP_START) / GROUP_ITEMS);
 }
 
 /** The items [first, end) of group g among n items. */
 export function orderedGroupRange(g: number, n: number): [number, number] {
-  return [Math.max(ORDERED_GROUP_START, 256 * g), Math.min(n, 256 * g + 256)];
+  const first = ORDERED_GROUP_START + GROUP_ITEMS * g;
+  return [first, Math.min(n, first + GROUP_ITEMS)];
 }
 
-/** Number of groups among n items (group 0 may be empty when n <= 128). */
+/** Number of groups among n items. */
 export function orderedGroupCount(n: number): number {
   return n <= ORDERED_GROUP_START ? 0 : orderedGroupOf(n - 1) + 1;
 }
 
-/** Whether group g (of n items) is one subtrie that can be hashed apart. */
+/** Whether group g (of n items) is one subtrie that can be hashed apart: it holds two items or more. */
 export function orderedGroupSplits(g: number, n: number): boolean {
   const [first, end] = orderedGroupRange(g, n);
-  return end - first >= 2 && (first & 0xf0) !== ((end - 1) & 0xf0);
+  return end - first >= 2;
 }
 
 const groupHasher = new RootHasher();
-const lastByteKeys: Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
 
 /** The reference to the subtrie of group g's items (values[j] is item first + j); g must split. */
 export function orderedGroupReference(g: number, values: Uint8Array[]): Uint8Array {
-  const first = Math.max(ORDERED_GROUP_START, 256 * g);
-  const keys = values.map((_, j) => lastByteKeys[(first + j) % 256]!);
-  return groupHasher.rootReference(keys, values);
+  const [first] = orderedGroupRange(g, Number.MAX_SAFE_INTEGER);
+  const keys = values.map((_, j) => indexKey(first + j));
+  // The run's branch node sits at its keys' last nibble.
+  return groupHasher.rootReference(keys, values, 2 * keys[0]!.length - 1);
 }
 
 // The items below ORDERED_GROUP_START have one-byte keys: rlp(i) = i for 1..127, 0x80 for 0. The
@@ -514,8 +517,8 @@ export function orderedTrieRootFromGroups(n: number, item: (i: number) => Uint8A
   return hasher.rootWith(keys, values, (k, depth) => {
     // A head group's node is a child of the root branch.
     if (k < ORDERED_GROUP_START) return depth === 1 && (k > 0 || n <= ORDERED_GROUP_START) ? (headRefs[headOf(k)] ?? null) : null;
-    // A split group's branch node sits at the depth of its keys' last byte.
-    if (depth !== 2 * (keys[k]!.length - 1)) return null;
+    // A split group's branch node sits at the depth of its keys' last nibble.
+    if (depth !== 2 * keys[k]!.length - 1) return null;
     const g = orderedGroupOf(k);
     return splits[g] ? refs[g]! : null;
   });
