@@ -165,11 +165,6 @@ const EXECUTIONS = 3;
 const RATE_CHECK_FROM = 64;
 
 /**
- * A block whose transactions keep invalidating each other gains nothing from Block-STM and can
- * cost quadratic work: past a budget of aborted or blocked incarnations, the executors stop and
- * the main thread keeps the valid executed prefix and runs the rest sequentially.
- */
-/**
  * Validations a block may take before its executors stop. A transaction that writes a location
  * no lower one wrote (an ERC-20 transfer to a new holder) sends every higher executed transaction
  * back to validation, and executions run ahead by about one per executor: independent blocks take
@@ -180,6 +175,11 @@ function validationBudget(handles: SharedHandles): number {
   return 2 * Math.max(2, handles.workers) * handles.txCount + 64;
 }
 
+/**
+ * A block whose transactions keep invalidating each other gains nothing from Block-STM and can
+ * cost quadratic work: past a budget of aborted or blocked incarnations, the executors stop and
+ * the main thread keeps the valid executed prefix and runs the rest sequentially.
+ */
 function countConflict(control: Int32Array, handles: SharedHandles): void {
   const conflicts = Atomics.add(control, CONFLICTS, 1) + 1;
   if (conflicts > handles.conflictBudget) {
