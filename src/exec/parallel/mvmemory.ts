@@ -21,20 +21,24 @@ const enum Flag {
   Deleted = 3,
 }
 
-// Location table slot: state, head, kind, address (5 words), slot (8 words), change counter.
-// One slot holds an account's three fields (a storage slot's words hold the nonce's and code
-// hash's heads and counters), so that an account costs one hash-table insert, not three.
-// Location id = table slot * 4 + LocationKind.
+// Locations are records in a dense array, in the order they were created, found through a hash
+// index of one word per cell (0 empty, -1 being claimed, else record + 1). The index is small
+// enough to stay in cache, and a transaction's locations sit together: a table of full records
+// addressed by hash (72 bytes each, 16 per transaction, tens of megabytes) made nearly every
+// lookup a cache and TLB miss, at about 2 us each.
+// Location record: (unused), head, kind, address (5 words), slot (8 words), change counter.
+// One record holds an account's three fields (a storage slot's words hold the nonce's and code
+// hash's heads and counters), so that an account costs one index insert, not three.
+// Location id = record * 4 + LocationKind.
 const LOC_WORDS = 18;
 // Offsets, by LocationKind, of a location's version-list head and of its change counter, which is
 // bumped after every change to its versions (push, ESTIMATE, retire): a read that sees it move
 // retries, so no read mixes states from before and after a change.
 const HEAD_AT = [1, 8, 9, 1];
 const CHANGES_AT = [16, 10, 11, 16];
-const ACCOUNT_SLOT = 0; // kind word of a slot holding an account's fields
-const LOC_EMPTY = 0;
-const LOC_CLAIMED = 1;
-const LOC_READY = 2;
+const ACCOUNT_SLOT = 0; // kind word of a record holding an account's fields
+const INDEX_EMPTY = 0;
+const INDEX_CLAIMED = -1;
 // Version entry: tx, incarnation, flag, next, location, (pad), value (8 words).
 const ENTRY_WORDS = 14;
 // Read record: location, value (8 words).
@@ -49,12 +53,15 @@ const ENTRY_NEXT = 0;
 const ARENA_NEXT = LINE_WORDS;
 const CODE_NEXT = 2 * LINE_WORDS;
 const OVERFLOW = 3 * LINE_WORDS;
-const LOC_COUNT = 4 * LINE_WORDS; // locations created so far (their ids are listed from listBase on)
+const LOC_COUNT = 4 * LINE_WORDS; // location records created so far
 const HEADER = 5 * LINE_WORDS;
 const ENTRY_CHUNK = 256;
 const ARENA_CHUNK = 16384;
 // Code table slot: state, offset, length, hash (8 words).
 const CODE_WORDS = 12;
+const CODE_EMPTY = 0;
+const CODE_CLAIMED = 1;
+const CODE_READY = 2;
 
 /** The result of a read: a resolved value, nothing written (use the pre-state plus `delta`), or blocked. */
 export const enum ReadStatus {
@@ -64,7 +71,10 @@ export const enum ReadStatus {
 }
 
 export interface Sizes {
-  locations: number; // power of two
+  /** Location records. */
+  locations: number;
+  /** Cells of the location index (a power of two, at least twice `locations`). */
+  indexCells: number;
   entries: number;
   arenaWords: number;
   codeSlots: number; // power of two
@@ -74,7 +84,7 @@ export interface Sizes {
 export function sizesFor(txCount: number, gasLimit: bigint): Sizes {
   // About 8 locations per transaction at half load; more only for blocks that need it (growing
   // past the table is a fallback to sequential, never an error).
-  const locations = nextPowerOfTwo(Math.max(1 << 14, txCount * 16));
+  const locations = Math.max(1 << 14, txCount * 16);
   // Code deployed within the block: bounded by gas (200 gas per byte deposited).
   const codeBytes = Math.min(64 << 20, Math.max(1 << 16, Number(gasLimit / 200n) + 4096));
   // A read reaches this memory at the first (cold, >= 2,100 gas from Berlin) access of a
@@ -83,6 +93,7 @@ export function sizesFor(txCount: number, gasLimit: bigint): Sizes {
   // Chunked allocation (below) leaves up to one partly used chunk per worker: room for 64 of them.
   return {
     locations,
+    indexCells: nextPowerOfTwo(2 * locations),
     entries: Math.max(1 << 14, txCount * 16) + 64 * ENTRY_CHUNK,
     arenaWords: Math.max(1 << 18, txCount * 64 + readWords) + 64 * ARENA_CHUNK,
     codeSlots: 1 << 12,
@@ -126,13 +137,13 @@ export class CapacityError extends Error {}
 export class MvMemory {
   private readonly w: Int32Array;
   private readonly bytes: Uint8Array;
+  private readonly indexBase: number;
   private readonly locBase: number;
   private readonly entryBase: number;
   private readonly txBase: number;
   private readonly arenaBase: number;
   private readonly codeBase: number;
-  private readonly listBase: number;
-  private readonly locMask: number;
+  private readonly indexMask: number;
   private readonly codeMask: number;
   private readonly sizes: Sizes;
   readonly txCount: number;
@@ -144,13 +155,13 @@ export class MvMemory {
     this.txCount = buffers.txCount;
     this.w = new Int32Array(buffers.words);
     this.bytes = new Uint8Array(buffers.codeBytes);
-    this.locBase = HEADER;
+    this.indexBase = HEADER;
+    this.locBase = this.indexBase + this.sizes.indexCells;
     this.entryBase = this.locBase + LOC_WORDS * this.sizes.locations;
     this.txBase = this.entryBase + ENTRY_WORDS * this.sizes.entries;
     this.arenaBase = this.txBase + TX_WORDS * this.txCount;
     this.codeBase = this.arenaBase + this.sizes.arenaWords;
-    this.listBase = this.codeBase + CODE_WORDS * this.sizes.codeSlots;
-    this.locMask = this.sizes.locations - 1;
+    this.indexMask = this.sizes.indexCells - 1;
     this.codeMask = this.sizes.codeSlots - 1;
   }
 
@@ -161,14 +172,14 @@ export class MvMemory {
    */
   static create(txCount: number, gasLimit: bigint): MvMemory {
     const sizes = sizesFor(txCount, gasLimit);
-    const words = HEADER + LOC_WORDS * sizes.locations + ENTRY_WORDS * sizes.entries + TX_WORDS * txCount + sizes.arenaWords + CODE_WORDS * sizes.codeSlots + sizes.locations;
+    const words = HEADER + sizes.indexCells + LOC_WORDS * sizes.locations + ENTRY_WORDS * sizes.entries + TX_WORDS * txCount + sizes.arenaWords + CODE_WORDS * sizes.codeSlots;
     const reuse = spare !== null && spare.words.byteLength >= 4 * words && spare.codeBytes.byteLength >= sizes.codeBytes;
     const wordsBuffer = reuse ? spare!.words : new SharedArrayBuffer(4 * words);
     const codeBuffer = reuse ? spare!.codeBytes : new SharedArrayBuffer(sizes.codeBytes);
     spare = { words: wordsBuffer, codeBytes: codeBuffer };
     const m = new MvMemory({ words: wordsBuffer, codeBytes: codeBuffer, sizes, txCount });
     if (reuse) {
-      m.w.fill(0, 0, m.entryBase); // header and location table
+      m.w.fill(0, 0, m.locBase); // header and location index (records are written whole when created)
       m.w.fill(0, m.txBase, m.arenaBase); // per-transaction records
       m.w.fill(0, m.codeBase, m.codeBase + CODE_WORDS * sizes.codeSlots);
     }
@@ -216,7 +227,7 @@ export class MvMemory {
     return (this.tableSlot(LocationKind.Storage, key) << 2) | LocationKind.Storage;
   }
 
-  /** Finds or inserts the table slot for (kind, key, this.limbs). */
+  /** Finds or creates the location record for (kind, key, this.limbs); returns its number. */
   private tableSlot(kind: number, key: AddressKey): number {
     const limbs = this.limbs;
     const a0 = key.k0, a1 = key.k1, a2 = key.k2, a3 = key.k3, a4 = key.k4;
@@ -224,27 +235,39 @@ export class MvMemory {
     if (kind === LocationKind.Storage) for (let i = 0; i < 8; i++) h = Math.imul(h ^ limbs[i]!, 0x27d4eb2f) ^ (h >>> 15);
     else h = Math.imul(h, 0x27d4eb2f) ^ (h >>> 15);
     const w = this.w;
-    for (let probe = 0; probe <= this.locMask; probe++) {
-      const id = (h + probe) & this.locMask;
-      const at = this.locBase + LOC_WORDS * id;
-      let state = Atomics.load(w, at);
-      if (state === LOC_EMPTY) {
-        state = Atomics.compareExchange(w, at, LOC_EMPTY, LOC_CLAIMED);
-        if (state === LOC_EMPTY) {
-          w[at + 1] = -1;
-          w[at + 2] = kind;
-          w[at + 3] = a0, w[at + 4] = a1, w[at + 5] = a2, w[at + 6] = a3, w[at + 7] = a4;
-          if (kind === LocationKind.Storage) for (let i = 0; i < 8; i++) w[at + 8 + i] = limbs[i]!;
-          else w[at + 8] = w[at + 9] = -1; // the nonce's and code hash's heads
-          Atomics.store(w, at, LOC_READY);
-          w[this.listBase + Atomics.add(w, LOC_COUNT, 1)] = id;
-          return id;
-        }
+    for (let probe = 0; probe <= this.indexMask; probe++) {
+      const cell = this.indexBase + ((h + probe) & this.indexMask);
+      let state = Atomics.load(w, cell);
+      if (state === INDEX_EMPTY) {
+        state = Atomics.compareExchange(w, cell, INDEX_EMPTY, INDEX_CLAIMED);
+        if (state === INDEX_EMPTY) return this.createRecord(cell, kind, key);
       }
-      while (state === LOC_CLAIMED) state = Atomics.load(w, at);
+      while (state === INDEX_CLAIMED) state = Atomics.load(w, cell);
+      const id = state - 1;
+      const at = this.locBase + LOC_WORDS * id;
       if (w[at + 2] === kind && w[at + 3] === a0 && w[at + 4] === a1 && w[at + 5] === a2 && w[at + 6] === a3 && w[at + 7] === a4 && (kind !== LocationKind.Storage || sameLimbs(w, at + 8, limbs))) return id;
     }
-    this.overflow("location table");
+    this.overflow("location index");
+  }
+
+  /** Writes a new location record, then publishes it in the index cell this thread claimed. */
+  private createRecord(cell: number, kind: number, key: AddressKey): number {
+    const w = this.w;
+    const id = Atomics.add(w, LOC_COUNT, 1);
+    if (id >= this.sizes.locations) this.overflow("location records");
+    const at = this.locBase + LOC_WORDS * id;
+    w[at + 1] = -1;
+    w[at + 2] = kind;
+    w[at + 3] = key.k0, w[at + 4] = key.k1, w[at + 5] = key.k2, w[at + 6] = key.k3, w[at + 7] = key.k4;
+    if (kind === LocationKind.Storage) {
+      for (let i = 0; i < 8; i++) w[at + 8 + i] = this.limbs[i]!;
+    } else {
+      w[at + 8] = w[at + 9] = -1; // the nonce's and code hash's heads
+      w[at + 10] = w[at + 11] = 0; // their change counters
+    }
+    w[at + 16] = 0;
+    Atomics.store(w, cell, id + 1);
+    return id;
   }
 
   /** Offset of the version-list head of location `loc`. */
@@ -357,9 +380,8 @@ export class MvMemory {
    */
   forEachFinalWrite(f: (loc: number, value: Word | bigint, delta: boolean) => void, below = this.txCount): void {
     const w = this.w;
-    const count = Atomics.load(w, LOC_COUNT);
-    for (let i = 0; i < count; i++) {
-      const slot = w[this.listBase + i]!;
+    const count = Math.min(Atomics.load(w, LOC_COUNT), this.sizes.locations);
+    for (let slot = 0; slot < count; slot++) {
       if (w[this.locBase + LOC_WORDS * slot + 2] === LocationKind.Storage) this.finalWrite((slot << 2) | LocationKind.Storage, f, below);
       else for (let kind = 0; kind < LocationKind.Storage; kind++) this.finalWrite((slot << 2) | kind, f, below);
     }
@@ -530,20 +552,20 @@ export class MvMemory {
     for (let probe = 0; probe <= this.codeMask; probe++) {
       const at = this.codeBase + CODE_WORDS * ((limbs[7]! + probe) & this.codeMask);
       let state = Atomics.load(w, at);
-      if (state === LOC_EMPTY) {
-        state = Atomics.compareExchange(w, at, LOC_EMPTY, LOC_CLAIMED);
-        if (state === LOC_EMPTY) {
+      if (state === CODE_EMPTY) {
+        state = Atomics.compareExchange(w, at, CODE_EMPTY, CODE_CLAIMED);
+        if (state === CODE_EMPTY) {
           const offset = Atomics.add(w, CODE_NEXT, code.length);
           if (offset + code.length > this.bytes.length) this.overflow("deployed code");
           this.bytes.set(code, offset);
           w[at + 1] = offset;
           w[at + 2] = code.length;
           for (let i = 0; i < 8; i++) w[at + 4 + i] = limbs[i]!;
-          Atomics.store(w, at, LOC_READY);
+          Atomics.store(w, at, CODE_READY);
           return;
         }
       }
-      while (state === LOC_CLAIMED) state = Atomics.load(w, at);
+      while (state === CODE_CLAIMED) state = Atomics.load(w, at);
       if (sameLimbs(w, at + 4, limbs)) return;
     }
     this.overflow("code table");
@@ -557,8 +579,8 @@ export class MvMemory {
     for (let probe = 0; probe <= this.codeMask; probe++) {
       const at = this.codeBase + CODE_WORDS * ((limbs[7]! + probe) & this.codeMask);
       const state = Atomics.load(w, at);
-      if (state === LOC_EMPTY) return null;
-      if (state === LOC_READY && sameLimbs(w, at + 4, limbs)) return this.bytes.slice(w[at + 1]!, w[at + 1]! + w[at + 2]!);
+      if (state === CODE_EMPTY) return null;
+      if (state === CODE_READY && sameLimbs(w, at + 4, limbs)) return this.bytes.slice(w[at + 1]!, w[at + 1]! + w[at + 2]!);
     }
     return null;
   }
