@@ -238,11 +238,12 @@ export class MvMemory {
     for (let probe = 0; probe <= this.indexMask; probe++) {
       const cell = this.indexBase + ((h + probe) & this.indexMask);
       let state = Atomics.load(w, cell);
-      if (state === INDEX_EMPTY) {
-        state = Atomics.compareExchange(w, cell, INDEX_EMPTY, INDEX_CLAIMED);
-        if (state === INDEX_EMPTY) return this.createRecord(cell, kind, key);
-      }
       while (state === INDEX_CLAIMED) state = Atomics.load(w, cell);
+      if (state === INDEX_EMPTY) {
+        if (Atomics.compareExchange(w, cell, INDEX_EMPTY, INDEX_CLAIMED) === INDEX_EMPTY) return this.createRecord(cell, kind, key);
+        probe--; // another thread claimed it first (or gave it back): look at this cell again
+        continue;
+      }
       const id = state - 1;
       const at = this.locBase + LOC_WORDS * id;
       if (w[at + 2] === kind && w[at + 3] === a0 && w[at + 4] === a1 && w[at + 5] === a2 && w[at + 6] === a3 && w[at + 7] === a4 && (kind !== LocationKind.Storage || sameLimbs(w, at + 8, limbs))) return id;
@@ -254,7 +255,10 @@ export class MvMemory {
   private createRecord(cell: number, kind: number, key: AddressKey): number {
     const w = this.w;
     const id = Atomics.add(w, LOC_COUNT, 1);
-    if (id >= this.sizes.locations) this.overflow("location records");
+    if (id >= this.sizes.locations) {
+      Atomics.store(w, cell, INDEX_EMPTY); // threads waiting on the cell must not wait forever
+      this.overflow("location records");
+    }
     const at = this.locBase + LOC_WORDS * id;
     w[at + 1] = -1;
     w[at + 2] = kind;
