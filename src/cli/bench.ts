@@ -3,7 +3,9 @@
 // `loops` times single loop-heavy contract calls.
 import { CodeCache } from "../evm/code.js";
 import { Fork, rulesFor } from "../evm/forks.js";
-import { benchBlock, sequentialExecutor, type BenchRow, type BlockExecutor } from "../workload/benchBlock.js";
+import { availableParallelism } from "node:os";
+import { closeWorkerPool, startWorkerPool } from "../exec/parallel/executor.js";
+import { benchBlock, parallelExecutor, sequentialExecutor, type BenchRow, type BlockExecutor, type ParallelBlockExecutor } from "../workload/benchBlock.js";
 import { BLOCK_WORKLOADS, DEFAULT_HOT_RATIO, DEFAULT_TXS, findWorkload, generateBlock, WorkloadError, type GeneratedBlock } from "../workload/blocks.js";
 import { loopWorkloads } from "../workload/loops.js";
 import { timeContractCall } from "../workload/runCall.js";
@@ -12,6 +14,7 @@ import { optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
 
 const DEFAULT_WORKLOAD = "erc20";
 const DEFAULT_RUNS = 5;
+const PARALLEL_WARMUPS = 3;
 
 const SPEC: Record<string, OptionSpec> = {
   workload: { value: true, description: `workload (default ${DEFAULT_WORKLOAD}; loops when --scale is given)` },
@@ -20,6 +23,7 @@ const SPEC: Record<string, OptionSpec> = {
   hot: { value: true, description: `fraction [0, 1] of txs on the hot account/pool (-hot: ${DEFAULT_HOT_RATIO}, else 0)` },
   seed: { value: true, description: "seed of keys, hot positions, hashes (default 1)" },
   runs: { value: true, description: `timed runs after a warm-up; median reported (default ${DEFAULT_RUNS})` },
+  workers: { value: true, description: "threads of the parallel executor, the main thread included (default: available cores; 1: sequential only)" },
   write: { value: true, description: "also write the block, signed, in the fixture layout to DIR" },
   scale: { value: true, description: "loops: multiply loop iteration counts (default 1)" },
   json: { description: "print one JSON object" },
@@ -29,14 +33,18 @@ const SPEC: Record<string, OptionSpec> = {
 const workloadList = [...BLOCK_WORKLOADS.map((w) => `  ${w.name.padEnd(16)}${w.summary}`), `  ${"loops".padEnd(16)}three loop-heavy contracts (small-value arithmetic, 256-bit multiply-add, keccak`, `  ${"".padEnd(16)}and shifts), each called once with 30M gas on a fresh state`].join("\n");
 
 export const BENCH_HELP = `usage: pevm bench [--workload NAME] [--txs N | --gas G] [--hot R] [--seed S] [--runs N]
-                  [--write DIR] [--json]
+                  [--workers N] [--write DIR] [--json]
 
 Runs a workload the project generates itself on our EVM and reports throughput. A block workload
 is a Cancun block of independent transactions (a chosen fraction of them on one hot account or
 pool with --hot), with its complete pre-state; it is executed once to set the header's gasUsed,
-logsBloom, receiptsRoot and stateRoot, then executed after a warm-up run --runs times by each
-executor, every result checked against the header. It prints the transactions, gas, median time
-and Mgas/s per executor (sequential today).
+logsBloom, receiptsRoot and stateRoot. Then each executor runs it --runs times after a warm-up
+run, every result checked against the header: the sequential executor, then the parallel one
+(Block-STM) on --workers threads, which gets three warm-up runs (its worker threads compile their
+own code) and receives the block and its pre-state on every run, as for a new block. It prints the
+transactions, gas, median time, Mgas/s and speedup per executor, and when the parallel executor
+chose to run sequentially or stopped early, why (blocks under 9M gas run sequentially: there
+parallel execution costs more than it gives).
 
 workloads:
 ${workloadList}
@@ -57,11 +65,13 @@ the others stay independent. The -hot workloads are the base ones with --hot def
 ${optionHelp(SPEC)}
 
 --json prints { workload, description, seed, txs, hotRatio, hotTxs, gasUsed, gasPerTx,
-generationMs, written, runs, rows: [{ mode, workers, runs, medianMs, minMs, mgasPerSec }] }
+generationMs, written, runs, rows: [{ mode, workers, runs, medianMs, minMs, mgasPerSec, speedup,
+note }] } (note: why the parallel executor ran sequentially or stopped, else null)
 (loops: { workload, runs, rows: [{ workload, gasUsed, medianMs, mgasPerSec }] }).
 
 examples:
-  pevm bench                                  2,000 ERC-20 transfers
+  pevm bench                                  2,000 ERC-20 transfers, sequential and parallel
+  pevm bench --workers 4                      the same, parallel on 4 threads
   pevm bench --workload erc20 --gas 1e9       the gigagas ERC-20 block (about 37,500 transfers)
   pevm bench --workload swaps-hot --hot 0.3 --txs 10000
   pevm bench --workload raw-transfers --txs 100 --write /tmp/raw --runs 0 && pevm run /tmp/raw`;
@@ -101,10 +111,13 @@ async function benchBlockWorkload(workload: string, options: Options): Promise<n
   const hotRatio = numberOption(options, "hot", (n) => n >= 0 && n <= 1, "a fraction between 0 and 1");
   const seed = numberOption(options, "seed", (n) => Number.isSafeInteger(n) && n >= 0, "a non-negative integer");
   const runs = numberOption(options, "runs", (n) => Number.isSafeInteger(n) && n >= 0, "a non-negative integer") ?? DEFAULT_RUNS;
+  const workers = numberOption(options, "workers", (n) => Number.isSafeInteger(n) && n >= 1 && n <= 256, "an integer from 1 to 256") ?? availableParallelism();
   const writeDir = options.write as string | undefined;
   if (txs !== undefined && gas !== undefined) throw new UsageError("give --txs or --gas, not both");
   if (runs === 0 && writeDir === undefined) throw new UsageError("--runs 0 only makes sense with --write");
 
+  // The worker threads load their modules while the block is generated.
+  if (runs > 0 && workers > 1) startWorkerPool(workers);
   if (!json) process.stderr.write(`generating ${workload}...`);
   let g: GeneratedBlock;
   try {
@@ -123,18 +136,26 @@ async function benchBlockWorkload(workload: string, options: Options): Promise<n
     written = writeDir;
   }
 
-  // One row per executor: the parallel executor joins here (a row per worker count) when it lands.
-  const executors: BlockExecutor[] = [sequentialExecutor];
-  const rows: BenchRow[] = [];
+  // One row per executor; speedups are against the sequential row.
+  const parallel = workers > 1 ? parallelExecutor(workers) : null;
+  const executors: BlockExecutor[] = parallel === null ? [sequentialExecutor] : [sequentialExecutor, parallel];
+  const rows: (BenchRow & { speedup: number; note: string | null })[] = [];
   if (runs > 0) {
-    for (const executor of executors) {
-      rows.push(
-        await benchBlock(g, executor, {
+    try {
+      for (const executor of executors) {
+        const row = await benchBlock(g, executor, {
           runs,
+          // Worker threads compile their code apart from the main thread, which generating the
+          // block (it executes it) has already warmed: they get more untimed runs.
+          warmups: executor === parallel ? PARALLEL_WARMUPS : 1,
           onRun: json ? undefined : (r, n, ms) => process.stderr.write(`\r${executor.mode}: run ${r}/${n} (${ms.toFixed(0)} ms)`),
-        }),
-      );
-      if (!json) process.stderr.write("\n");
+        });
+        const note = executor === parallel ? parallelNote(parallel) : null;
+        rows.push({ ...row, speedup: rows.length === 0 ? 1 : rows[0]!.medianMs / row.medianMs, note });
+        if (!json) process.stderr.write("\n");
+      }
+    } finally {
+      closeWorkerPool();
     }
   }
 
@@ -154,7 +175,7 @@ async function benchBlockWorkload(workload: string, options: Options): Promise<n
           generationMs: round(g.generationMs),
           written,
           runs,
-          rows: rows.map((r) => ({ ...r, medianMs: round(r.medianMs), minMs: round(r.minMs), mgasPerSec: round(r.mgasPerSec) })),
+          rows: rows.map((r) => ({ ...r, medianMs: round(r.medianMs), minMs: round(r.minMs), mgasPerSec: round(r.mgasPerSec), speedup: round(r.speedup) })),
         },
         null,
         2,
@@ -164,11 +185,21 @@ async function benchBlockWorkload(workload: string, options: Options): Promise<n
     console.log(`${g.workload}: ${g.description}`);
     console.log(`  ${fmt(g.block.transactions.length)} txs · ${fmt(gasUsed)} gas · seed ${g.seed} · generated in ${fmt(Math.round(g.generationMs))} ms`);
     if (rows.length > 0) {
-      console.log(`  ${"mode".padEnd(12)}${"workers".padStart(8)}${"median ms".padStart(12)}${"min ms".padStart(10)}${"Mgas/s".padStart(10)}`);
-      for (const r of rows) console.log(`  ${r.mode.padEnd(12)}${String(r.workers).padStart(8)}${r.medianMs.toFixed(1).padStart(12)}${r.minMs.toFixed(1).padStart(10)}${r.mgasPerSec.toFixed(1).padStart(10)}`);
+      console.log(`  ${"mode".padEnd(12)}${"workers".padStart(8)}${"median ms".padStart(12)}${"min ms".padStart(10)}${"Mgas/s".padStart(10)}${"speedup".padStart(9)}`);
+      for (const r of rows) console.log(`  ${r.mode.padEnd(12)}${String(r.workers).padStart(8)}${r.medianMs.toFixed(1).padStart(12)}${r.minMs.toFixed(1).padStart(10)}${r.mgasPerSec.toFixed(1).padStart(10)}${`${r.speedup.toFixed(2)}x`.padStart(9)}`);
+      for (const r of rows) if (r.note !== null) console.log(`  ${r.mode}: ${r.note}`);
     }
   }
   return 0;
+}
+
+/** Why the parallel executor's last run was not all Block-STM (null when it was). */
+function parallelNote(executor: ParallelBlockExecutor): string | null {
+  const stats = executor.lastStats;
+  if (stats === null) return null;
+  if (stats.mode === "sequential") return `ran sequentially: ${stats.fallback}`;
+  if (stats.stopped !== null) return `stopped early (${stats.stopped}); ${stats.inOrderExecutions} transactions then ran in order`;
+  return null;
 }
 
 /** Progress on stderr: a rewritten line on a terminal, a line per quarter otherwise. */

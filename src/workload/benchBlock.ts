@@ -1,11 +1,13 @@
 // Timing a generated block on an executor: a warm-up run, then N timed runs, each checked against
 // the header (gasUsed, logsBloom, receiptsRoot) so a fast but wrong executor cannot report a figure.
 // An executor is anything that turns (block, pre-state, block hashes) into those three results:
-// the sequential executor today; the parallel one, with its worker count, when it lands.
+// the sequential executor, and the parallel one with its thread count.
 import { performance } from "node:perf_hooks";
 import type { Block } from "../block/block.js";
 import type { Word } from "../evm/word.js";
 import { executeBlock } from "../exec/sequential.js";
+import { executeBlockParallel, type ParallelStats } from "../exec/parallel/executor.js";
+import { MemoryState } from "../state/memory.js";
 import { bytesEqual } from "../primitives/bytes.js";
 import type { StateReader } from "../state/reader.js";
 import type { GeneratedBlock } from "./blocks.js";
@@ -31,6 +33,28 @@ export const sequentialExecutor: BlockExecutor = {
   execute: (block, preState, blockHashes) => executeBlock(block, preState, { blockHashes }),
 };
 
+/** The parallel executor on `workers` threads; `lastStats` holds the statistics of its last run. */
+export interface ParallelBlockExecutor extends BlockExecutor {
+  lastStats: ParallelStats | null;
+}
+
+export function parallelExecutor(workers: number): ParallelBlockExecutor {
+  const executor: ParallelBlockExecutor = {
+    mode: "parallel",
+    workers,
+    lastStats: null,
+    execute: async (block, preState, blockHashes) => {
+      if (!(preState instanceof MemoryState)) throw new Error("the parallel executor needs an in-memory pre-state");
+      // A new block object each run: the worker threads receive the block and its pre-state every
+      // time, as for a new block (one they already hold would not be sent again).
+      const result = await executeBlockParallel({ ...block }, preState, { blockHashes, workers });
+      executor.lastStats = result.stats;
+      return result;
+    },
+  };
+  return executor;
+}
+
 export interface BenchRow {
   mode: string;
   workers: number;
@@ -44,6 +68,8 @@ export interface BenchBlockOptions {
   runs: number;
   /** Skip the warm-up run (when the block was just executed, e.g. by its generation). */
   noWarmup?: boolean;
+  /** Untimed runs first (default 1). */
+  warmups?: number;
   onRun?: (run: number, runs: number, ms: number) => void;
 }
 
@@ -59,7 +85,7 @@ export async function benchBlock(g: GeneratedBlock, executor: BlockExecutor, opt
     if (!ok) throw new Error(`${executor.mode} executor (${executor.workers} workers): the result does not match the block's header (gasUsed ${result.gasUsed}, header ${header.gasUsed})`);
     return ms;
   };
-  if (!options.noWarmup) await run();
+  if (!options.noWarmup) for (let i = 0; i < (options.warmups ?? 1); i++) await run();
   const times: number[] = [];
   for (let r = 0; r < options.runs; r++) {
     const ms = await run();

@@ -50,12 +50,19 @@ test("a written block verifies with pevm run (gasUsed, logsBloom, receiptsRoot) 
   }
 });
 
-test("bench on a block workload prints txs, gas, median and Mgas/s; bad options are usage errors", () => {
-  const r = pevm("bench", "--workload", "raw-transfers", "--txs", "50", "--runs", "1");
+test("bench on a block workload prints txs, gas, median, Mgas/s and speedup per executor; bad options are usage errors", () => {
+  const r = pevm("bench", "--workload", "raw-transfers", "--txs", "50", "--runs", "1", "--workers", "2");
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /50 ETH transfers/);
   assert.match(r.out, /1,050,000 gas/);
-  assert.match(r.out, /sequential\s+1\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
+  assert.match(r.out, /sequential\s+1\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+1\.00x/);
+  assert.match(r.out, /parallel\s+2\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+x/);
+  // A block this small runs sequentially in the parallel executor too, and the row says why.
+  assert.match(r.out, /parallel: ran sequentially: under 9M gas/);
+  const one = pevm("bench", "--workload", "raw-transfers", "--txs", "20", "--runs", "1", "--workers", "1", "--json");
+  assert.equal(one.code, 0, one.err);
+  assert.deepEqual((JSON.parse(one.out) as { rows: { mode: string }[] }).rows.map((row) => row.mode), ["sequential"]);
+  assert.equal(pevm("bench", "--workers", "0").code, 2);
   assert.equal(pevm("bench", "--workload", "erc20", "--txs", "5", "--gas", "100000").code, 2);
   assert.equal(pevm("bench", "--workload", "erc20", "--hot", "2").code, 2);
   assert.equal(pevm("bench", "--workload", "nope").code, 2);
