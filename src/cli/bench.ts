@@ -1,9 +1,9 @@
 // `pevm bench`: runs a workload the project generates itself and reports throughput. Block
 // workloads (src/workload/blocks.ts) are generated, verified, and executed by each executor;
 // `loops` times single loop-heavy contract calls.
+import { availableParallelism } from "node:os";
 import { CodeCache } from "../evm/code.js";
 import { Fork, rulesFor } from "../evm/forks.js";
-import { availableParallelism } from "node:os";
 import { closeWorkerPool, startWorkerPool } from "../exec/parallel/executor.js";
 import { benchBlock, parallelExecutor, sequentialExecutor, type BenchRow, type BlockExecutor, type ParallelBlockExecutor } from "../workload/benchBlock.js";
 import { BLOCK_WORKLOADS, DEFAULT_HOT_RATIO, DEFAULT_TXS, findWorkload, generateBlock, WorkloadError, type GeneratedBlock } from "../workload/blocks.js";
