@@ -199,6 +199,16 @@ export function writeStatusReceipt(out: Uint8Array, pos: number, type: TxType, s
   return pos;
 }
 
+/** statusReceiptSize of a receipt with a status. */
+export function receiptSize(r: Receipt): number {
+  return statusReceiptSize(r.type, Number(r.cumulativeGasUsed), r.logs);
+}
+
+/** writeStatusReceipt of a receipt with a status. */
+export function writeReceipt(out: Uint8Array, pos: number, r: Receipt): number {
+  return writeStatusReceipt(out, pos, r.type, r.status === 1 ? 1 : 0, Number(r.cumulativeGasUsed), r.logs, r.bloom);
+}
+
 const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The receipts trie root; null when a receipt cannot be encoded. */
@@ -216,13 +226,12 @@ export function receiptsRoot(receipts: readonly Receipt[]): Uint8Array | null {
 /** Receipts with a status encoded into one buffer (views into it), without a buffer per field. */
 function encodeStatusReceipts(receipts: readonly Receipt[]): Uint8Array[] {
   let total = 0;
-  for (const r of receipts) total += statusReceiptSize(r.type, Number(r.cumulativeGasUsed), r.logs);
+  for (const r of receipts) total += receiptSize(r);
   const buffer = new Uint8Array(total);
   const encoded: Uint8Array[] = new Array(receipts.length);
   let pos = 0;
   for (let i = 0; i < receipts.length; i++) {
-    const r = receipts[i]!;
-    const end = writeStatusReceipt(buffer, pos, r.type, r.status as 0 | 1, Number(r.cumulativeGasUsed), r.logs, r.bloom);
+    const end = writeReceipt(buffer, pos, receipts[i]!);
     encoded[i] = buffer.subarray(pos, end);
     pos = end;
   }

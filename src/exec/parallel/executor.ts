@@ -25,7 +25,7 @@ import { discardSpareReceiptBuffers, SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
-import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, hashStoppedBlockReceipts, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
@@ -599,7 +599,7 @@ class WorkerPool {
       }
       // What is left of the receipts trie once the post-state is assembled.
       const hashStart = performance.now();
-      if (own.fallback === null) (scheduler.halted() ? hashStoppedBlockReceipts : hashReceiptGroups)(local.ctx, local.handles);
+      if (own.fallback === null) hashReceiptGroups(local.ctx, local.handles, scheduler.halted());
       localReceiptsMs += performance.now() - hashStart;
       return [...(await Promise.race([Promise.all(finished), watchdog])), localReceiptsMs];
     } catch (e) {

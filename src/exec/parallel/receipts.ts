@@ -8,7 +8,7 @@
 import { Status } from "../../evm/interpreter.js";
 import type { TxResult } from "../../evm/processor.js";
 import type { TransactionSource } from "./txCodec.js";
-import { logsBloom, statusReceiptSize, writeStatusReceipt, type Receipt } from "../../block/receipt.js";
+import { logsBloom, receiptSize, statusReceiptSize, writeReceipt, writeStatusReceipt, type Receipt } from "../../block/receipt.js";
 import { ZERO_BLOOM } from "../blockResult.js";
 import { ORDERED_HEAD_GROUPS, orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedHeadRange, orderedHeadReference, orderedTrieRootFromGroups } from "../../trie/root.js";
 
@@ -148,7 +148,7 @@ export class SharedReceipts {
   encodeAll(receipts: readonly Receipt[], executors: number): void {
     let offset = 0;
     for (let tx = 0; tx < receipts.length; tx++) {
-      const size = statusReceiptSize(receipts[tx]!.type, Number(receipts[tx]!.cumulativeGasUsed), receipts[tx]!.logs);
+      const size = receiptSize(receipts[tx]!);
       this.meta[HEADER + 2 * tx] = offset;
       this.meta[HEADER + 2 * tx + 1] = size;
       offset += size;
@@ -156,10 +156,7 @@ export class SharedReceipts {
     if (offset > this.buffers.capacity) {
       Atomics.store(this.meta, OVERFLOW, 1);
     } else {
-      for (let tx = 0; tx < receipts.length; tx++) {
-        const r = receipts[tx]!;
-        writeStatusReceipt(this.bytes, this.meta[HEADER + 2 * tx]!, r.type, r.status === 1 ? 1 : 0, Number(r.cumulativeGasUsed), r.logs, r.bloom);
-      }
+      for (let tx = 0; tx < receipts.length; tx++) writeReceipt(this.bytes, this.meta[HEADER + 2 * tx]!, receipts[tx]!);
     }
     Atomics.add(this.meta, ENCODED, executors);
     Atomics.notify(this.meta, ENCODED);

@@ -9,7 +9,7 @@ import type { MemoryState } from "../../state/memory.js";
 import { encodeResults } from "./resultCodec.js";
 import { Scheduler } from "./scheduler.js";
 import { PackedTransactions } from "./txCodec.js";
-import { buildContext, buildReceipts, hashStoppedBlockReceipts, runWorkerLoop, type BlockJob, type FaultPlan, type SharedHandles } from "./workerLoop.js";
+import { buildContext, buildReceipts, runWorkerLoop, type BlockJob, type FaultPlan, type SharedHandles } from "./workerLoop.js";
 
 export interface JobMessage {
   type: "block";
@@ -44,7 +44,7 @@ parentPort!.on("message", (msg: JobMessage) => {
     // A block stopped early (by this or another executor: the scheduler halted) is finished on the
     // main thread, which then shares the receipts trie out again.
     const stopped = outcome.stopped !== null || new Scheduler(msg.handles.scheduler, msg.handles.txCount).halted();
-    const receiptsMs = outcome.fallback !== null ? 0 : stopped ? hashStoppedBlockReceipts(cached.ctx, msg.handles) : buildReceipts(cached.ctx, msg.handles, results);
+    const receiptsMs = outcome.fallback !== null ? 0 : buildReceipts(cached.ctx, msg.handles, results, stopped);
     parentPort!.postMessage({ type: "done", id: msg.id, receiptsMs });
   } catch (e) {
     parentPort!.postMessage({ type: "error", id: msg.id, message: (e as Error).stack ?? String(e) });

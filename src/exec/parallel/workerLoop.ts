@@ -364,26 +364,15 @@ export function validPrefix(base: MemoryState, handles: SharedHandles, outcomes:
 }
 
 /**
- * After a completed loop (no fallback): builds the receipts of the final results this worker
- * holds, and hashes its share of the receipts trie (receipts.ts). Returns the time it took.
+ * After a loop without fallback: builds the receipts of the final results this worker holds, and
+ * hashes its share of the receipts trie (receipts.ts). In a block the executors stopped early
+ * (`stoppedBlock`), the main thread encodes every receipt once it has finished the block: this
+ * only hashes. Returns the time it took.
  */
-export function buildReceipts(ctx: BlockContext, handles: SharedHandles, finals: IncarnationResult[]): number {
+export function buildReceipts(ctx: BlockContext, handles: SharedHandles, finals: IncarnationResult[], stoppedBlock = false): number {
   const start = performance.now();
-  encodeReceipts(ctx, handles, finals);
-  hashReceiptGroups(ctx, handles);
-  return performance.now() - start;
-}
-
-/**
- * After the executors stopped early: waits until the main thread has finished the block and
- * encoded all its receipts (SharedReceipts.encodeAll), then hashes groups of the receipts trie
- * with it. Gives up when the main thread releases the executors instead (SharedReceipts.release).
- * Returns the time it took.
- */
-export function hashStoppedBlockReceipts(ctx: BlockContext, handles: SharedHandles): number {
-  const start = performance.now();
-  const receipts = new SharedReceipts(handles.receipts);
-  receipts.hashGroups(ctx.rules.byzantium, handles.workers, () => receipts.released());
+  if (!stoppedBlock) encodeReceipts(ctx, handles, finals);
+  hashReceiptGroups(ctx, handles, stoppedBlock);
   return performance.now() - start;
 }
 
@@ -399,7 +388,12 @@ export function encodeReceipts(ctx: BlockContext, handles: SharedHandles, finals
   new SharedReceipts(handles.receipts).encode(valid, ctx.transactions, ctx.rules.byzantium, abandonedCheck(handles));
 }
 
-/** Hashes receipt-trie groups until none is left, once every executor encoded its receipts (the second half). */
-export function hashReceiptGroups(ctx: BlockContext, handles: SharedHandles): void {
-  new SharedReceipts(handles.receipts).hashGroups(ctx.rules.byzantium, handles.workers, abandonedCheck(handles));
+/**
+ * Hashes receipt-trie groups until none is left, once every executor encoded its receipts (the
+ * second half). A stopped block's executors wait for the main thread's SharedReceipts.encodeAll,
+ * and give up only when it releases them instead (the scheduler is halted already).
+ */
+export function hashReceiptGroups(ctx: BlockContext, handles: SharedHandles, stoppedBlock = false): void {
+  const receipts = new SharedReceipts(handles.receipts);
+  receipts.hashGroups(ctx.rules.byzantium, handles.workers, stoppedBlock ? () => receipts.released() : abandonedCheck(handles));
 }
