@@ -76,6 +76,18 @@ for (const [workload, hotRatio] of [
   });
 }
 
+test("worker threads keep the codes they received: blocks that come back get only codes not sent before", async () => {
+  // Each code goes to the worker threads once; a block whose codes were all sent with earlier
+  // blocks carries none, and its contracts must still run as in the sequential executor.
+  const swaps = generateBlock({ workload: "swaps", txs: 200, hotRatio: 0, seed: 11 });
+  const tokens = generateBlock({ workload: "erc20", txs: 200, hotRatio: 0, seed: 12 });
+  await workerPoolReady(2);
+  for (const g of [swaps, tokens, swaps, tokens, swaps]) {
+    const result = await assertSameAsSequential({ ...g.block }, g.preState, g.blockHashes, 2);
+    assert.equal(result.stats.mode, "parallel");
+  }
+});
+
 test("transfers that all pay one account credit it as deltas: no conflicts, same result", async () => {
   const g = generateBlock({ workload: "raw-hot", txs: 600, hotRatio: 1, seed: 4 });
   await workerPoolReady(2);

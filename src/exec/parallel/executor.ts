@@ -154,9 +154,14 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
   const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) };
-  // The main thread is one of the executors (the last): its results need no transfer.
-  const local = buildContext(job, new ArrayTransactions(block.transactions));
-  local.ctx.codeCache = new CodeCache();
+  // The main thread is one of the executors (the last): its results need no transfer. Its context
+  // is built once the worker threads have their job (their start is on the critical path).
+  let local!: { ctx: BlockContext; base: MemoryState };
+  const startLocal = (): LocalExecutor => {
+    local = buildContext(job, new ArrayTransactions(block.transactions), base);
+    const mainFault = options.fault !== undefined && options.fault.kind === "throw" && (options.fault.worker === undefined || options.fault.worker === workers - 1) ? options.fault : null;
+    return { loop: new BlockStmLoop(local.ctx, local.base, { ...handles, worker: workers - 1 }, mainFault), ctx: local.ctx, handles };
+  };
   // Runs on the main thread once its own loop is done and the block complete (the multi-version
   // memory then holds every final write), while the worker threads send their results.
   let earlyWorld: WorldState | null = null;
@@ -208,9 +213,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   };
   let receiptsMs: number[];
   try {
-    const mainFault = options.fault !== undefined && options.fault.kind === "throw" && (options.fault.worker === undefined || options.fault.worker === workers - 1) ? options.fault : null;
-    const loop = new BlockStmLoop(local.ctx, local.base, { ...handles, worker: workers - 1 }, mainFault);
-    receiptsMs = await pool(workers - 1).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, { loop, ctx: local.ctx, handles }, onLoopDone, onExecuted);
+    receiptsMs = await pool(workers - 1).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, startLocal, onLoopDone, onExecuted);
   } catch (e) {
     stats.faults.push((e as Error).message);
     return sequential(`worker fault: ${(e as Error).message.split("\n")[0]}`);
@@ -383,19 +386,21 @@ class FinalWriter {
 interface PackedJob {
   job: SharedArrayBuffer;
   transactions: SharedArrayBuffer;
+  resetCodes: boolean;
 }
 
 /**
- * A block job serialized once for every worker that needs it (posting the job itself would
- * serialize the whole pre-state again for each worker, on the main thread). The transactions go
- * packed by txCodec, which is faster to write and lets a worker decode only those it executes.
+ * The last job's transactions buffer, reused by the next (fresh shared memory costs a page fault
+ * per 4 KiB at first touch). Only a new job overwrites it, and every worker then gets that job; a
+ * worker that keeps the job (repeated runs) may see it rewritten only with the same block's bytes.
  */
-function packJob(job: BlockJob): PackedJob {
-  const bytes = serialize({ ...job, block: { ...job.block, transactions: [] } });
-  const shared = new SharedArrayBuffer(bytes.length);
-  new Uint8Array(shared).set(bytes);
-  return { job: shared, transactions: encodeTransactions(job.block.transactions) };
-}
+let spareTransactions: SharedArrayBuffer | null = null;
+
+/**
+ * Codes the worker threads hold at most, in bytes, before they are told to forget them and the
+ * record starts again (a replay of many blocks would otherwise keep every contract it met).
+ */
+const MAX_HELD_CODE_BYTES = 64 << 20;
 
 let sharedPool: WorkerPool | null = null;
 
@@ -498,14 +503,58 @@ class WorkerPool {
     this.workers = [];
   }
 
+  /** Hashes of the codes every live worker thread holds (each got them with an earlier job), and their total size. */
+  private codesHeld = new Set<Word>();
+  private codeBytesHeld = 0;
+  /** The next job tells the workers to forget their codes (after the record was reset). */
+  private resetCodesNext = false;
+
   /**
-   * Runs the block on every worker and on the main thread (`local`). Once the main thread's loop is
+   * A block job serialized once for every worker that needs it (posting the job itself would
+   * serialize the whole pre-state again for each worker, on the main thread), with only the codes
+   * the workers do not hold yet. The transactions go packed by txCodec, which is faster to write
+   * and lets a worker decode only those it executes.
+   */
+  private packJob(job: BlockJob): PackedJob {
+    let codes = new Map<Word, Uint8Array>();
+    for (const [hash, code] of job.codes) {
+      if (this.codesHeld.has(hash)) continue;
+      codes.set(hash, code);
+      this.codeBytesHeld += code.length;
+    }
+    if (this.codeBytesHeld > MAX_HELD_CODE_BYTES) {
+      this.forgetCodes();
+      codes = job.codes;
+      for (const code of codes.values()) this.codeBytesHeld += code.length;
+    }
+    for (const hash of codes.keys()) this.codesHeld.add(hash);
+    const resetCodes = this.resetCodesNext;
+    this.resetCodesNext = false;
+    const bytes = serialize({ ...job, codes, block: { ...job.block, transactions: [] } });
+    // A fresh buffer for every job: v8.deserialize makes a worker's typed arrays (the codes,
+    // previousFromSender) views into it, and a worker keeps a job for repeated runs of its block.
+    const shared = new SharedArrayBuffer(bytes.length);
+    new Uint8Array(shared).set(bytes);
+    const transactions = encodeTransactions(job.block.transactions, spareTransactions ?? undefined);
+    spareTransactions = transactions;
+    return { job: shared, transactions, resetCodes };
+  }
+
+  /** Starts the code record again: the next job carries all its codes and tells the workers to drop theirs. */
+  private forgetCodes(): void {
+    this.codesHeld = new Set();
+    this.codeBytesHeld = 0;
+    this.resetCodesNext = true;
+  }
+
+  /**
+   * Runs the block on every worker and on the main thread (`startLocal`, called once the workers have their job). Once the main thread's loop is
    * done, calls `onLoopDone` (the post-state, while the worker threads send their results); when
    * all have sent them, `onExecuted` (the rest of the assembly, while the workers build receipts);
    * then waits for every worker to finish. Resolves with each executor's receipt time. Rejects
    * (after replacing failed workers) on any fault.
    */
-  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, local: LocalExecutor, onLoopDone: () => void, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
+  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, startLocal: () => LocalExecutor, onLoopDone: () => void, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
     const id = this.nextId++;
     let packedJob: PackedJob | null = null;
     const executed: Promise<LoopOutcome>[] = [];
@@ -561,12 +610,13 @@ class WorkerPool {
       worker.on("error", onError);
       worker.on("exit", onExit);
       const send = this.heldKey[i] !== jobKey;
-      if (send && packedJob === null) packedJob = packJob(job);
+      if (send && packedJob === null) packedJob = this.packJob(job);
       const workerFault = fault !== null && fault !== undefined && (fault.worker === undefined || fault.worker === i) ? { tx: fault.tx, kind: fault.kind } : null;
-      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions } : {}) };
+      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions, resetCodes: packedJob!.resetCodes } : {}) };
       worker.postMessage(msg);
       this.heldKey[i] = jobKey;
     });
+    const local = startLocal();
     let timer: NodeJS.Timeout | undefined;
     let expired = false;
     const watchdog = new Promise<never>((_, reject) => {
@@ -610,12 +660,14 @@ class WorkerPool {
       discardSpareSchedulerBuffer();
       discardSpareMvBuffers();
       discardSpareReceiptBuffers();
+      spareTransactions = null;
       const settled = await Promise.race([Promise.allSettled(finished), new Promise((r) => setTimeout(r, 2000, null))]);
       this.workers.forEach((w, i) => {
         const state = settled === null ? undefined : (settled as PromiseSettledResult<number>[])[i];
         if (state === undefined || state.status === "rejected") {
           void w.terminate();
           this.spawn(i);
+          this.forgetCodes(); // the new thread holds none
         }
       });
       throw e;

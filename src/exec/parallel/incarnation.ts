@@ -7,7 +7,7 @@ import { Evm } from "../../evm/interpreter.js";
 import { applyTransaction, InvalidTransactionError, type TxResult } from "../../evm/processor.js";
 import type { Word } from "../../evm/word.js";
 import type { Transaction } from "../../block/types.js";
-import type { MemoryState } from "../../state/memory.js";
+import type { MemoryAccount, MemoryState } from "../../state/memory.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../../state/reader.js";
 import { WorldState } from "../../state/world.js";
 import { LocationKind, normWord, ReadStatus, type AddressKey, type MvMemory } from "./mvmemory.js";
@@ -34,6 +34,8 @@ interface AccountLocations extends AddressKey {
   /** The account's table slot in the shared memory (its fields are slot * 4 + kind), or -1. */
   slot: number;
   slots: Map<Word, number> | null;
+  /** The account in the pre-state (null: absent), looked up once with the locations. */
+  base: MemoryAccount | null;
 }
 
 export class VersionedReader implements StateReader {
@@ -86,7 +88,7 @@ export class VersionedReader implements StateReader {
   account(address: Word): AccountLocations {
     let a = this.locs.get(address);
     if (a === undefined) {
-      a = this.mv.addressKey(address, { k0: 0, k1: 0, k2: 0, k3: 0, k4: 0, slot: -1, slots: null });
+      a = this.mv.addressKey(address, { k0: 0, k1: 0, k2: 0, k3: 0, k4: 0, slot: -1, slots: null, base: this.base.accounts.get(address) ?? null });
       a.slot = this.mv.accountSlot(a);
       this.locs.set(address, a);
     }
@@ -131,8 +133,9 @@ export class VersionedReader implements StateReader {
       const lower = this.unexecutedBelow(this.tx);
       if (lower >= 0) throw new ReadBlocked(lower, true);
     }
-    const base = this.base.readAccount(address);
-    const at = this.account(address).slot << 2;
+    const locations = this.account(address);
+    const base = locations.base;
+    const at = locations.slot << 2;
     const nonce = BigInt(this.field(at | LocationKind.Nonce, base?.nonce ?? 0n));
     const codeHash = this.field(at | LocationKind.CodeHash, base?.codeHash ?? KECCAK_EMPTY_WORD) as Word;
     // The only reader of a code-less recipient is the transfer itself, which adds to whatever is there.
@@ -156,7 +159,8 @@ export class VersionedReader implements StateReader {
   }
 
   readStorage(address: Word, slot: Word): Word {
-    const value = normAny(this.field(this.storageLoc(this.account(address), slot), this.base.readStorage(address, slot)));
+    const locations = this.account(address);
+    const value = normAny(this.field(this.storageLoc(locations, slot), locations.base?.storage.get(slot) ?? 0));
     let slots = this.slotsRead.get(address);
     if (slots === undefined) this.slotsRead.set(address, (slots = new Map()));
     slots.set(slot, value);

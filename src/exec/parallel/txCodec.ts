@@ -33,13 +33,16 @@ function encodedSize(tx: Transaction): number {
   return size;
 }
 
-/** The transactions in a shared buffer: their count, a table of their offsets, then their fields. */
-export function encodeTransactions(transactions: readonly Transaction[]): SharedArrayBuffer {
+/**
+ * The transactions in a shared buffer: their count, a table of their offsets, then their fields.
+ * Written into `spare` when it is large enough (the previous block's buffer, once no worker reads it).
+ */
+export function encodeTransactions(transactions: readonly Transaction[], spare?: SharedArrayBuffer): SharedArrayBuffer {
   const n = transactions.length;
   const tableBytes = 4 * (n + 1);
   let total = tableBytes;
   for (const tx of transactions) total += encodedSize(tx);
-  const shared = new SharedArrayBuffer(total);
+  const shared = spare !== undefined && spare.byteLength >= total ? spare : new SharedArrayBuffer(total);
   const header = new Uint32Array(shared, 0, n + 1);
   const bytes = new Uint8Array(shared);
   const view = new DataView(shared);

@@ -6,10 +6,11 @@ import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";
 import type { BlockContext } from "./incarnation.js";
 import type { MemoryState } from "../../state/memory.js";
+import type { Word } from "../../evm/word.js";
 import { encodeResults } from "./resultCodec.js";
 import { Scheduler } from "./scheduler.js";
 import { PackedTransactions } from "./txCodec.js";
-import { buildContext, buildReceipts, runWorkerLoop, type BlockJob, type FaultPlan, type SharedHandles } from "./workerLoop.js";
+import { buildContext, buildReceipts, runWorkerLoop, workerBase, type BlockJob, type FaultPlan, type SharedHandles } from "./workerLoop.js";
 
 export interface JobMessage {
   type: "block";
@@ -17,6 +18,8 @@ export interface JobMessage {
   jobKey: number;
   /** The BlockJob, serialized (v8.serialize) without its transactions; omitted when this worker already holds the job with `jobKey` (repeated runs of one block). */
   job?: SharedArrayBuffer;
+  /** With `job`: forget the codes held so far first (the main thread's record of them was reset). */
+  resetCodes?: boolean;
   /** With `job`: the block's transactions, packed by txCodec. */
   transactions?: SharedArrayBuffer;
   handles: SharedHandles;
@@ -24,13 +27,17 @@ export interface JobMessage {
 }
 
 let cached: { key: number; ctx: BlockContext; base: MemoryState } | null = null;
+/** Every code received so far, by hash (each is sent once: see WorkerPool's code record). */
+let codeStore = new Map<Word, Uint8Array>();
 
 keepShapesAlive();
 
 parentPort!.on("message", (msg: JobMessage) => {
   try {
     if (msg.job !== undefined) {
-      const { ctx, base } = buildContext(deserialize(new Uint8Array(msg.job)) as BlockJob, new PackedTransactions(msg.transactions!));
+      if (msg.resetCodes === true) codeStore = new Map();
+      const job = deserialize(new Uint8Array(msg.job)) as BlockJob;
+      const { ctx, base } = buildContext(job, new PackedTransactions(msg.transactions!), workerBase(job, codeStore));
       cached = { key: msg.jobKey, ctx, base };
     } else if (cached === null || cached.key !== msg.jobKey) {
       throw new Error(`worker has no block for job key ${msg.jobKey}`);

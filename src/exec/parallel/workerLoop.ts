@@ -26,6 +26,7 @@ export interface BlockJob {
   blockHashes: Map<bigint, Word>;
   /** The pre-state (after the block's prologue), as plain maps. */
   accounts: MemoryState["accounts"];
+  /** Codes by hash: the pre-state's, less those the worker threads already hold (they keep every code they receive). */
   codes: MemoryState["codes"];
 }
 
@@ -87,8 +88,19 @@ export interface FaultPlan {
   kind: "throw" | "exit";
 }
 
-export function buildContext(job: BlockJob, transactions: TransactionSource): { ctx: BlockContext; base: MemoryState } {
-  const base = MemoryState.adopting(withLoaderShapes(job.accounts), job.codes);
+/**
+ * A worker thread's pre-state for `job`: its accounts, and the codes of `codeStore` (the codes this
+ * worker has received so far, the job's new ones added: code is immutable by hash, so the main
+ * thread sends each code once, not with every block).
+ */
+export function workerBase(job: BlockJob, codeStore: Map<Word, Uint8Array>): MemoryState {
+  // Copied: deserialized codes are views into the job's buffer, which the store would keep alive.
+  for (const [hash, code] of job.codes) codeStore.set(hash, code.slice());
+  return MemoryState.adopting(withLoaderShapes(job.accounts), codeStore);
+}
+
+/** The context an executor runs `job` in, over the pre-state `base` (the main thread's own, or workerBase). */
+export function buildContext(job: BlockJob, transactions: TransactionSource, base: MemoryState): { ctx: BlockContext; base: MemoryState } {
   const rules = rulesFor(job.fork);
   const ctx: BlockContext = {
     env: blockEnv(job.block, { blockHashes: job.blockHashes, chainId: job.chainId }),
