@@ -197,7 +197,7 @@ test("independent ERC-20 transfers on 8 executors complete without a stop: the v
   // With every executor started (one still loading leaves the block to the others).
   const g = generateBlock({ workload: "erc20", txs: 2000, seed: 1 });
   await workerPoolReady(8);
-  const result = await assertSameAsSequential(g.block, g.preState, g.blockHashes, 8, 2, conflictBudget(2000));
+  const result = await assertSameAsSequential(g.block, g.preState, g.blockHashes, 8, 2, conflictBudget(2000, 8));
   assert.equal(result.stats.stopped, null, `${result.stats.validations} validations`);
   assert.equal(result.stats.aborts, 0);
 });

@@ -35,8 +35,9 @@ export interface ParallelOptions extends ExecuteOptions {
   minTxs?: number;
   /**
    * Aborted or blocked incarnations allowed before the executors stop and the main thread runs the
-   * rest of the block sequentially (default `conflictBudget(txs)`: a quarter of the transactions,
-   * at least 32). Tests pass Infinity to exercise Block-STM on conflict-heavy blocks.
+   * rest of the block sequentially (default `conflictBudget(txs, workers)`: a quarter of the
+   * transactions, at least 32, per two executors). Tests pass Infinity to exercise Block-STM on
+   * conflict-heavy blocks.
    */
   conflictBudget?: number;
   /** Run Block-STM even with one worker or a small block (for measuring the executor itself). */
@@ -153,7 +154,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const job: BlockJob = { block, previousFromSender: chains.previous, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
-  const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount) };
+  const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount, workers) };
   // The main thread is one of the executors (the last): its results need no transfer. Its context
   // is built once the worker threads have their job (their start is on the critical path).
   let local!: { ctx: BlockContext; base: MemoryState };
