@@ -210,8 +210,10 @@ function write(text: string): void {
 ${new Date().toISOString().slice(0, 10)} · \`${command}\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"} (${availableParallelism()} available), ${Math.round(totalmem() / 2 ** 30)} GiB, kernel ${release()}, Node.js ${process.version} ·
 our Block-STM executor on N threads (the main thread and N-1 worker threads) against our sequential
 executor ("1"), same process and blocks. Each thread count is its own phase (the worker pool is
-rebuilt for it): ${warmups} untimed run(s), then ${runs} runs (mainnet: 2 and ${mainnetRuns} per block) alternating sequential and
-parallel; each cell is the median parallel ms and median sequential / median parallel of that phase.
+rebuilt for it): ${warmups} untimed run(s) (mainnet: 2 per block), the parallel executor's times N/2 (its
+fresh worker threads compile their own code on their share of each block), then ${runs} runs (mainnet:
+${mainnetRuns} per block) alternating sequential and parallel; each cell is the median parallel ms and median
+sequential / median parallel of that phase.
 Each parallel run gets the block as a new object, so the workers receive it and its pre-state every
 time, as in a replay. Generated blocks (${gas.toExponential()} gas, hot: ${HOT_RATIO} of the transactions on one
 account) run in a fresh process each; peak RSS covers every phase of that process.
