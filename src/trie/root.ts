@@ -503,24 +503,46 @@ export function orderedHeadReference(h: number, n: number, values: Uint8Array[])
  */
 export function orderedTrieRootFromGroups(n: number, item: (i: number) => Uint8Array, refs: Uint8Array[], headRefs: (Uint8Array | undefined)[] = []): Uint8Array {
   if (n === 0) return EMPTY_TRIE_ROOT.slice();
-  const keys: Uint8Array[] = new Array(n);
-  const values: Uint8Array[] = new Array(n);
-  const splits: boolean[] = [];
-  for (let g = 0; g < orderedGroupCount(n); g++) splits[g] = orderedGroupSplits(g, n);
-  const headOf = (i: number) => (i === 0 ? 8 : i >> 4);
+  // Only the top of the trie is hashed here. A group (or head group) given by its reference
+  // stands in as two of its keys, its first and last: they share the same prefix, so they span
+  // the same nodes above the group's own node (where the reference goes in), and the top costs
+  // about n/8 keys instead of n.
+  const itemOf: number[] = [];
+  const keys: Uint8Array[] = [];
+  const values: Uint8Array[] = [];
   const placeholder = Uint8Array.of(1);
-  for (let i = 0; i < n; i++) {
-    keys[i] = indexKey(i);
-    const given = i >= ORDERED_GROUP_START ? splits[orderedGroupOf(i)] : n >= 2 && headRefs[headOf(i)] !== undefined && (i > 0 || n <= ORDERED_GROUP_START);
-    values[i] = given ? placeholder : item(i);
+  const add = (i: number, given: boolean): void => {
+    itemOf.push(i);
+    keys.push(indexKey(i));
+    values.push(given ? placeholder : item(i));
+  };
+  const headOf = (i: number) => (i === 0 ? 8 : i >> 4);
+  const headGiven = (i: number) => n >= 2 && headRefs[headOf(i)] !== undefined && (i > 0 || n <= ORDERED_GROUP_START);
+  for (let i = 0; i < Math.min(n, ORDERED_GROUP_START); i++) {
+    const given = headGiven(i);
+    if (given && i > 0) {
+      const [first, end] = orderedHeadRange(headOf(i), n);
+      if (i !== first && i !== end - 1) continue;
+    }
+    add(i, given);
+  }
+  for (let g = 0; g < orderedGroupCount(n); g++) {
+    const [first, end] = orderedGroupRange(g, n);
+    if (orderedGroupSplits(g, n)) {
+      add(first, true);
+      add(end - 1, true);
+    } else {
+      for (let i = first; i < end; i++) add(i, false);
+    }
   }
   return hasher.rootWith(keys, values, (k, depth) => {
+    const i = itemOf[k]!;
     // A head group's node is a child of the root branch.
-    if (k < ORDERED_GROUP_START) return depth === 1 && (k > 0 || n <= ORDERED_GROUP_START) ? (headRefs[headOf(k)] ?? null) : null;
+    if (i < ORDERED_GROUP_START) return depth === 1 && headGiven(i) ? (headRefs[headOf(i)] ?? null) : null;
     // A split group's branch node sits at the depth of its keys' last nibble.
     if (depth !== 2 * keys[k]!.length - 1) return null;
-    const g = orderedGroupOf(k);
-    return splits[g] ? refs[g]! : null;
+    const g = orderedGroupOf(i);
+    return orderedGroupSplits(g, n) ? refs[g]! : null;
   });
 }
 
@@ -528,7 +550,10 @@ export function orderedTrieRootFromGroups(n: number, item: (i: number) => Uint8A
 function indexKey(i: number): Uint8Array {
   if (i === 0) return Uint8Array.of(EMPTY_STRING);
   if (i < 0x80) return Uint8Array.of(i);
-  const bytes: number[] = [];
-  for (let v = i; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
-  return Uint8Array.of(EMPTY_STRING + bytes.length, ...bytes);
+  let length = 0;
+  for (let v = i; v > 0; v = Math.floor(v / 256)) length++;
+  const key = new Uint8Array(1 + length);
+  key[0] = EMPTY_STRING + length;
+  for (let j = length, v = i; j >= 1; j--, v = Math.floor(v / 256)) key[j] = v % 256;
+  return key;
 }
