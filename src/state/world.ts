@@ -4,7 +4,7 @@
 import { keccak256 } from "../primitives/hash.js";
 import type { ForkRules } from "../evm/forks.js";
 import { fromBytes, type Word } from "../evm/word.js";
-import { KECCAK_EMPTY_WORD, type StateReader } from "./reader.js";
+import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "./reader.js";
 
 export interface Log {
   address: Word;
@@ -94,18 +94,25 @@ export class WorldState {
   // ---------- accounts ----------
 
   account(address: Word): AccountState {
-    let account = this.accounts.get(address);
-    if (account === undefined) {
-      account = new AccountState(address);
-      const info = this.reader.readAccount(address);
-      if (info !== null) {
-        account.exists = true;
-        account.nonce = info.nonce;
-        account.balance = info.balance;
-        account.codeHash = info.codeHash;
-      }
-      this.accounts.set(address, account);
+    const account = this.accounts.get(address);
+    return account !== undefined ? account : this.load(address, this.reader.readAccount(address));
+  }
+
+  /** `account`, where the caller already holds what the reader has for it (`info`). */
+  accountKnown(address: Word, info: AccountInfo | null): AccountState {
+    const account = this.accounts.get(address);
+    return account !== undefined ? account : this.load(address, info);
+  }
+
+  private load(address: Word, info: AccountInfo | null): AccountState {
+    const account = new AccountState(address);
+    if (info !== null) {
+      account.exists = true;
+      account.nonce = info.nonce;
+      account.balance = info.balance;
+      account.codeHash = info.codeHash;
     }
+    this.accounts.set(address, account);
     return account;
   }
 

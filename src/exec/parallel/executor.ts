@@ -18,7 +18,7 @@ import { WorldState, type AccountState } from "../../state/world.js";
 import { applyBlockPrologue } from "../blockRules.js";
 import { BlockResultBuilder } from "../blockResult.js";
 import { BlockExecutionError, blockEnv, executeBlock, executeTransactions, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
-import { validateReadSet, VersionedReader, type IncarnationResult } from "./incarnation.js";
+import { validateReadSet, VersionedReader, type AccountLocations, type IncarnationResult } from "./incarnation.js";
 import { discardSpareMvBuffers, LocationKind, MvMemory } from "./mvmemory.js";
 import { discardSpareSchedulerBuffer, Scheduler } from "./scheduler.js";
 import { discardSpareReceiptBuffers, SharedReceipts } from "./receipts.js";
@@ -158,10 +158,12 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   // The main thread is one of the executors (the last): its results need no transfer. Its context
   // is built once the worker threads have their job (their start is on the critical path).
   let local!: { ctx: BlockContext; base: MemoryState };
+  let localLoop!: BlockStmLoop;
   const startLocal = (): LocalExecutor => {
     local = buildContext(job, new ArrayTransactions(block.transactions), base);
     const mainFault = options.fault !== undefined && options.fault.kind === "throw" && (options.fault.worker === undefined || options.fault.worker === workers - 1) ? options.fault : null;
-    return { loop: new BlockStmLoop(local.ctx, local.base, { ...handles, worker: workers - 1 }, mainFault), ctx: local.ctx, handles };
+    localLoop = new BlockStmLoop(local.ctx, local.base, { ...handles, worker: workers - 1 }, mainFault);
+    return { loop: localLoop, ctx: local.ctx, handles };
   };
   // Runs on the main thread once its own loop is done and the block complete (the multi-version
   // memory then holds every final write), while the worker threads send their results.
@@ -170,7 +172,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const onLoopDone = (): void => {
     if (scheduler.halted()) return;
     const t = performance.now();
-    earlyWorld = postState(block, pre, rules, options, mv);
+    earlyWorld = postState(block, pre, rules, options, mv, localLoop.reader.bySlot);
     earlyMs = performance.now() - t;
   };
   // Runs on the main thread once every worker has sent its results, while they build receipts.
@@ -191,7 +193,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
       stats.stopped = stopped;
       const prefix = validPrefix(local.base, handles, outcomes);
       stats.inOrderExecutions = txCount - prefix.length;
-      const kept = assemble(block, rules, postState(block, pre, rules, options, mv, prefix.length), prefix, stats);
+      const kept = assemble(block, rules, postState(block, pre, rules, options, mv, localLoop.reader.bySlot, prefix.length), prefix, stats);
       assembled = typeof kept === "string" ? kept : (continueSequentially(block, rules, options, kept, prefix.length) ?? kept);
       // The worker threads wait to hash the receipts trie with the main thread.
       if (typeof assembled !== "string" && rules.byzantium) receipts.encodeAll(assembled.builder.receipts, workers);
@@ -207,7 +209,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
       return;
     }
     // Built while the worker threads were still sending their results.
-    const world = earlyWorld ?? postState(block, pre, rules, options, mv);
+    const world = earlyWorld ?? postState(block, pre, rules, options, mv, localLoop.reader.bySlot);
     assembled = assemble(block, rules, world, finals, stats);
     if (typeof assembled === "string") Atomics.store(new Int32Array(control), 0, 1); // no receipts needed
     stats.assembleMs = performance.now() - assembleStart + earlyMs;
@@ -337,10 +339,10 @@ function continueSequentially(block: Block, rules: ReturnType<typeof rulesFor>, 
  * order gives the same state with many more), on a world over the pre-state. An account left
  * empty is deleted (EIP-161): the last transaction that touched it deleted it.
  */
-function postState(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, below = block.transactions.length): WorldState {
+function postState(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, known: (AccountLocations | undefined)[], below = block.transactions.length): WorldState {
   const world = new WorldState(pre);
   applyBlockPrologue(new Evm(world, blockEnv(block, options), rules, new CodeCache()), block);
-  const writer = new FinalWriter(world, mv, pre);
+  const writer = new FinalWriter(world, mv, pre, known);
   mv.forEachFinalWrite((loc, value, delta) => writer.apply(loc, value, delta), below);
   for (const account of world.dirtyAccounts()) world.deleteIfEmpty(account);
   return world;
@@ -351,17 +353,24 @@ class FinalWriter {
   private tableSlot = -1;
   private account: AccountState | null = null;
 
+  /**
+   * `known`: the main thread's executor's accounts by table slot, with their addresses and
+   * pre-state accounts (the pre-state after the prologue, which is the pre-state's account for
+   * every account the prologue left alone; those it changed are in the world already).
+   */
   constructor(
     private readonly world: WorldState,
     private readonly mv: MvMemory,
     private readonly pre: StateReader,
+    private readonly known: (AccountLocations | undefined)[],
   ) {}
 
   apply(loc: number, value: Word | bigint, delta: boolean): void {
     const kind = (loc & 3) as LocationKind;
     if (loc >>> 2 !== this.tableSlot || this.account === null) {
       this.tableSlot = loc >>> 2;
-      this.account = this.world.account(this.mv.addressOf(loc));
+      const known = this.known[this.tableSlot];
+      this.account = known !== undefined ? this.world.accountKnown(known.address, known.base) : this.world.account(this.mv.addressOf(loc));
     }
     const world = this.world;
     const account = this.account;

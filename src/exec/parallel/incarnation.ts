@@ -30,7 +30,8 @@ export class FallbackNeeded {
 }
 
 /** An account's address key (one object: no typed array per account), table slot and storage locations. */
-interface AccountLocations extends AddressKey {
+export interface AccountLocations extends AddressKey {
+  address: Word;
   /** The account's table slot in the shared memory (its fields are slot * 4 + kind), or -1. */
   slot: number;
   slots: Map<Word, number> | null;
@@ -83,14 +84,20 @@ export class VersionedReader implements StateReader {
 
   /** Location ids of this run, by address: hashing 256-bit keys into the shared table is costly. */
   private readonly locs = new Map<Word, AccountLocations>();
+  /**
+   * The same, by table slot: the main thread assembles the post-state by table slot, and for the
+   * accounts it ran it need not decode the address or look the account up in the pre-state again.
+   */
+  readonly bySlot: (AccountLocations | undefined)[] = [];
 
   /** The shared locations of an account, cached per worker for the block; `slot` is its table slot (fields: slot * 4 + kind). */
   account(address: Word): AccountLocations {
     let a = this.locs.get(address);
     if (a === undefined) {
-      a = this.mv.addressKey(address, { k0: 0, k1: 0, k2: 0, k3: 0, k4: 0, slot: -1, slots: null, base: this.base.accounts.get(address) ?? null });
+      a = this.mv.addressKey(address, { address, k0: 0, k1: 0, k2: 0, k3: 0, k4: 0, slot: -1, slots: null, base: this.base.accounts.get(address) ?? null });
       a.slot = this.mv.accountSlot(a);
       this.locs.set(address, a);
+      this.bySlot[a.slot] = a;
     }
     return a;
   }

@@ -230,7 +230,7 @@ export class BlockStmLoop {
   private readonly mv: MvMemory;
   private readonly control: Int32Array;
   private readonly receipts: SharedReceipts;
-  private readonly reader: VersionedReader;
+  readonly reader: VersionedReader;
   private readonly kept = new Map<number, IncarnationResult>();
   private readonly describe: (loc: number) => LocationDescription;
   readonly stats: LoopStats = { executions: 0, validations: 0, aborts: 0, dependencies: 0, loopMs: 0, executeMs: 0, validateMs: 0, idleMs: 0 };
