@@ -43,7 +43,7 @@ run, every result checked against the header: the sequential executor, then the 
 (Block-STM) on --workers threads, which gets three warm-up runs (its worker threads compile their
 own code) and receives the block and its pre-state on every run, as for a new block. It prints the
 transactions, gas, median time, Mgas/s and speedup per executor, and when the parallel executor
-chose to run sequentially or stopped early, why (blocks under 9M gas run sequentially: there
+chose to run sequentially or stopped early, why (blocks under 7.5M gas run sequentially: there
 parallel execution costs more than it gives).
 
 workloads:

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
-import { closeWorkerPool, executeBlockParallel, workerPoolReady, MIN_PARALLEL_GAS, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
+import { closeWorkerPool, executeBlockParallel, workerPoolReady, MIN_PARALLEL_GAS, MIN_PARALLEL_GAS_TEXT, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
 import { conflictBudget } from "../../src/exec/parallel/workerLoop.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
 import type { Block, BlockHeader } from "../../src/block/block.js";
@@ -141,7 +141,7 @@ test("small blocks and one worker run sequentially and say why", async () => {
   const light = generateBlock({ workload: "erc20", txs: 50, seed: 1 });
   assert.ok(light.block.header.gasUsed < MIN_PARALLEL_GAS);
   const underGas = await executeBlockParallel(light.block, light.preState, { blockHashes: light.blockHashes, workers: 2 });
-  assert.match(underGas.stats.fallback!, new RegExp(`under ${MIN_PARALLEL_GAS / 1_000_000n}M gas`));
+  assert.match(underGas.stats.fallback!, new RegExp(`under ${MIN_PARALLEL_GAS_TEXT.replace(".", "\\.")} gas`));
   const one = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 1 });
   assert.equal(one.stats.fallback, "one worker");
 });
