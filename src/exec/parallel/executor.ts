@@ -563,11 +563,11 @@ class WorkerPool {
   }
 
   /**
-   * Runs the block on every worker and on the main thread (`startLocal`, called once the workers have their job). Once the main thread's loop is
-   * done, calls `onLoopDone` (the post-state, while the worker threads send their results); when
-   * all have sent them, `onExecuted` (the rest of the assembly, while the workers build receipts);
-   * then waits for every worker to finish. Resolves with each executor's receipt time. Rejects
-   * (after replacing failed workers) on any fault.
+   * Runs the block on every worker and on the main thread (`startLocal`, called once the workers
+   * have their job). Once the main thread's loop is done, calls `onLoopDone` (the post-state, while
+   * the worker threads send their results); when all have sent them, `onExecuted` (the rest of the
+   * assembly, while the workers build receipts); then waits for every worker to finish. Resolves
+   * with each executor's receipt time. Rejects (after replacing failed workers) on any fault.
    */
   async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, startLocal: () => LocalExecutor, onLoopDone: () => void, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
     const id = this.nextId++;
