@@ -16,7 +16,7 @@ import { loadBlockInput } from "../src/block/load.js";
 import type { Block } from "../src/block/block.js";
 import type { MemoryState } from "../src/state/memory.js";
 import type { Word } from "../src/evm/word.js";
-import { closeWorkerPool, executeBlockParallel, type ParallelStats } from "../src/exec/parallel/executor.js";
+import { closeWorkerPool, executeBlockParallel, workerPoolReady, type ParallelStats } from "../src/exec/parallel/executor.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { generateBlock } from "../src/workload/blocks.js";
 import { median } from "../src/primitives/median.js";
@@ -96,6 +96,7 @@ async function mainnetRows(): Promise<Row[]> {
   const cache = new Map<string, unknown>();
   const names = readdirSync(dir).sort((a, b) => Number(a) - Number(b));
   const inputs = names.map((name) => loadBlockInput(join(dir, name), { cache }));
+  await workerPoolReady(workers);
   // An untimed pass over every block first, so that both executors (and every worker thread) are
   // measured with compiled code, as in a long replay, rather than while the JIT warms up.
   for (const input of inputs) {
@@ -116,6 +117,7 @@ async function mainnetRows(): Promise<Row[]> {
 /** Child mode: one gigagas workload, printed as one JSON line with the process's peak RSS. */
 async function gigagasChild(workload: string, hot: number): Promise<void> {
   const g = generateBlock({ workload, gas: gigagas, hotRatio: hot, seed: 1 });
+  await workerPoolReady(workers); // warm worker threads: their warm-up must not overlap timed runs
   const row = await benchBlock(`${workload}${hot > 0 ? ` (hot ${hot})` : ""}`, g.block, g.preState, g.blockHashes, runs, warmups);
   closeWorkerPool();
   // Worker threads share the process: maxRSS covers them too.

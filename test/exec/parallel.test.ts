@@ -18,6 +18,8 @@ import { postStateDiff } from "../../src/state/diff.js";
 import { generateBlock } from "../../src/workload/blocks.js";
 import { fixturePath } from "../fixtures.js";
 import { randomBlock } from "../helpers/randomBlock.js";
+import { rulesFor } from "../../src/evm/forks.js";
+import { PARENT_HASH, warmupBlocks, WARMUP_FORKS } from "../../src/exec/warmup.js";
 
 after(() => closeWorkerPool());
 
@@ -60,6 +62,17 @@ if (!existsSync(BLOCKS_DIR)) {
     });
   }
 }
+
+test("every opcode with every operand kind (the interpreter warm-up's blocks), under each fork it lists: parallel equals sequential", async () => {
+  for (const fork of WARMUP_FORKS) {
+    const rules = rulesFor(fork);
+    for (const { block, pre } of warmupBlocks(rules)) {
+      const expected = observable(executeBlock(block, pre, { blockHashes: PARENT_HASH, rules }), pre);
+      const result = await executeBlockParallel(block, pre, { blockHashes: PARENT_HASH, rules, workers: 2, conflictBudget: Infinity, forceParallel: true });
+      assert.deepEqual(observable(result, pre), expected, `${rules.name} (${result.stats.mode}${result.stats.stopped ? ", stopped: " + result.stats.stopped : ""})`);
+    }
+  }
+});
 
 for (const [workload, hotRatio] of [
   ["erc20", 0],
@@ -208,6 +221,7 @@ test("random blocks stopped at a tiny conflict budget (valid prefix kept, the re
     const { block, preState, blockHashes } = randomBlock(seed, 120);
     const expected = observable(executeBlock(block, preState, { blockHashes }), preState);
     for (const workers of [2, 4]) {
+      await workerPoolReady(workers); // conflicts need both threads running
       for (let run = 0; run < 2; run++) {
         const result = await executeBlockParallel(block, preState, { blockHashes, workers, conflictBudget: 2, forceParallel: true });
         assert.deepEqual(observable(result, preState), expected, `seed ${seed}, ${workers} workers (${result.stats.stopped ?? result.stats.fallback ?? "completed"})`);

@@ -441,13 +441,14 @@ function pool(size: number): WorkerPool {
 
 /**
  * Starts the worker threads for `workers`-thread execution ahead of the first block (a thread takes
- * tens of milliseconds to load its modules), so that their start overlaps loading the block.
+ * tens of milliseconds to load its modules, then warms its interpreter up between blocks for
+ * about 0.3 s: warmup.ts), so that their start overlaps loading the block.
  */
 export function startWorkerPool(workers: number): void {
   if (workers > 1) pool(workers - 1);
 }
 
-/** Resolves once the worker threads for `workers`-thread execution have started (tests that need both threads to run). */
+/** Resolves once the worker threads for `workers`-thread execution have started and warmed up (tests and benchmarks that need every thread running at speed). */
 export function workerPoolReady(workers: number): Promise<void> {
   return workers > 1 ? pool(workers - 1).ready() : Promise.resolve();
 }
@@ -508,7 +509,7 @@ class WorkerPool {
     this.heldKey[i] = 0;
   }
 
-  /** Resolves once every worker thread has loaded its modules (or exited). */
+  /** Resolves once every worker thread has loaded its modules and warmed up (or exited). */
   ready(): Promise<void> {
     return Promise.all(this.started).then(() => undefined);
   }

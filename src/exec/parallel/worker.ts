@@ -4,6 +4,7 @@
 import { deserialize } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";
+import { warmUpSteps } from "../warmup.js";
 import type { BlockContext } from "./incarnation.js";
 import type { MemoryState } from "../../state/memory.js";
 import type { Word } from "../../evm/word.js";
@@ -58,4 +59,15 @@ parentPort!.on("message", (msg: JobMessage) => {
   }
 });
 
-parentPort!.postMessage({ type: "ready" });
+// The interpreter's warm-up (warmup.ts), a step at a time between the blocks this thread is given;
+// the thread is ready (workerPoolReady) once it is warm.
+if (process.env.PEVM_NO_WARMUP !== "1") {
+  const steps = warmUpSteps();
+  const step = () => {
+    if (!steps.next().done) setImmediate(step);
+    else parentPort!.postMessage({ type: "ready" });
+  };
+  setImmediate(step);
+} else {
+  parentPort!.postMessage({ type: "ready" });
+}

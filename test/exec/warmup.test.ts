@@ -1,0 +1,52 @@
+// The interpreter warm-up: it must reach every opcode with every operand kind, under every fork it
+// lists, and its blocks must run (a warm-up that threw would kill the worker thread running it).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { rulesFor, Fork } from "../../src/evm/forks.js";
+import { Op, opTableFor } from "../../src/evm/opcodes.js";
+import { executeBlock } from "../../src/exec/sequential.js";
+import { CONTRACT_BASE, opcodeSnippets, PARENT_HASH, warmupBlocks, warmUpInterpreter, WARMUP_FORKS } from "../../src/exec/warmup.js";
+import { Status } from "../../src/evm/interpreter.js";
+
+/** The opcode a snippet is about: the first instruction after its leading PUSHes (a PUSH snippet's first byte). */
+function opcodeUnderTest(code: number[]): number {
+  let pc = 0;
+  while (pc < code.length && code[pc]! >= Op.PUSH1 && code[pc]! <= Op.PUSH32) {
+    const next = pc + 1 + code[pc]! - Op.PUSH1 + 1;
+    if (next >= code.length) return code[pc]!; // a PUSH snippet (its immediate runs to the end)
+    pc = next;
+  }
+  return code[pc] ?? code[0]!;
+}
+
+test("warm-up snippets reach every opcode of each fork it warms up, defined or not", () => {
+  for (const fork of WARMUP_FORKS) {
+    const rules = rulesFor(fork);
+    const table = opTableFor(rules);
+    const snippets = opcodeSnippets(rules, CONTRACT_BASE);
+    const reached = new Set(snippets.map(opcodeUnderTest));
+    for (let op = 0; op < 256; op++) assert.ok(reached.has(op), `${rules.name}: opcode 0x${op.toString(16)} (${table.gas[op]! < 0 ? "undefined" : "defined"}) is never run`);
+  }
+});
+
+test("warm-up blocks run under each fork: one receipt per snippet, with successes and halts", () => {
+  for (const fork of WARMUP_FORKS) {
+    const rules = rulesFor(fork);
+    let txs = 0;
+    const statuses = new Set<number>();
+    for (const { block, pre } of warmupBlocks(rules)) {
+      const result = executeBlock(block, pre, { blockHashes: PARENT_HASH, rules });
+      assert.equal(result.receipts.length, block.transactions.length, rules.name);
+      txs += block.transactions.length;
+      for (const r of result.txResults) statuses.add(r.status);
+    }
+    assert.equal(txs, opcodeSnippets(rules, CONTRACT_BASE).length, rules.name);
+    assert.ok(statuses.has(Status.Success) && statuses.size > 1, `${rules.name}: statuses ${[...statuses]}`);
+  }
+});
+
+test("the warm-up runs once per thread", () => {
+  assert.ok(warmUpInterpreter() > 0);
+  assert.equal(warmUpInterpreter(), 0);
+  assert.ok(WARMUP_FORKS.includes(Fork.Cancun));
+});
