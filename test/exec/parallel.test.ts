@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
-import { closeWorkerPool, executeBlockParallel, workerPoolReady, MIN_PARALLEL_GAS, MIN_PARALLEL_GAS_TEXT, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
+import { closeWorkerPool, executeBlockParallel, workerPoolReady, MIN_PARALLEL_GAS, MIN_PARALLEL_GAS_PER_TX_TWO_THREADS, MIN_PARALLEL_GAS_TEXT, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
 import { conflictBudget } from "../../src/exec/parallel/workerLoop.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
 import type { Block, BlockHeader } from "../../src/block/block.js";
@@ -157,6 +157,21 @@ test("small blocks and one worker run sequentially and say why", async () => {
   assert.match(underGas.stats.fallback!, new RegExp(`under ${MIN_PARALLEL_GAS_TEXT.replace(".", "\\.")} gas`));
   const one = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 1 });
   assert.equal(one.stats.fallback, "one worker");
+});
+
+test("on two threads a block of mostly plain transfers runs sequentially and says why; on four, in parallel", async () => {
+  const transfers = generateBlock({ workload: "raw-transfers", txs: 400, seed: 5 });
+  assert.ok(transfers.block.header.gasUsed >= MIN_PARALLEL_GAS);
+  const two = await executeBlockParallel(transfers.block, transfers.preState, { blockHashes: transfers.blockHashes, workers: 2 });
+  assert.equal(two.stats.mode, "sequential");
+  assert.match(two.stats.fallback!, /mostly plain transfers \(21000 gas per transaction, under 23,000\)/);
+  const four = await executeBlockParallel(transfers.block, transfers.preState, { blockHashes: transfers.blockHashes, workers: 4 });
+  assert.equal(four.stats.mode, "parallel", String(four.stats.fallback));
+  // ERC-20 transfers (about 26,700 gas each) stay parallel on two threads.
+  const tokens = generateBlock({ workload: "erc20", txs: 400, seed: 5 });
+  assert.ok(tokens.block.header.gasUsed / 400n >= MIN_PARALLEL_GAS_PER_TX_TWO_THREADS);
+  const tokensTwo = await executeBlockParallel(tokens.block, tokens.preState, { blockHashes: tokens.blockHashes, workers: 2 });
+  assert.equal(tokensTwo.stats.mode, "parallel", String(tokensTwo.stats.fallback));
 });
 
 test("a block whose transactions mostly come from one sender runs sequentially and says why", async () => {

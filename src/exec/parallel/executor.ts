@@ -102,6 +102,17 @@ export const MIN_PARALLEL_GAS = 7_500_000n;
 export const MIN_PARALLEL_GAS_TEXT = `${Number(MIN_PARALLEL_GAS) / 1e6}M`;
 
 /**
+ * On two threads, blocks whose transactions average less gas than this (mostly plain transfers,
+ * 21,000 each) run sequentially: a plain transfer executes in a few microseconds, and Block-STM's
+ * bookkeeping per transaction (locations, versions, validation, the post-state) cost more than the
+ * second thread gave. Measured on the 2-core machine: 1-gigagas raw transfers (21,000 per
+ * transaction) ran at 0.72x-0.84x, mainnet block 14396881 (22,300) at 0.85x-0.99x, while
+ * 15274915 (24,400) gained 1.06x-1.14x and 1-gigagas ERC-20 transfers (26,700) 1.2x-1.3x. With
+ * more threads the transfers gain (1.5x on 4, bench/scaling), so the rule is for two.
+ */
+export const MIN_PARALLEL_GAS_PER_TX_TWO_THREADS = 23_000n;
+
+/**
  * Transactions from one sender run in nonce order, one after another: their gas bounds the block's
  * critical path, so total / largest chain bounds any speedup. Below this bound Block-STM's own
  * costs outweigh what parallelism can give (a payout block from one exchange wallet ran at 0.2x).
@@ -141,6 +152,10 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     if (workers <= 1) return sequential("one worker");
     if (block.transactions.length < (options.minTxs ?? MIN_PARALLEL_TXS)) return sequential(`fewer than ${options.minTxs ?? MIN_PARALLEL_TXS} transactions`);
     if (header.gasUsed < MIN_PARALLEL_GAS) return sequential(`under ${MIN_PARALLEL_GAS_TEXT} gas (header gasUsed ${header.gasUsed})`);
+    const gasPerTx = header.gasUsed / BigInt(block.transactions.length);
+    if (workers <= 2 && gasPerTx < MIN_PARALLEL_GAS_PER_TX_TWO_THREADS) {
+      return sequential(`mostly plain transfers (${gasPerTx} gas per transaction, under ${MIN_PARALLEL_GAS_PER_TX_TWO_THREADS.toLocaleString("en-US")}): on 2 threads they run faster sequentially`);
+    }
   }
   if (block.transactions.length === 0) return sequential("no transactions");
   const chains = senderChains(block);
