@@ -4,7 +4,7 @@
 import { availableParallelism } from "node:os";
 import { CodeCache } from "../evm/code.js";
 import { Fork, rulesFor } from "../evm/forks.js";
-import { closeWorkerPool, startWorkerPool } from "../exec/parallel/executor.js";
+import { closeWorkerPool, startWorkerPool, workerPoolReady } from "../exec/parallel/executor.js";
 import { benchBlock, parallelExecutor, sequentialExecutor, type BenchRow, type BlockExecutor, type ParallelBlockExecutor } from "../workload/benchBlock.js";
 import { BLOCK_WORKLOADS, DEFAULT_HOT_RATIO, DEFAULT_TXS, findWorkload, generateBlock, WorkloadError, type GeneratedBlock } from "../workload/blocks.js";
 import { loopWorkloads } from "../workload/loops.js";
@@ -14,7 +14,7 @@ import { optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
 
 const DEFAULT_WORKLOAD = "erc20";
 const DEFAULT_RUNS = 5;
-const PARALLEL_WARMUPS = 3;
+const WARMUPS = 3;
 
 const SPEC: Record<string, OptionSpec> = {
   workload: { value: true, description: `workload (default ${DEFAULT_WORKLOAD}; loops when --scale is given)` },
@@ -38,13 +38,14 @@ export const BENCH_HELP = `usage: pevm bench [--workload NAME] [--txs N | --gas 
 Runs a workload the project generates itself on our EVM and reports throughput. A block workload
 is a Cancun block of independent transactions (a chosen fraction of them on one hot account or
 pool with --hot), with its complete pre-state; it is executed once to set the header's gasUsed,
-logsBloom, receiptsRoot and stateRoot. Then each executor runs it --runs times after a warm-up
-run, every result checked against the header: the sequential executor, then the parallel one
-(Block-STM) on --workers threads, which gets three warm-up runs (its worker threads compile their
-own code) and receives the block and its pre-state on every run, as for a new block. It prints the
+logsBloom, receiptsRoot and stateRoot. Then the sequential executor and the parallel one
+(Block-STM, on --workers threads, once its worker threads have warmed up) take turns: three
+warm-up runs each, then --runs timed runs each, every result checked against the header. The
+parallel executor receives the block and its pre-state on every run, as for a new block. It prints the
 transactions, gas, median time, Mgas/s and speedup per executor, and when the parallel executor
-chose to run sequentially or stopped early, why (blocks under 7.5M gas run sequentially: there
-parallel execution costs more than it gives).
+chose to run sequentially or stopped early, why (blocks under 7.5M gas, and on two threads blocks
+of plain transfers such as raw-transfers, run sequentially: there parallel execution costs more
+than it gives; --workers 4 runs raw-transfers in parallel).
 
 workloads:
 ${workloadList}
@@ -142,17 +143,16 @@ async function benchBlockWorkload(workload: string, options: Options): Promise<n
   const rows: (BenchRow & { speedup: number; note: string | null })[] = [];
   if (runs > 0) {
     try {
-      for (const executor of executors) {
-        const row = await benchBlock(g, executor, {
-          runs,
-          // Worker threads compile their code apart from the main thread, which generating the
-          // block (it executes it) has already warmed: they get more untimed runs.
-          warmups: executor === parallel ? PARALLEL_WARMUPS : 1,
-          onRun: json ? undefined : (r, n, ms) => process.stderr.write(`\r${executor.mode}: run ${r}/${n} (${ms.toFixed(0)} ms)`),
-        });
-        const note = executor === parallel ? parallelNote(parallel) : null;
-        rows.push({ ...row, speedup: rows.length === 0 ? 1 : rows[0]!.medianMs / row.medianMs, note });
-        if (!json) process.stderr.write("\n");
+      if (parallel !== null) await workerPoolReady(workers); // its threads warm up first (warmup.ts)
+      const timed = await benchBlock(g, executors, {
+        runs,
+        warmups: WARMUPS,
+        onRun: json ? undefined : (executor, r, n, ms) => process.stderr.write(`\rrun ${r}/${n}: ${executor.mode} ${ms.toFixed(0)} ms      `),
+      });
+      if (!json) process.stderr.write("\n");
+      for (const [i, row] of timed.entries()) {
+        const note = executors[i] === parallel ? parallelNote(parallel) : null;
+        rows.push({ ...row, speedup: timed[0]!.medianMs / row.medianMs, note });
       }
     } finally {
       closeWorkerPool();

@@ -1,4 +1,4 @@
-// Timing a generated block on an executor: a warm-up run, then N timed runs, each checked against
+// Timing a generated block on executors taking turns: warm-up runs, then N timed runs, each checked against
 // the header (gasUsed, logsBloom, receiptsRoot) so a fast but wrong executor cannot report a figure.
 // An executor is anything that turns (block, pre-state, block hashes) into those three results:
 // the sequential executor, and the parallel one with its thread count.
@@ -66,17 +66,19 @@ export interface BenchRow {
 
 export interface BenchBlockOptions {
   runs: number;
-  /** Skip the warm-up run (when the block was just executed, e.g. by its generation). */
-  noWarmup?: boolean;
-  /** Untimed runs first (default 1). */
+  /** Untimed runs of each executor first (default 1). */
   warmups?: number;
-  onRun?: (run: number, runs: number, ms: number) => void;
+  onRun?: (executor: BlockExecutor, run: number, runs: number, ms: number) => void;
 }
 
-/** Runs `executor` on the block (warm-up, then `runs` timed runs, wall time of each call) and checks every result. */
-export async function benchBlock(g: GeneratedBlock, executor: BlockExecutor, options: BenchBlockOptions): Promise<BenchRow> {
+/**
+ * Runs each executor on the block (warm-up runs, then `runs` timed runs, wall time of each call),
+ * taking turns run by run so that none is measured while the JIT is colder than for the others,
+ * and checks every result against the header. Returns one row per executor, in their order.
+ */
+export async function benchBlock(g: GeneratedBlock, executors: readonly BlockExecutor[], options: BenchBlockOptions): Promise<BenchRow[]> {
   const { block, preState, blockHashes } = g;
-  const run = async () => {
+  const run = async (executor: BlockExecutor) => {
     const t0 = performance.now();
     const result = await executor.execute(block, preState, blockHashes);
     const ms = performance.now() - t0;
@@ -85,15 +87,19 @@ export async function benchBlock(g: GeneratedBlock, executor: BlockExecutor, opt
     if (!ok) throw new Error(`${executor.mode} executor (${executor.workers} workers): the result does not match the block's header (gasUsed ${result.gasUsed}, header ${header.gasUsed})`);
     return ms;
   };
-  if (!options.noWarmup) for (let i = 0; i < (options.warmups ?? 1); i++) await run();
-  const times: number[] = [];
+  for (let i = 0; i < (options.warmups ?? 1); i++) for (const executor of executors) await run(executor);
+  const times: number[][] = executors.map(() => []);
   for (let r = 0; r < options.runs; r++) {
-    const ms = await run();
-    times.push(ms);
-    options.onRun?.(r + 1, options.runs, ms);
+    for (let e = 0; e < executors.length; e++) {
+      const ms = await run(executors[e]!);
+      times[e]!.push(ms);
+      options.onRun?.(executors[e]!, r + 1, options.runs, ms);
+    }
   }
-  times.sort((a, b) => a - b);
-  const medianMs = median(times);
   const gas = Number(block.header.gasUsed);
-  return { mode: executor.mode, workers: executor.workers, runs: options.runs, medianMs, minMs: times[0]!, mgasPerSec: gas / 1000 / medianMs };
+  return executors.map((executor, e) => {
+    const sorted = times[e]!.sort((a, b) => a - b);
+    const medianMs = median(sorted);
+    return { mode: executor.mode, workers: executor.workers, runs: options.runs, medianMs, minMs: sorted[0]!, mgasPerSec: gas / 1000 / medianMs };
+  });
 }

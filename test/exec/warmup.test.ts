@@ -7,6 +7,7 @@ import { Op, opTableFor } from "../../src/evm/opcodes.js";
 import { executeBlock } from "../../src/exec/sequential.js";
 import { CONTRACT_BASE, opcodeSnippets, PARENT_HASH, warmupBlocks, warmUpInterpreter, WARMUP_FORKS } from "../../src/exec/warmup.js";
 import { Status } from "../../src/evm/interpreter.js";
+import { runBlockStmAlone } from "../../src/exec/parallel/workerLoop.js";
 
 /** The opcode a snippet is about: the first instruction after its leading PUSHes (a PUSH snippet's first byte). */
 function opcodeUnderTest(code: number[]): number {
@@ -42,6 +43,18 @@ test("warm-up blocks run under each fork: one receipt per snippet, with successe
     }
     assert.equal(txs, opcodeSnippets(rules, CONTRACT_BASE).length, rules.name);
     assert.ok(statuses.has(Status.Success) && statuses.size > 1, `${rules.name}: statuses ${[...statuses]}`);
+  }
+});
+
+test("a worker thread's warm-up runs each warm-up block through one Block-STM executor: a final result per transaction, as sequential", () => {
+  for (const fork of WARMUP_FORKS) {
+    const rules = rulesFor(fork);
+    for (const { block, pre } of warmupBlocks(rules)) {
+      const expected = executeBlock(block, pre, { blockHashes: PARENT_HASH, rules });
+      const results = runBlockStmAlone(block, pre, rules, PARENT_HASH);
+      assert.deepEqual(results.map((r) => r.tx).sort((a, b) => a - b), block.transactions.map((_, i) => i), rules.name);
+      assert.deepEqual(results.sort((a, b) => a.tx - b.tx).map((r) => r.result!.gasUsed), expected.txResults.map((r) => r.gasUsed), rules.name);
+    }
   }
 });
 

@@ -11,7 +11,7 @@ import type { Word } from "../../evm/word.js";
 import { encodeResults } from "./resultCodec.js";
 import { Scheduler } from "./scheduler.js";
 import { PackedTransactions } from "./txCodec.js";
-import { buildContext, buildReceipts, runWorkerLoop, workerBase, type BlockJob, type FaultPlan, type SharedHandles } from "./workerLoop.js";
+import { buildContext, buildReceipts, runBlockStmAlone, runWorkerLoop, workerBase, type BlockJob, type FaultPlan, type SharedHandles } from "./workerLoop.js";
 
 export interface JobMessage {
   type: "block";
@@ -62,7 +62,7 @@ parentPort!.on("message", (msg: JobMessage) => {
 // The interpreter's warm-up (warmup.ts), a step at a time between the blocks this thread is given;
 // the thread is ready (workerPoolReady) once it is warm.
 if (process.env.PEVM_NO_WARMUP !== "1") {
-  const steps = warmUpSteps();
+  const steps = warmUpSteps(runBlockStmAlone);
   const step = () => {
     if (!steps.next().done) setImmediate(step);
     else parentPort!.postMessage({ type: "ready" });

@@ -1,7 +1,7 @@
 // The Block-STM worker loop (the paper's algorithm 1), run by every worker thread on a block.
 import { performance } from "node:perf_hooks";
 import { CodeCache } from "../../evm/code.js";
-import { rulesFor, type Fork } from "../../evm/forks.js";
+import { rulesFor, type Fork, type ForkRules } from "../../evm/forks.js";
 import type { Word } from "../../evm/word.js";
 import type { Block } from "../../block/block.js";
 import { logsBloom } from "../../block/receipt.js";
@@ -10,7 +10,7 @@ import { blockEnv } from "../sequential.js";
 import { executeIncarnation, FallbackNeeded, ReadBlocked, validateReadSet, VersionedReader, type BlockContext, type IncarnationResult } from "./incarnation.js";
 import { CapacityError, MvMemory, type LocationKind, type MvBuffers } from "./mvmemory.js";
 import { SharedReceipts, type FinalResult, type ReceiptBuffers } from "./receipts.js";
-import type { TransactionSource } from "./txCodec.js";
+import { encodeTransactions, PackedTransactions, type TransactionSource } from "./txCodec.js";
 import { NO_TASK, Scheduler, TaskKind, taskIncarnation, taskKind, taskTx } from "./scheduler.js";
 
 /**
@@ -415,4 +415,31 @@ export function encodeReceipts(ctx: BlockContext, handles: SharedHandles, finals
 export function hashReceiptGroups(ctx: BlockContext, handles: SharedHandles, stoppedBlock = false): void {
   const receipts = new SharedReceipts(handles.receipts);
   receipts.hashGroups(ctx.rules.byzantium, handles.workers, stoppedBlock ? () => receipts.released() : abandonedCheck(handles));
+}
+
+/**
+ * Runs `block` as the only executor of a Block-STM loop, then builds its receipts, as a worker
+ * thread runs its share of a block (its transactions packed): worker threads warm their code up
+ * on the warm-up blocks this way (warmup.ts). Returns the final results.
+ */
+export function runBlockStmAlone(block: Block, pre: MemoryState, rules: ForkRules, blockHashes: Map<bigint, Word>): IncarnationResult[] {
+  const txCount = block.transactions.length;
+  const { gasLimit } = block.header;
+  const handles: SharedHandles = {
+    scheduler: Scheduler.create(txCount).buffer,
+    txCount,
+    mv: MvMemory.create(txCount, gasLimit).buffers,
+    receipts: SharedReceipts.create(txCount, gasLimit).buffers,
+    control: new SharedArrayBuffer(16),
+    conflictBudget: Infinity,
+    workers: 1,
+    worker: 0,
+  };
+  const job: BlockJob = { block, previousFromSender: senderChains(block).previous, fork: rules.fork, chainId: 1n, blockHashes, accounts: pre.accounts, codes: pre.codes };
+  const { ctx, base } = buildContext(job, new PackedTransactions(encodeTransactions(block.transactions)), pre);
+  const loop = new BlockStmLoop(ctx, base, handles, null);
+  loop.run(false);
+  const { results } = loop.outcome();
+  buildReceipts(ctx, handles, results);
+  return results;
 }
