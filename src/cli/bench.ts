@@ -43,9 +43,9 @@ logsBloom, receiptsRoot and stateRoot. Then the sequential executor and the para
 warm-up runs each, then --runs timed runs each, every result checked against the header. The
 parallel executor receives the block and its pre-state on every run, as for a new block. It prints the
 transactions, gas, median time, Mgas/s and speedup per executor, and when the parallel executor
-chose to run sequentially or stopped early, why (blocks under 7.5M gas, and on two threads blocks
-of plain transfers such as raw-transfers, run sequentially: there parallel execution costs more
-than it gives; --workers 4 runs raw-transfers in parallel).
+chose to run sequentially or stopped early, why (blocks under 7.5M gas, and on two threads of a
+2-core machine blocks of plain transfers such as raw-transfers, run sequentially: there parallel
+execution costs more than it gives).
 
 workloads:
 ${workloadList}

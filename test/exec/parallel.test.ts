@@ -159,18 +159,19 @@ test("small blocks and one worker run sequentially and say why", async () => {
   assert.equal(one.stats.fallback, "one worker");
 });
 
-test("on two threads a block of mostly plain transfers runs sequentially and says why; on four, in parallel", async () => {
+test("on two threads of two cores a block of mostly plain transfers runs sequentially and says why; with more cores or threads, in parallel", async () => {
   const transfers = generateBlock({ workload: "raw-transfers", txs: 400, seed: 5 });
   assert.ok(transfers.block.header.gasUsed >= MIN_PARALLEL_GAS);
-  const two = await executeBlockParallel(transfers.block, transfers.preState, { blockHashes: transfers.blockHashes, workers: 2 });
+  const run = (workers: number, cores: number) => executeBlockParallel(transfers.block, transfers.preState, { blockHashes: transfers.blockHashes, workers, cores });
+  const two = await run(2, 2);
   assert.equal(two.stats.mode, "sequential");
   assert.match(two.stats.fallback!, /mostly plain transfers \(21000 gas per transaction, under 23,000\)/);
-  const four = await executeBlockParallel(transfers.block, transfers.preState, { blockHashes: transfers.blockHashes, workers: 4 });
-  assert.equal(four.stats.mode, "parallel", String(four.stats.fallback));
-  // ERC-20 transfers (about 26,700 gas each) stay parallel on two threads.
+  assert.equal((await run(2, 16)).stats.mode, "parallel");
+  assert.equal((await run(4, 2)).stats.mode, "parallel");
+  // ERC-20 transfers (about 26,700 gas each) stay parallel on two threads of two cores.
   const tokens = generateBlock({ workload: "erc20", txs: 400, seed: 5 });
   assert.ok(tokens.block.header.gasUsed / 400n >= MIN_PARALLEL_GAS_PER_TX_TWO_THREADS);
-  const tokensTwo = await executeBlockParallel(tokens.block, tokens.preState, { blockHashes: tokens.blockHashes, workers: 2 });
+  const tokensTwo = await executeBlockParallel(tokens.block, tokens.preState, { blockHashes: tokens.blockHashes, workers: 2, cores: 2 });
   assert.equal(tokensTwo.stats.mode, "parallel", String(tokensTwo.stats.fallback));
 });
 
