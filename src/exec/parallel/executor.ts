@@ -35,8 +35,8 @@ export interface ParallelOptions extends ExecuteOptions {
   minTxs?: number;
   /**
    * Aborted or blocked incarnations allowed before the executors stop and the main thread runs the
-   * rest of the block sequentially (default `conflictBudget(txs, workers)`: a quarter of the
-   * transactions, at least 32, per two executors). Tests pass Infinity to exercise Block-STM on
+   * rest of the block sequentially (default `conflictBudget(txs, workers)`: half the
+   * transactions, at least 64, per two executors). Tests pass Infinity to exercise Block-STM on
    * conflict-heavy blocks.
    */
   conflictBudget?: number;
