@@ -43,7 +43,7 @@ export function postStateDiff(world: WorldState, pre: StateReader): AccountChang
   return changes.sort((a, b) => compareWords(a.address, b.address));
 }
 
-function storageChanges(address: Word, current: Map<Word, Word>, cleared: boolean, pre: StateReader): SlotChange[] {
+function storageChanges(address: Word, current: ReadonlyMap<Word, Word>, cleared: boolean, pre: StateReader): SlotChange[] {
   const changes: SlotChange[] = [];
   for (const [slot, after] of current) {
     const before = pre.readStorage(address, slot);

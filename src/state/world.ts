@@ -12,6 +12,15 @@ export interface Log {
   data: Uint8Array;
 }
 
+/** The storage of accounts with none set (never written to: writableStorage gives an account its own). */
+const NO_STORAGE: ReadonlyMap<Word, Word> = new Map<Word, Word>();
+
+/** The account's own storage map, made on its first write. */
+function writableStorage(account: AccountState): Map<Word, Word> {
+  if (account.storage === NO_STORAGE) account.storage = new Map<Word, Word>();
+  return account.storage as Map<Word, Word>;
+}
+
 export class AccountState {
   nonce = 0n;
   balance = 0n;
@@ -20,8 +29,12 @@ export class AccountState {
   exists = false;
   /** Storage no longer backed by the reader: a new contract, or one destroyed in this block. */
   storageCleared = false;
-  /** Current values of the slots this block has read or written. */
-  readonly storage = new Map<Word, Word>();
+  /**
+   * Current values of the slots this block has read or written. Shared and empty until the first
+   * slot is set (writableStorage): most accounts a block touches (senders, recipients) have none,
+   * and a map per account was a large part of building their states.
+   */
+  storage: ReadonlyMap<Word, Word> = NO_STORAGE;
   /** Values at the start of the current transaction, for slots written in it (EIP-1283/2200). */
   original: Map<Word, Word> | null = null;
   /** Transient storage (EIP-1153), cleared at the end of each transaction. */
@@ -222,7 +235,7 @@ export class WorldState {
     account.code = EMPTY_BYTES;
     account.exists = true;
     account.storageCleared = true;
-    account.storage.clear();
+    account.storage = NO_STORAGE;
     account.dirty = true;
     this.journal.push({ kind: J.Created, account: null, key: address, prev: this.createdInTx.has(address) });
     this.createdInTx.add(address);
@@ -263,7 +276,7 @@ export class WorldState {
     let value = account.storage.get(slot);
     if (value === undefined) {
       value = account.storageCleared || !account.exists ? 0 : this.reader.readStorage(account.address, slot);
-      account.storage.set(slot, value);
+      writableStorage(account).set(slot, value);
     }
     return value;
   }
@@ -284,7 +297,7 @@ export class WorldState {
     }
     if (!account.original.has(slot)) account.original.set(slot, prev);
     this.journal.push({ kind: J.Storage, account, key: slot, prev });
-    account.storage.set(slot, value);
+    writableStorage(account).set(slot, value);
     account.dirty = true;
   }
 
@@ -371,7 +384,7 @@ export class WorldState {
         break;
       }
       case J.Storage:
-        a.storage.set(e.key, e.prev as Word);
+        writableStorage(a).set(e.key, e.prev as Word);
         break;
       case J.Transient:
         a.transient!.set(e.key, e.prev as Word);
@@ -387,8 +400,7 @@ export class WorldState {
         a.code = s.code;
         a.exists = s.exists;
         a.storageCleared = s.storageCleared;
-        a.storage.clear();
-        for (const [k, v] of s.storage) a.storage.set(k, v);
+        a.storage = s.storage.size === 0 ? NO_STORAGE : new Map(s.storage);
         break;
       }
       case J.Touch:
@@ -453,7 +465,7 @@ export class WorldState {
     account.balance = 0n;
     account.codeHash = KECCAK_EMPTY_WORD;
     account.code = EMPTY_BYTES;
-    account.storage.clear();
+    account.storage = NO_STORAGE;
     account.storageCleared = true;
     account.dirty = true;
   }
@@ -488,7 +500,7 @@ export class WorldState {
   }
 
   commitStorage(account: AccountState, slot: Word, value: Word): AccountState {
-    account.storage.set(slot, value);
+    writableStorage(account).set(slot, value);
     account.dirty = true;
     return account;
   }
