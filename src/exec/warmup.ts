@@ -3,15 +3,16 @@
 // opcode (or an operand kind: a small number, a wide bigint) its optimized code has no feedback for,
 // that code is thrown away and the loop runs in V8's slow tiers until it is compiled again (tens of
 // milliseconds for a function this large, on a core the executors are using). Measured on a worker
-// thread of the parallel executor after three passes over the mainnet fixtures: transactions of
-// 0.5 ms ran at 3-4 ms, and blocks at twice their usual time, several blocks after such a
-// deoptimization. Running every opcode once, with every kind of operand and under each fork whose
-// rules change the loop's branches, before the first block gives the loop its feedback up front:
-// the worker thread's runs of that block then stayed at 12-16 ms (sequential: 15 ms), and the mean
-// speedup over the mainnet blocks of 50+ transactions rose by about 0.02-0.04 (2 threads). A
-// worker thread runs the blocks through its own Block-STM loop (runBlockStmAlone), which warms
-// that code too: `pevm bench`'s default block (2,000 ERC-20 transfers, 5 runs) then ran in
-// parallel at 0.74x-1.01x, 0.91x on average, against 0.75x-0.78x when it ran them sequentially.
+// thread of the parallel executor after three passes over the mainnet fixtures (--trace-deopt):
+// transactions of block 9069000 that take 0.5 ms ran at 3-4 ms, and the block in 19-42 ms against
+// 15 ms sequentially, several blocks after such a deoptimization. Running every opcode once, with
+// every kind of operand and under each fork whose rules change the loop's branches, before the
+// first block gives the loop its feedback up front: the block's parallel runs then took 12-16 ms,
+// and the mean speedup over the mainnet blocks of 50+ transactions rose by about 0.02-0.04 (2
+// threads). A worker thread runs the blocks through its own Block-STM loop (runBlockStmAlone),
+// which warms that code too: `pevm bench`'s default block (2,000 ERC-20 transfers, 5 runs) then
+// ran in parallel at 0.74x-1.01x, 0.91x on average, against 0.75x-0.78x when it ran them
+// sequentially.
 import { rulesFor, Fork, type ForkRules } from "../evm/forks.js";
 import { opTableFor, Op } from "../evm/opcodes.js";
 import { fromBytes, type Word } from "../evm/word.js";
@@ -119,7 +120,7 @@ function wordOf(hash: Uint8Array): Word {
   return fromBytes(hash, 0, 32);
 }
 
-/** Transactions per warm-up block: a step takes a few milliseconds. */
+/** Transactions per warm-up block: a step (one block) takes a few to a few tens of milliseconds. */
 const SNIPPETS_PER_BLOCK = 200;
 
 /** Blocks with one transaction per snippet, each calling its own contract, with their pre-states. */
@@ -165,16 +166,14 @@ let warmedUp = false;
  * them between the blocks it is given rather than delay its first block. Runs once per thread:
  * a second call yields nothing.
  */
-export function* warmUpSteps(run: BlockRunner = runSequentially, rounds = 1): Generator<void, void, void> {
+export function* warmUpSteps(run: BlockRunner = runSequentially): Generator<void, void, void> {
   if (warmedUp) return;
   warmedUp = true;
-  for (let round = 0; round < rounds; round++) {
-    for (const fork of WARMUP_FORKS) {
-      const rules = rulesFor(fork);
-      for (const { block, pre } of warmupBlocks(rules)) {
-        run(block, pre, rules, PARENT_HASH);
-        yield;
-      }
+  for (const fork of WARMUP_FORKS) {
+    const rules = rulesFor(fork);
+    for (const { block, pre } of warmupBlocks(rules)) {
+      run(block, pre, rules, PARENT_HASH);
+      yield;
     }
   }
 }
@@ -187,9 +186,9 @@ function runSequentially(block: Block, pre: MemoryState, rules: ForkRules, block
 }
 
 /** The whole warm-up at once (see warmUpSteps); returns the time it took in milliseconds, 0 when this thread is warm already. */
-export function warmUpInterpreter(run: BlockRunner = runSequentially, rounds = 1): number {
+export function warmUpInterpreter(run: BlockRunner = runSequentially): number {
   if (warmedUp) return 0;
   const start = performance.now();
-  for (const _ of warmUpSteps(run, rounds)) void _;
+  for (const _ of warmUpSteps(run)) void _;
   return performance.now() - start;
 }

@@ -59,8 +59,8 @@ parentPort!.on("message", (msg: JobMessage) => {
   }
 });
 
-// The interpreter's warm-up (warmup.ts), a step at a time between the blocks this thread is given;
-// the thread is ready (workerPoolReady) once it is warm.
+// The warm-up (warmup.ts): its blocks through this thread's Block-STM loop, one at a time between
+// the blocks the thread is given; the thread is ready (workerPoolReady) once it is warm.
 if (process.env.PEVM_NO_WARMUP !== "1") {
   const steps = warmUpSteps(runBlockStmAlone);
   const step = () => {
