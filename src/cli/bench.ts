@@ -71,7 +71,7 @@ note }] } (note: why the parallel executor ran sequentially or stopped, else nul
 (loops: { workload, runs, rows: [{ workload, gasUsed, medianMs, mgasPerSec }] }).
 
 examples:
-  pevm bench                                  2,000 ERC-20 transfers, sequential and parallel
+  pevm bench                                  10,000 ERC-20 transfers, sequential and parallel
   pevm bench --workers 4                      the same, parallel on 4 threads
   pevm bench --workload erc20 --gas 1e9       the gigagas ERC-20 block (about 37,500 transfers)
   pevm bench --workload swaps-hot --hot 0.3 --txs 10000
