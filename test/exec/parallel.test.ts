@@ -175,6 +175,18 @@ test("on two threads of two cores a block of mostly plain transfers runs sequent
   assert.equal(tokensTwo.stats.mode, "parallel", String(tokensTwo.stats.fallback));
 });
 
+test("transactions the worker threads cannot carry (an address wider than 20 bytes, no sender) run sequentially: same result, or the sequential executor's error", async () => {
+  const g = generateBlock({ workload: "raw-transfers", txs: 20, seed: 6 });
+  const wideTo = (1n << 160n) + 5n;
+  const wide = { ...g.block, transactions: g.block.transactions.map((tx, i) => (i === 3 ? { ...tx, to: wideTo } : tx)) };
+  const expected = observable(executeBlock(wide, g.preState, { blockHashes: g.blockHashes }), g.preState);
+  const result = await executeBlockParallel(wide, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true });
+  assert.equal(result.stats.fallback, "transaction 3: an address wider than 20 bytes");
+  assert.deepEqual(observable(result, g.preState), expected);
+  const unsigned = { ...g.block, transactions: g.block.transactions.map((tx, i) => (i === 7 ? { ...tx, sender: undefined } : tx)) };
+  await assert.rejects(executeBlockParallel(unsigned, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true }), /transaction 7: sender not recovered/);
+});
+
 test("a block whose transactions mostly come from one sender runs sequentially and says why", async () => {
   const { block, preState, blockHashes } = randomBlock(9, 60, 1);
   block.header.gasUsed = 30_000_000n; // past the small-block threshold: the sender bound decides

@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import { CodeCache } from "../../evm/code.js";
 import { rulesFor } from "../../evm/forks.js";
 import { Evm } from "../../evm/interpreter.js";
-import type { Word } from "../../evm/word.js";
+import { MASK160, type Word } from "../../evm/word.js";
 import type { Block } from "../../block/block.js";
 import { mainnetFork } from "../../block/schedule.js";
 import { MemoryState } from "../../state/memory.js";
@@ -123,6 +123,19 @@ export const MIN_PARALLEL_GAS_PER_TX_TWO_THREADS = 23_000n;
  */
 export const MIN_SPEEDUP_BOUND = 1.3;
 
+/**
+ * Why the block's transactions cannot travel to the worker threads, or null: their packed form
+ * holds 20-byte addresses (the JSON loaders accept no other; a program building blocks might).
+ */
+function firstWideAddress(block: Block): string | null {
+  for (let i = 0; i < block.transactions.length; i++) {
+    const { to, sender } = block.transactions[i]!;
+    if (sender === undefined) return `transaction ${i} has no sender`;
+    if (sender > MASK160 || (to !== null && to > MASK160)) return `transaction ${i}: an address wider than 20 bytes`;
+  }
+  return null;
+}
+
 /** The speedup bound set by the longest same-sender chain (by gas limit), and that chain's share of the block. */
 export function senderChainBound(block: Block, chains = senderChains(block)): { speedup: number; share: number } {
   const share = chains.longestGasShare;
@@ -162,6 +175,8 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     }
   }
   if (block.transactions.length === 0) return sequential("no transactions");
+  const wide = firstWideAddress(block);
+  if (wide !== null) return sequential(wide);
   const chains = senderChains(block);
   if (!options.forceParallel) {
     const bound = senderChainBound(block, chains);
