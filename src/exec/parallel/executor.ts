@@ -567,16 +567,19 @@ class WorkerPool {
    */
   private packJob(job: BlockJob): PackedJob {
     let codes = new Map<Word, Uint8Array>();
+    let newBytes = 0;
     for (const [hash, code] of job.codes) {
       if (this.codesHeld.has(hash)) continue;
       codes.set(hash, code);
-      this.codeBytesHeld += code.length;
+      newBytes += code.length;
     }
-    if (this.codeBytesHeld > MAX_HELD_CODE_BYTES) {
+    if (this.codeBytesHeld + newBytes > MAX_HELD_CODE_BYTES) {
       this.forgetCodes();
       codes = job.codes;
-      for (const code of codes.values()) this.codeBytesHeld += code.length;
+      newBytes = 0;
+      for (const code of codes.values()) newBytes += code.length;
     }
+    this.codeBytesHeld += newBytes;
     for (const hash of codes.keys()) this.codesHeld.add(hash);
     const resetCodes = this.resetCodesNext;
     this.resetCodesNext = false;

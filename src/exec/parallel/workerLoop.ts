@@ -206,12 +206,12 @@ function countConflict(control: Int32Array, handles: SharedHandles): void {
  * Aborted or blocked incarnations allowed before the executors stop and the rest of the block runs
  * sequentially: half the transactions (at least 64) per two executors. At a quarter (at least 32),
  * mainnet blocks with a few hot contracts stopped in about half their runs and ran no faster than
- * sequentially (12244000: 1.01x, against 1.22x at half; 6137495 1.01x against 1.11x); chains are
- * stopped by the conflict rate anyway. A transaction
- * that waits on a lower one can be blocked once by each executor that picks it up meanwhile, so
- * a block with a few hot accounts takes more conflicts on more threads (1-gigagas ERC-20 with 10%
- * of the transfers to one holder stopped on 16 threads at a budget that did not grow). Chains of
- * dependent transactions are stopped by the conflict rate (countConflict), not by this budget.
+ * sequentially (12244000: 1.01x, against 1.22x at half; 6137495 1.01x against 1.11x). A
+ * transaction that waits on a lower one can be blocked once by each executor that picks it up
+ * meanwhile, so a block with a few hot accounts takes more conflicts on more threads (1-gigagas
+ * ERC-20 with 10% of the transfers to one holder stopped on 16 threads at a budget that did not
+ * grow). Chains of dependent transactions are stopped by the conflict rate (countConflict), not
+ * by this budget.
  */
 export function conflictBudget(txCount: number, workers: number): number {
   return Math.max(64, txCount >> 1) * Math.max(1, workers >> 1);
