@@ -5,7 +5,8 @@ import { test } from "node:test";
 import { rulesFor, Fork } from "../../src/evm/forks.js";
 import { Op, opTableFor } from "../../src/evm/opcodes.js";
 import { executeBlock } from "../../src/exec/sequential.js";
-import { CONTRACT_BASE, opcodeSnippets, PARENT_HASH, warmupBlocks, warmUpInterpreter, WARMUP_FORKS } from "../../src/exec/warmup.js";
+import { CONTRACT_BASE, opcodeSnippets, PARENT_HASH, precompileCalls, precompileSnippets, warmupBlocks, warmUpInterpreter, WARMUP_FORKS } from "../../src/exec/warmup.js";
+import { runPrecompile } from "../../src/evm/precompiles/index.js";
 import { Status } from "../../src/evm/interpreter.js";
 import { runBlockStmAlone } from "../../src/exec/parallel/workerLoop.js";
 
@@ -41,8 +42,41 @@ test("warm-up blocks run under each fork: one receipt per snippet, with successe
       txs += block.transactions.length;
       for (const r of result.txResults) statuses.add(r.status);
     }
-    assert.equal(txs, opcodeSnippets(rules, CONTRACT_BASE).length, rules.name);
+    assert.equal(txs, opcodeSnippets(rules, CONTRACT_BASE).length + precompileSnippets(rules).length, rules.name);
     assert.ok(statuses.has(Status.Success) && statuses.size > 1, `${rules.name}: statuses ${[...statuses]}`);
+  }
+});
+
+test("warm-up precompile inputs are valid: every precompile of the fork but the point evaluation succeeds, the pairing check holds", () => {
+  for (const fork of WARMUP_FORKS) {
+    const rules = rulesFor(fork);
+    const calls = precompileCalls(rules);
+    const addresses = new Set(calls.map((c) => c.address));
+    for (let address = 1; address <= Math.min(rules.precompileCount, 9); address++) assert.ok(addresses.has(address), `${rules.name}: precompile ${address} is not warmed up`);
+    for (const { address, input } of calls) {
+      const result = runPrecompile(address, Uint8Array.from(input), 1_000_000, rules);
+      assert.ok(result.ok, `${rules.name}: precompile ${address} failed on its warm-up input`);
+      if (address === 1) assert.equal(result.output.length, 32, "ecrecover recovers an address");
+      if (address === 8) assert.equal(result.output[31], 1, "the pairing check holds");
+    }
+  }
+});
+
+test("warm-up blocks call each precompile successfully (the call's outcome is kept in slot 2)", () => {
+  for (const fork of WARMUP_FORKS) {
+    const rules = rulesFor(fork);
+    const snippets = precompileSnippets(rules).map((code) => Buffer.from(code).toString("hex"));
+    let seen = 0;
+    for (const { block, pre } of warmupBlocks(rules)) {
+      const result = executeBlock(block, pre, { blockHashes: PARENT_HASH, rules });
+      for (const tx of block.transactions) {
+        const account = pre.accounts.get(tx.to!)!;
+        if (!snippets.includes(Buffer.from(pre.codes.get(account.codeHash)!).toString("hex"))) continue;
+        seen++;
+        assert.equal(result.world.getStorage(tx.to!, 2), 1, `${rules.name}: a precompile call in the warm-up failed`);
+      }
+    }
+    assert.equal(seen, snippets.length, rules.name);
   }
 });
 
