@@ -169,16 +169,17 @@ export class MvMemory {
    * Shared memory for a block of `txCount` transactions. The buffers of the previous block are
    * reused when large enough (only the parts that must start zeroed are cleared): fresh shared
    * memory costs a page fault per 4 KiB at first touch, which was a large part of a block's time.
+   * `reuse` false: fresh buffers, the spare ones left alone (warm-up blocks, which may run while a real block holds them).
    */
-  static create(txCount: number, gasLimit: bigint): MvMemory {
+  static create(txCount: number, gasLimit: bigint, reuse = true): MvMemory {
     const sizes = sizesFor(txCount, gasLimit);
     const words = HEADER + sizes.indexCells + LOC_WORDS * sizes.locations + ENTRY_WORDS * sizes.entries + TX_WORDS * txCount + sizes.arenaWords + CODE_WORDS * sizes.codeSlots;
-    const reuse = spare !== null && spare.words.byteLength >= 4 * words && spare.codeBytes.byteLength >= sizes.codeBytes;
-    const wordsBuffer = reuse ? spare!.words : new SharedArrayBuffer(4 * words);
-    const codeBuffer = reuse ? spare!.codeBytes : new SharedArrayBuffer(sizes.codeBytes);
-    spare = { words: wordsBuffer, codeBytes: codeBuffer };
+    const reused = reuse && spare !== null && spare.words.byteLength >= 4 * words && spare.codeBytes.byteLength >= sizes.codeBytes;
+    const wordsBuffer = reused ? spare!.words : new SharedArrayBuffer(4 * words);
+    const codeBuffer = reused ? spare!.codeBytes : new SharedArrayBuffer(sizes.codeBytes);
+    if (reuse) spare = { words: wordsBuffer, codeBytes: codeBuffer };
     const m = new MvMemory({ words: wordsBuffer, codeBytes: codeBuffer, sizes, txCount });
-    if (reuse) {
+    if (reused) {
       m.w.fill(0, 0, m.locBase); // header and location index (records are written whole when created)
       m.w.fill(0, m.txBase, m.arenaBase); // per-transaction records
       m.w.fill(0, m.codeBase, m.codeBase + CODE_WORDS * sizes.codeSlots);

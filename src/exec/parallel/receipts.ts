@@ -83,14 +83,15 @@ export class SharedReceipts {
    * Buffers for a block of `txCount` transactions: the previous block's when large enough. Fresh
    * shared memory costs a page fault per 4 KiB at first touch (megabytes of receipt bytes per block).
    * Only the meta words and gas need clearing: every receipt and reference is written before it is read.
+   * `reuse` false: fresh buffers, the spare ones left alone.
    */
-  static create(txCount: number, gasLimit: bigint): SharedReceipts {
+  static create(txCount: number, gasLimit: bigint, reuse = true): SharedReceipts {
     const groups = orderedGroupCount(txCount);
     const sizes = { gas: 8 * txCount, meta: 4 * (HEADER + 2 * txCount), bytes: receiptByteCapacity(txCount, gasLimit), refs: REF_BYTES * (groups + ORDERED_HEAD_GROUPS) };
     const fits = (buffer: SharedArrayBuffer | undefined, bytes: number) => buffer !== undefined && buffer.byteLength >= bytes;
-    const reuse = (key: "gas" | "meta" | "bytes" | "refs") => (fits(spare?.[key], sizes[key]) ? spare![key] : new SharedArrayBuffer(sizes[key]));
-    const buffers: ReceiptBuffers = { txCount, gas: reuse("gas"), meta: reuse("meta"), bytes: reuse("bytes"), refs: reuse("refs"), capacity: sizes.bytes };
-    spare = buffers;
+    const take = (key: "gas" | "meta" | "bytes" | "refs") => (reuse && fits(spare?.[key], sizes[key]) ? spare![key] : new SharedArrayBuffer(sizes[key]));
+    const buffers: ReceiptBuffers = { txCount, gas: take("gas"), meta: take("meta"), bytes: take("bytes"), refs: take("refs"), capacity: sizes.bytes };
+    if (reuse) spare = buffers;
     new Int32Array(buffers.meta).fill(0, 0, HEADER + 2 * txCount);
     new Float64Array(buffers.gas).fill(0, 0, txCount);
     return new SharedReceipts(buffers);

@@ -79,14 +79,14 @@ export class Scheduler {
     this.nodeCapacity = Math.floor((this.words.length - this.nodeBase) / 2);
   }
 
-  /** A fresh scheduler for `txCount` transactions. */
-  static create(txCount: number): Scheduler {
+  /** A fresh scheduler for `txCount` transactions; `reuse`: on the previous block's buffer when large enough. */
+  static create(txCount: number, reuse = true): Scheduler {
     if (txCount > MAX_TXS) throw new Error(`too many transactions for the parallel scheduler (${txCount} > ${MAX_TXS})`);
     const nodes = Math.max(1024, txCount * 8);
     const bytes = 4 * (HEADER + 3 * txCount + 2 * nodes);
     // Reuse the previous block's buffer when large enough (no page faults on first touch).
-    const buffer = spareBuffer !== null && spareBuffer.byteLength >= bytes ? spareBuffer : new SharedArrayBuffer(bytes);
-    spareBuffer = buffer;
+    const buffer = reuse && spareBuffer !== null && spareBuffer.byteLength >= bytes ? spareBuffer : new SharedArrayBuffer(bytes);
+    if (reuse) spareBuffer = buffer;
     const s = new Scheduler(buffer, txCount);
     s.words.fill(0, 0, s.headBase);
     s.words.fill(-1, s.headBase, s.headBase + txCount);

@@ -429,10 +429,11 @@ export function runBlockStmAlone(block: Block, pre: MemoryState, rules: ForkRule
   const txCount = block.transactions.length;
   const { gasLimit } = block.header;
   const handles: SharedHandles = {
-    scheduler: Scheduler.create(txCount).buffer,
+    // Fresh buffers: on the main thread a warm-up block runs while a real block holds the spare ones.
+    scheduler: Scheduler.create(txCount, false).buffer,
     txCount,
-    mv: MvMemory.create(txCount, gasLimit).buffers,
-    receipts: SharedReceipts.create(txCount, gasLimit).buffers,
+    mv: MvMemory.create(txCount, gasLimit, false).buffers,
+    receipts: SharedReceipts.create(txCount, gasLimit, false).buffers,
     control: new SharedArrayBuffer(16),
     conflictBudget: Infinity,
     workers: 1,

@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CapacityError, LocationKind, MvMemory } from "../../../src/exec/parallel/mvmemory.js";
+import { Scheduler } from "../../../src/exec/parallel/scheduler.js";
+import { SharedReceipts } from "../../../src/exec/parallel/receipts.js";
 
 /** A memory with room for `locations` location records (its other regions as for a small block). */
 function tinyMemory(locations: number): MvMemory {
@@ -33,4 +35,18 @@ test("more locations than records: CapacityError, and the locations made before 
   // The cell the failed insert claimed was given back: looking again fails again instead of hanging.
   assert.throws(() => mv.location(LocationKind.Balance, 4, 0), CapacityError);
   assert.deepEqual([1, 2, 3].map((a) => mv.location(LocationKind.Balance, a, 0)), ids);
+});
+
+test("shared buffers: the next block reuses the last one's, and a warm-up block's fresh ones leave them alone", () => {
+  const scheduler = Scheduler.create(100);
+  const mv = MvMemory.create(100, 30_000_000n);
+  const receipts = SharedReceipts.create(100, 30_000_000n);
+  // A warm-up block (runBlockStmAlone) in between.
+  const warm = { s: Scheduler.create(10, false), m: MvMemory.create(10, 1_000_000n, false), r: SharedReceipts.create(10, 1_000_000n, false) };
+  assert.notEqual(warm.s.buffer, scheduler.buffer);
+  assert.notEqual(warm.m.buffers.words, mv.buffers.words);
+  assert.notEqual(warm.r.buffers.bytes, receipts.buffers.bytes);
+  assert.equal(Scheduler.create(100).buffer, scheduler.buffer);
+  assert.equal(MvMemory.create(100, 30_000_000n).buffers.words, mv.buffers.words);
+  assert.equal(SharedReceipts.create(100, 30_000_000n).buffers.bytes, receipts.buffers.bytes);
 });
