@@ -6,7 +6,7 @@
 // Speedup per thread count = median sequential ms / median parallel ms of that phase.
 //
 // usage: node dist/bench/scaling.js [--threads 2,4,8,16] [--gas G] [--runs N] [--warmup N]
-//        [--mainnet-runs N] [--workloads a,b,..] [--skip-mainnet] [--skip-gigagas] [--phases] [--fixtures DIR] [--write]
+//        [--mainnet-runs N] [--workloads a,b,..] [--skip-mainnet] [--skip-gigagas] [--phases] [--stream-batch N] [--fixtures DIR] [--write]
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { availableParallelism, cpus, release, totalmem } from "node:os";
@@ -25,7 +25,7 @@ import { bytesToHex } from "../src/primitives/bytes.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const USAGE = `usage: node dist/bench/scaling.js [--threads 2,4,8,16] [--gas G] [--runs N] [--warmup N]
-       [--mainnet-runs N] [--workloads a,b,..] [--skip-mainnet] [--skip-gigagas] [--fixtures DIR] [--write]
+       [--mainnet-runs N] [--workloads a,b,..] [--skip-mainnet] [--skip-gigagas] [--phases] [--stream-batch N] [--fixtures DIR] [--write]
 
 Our Block-STM executor on each thread count against our sequential executor, same process.
   --threads LIST     thread counts, the main thread included (default 2,4,8,16)
@@ -36,6 +36,8 @@ Our Block-STM executor on each thread count against our sequential executor, sam
                      sees only its share of each run's transactions
   --mainnet-runs N   timed runs per block and thread count, mainnet blocks (default 5)
   --workloads LIST   generated workloads (default raw-transfers,erc20,swaps,erc20-hot)
+  --stream-batch N   results per batch the worker threads stream while a block runs
+                     (ParallelOptions.streamBatch; default 0: all at the end)
   --phases           print where each parallel run's time went (stderr)
   --write            replace the scaling section of BENCHMARKS.md`;
 
@@ -51,6 +53,8 @@ const runs = Number(option("--runs") ?? 3);
 const warmups = Number(option("--warmup") ?? 1);
 const mainnetRuns = Number(option("--mainnet-runs") ?? 5);
 const workloads = (option("--workloads") ?? "raw-transfers,erc20,swaps,erc20-hot").split(",");
+/** Results per streamed batch (ParallelOptions.streamBatch); default: the executor's (none). */
+const streamBatch = option("--stream-batch") === undefined ? undefined : Number(option("--stream-batch"));
 /** Hot workloads send this share of their transactions to one account or pool. */
 const HOT_RATIO = 0.1;
 /** The mainnet goal's set: blocks with at least this many transactions. */
@@ -72,7 +76,7 @@ const hexOrNull = (b: Uint8Array | null) => (b === null ? null : bytesToHex(b));
 async function phase(cases: BlockCase[], threads: number, count: number, warm: number): Promise<[number, number][]> {
   closeWorkerPool();
   await workerPoolReady(threads);
-  const opts = (c: BlockCase) => ({ blockHashes: c.blockHashes, workers: threads });
+  const opts = (c: BlockCase) => ({ blockHashes: c.blockHashes, workers: threads, ...(streamBatch !== undefined ? { streamBatch } : {}) });
   // A worker thread's code is warm after some thousands of executions (measured: a fresh worker ran
   // ERC-20 transfers at 384 us each in its first 700, 22 us from about its 4,000th), and on t threads
   // each one executes a t-th of a block: with one warm-up run the 16-thread figures measured
@@ -135,7 +139,7 @@ async function gigagasChild(workload: string): Promise<void> {
 
 function gigagasRows(): GigagasRow[] {
   return workloads.map((workload) => {
-    const childArgs = [...(flag("--phases") ? ["--phases"] : []), "--child", workload, "--threads", threadCounts.join(","), "--gas", String(gas), "--runs", String(runs), "--warmup", String(warmups)];
+    const childArgs = [...(flag("--phases") ? ["--phases"] : []), "--child", workload, "--threads", threadCounts.join(","), "--gas", String(gas), "--runs", String(runs), "--warmup", String(warmups), ...(streamBatch !== undefined ? ["--stream-batch", String(streamBatch)] : [])];
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...childArgs], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`bench/scaling: ${workload} failed (exit ${r.status})`);
     return JSON.parse(r.stdout.trim().split("\n").pop()!) as GigagasRow;
@@ -204,7 +208,7 @@ async function main(): Promise<void> {
 
 function write(text: string): void {
   const cpu = cpus();
-  const command = `node dist/bench/scaling.js --threads ${threadCounts.join(",")} --gas ${gas} --runs ${runs} --warmup ${warmups} --mainnet-runs ${mainnetRuns} --write`;
+  const command = `node dist/bench/scaling.js --threads ${threadCounts.join(",")} --gas ${gas} --runs ${runs} --warmup ${warmups} --mainnet-runs ${mainnetRuns}${streamBatch !== undefined ? ` --stream-batch ${streamBatch}` : ""} --write`;
   replaceSection(join(REPO, "BENCHMARKS.md"), "scaling", `## Scaling over threads (\`bench/scaling.ts\`)
 
 ${new Date().toISOString().slice(0, 10)} · \`${command}\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"} (${availableParallelism()} available), ${Math.round(totalmem() / 2 ** 30)} GiB, kernel ${release()}, Node.js ${process.version} ·

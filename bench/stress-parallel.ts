@@ -1,6 +1,7 @@
 // Longer equivalence stress for the parallel executor than `npm test` runs: every mainnet fixture
 // block and many random conflict-heavy blocks, with 1, 2 and 4 workers (1: Block-STM forced on
-// one worker), N rounds each; any difference from the sequential result is printed and fails.
+// one worker; 4: the worker threads stream their results in batches of 16 executions), N rounds
+// each; any difference from the sequential result is printed and fails.
 //
 // usage: node dist/bench/stress-parallel.js [--rounds N] [--seeds N] [--txs N] [--fixtures DIR]
 import { existsSync, readdirSync } from "node:fs";
@@ -44,7 +45,7 @@ async function check(name: string, block: Block, pre: MemoryState, blockHashes: 
   const expected = observable(executeBlock(block, pre, { blockHashes }), pre);
   for (const workers of [1, 2, 4]) {
     for (let round = 0; round < rounds; round++) {
-      const result = await executeBlockParallel(block, pre, { blockHashes, workers, forceParallel: true, conflictBudget: Infinity });
+      const result = await executeBlockParallel(block, pre, { blockHashes, workers, forceParallel: true, conflictBudget: Infinity, streamBatch: workers === 4 ? 16 : 0 });
       checked++;
       if (!isDeepStrictEqual(observable(result, pre), expected)) {
         failures++;

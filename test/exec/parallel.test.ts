@@ -214,6 +214,22 @@ test("random blocks (same-sender chains, a hot reverting counter, exact coinbase
   }
 });
 
+test("worker threads streaming their results in small batches while the block runs (stale incarnations included): parallel equals sequential, stopped or not", async () => {
+  await workerPoolReady(4);
+  let streamed = 0;
+  for (const seed of [21, 22, 23]) {
+    const { block, preState, blockHashes } = randomBlock(seed, 160);
+    const expected = observable(executeBlock(block, preState, { blockHashes }), preState);
+    for (const conflictBudget of [Infinity, 4]) {
+      const result = await executeBlockParallel(block, preState, { blockHashes, workers: 4, conflictBudget, forceParallel: true, streamBatch: 3 });
+      assert.deepEqual(observable(result, preState), expected, `seed ${seed}, budget ${conflictBudget}`);
+      assert.equal(result.stats.mode, "parallel", `seed ${seed}, budget ${conflictBudget}: ${result.stats.fallback}`);
+      streamed += result.stats.streamedResults;
+    }
+  }
+  assert.ok(streamed > 0, "no batch was streamed");
+});
+
 test("a block whose transactions keep conflicting stops at the conflict budget: its valid prefix is kept, the rest runs in order", async () => {
   const g = generateBlock({ workload: "swaps-hot", txs: 400, hotRatio: 1, seed: 2 });
   const expected = observable(executeBlock(g.block, g.preState, { blockHashes: g.blockHashes }), g.preState);

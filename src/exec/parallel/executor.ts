@@ -45,6 +45,8 @@ export interface ParallelOptions extends ExecuteOptions {
   forceParallel?: boolean;
   /** The machine's cores (default: available cores); with two or fewer, blocks of plain transfers run sequentially on two threads. */
   cores?: number;
+  /** Executions per batch of results a worker thread streams while the block runs (default 0: all at the end; see MAIN_SLICE_MS). */
+  streamBatch?: number;
   /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
   fault?: FaultPlan & { worker?: number };
 }
@@ -68,6 +70,8 @@ export interface ParallelStats {
    */
   stopped: string | null;
   inOrderExecutions: number;
+  /** Results the worker threads streamed while the block ran (ParallelOptions.streamBatch), final or not. */
+  streamedResults: number;
   /** Wall time of the phases: preparing (prologue, shared memory), workers, assembling the result. */
   prepareMs: number;
   workersMs: number;
@@ -159,7 +163,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, stopped: null, inOrderExecutions: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, stopped: null, inOrderExecutions: 0, streamedResults: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = executeBlock(block, pre, { ...options, rules });
     result.executionMs = performance.now() - callStart;
@@ -256,7 +260,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   };
   let receiptsMs: number[];
   try {
-    receiptsMs = await pool(workers - 1).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, startLocal, onLoopDone, onExecuted);
+    receiptsMs = await pool(workers - 1).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, startLocal, onLoopDone, onExecuted, options.streamBatch ?? 0, (n) => (stats.streamedResults += n));
   } catch (e) {
     stats.faults.push((e as Error).message);
     return sequential(`worker fault: ${(e as Error).message.split("\n")[0]}`);
@@ -495,6 +499,19 @@ export async function workerPoolReady(workers: number): Promise<void> {
 }
 
 /**
+ * With ParallelOptions.streamBatch, the worker threads stream their results in batches while the
+ * block runs, and the main thread decodes them between slices of its own loop (MAIN_SLICE_MS)
+ * rather than all at the end (ResultStream). Off by default until it measures faster: on the
+ * 2-core machine with 4 threads (1-gigagas ERC-20, batches of 256, two runs each way) the main
+ * thread's time between its loop's end and the last results fell from 223-310 ms to 133-226 ms,
+ * but the loop grew by about 40 ms (the main thread executed less), for no net gain where no core
+ * is idle. On 8 and 16 threads of the 16-core machine that gap was 280 ms after a 340-390 ms loop,
+ * and the other threads could take the main thread's share of the executions; the lent machine
+ * was gone before it could be measured there (bench/scaling --stream-batch 256).
+ */
+const MAIN_SLICE_MS = 2;
+
+/**
  * The main thread's share of workerPoolReady: the worker threads' warm-up (warmup.ts) through its
  * own Block-STM loop, a block at a time so that the event loop keeps turning while the worker
  * threads warm up alongside. Measured in fresh processes, one block (17666333) after three others
@@ -629,7 +646,7 @@ class WorkerPool {
    * assembly, while the workers build receipts); then waits for every worker to finish. Resolves
    * with each executor's receipt time. Rejects (after replacing failed workers) on any fault.
    */
-  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, startLocal: () => LocalExecutor, onLoopDone: () => void, onExecuted: (outcomes: LoopOutcome[]) => void): Promise<number[]> {
+  async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, startLocal: () => LocalExecutor, onLoopDone: () => void, onExecuted: (outcomes: LoopOutcome[]) => void, streamEvery: number, onStreamed: (results: number) => void): Promise<number[]> {
     const id = this.nextId++;
     let packedJob: PackedJob | null = null;
     const executed: Promise<LoopOutcome>[] = [];
@@ -666,9 +683,15 @@ class WorkerPool {
         worker.off("error", onError);
         worker.off("exit", onExit);
       };
+      // Batches this worker streamed during the loop (ResultStream), then the rest with its outcome.
+      const streamed: IncarnationResult[][] = [];
       const onMessage = (m: { type: string; id: number; message?: string; packed: ArrayBuffer; receiptsMs: number } & Omit<LoopOutcome, "results">) => {
         if (m.id !== id) return;
-        if (m.type === "executed") return resolveExecuted({ stats: m.stats, fallback: m.fallback, stopped: m.stopped, results: decodeResults(m.packed) });
+        if (m.type === "results") {
+          streamed.push(decodeResults(m.packed));
+          return onStreamed(streamed[streamed.length - 1]!.length);
+        }
+        if (m.type === "executed") return resolveExecuted({ stats: m.stats, fallback: m.fallback, stopped: m.stopped, results: streamed.flat().concat(decodeResults(m.packed)) });
         cleanup();
         if (m.type === "done") resolveFinished(m.receiptsMs);
         else fail(new Error(`worker ${i} failed: ${m.message}`));
@@ -687,7 +710,7 @@ class WorkerPool {
       const send = this.heldKey[i] !== jobKey;
       if (send && packedJob === null) packedJob = this.packJob(job);
       const workerFault = fault !== null && fault !== undefined && (fault.worker === undefined || fault.worker === i) ? { tx: fault.tx, kind: fault.kind } : null;
-      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions, resetCodes: packedJob!.resetCodes } : {}) };
+      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, streamEvery, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions, resetCodes: packedJob!.resetCodes } : {}) };
       worker.postMessage(msg);
       this.heldKey[i] = jobKey;
     });
@@ -704,7 +727,7 @@ class WorkerPool {
     try {
       // The main thread's loop, handing control back to the event loop whenever it is idle (a
       // failed worker halts the scheduler from there, which ends this loop too).
-      while (!local.loop.run(true)) {
+      while (!local.loop.run(true, streamEvery > 0 ? MAIN_SLICE_MS : 0)) {
         if (expired) scheduler.halt();
         await yieldToEventLoop();
       }

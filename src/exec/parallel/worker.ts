@@ -5,7 +5,7 @@ import { deserialize } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";
 import { warmUpSteps } from "../warmup.js";
-import type { BlockContext } from "./incarnation.js";
+import type { BlockContext, IncarnationResult } from "./incarnation.js";
 import type { MemoryState } from "../../state/memory.js";
 import type { Word } from "../../evm/word.js";
 import { encodeResults } from "./resultCodec.js";
@@ -25,6 +25,8 @@ export interface JobMessage {
   transactions?: SharedArrayBuffer;
   handles: SharedHandles;
   fault: FaultPlan | null;
+  /** Stream results in batches of this many executions while the block runs (0: all at the end). */
+  streamEvery: number;
 }
 
 let cached: { key: number; ctx: BlockContext; base: MemoryState } | null = null;
@@ -45,8 +47,9 @@ parentPort!.on("message", (msg: JobMessage) => {
     }
     // A fresh code-analysis cache per run keeps repeated runs comparable with the sequential ones.
     cached.ctx.codeCache = new (cached.ctx.codeCache.constructor as new () => BlockContext["codeCache"])();
-    const { results, ...outcome } = runWorkerLoop(cached.ctx, cached.base, msg.handles, msg.fault);
-    const packed = encodeResults(results);
+    const stream = msg.streamEvery > 0 ? { every: msg.streamEvery, send: (batch: IncarnationResult[]) => sendBatch(msg.id, batch) } : null;
+    const { results, unsent, ...outcome } = runWorkerLoop(cached.ctx, cached.base, msg.handles, msg.fault, stream);
+    const packed = encodeResults(unsent);
     // The results first, so that the main thread assembles the block while the receipts are built.
     parentPort!.postMessage({ type: "executed", id: msg.id, ...outcome, packed }, [packed]);
     // A block stopped early (by this or another executor: the scheduler halted) is finished on the
@@ -58,6 +61,12 @@ parentPort!.on("message", (msg: JobMessage) => {
     parentPort!.postMessage({ type: "error", id: msg.id, message: (e as Error).stack ?? String(e) });
   }
 });
+
+/** A batch of streamed results (ResultStream), packed and transferred. */
+function sendBatch(id: number, batch: IncarnationResult[]): void {
+  const packed = encodeResults(batch);
+  parentPort!.postMessage({ type: "results", id, packed }, [packed]);
+}
 
 // The warm-up (warmup.ts): its blocks through this thread's Block-STM loop, one at a time between
 // the blocks the thread is given; the thread is ready (workerPoolReady) once it is warm.
