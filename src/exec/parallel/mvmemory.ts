@@ -6,6 +6,7 @@
 // that any worker can validate any transaction: validation re-resolves every read and compares
 // values (a read of the pre-state with nothing written below only checks that this still holds).
 import type { Word } from "../../evm/word.js";
+import type { BufferUse } from "./scheduler.js";
 
 export const enum LocationKind {
   Balance = 0,
@@ -115,11 +116,11 @@ export interface MvBuffers {
 }
 
 /** Buffers of the last block, reused by the next one (blocks run one at a time). */
-let spare: { words: SharedArrayBuffer; codeBytes: SharedArrayBuffer } | null = null;
+const spares: Record<BufferUse, { words: SharedArrayBuffer; codeBytes: SharedArrayBuffer } | null> = { block: null, warmUp: null };
 
 /** Forgets the spare buffers (after a fault, a worker being replaced may still hold them). */
 export function discardSpareMvBuffers(): void {
-  spare = null;
+  spares.block = null;
 }
 
 /** An address as the location table stores it: five signed 32-bit words, high first. */
@@ -169,15 +170,16 @@ export class MvMemory {
    * Shared memory for a block of `txCount` transactions. The buffers of the previous block are
    * reused when large enough (only the parts that must start zeroed are cleared): fresh shared
    * memory costs a page fault per 4 KiB at first touch, which was a large part of a block's time.
-   * `reuse` false: fresh buffers, the spare ones left alone (warm-up blocks, which may run while a real block holds them).
+   * Each use (BufferUse) has its own.
    */
-  static create(txCount: number, gasLimit: bigint, reuse = true): MvMemory {
+  static create(txCount: number, gasLimit: bigint, use: BufferUse = "block"): MvMemory {
     const sizes = sizesFor(txCount, gasLimit);
     const words = HEADER + sizes.indexCells + LOC_WORDS * sizes.locations + ENTRY_WORDS * sizes.entries + TX_WORDS * txCount + sizes.arenaWords + CODE_WORDS * sizes.codeSlots;
-    const reused = reuse && spare !== null && spare.words.byteLength >= 4 * words && spare.codeBytes.byteLength >= sizes.codeBytes;
-    const wordsBuffer = reused ? spare!.words : new SharedArrayBuffer(4 * words);
-    const codeBuffer = reused ? spare!.codeBytes : new SharedArrayBuffer(sizes.codeBytes);
-    if (reuse) spare = { words: wordsBuffer, codeBytes: codeBuffer };
+    const spare = spares[use];
+    const reused = spare !== null && spare.words.byteLength >= 4 * words && spare.codeBytes.byteLength >= sizes.codeBytes;
+    const wordsBuffer = reused ? spare.words : new SharedArrayBuffer(4 * words);
+    const codeBuffer = reused ? spare.codeBytes : new SharedArrayBuffer(sizes.codeBytes);
+    spares[use] = { words: wordsBuffer, codeBytes: codeBuffer };
     const m = new MvMemory({ words: wordsBuffer, codeBytes: codeBuffer, sizes, txCount });
     if (reused) {
       m.w.fill(0, 0, m.locBase); // header and location index (records are written whole when created)

@@ -8,6 +8,7 @@
 import { Status } from "../../evm/interpreter.js";
 import type { TxResult } from "../../evm/processor.js";
 import type { TransactionSource } from "./txCodec.js";
+import type { BufferUse } from "./scheduler.js";
 import { logsBloom, receiptSize, statusReceiptSize, writeReceipt, writeStatusReceipt, type Receipt } from "../../block/receipt.js";
 import { ZERO_BLOOM } from "../blockResult.js";
 import { ORDERED_HEAD_GROUPS, orderedGroupCount, orderedGroupRange, orderedGroupReference, orderedGroupSplits, orderedHeadRange, orderedHeadReference, orderedTrieRootFromGroups } from "../../trie/root.js";
@@ -55,11 +56,11 @@ export interface FinalResult {
 }
 
 /** The last block's buffers, reused by the next one when large enough (blocks run one at a time). */
-let spare: ReceiptBuffers | null = null;
+const spares: Record<BufferUse, ReceiptBuffers | null> = { block: null, warmUp: null };
 
 /** Forgets the spare buffers (after a fault, a worker being replaced may still hold them). */
 export function discardSpareReceiptBuffers(): void {
-  spare = null;
+  spares.block = null;
 }
 
 export class SharedReceipts {
@@ -83,15 +84,16 @@ export class SharedReceipts {
    * Buffers for a block of `txCount` transactions: the previous block's when large enough. Fresh
    * shared memory costs a page fault per 4 KiB at first touch (megabytes of receipt bytes per block).
    * Only the meta words and gas need clearing: every receipt and reference is written before it is read.
-   * `reuse` false: fresh buffers, the spare ones left alone.
+   * Each use (BufferUse) has its own.
    */
-  static create(txCount: number, gasLimit: bigint, reuse = true): SharedReceipts {
+  static create(txCount: number, gasLimit: bigint, use: BufferUse = "block"): SharedReceipts {
     const groups = orderedGroupCount(txCount);
     const sizes = { gas: 8 * txCount, meta: 4 * (HEADER + 2 * txCount), bytes: receiptByteCapacity(txCount, gasLimit), refs: REF_BYTES * (groups + ORDERED_HEAD_GROUPS) };
     const fits = (buffer: SharedArrayBuffer | undefined, bytes: number) => buffer !== undefined && buffer.byteLength >= bytes;
-    const take = (key: "gas" | "meta" | "bytes" | "refs") => (reuse && fits(spare?.[key], sizes[key]) ? spare![key] : new SharedArrayBuffer(sizes[key]));
+    const spare = spares[use];
+    const take = (key: "gas" | "meta" | "bytes" | "refs") => (fits(spare?.[key], sizes[key]) ? spare![key] : new SharedArrayBuffer(sizes[key]));
     const buffers: ReceiptBuffers = { txCount, gas: take("gas"), meta: take("meta"), bytes: take("bytes"), refs: take("refs"), capacity: sizes.bytes };
-    if (reuse) spare = buffers;
+    spares[use] = buffers;
     new Int32Array(buffers.meta).fill(0, 0, HEADER + 2 * txCount);
     new Float64Array(buffers.gas).fill(0, 0, txCount);
     return new SharedReceipts(buffers);

@@ -51,11 +51,17 @@ function makeTask(kind: TaskKind, tx: number, incarnation: number): number {
 
 export const MAX_TXS = TX_BITS - 1;
 
-let spareBuffer: SharedArrayBuffer | null = null;
+/**
+ * What shared buffers are for: a real block, or a warm-up block (warmup.ts), which may run while a
+ * real block holds its buffers. Each use reuses its own previous buffers.
+ */
+export type BufferUse = "block" | "warmUp";
+
+const spareBuffers: Record<BufferUse, SharedArrayBuffer | null> = { block: null, warmUp: null };
 
 /** Forgets the spare buffer (after a fault, a worker being replaced may still hold it). */
 export function discardSpareSchedulerBuffer(): void {
-  spareBuffer = null;
+  spareBuffers.block = null;
 }
 
 export class Scheduler {
@@ -79,14 +85,15 @@ export class Scheduler {
     this.nodeCapacity = Math.floor((this.words.length - this.nodeBase) / 2);
   }
 
-  /** A fresh scheduler for `txCount` transactions; `reuse`: on the previous block's buffer when large enough. */
-  static create(txCount: number, reuse = true): Scheduler {
+  /** A fresh scheduler for `txCount` transactions, on the previous buffer of the same use when large enough. */
+  static create(txCount: number, use: BufferUse = "block"): Scheduler {
     if (txCount > MAX_TXS) throw new Error(`too many transactions for the parallel scheduler (${txCount} > ${MAX_TXS})`);
     const nodes = Math.max(1024, txCount * 8);
     const bytes = 4 * (HEADER + 3 * txCount + 2 * nodes);
     // Reuse the previous block's buffer when large enough (no page faults on first touch).
-    const buffer = reuse && spareBuffer !== null && spareBuffer.byteLength >= bytes ? spareBuffer : new SharedArrayBuffer(bytes);
-    if (reuse) spareBuffer = buffer;
+    const spare = spareBuffers[use];
+    const buffer = spare !== null && spare.byteLength >= bytes ? spare : new SharedArrayBuffer(bytes);
+    spareBuffers[use] = buffer;
     const s = new Scheduler(buffer, txCount);
     s.words.fill(0, 0, s.headBase);
     s.words.fill(-1, s.headBase, s.headBase + txCount);

@@ -473,11 +473,11 @@ export function runBlockStmAlone(block: Block, pre: MemoryState, rules: ForkRule
   const txCount = block.transactions.length;
   const { gasLimit } = block.header;
   const handles: SharedHandles = {
-    // Fresh buffers: on the main thread a warm-up block runs while a real block holds the spare ones.
-    scheduler: Scheduler.create(txCount, false).buffer,
+    // The warm-up's own buffers: on the main thread a warm-up block may run while a real block holds the others.
+    scheduler: Scheduler.create(txCount, "warmUp").buffer,
     txCount,
-    mv: MvMemory.create(txCount, gasLimit, false).buffers,
-    receipts: SharedReceipts.create(txCount, gasLimit, false).buffers,
+    mv: MvMemory.create(txCount, gasLimit, "warmUp").buffers,
+    receipts: SharedReceipts.create(txCount, gasLimit, "warmUp").buffers,
     control: new SharedArrayBuffer(16),
     conflictBudget: Infinity,
     workers: 1,

@@ -37,16 +37,20 @@ test("more locations than records: CapacityError, and the locations made before 
   assert.deepEqual([1, 2, 3].map((a) => mv.location(LocationKind.Balance, a, 0)), ids);
 });
 
-test("shared buffers: the next block reuses the last one's, and a warm-up block's fresh ones leave them alone", () => {
+test("shared buffers: the next block reuses the last one's, and warm-up blocks keep their own", () => {
   const scheduler = Scheduler.create(100);
   const mv = MvMemory.create(100, 30_000_000n);
   const receipts = SharedReceipts.create(100, 30_000_000n);
   // A warm-up block (runBlockStmAlone) in between.
-  const warm = { s: Scheduler.create(10, false), m: MvMemory.create(10, 1_000_000n, false), r: SharedReceipts.create(10, 1_000_000n, false) };
+  const warm = { s: Scheduler.create(10, "warmUp"), m: MvMemory.create(10, 1_000_000n, "warmUp"), r: SharedReceipts.create(10, 1_000_000n, "warmUp") };
   assert.notEqual(warm.s.buffer, scheduler.buffer);
   assert.notEqual(warm.m.buffers.words, mv.buffers.words);
   assert.notEqual(warm.r.buffers.bytes, receipts.buffers.bytes);
   assert.equal(Scheduler.create(100).buffer, scheduler.buffer);
   assert.equal(MvMemory.create(100, 30_000_000n).buffers.words, mv.buffers.words);
   assert.equal(SharedReceipts.create(100, 30_000_000n).buffers.bytes, receipts.buffers.bytes);
+  // The next warm-up block reuses the warm-up's buffers.
+  assert.equal(Scheduler.create(10, "warmUp").buffer, warm.s.buffer);
+  assert.equal(MvMemory.create(10, 1_000_000n, "warmUp").buffers.words, warm.m.buffers.words);
+  assert.equal(SharedReceipts.create(10, 1_000_000n, "warmUp").buffers.bytes, warm.r.buffers.bytes);
 });
