@@ -12,11 +12,12 @@
 // threads). A worker thread runs the blocks through its own Block-STM loop (runBlockStmAlone),
 // which warms that code too: `pevm bench`'s default block (2,000 ERC-20 transfers, 5 runs) then
 // ran in parallel at 0.74x-1.01x, 0.91x on average, against 0.75x-0.78x when it ran them
-// sequentially.
+// sequentially. The blocks also call every precompile with a valid input (precompileCalls).
 import { bn254 } from "@noble/curves/bn254.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { rulesFor, Fork, type ForkRules } from "../evm/forks.js";
 import { opTableFor, Op } from "../evm/opcodes.js";
+import { bigintToPadded } from "../evm/precompiles/common.js";
 import { fromBytes, type Word } from "../evm/word.js";
 import type { Block } from "../block/block.js";
 import { TxType, type Transaction } from "../block/types.js";
@@ -54,6 +55,7 @@ const SENDER: Word = 0x5e4de70000000000000000000000000000000001n;
 const COINBASE: Word = 0xc014ba5e000000000000000000000000000000c0n;
 /** Contracts are placed at wide addresses, as on mainnet (narrow ones would be held as numbers). */
 export const CONTRACT_BASE = 0xc0de000000000000000000000000000000000000n;
+/** Gas per warm-up transaction: Byzantium prices a two-pair BN254 pairing at 260,000. */
 const TX_GAS = 400_000n;
 /** The warm-up blocks are block 1: BLOCKHASH can see block 0. */
 export const PARENT_HASH = new Map<bigint, Word>([[0n, 0x0b10c4a54n]]);
@@ -116,9 +118,7 @@ export function opcodeSnippets(rules: ForkRules, callee: bigint): number[][] {
 
 /** A 32-byte big-endian word. */
 function word32(value: bigint): number[] {
-  const out = new Array<number>(32).fill(0);
-  for (let i = 31, v = value; i >= 0 && v > 0n; i--, v >>= 8n) out[i] = Number(v & 0xffn);
-  return out;
+  return [...bigintToPadded(value, 32)];
 }
 
 /** `length` bytes stepping by 7 from `seed` (mod 256): input for the hash precompiles and the identity. */

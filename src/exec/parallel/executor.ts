@@ -465,6 +465,19 @@ interface LocalExecutor {
   handles: SharedHandles;
 }
 
+/**
+ * With ParallelOptions.streamBatch, the worker threads stream their results in batches while the
+ * block runs, and the main thread decodes them between slices of its own loop this long, rather
+ * than all at the end (ResultStream). Off by default until it measures faster: on the 2-core
+ * machine with 4 threads (1-gigagas ERC-20, batches of 256, two runs each way) the main thread's
+ * time between its loop's end and the last results fell from 223-310 ms to 133-226 ms, but the
+ * loop grew by about 40 ms (the main thread executed less), for no net gain where no core is idle.
+ * On 8 and 16 threads of the 16-core machine that gap was 280 ms after a 340-390 ms loop, and the
+ * other threads could take the main thread's share of the executions; the lent machine was gone
+ * before it could be measured there (bench/scaling --stream-batch 256).
+ */
+const MAIN_SLICE_MS = 2;
+
 /** Lets the event loop run (worker messages, exits, the watchdog) between slices of the main thread's loop. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -497,19 +510,6 @@ export async function workerPoolReady(workers: number): Promise<void> {
   while (mainThreadWarmUpStep()) await yieldToEventLoop();
   await ready;
 }
-
-/**
- * With ParallelOptions.streamBatch, the worker threads stream their results in batches while the
- * block runs, and the main thread decodes them between slices of its own loop (MAIN_SLICE_MS)
- * rather than all at the end (ResultStream). Off by default until it measures faster: on the
- * 2-core machine with 4 threads (1-gigagas ERC-20, batches of 256, two runs each way) the main
- * thread's time between its loop's end and the last results fell from 223-310 ms to 133-226 ms,
- * but the loop grew by about 40 ms (the main thread executed less), for no net gain where no core
- * is idle. On 8 and 16 threads of the 16-core machine that gap was 280 ms after a 340-390 ms loop,
- * and the other threads could take the main thread's share of the executions; the lent machine
- * was gone before it could be measured there (bench/scaling --stream-batch 256).
- */
-const MAIN_SLICE_MS = 2;
 
 /**
  * The main thread's share of workerPoolReady: the worker threads' warm-up (warmup.ts) through its
@@ -688,8 +688,9 @@ class WorkerPool {
       const onMessage = (m: { type: string; id: number; message?: string; packed: ArrayBuffer; receiptsMs: number } & Omit<LoopOutcome, "results">) => {
         if (m.id !== id) return;
         if (m.type === "results") {
-          streamed.push(decodeResults(m.packed));
-          return onStreamed(streamed[streamed.length - 1]!.length);
+          const batch = decodeResults(m.packed);
+          streamed.push(batch);
+          return onStreamed(batch.length);
         }
         if (m.type === "executed") return resolveExecuted({ stats: m.stats, fallback: m.fallback, stopped: m.stopped, results: streamed.flat().concat(decodeResults(m.packed)) });
         cleanup();

@@ -115,7 +115,7 @@ export interface MvBuffers {
   txCount: number;
 }
 
-/** Buffers of the last block, reused by the next one (blocks run one at a time). */
+/** Buffers of the last block of each use, reused by the next one of that use (blocks run one at a time). */
 const spares: Record<BufferUse, { words: SharedArrayBuffer; codeBytes: SharedArrayBuffer } | null> = { block: null, warmUp: null };
 
 /** Forgets the spare buffers (after a fault, a worker being replaced may still hold them). */

@@ -55,7 +55,7 @@ export interface FinalResult {
   bloom: Uint8Array | null;
 }
 
-/** The last block's buffers, reused by the next one when large enough (blocks run one at a time). */
+/** The last block's buffers of each use, reused by the next one of that use when large enough (blocks run one at a time). */
 const spares: Record<BufferUse, ReceiptBuffers | null> = { block: null, warmUp: null };
 
 /** Forgets the spare buffers (after a fault, a worker being replaced may still hold them). */
