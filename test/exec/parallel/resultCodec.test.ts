@@ -31,7 +31,7 @@ function result(tx: number, words: Word[], extra: Partial<IncarnationResult> = {
 test("results round-trip through the codec: numbers, 160- and 256-bit words, repeats, null results, invalid ones", () => {
   const results: IncarnationResult[] = [];
   for (let tx = 0; tx < 40; tx++) {
-    // Repeats within a log and across logs, more distinct wide words than the ring holds, small numbers.
+    // Repeats within a log and across logs, wide words, and numbers on both sides of 2^53.
     const words: Word[] = [ADDRESS, WIDE, WIDE + BigInt(tx % 11), WIDE + BigInt(tx % 11), tx, 2 ** 53 - 1, BigInt(Number.MAX_SAFE_INTEGER) + 1n + BigInt(tx)];
     results.push(result(tx, words));
   }
