@@ -494,7 +494,7 @@ function pool(size: number): WorkerPool {
 /**
  * Starts the worker threads for `workers`-thread execution ahead of the first block (a thread takes
  * tens of milliseconds to load its modules, then warms its code up between blocks for about
- * 0.4 s: warmup.ts), so that their start overlaps loading the block.
+ * 0.6 s: warmup.ts), so that their start overlaps loading the block.
  */
 export function startWorkerPool(workers: number): void {
   if (workers > 1) pool(workers - 1);
