@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   rules?: ForkRules;
   /** Code analysis cache to share between blocks (a fresh one by default). */
   codeCache?: CodeCache;
+  /** When given, filled with each transaction's execution time in milliseconds, by index (bench/ideal). */
+  transactionMs?: number[];
 }
 
 export interface BlockResult {
@@ -57,12 +59,14 @@ export class BlockExecutionError extends Error {
  * Executes the block's transactions from `from` on, in order, adding each outcome to `builder`
  * (the parallel executor resumes here after a stop). Throws BlockExecutionError on an invalid one.
  */
-export function executeTransactions(evm: Evm, block: Block, builder: BlockResultBuilder, from: number): void {
+export function executeTransactions(evm: Evm, block: Block, builder: BlockResultBuilder, from: number, timings?: number[]): void {
   for (let i = from; i < block.transactions.length; i++) {
     const tx = block.transactions[i]!;
     if (tx.sender === undefined) throw new BlockExecutionError(`transaction ${i}: sender not recovered`, i);
     try {
+      const start = timings === undefined ? 0 : performance.now();
       builder.add(tx, applyTransaction(evm, tx, tx.sender, block.header.gasLimit - builder.cumulativeGasUsed));
+      if (timings !== undefined) timings[i] = performance.now() - start;
     } catch (e) {
       if (e instanceof InvalidTransactionError) throw new BlockExecutionError(`transaction ${i} is invalid: ${e.message}`, i);
       throw e;
@@ -82,7 +86,7 @@ export function executeBlock(block: Block, pre: StateReader, options: ExecuteOpt
 
   applyBlockPrologue(evm, block);
   const builder = new BlockResultBuilder(rules);
-  executeTransactions(evm, block, builder, 0);
+  executeTransactions(evm, block, builder, 0, options.transactionMs);
   const result = builder.finish(world, block);
   result.executionMs = performance.now() - start;
   return result;

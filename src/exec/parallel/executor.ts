@@ -47,6 +47,11 @@ export interface ParallelOptions extends ExecuteOptions {
   cores?: number;
   /** Executions per batch of results a worker thread streams while the block runs (default 0: all at the end; see MAIN_SLICE_MS). */
   streamBatch?: number;
+  /**
+   * Also return the block's dependency graph (`txDag`), when the whole block ran in Block-STM: for
+   * each transaction, the earlier ones whose writes it read. Costs a walk of every read set.
+   */
+  txDag?: boolean;
   /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
   fault?: FaultPlan & { worker?: number };
 }
@@ -87,7 +92,13 @@ export interface ParallelStats {
   idleMs: number;
 }
 
-export type ParallelResult = BlockResult & { stats: ParallelStats };
+/**
+ * txDag[i]: the earlier transactions whose final writes transaction i read, ascending (present when
+ * ParallelOptions.txDag asked for it and the block ran in Block-STM to the end, neither
+ * sequentially nor stopped). Lazy balance credits that i did not read (the coinbase's fee) are no
+ * dependency; a read of a balance credited lazily depends on every credit it added up.
+ */
+export type ParallelResult = BlockResult & { stats: ParallelStats; txDag?: number[][] };
 
 /** Measured on the 2-core CI machine: below this, thread hand-off costs more than it saves. */
 export const MIN_PARALLEL_TXS = 8;
@@ -246,6 +257,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
       return;
     }
     if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
+    if (options.txDag === true) txDag = dependencyGraph(mv, txCount);
     const finals = finalIncarnations(outcomes, scheduler, txCount);
     if (typeof finals === "string") {
       Atomics.store(new Int32Array(control), 0, 1);
@@ -258,6 +270,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     if (typeof assembled === "string") Atomics.store(new Int32Array(control), 0, 1); // no receipts needed
     stats.assembleMs = performance.now() - assembleStart + earlyMs;
   };
+  let txDag: number[][] | undefined;
   let receiptsMs: number[];
   try {
     receiptsMs = await pool(workers - 1).run(jobKeyOf(block, pre), job, handles, options.fault ?? null, scheduler, control, txCount, startLocal, onLoopDone, onExecuted, options.streamBatch ?? 0, (n) => (stats.streamedResults += n));
@@ -275,7 +288,19 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const finished = builder.finish(world, block, root ?? undefined);
   stats.assembleMs += performance.now() - finishStart;
   finished.executionMs = performance.now() - callStart;
-  return { ...finished, stats };
+  return txDag === undefined ? { ...finished, stats } : { ...finished, stats, txDag };
+}
+
+/** Each transaction's dependencies, read from the final read sets and versions (see ParallelResult). */
+function dependencyGraph(mv: MvMemory, txCount: number): number[][] {
+  const graph: number[][] = [];
+  const writers = new Set<number>();
+  for (let tx = 0; tx < txCount; tx++) {
+    writers.clear();
+    mv.writersRead(tx, writers);
+    graph.push([...writers].sort((a, b) => a - b));
+  }
+  return graph;
 }
 
 /** Debugging aid (PEVM_CHECK_READSETS=1): after the run every final read set must still be valid. */

@@ -549,6 +549,29 @@ export class MvMemory {
     return sameLimbs(this.w, at, this.limbs);
   }
 
+  /**
+   * Adds to `into` the transactions whose versions the reads of `tx`'s last recorded incarnation
+   * resolve to: the writer of the absolute value, and of every balance delta added on top of it.
+   * Reads of the pre-state with nothing written below add none. For the block's dependency graph,
+   * once every transaction is final (walks like readOnce).
+   */
+  writersRead(tx: number, into: Set<number>): void {
+    const w = this.w;
+    for (let i = 0, n = this.readSetLength(tx); i < n; i++) {
+      const loc = this.readSetLocation(tx, i);
+      if (loc < 0) continue;
+      let seenTx = -1;
+      for (let e = w[this.headAt(loc)]!; e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
+        const at = this.entryBase + ENTRY_WORDS * e;
+        const etx = w[at]!;
+        if (etx >= tx || etx === seenTx || w[at + 2] === Flag.Deleted) continue;
+        seenTx = etx;
+        into.add(etx);
+        if (w[at + 2] !== Flag.Delta) break;
+      }
+    }
+  }
+
   // ---------- code deployed within the block ----------
 
   /** Shares code deployed by a transaction, keyed by its hash (content-addressed, written once). */

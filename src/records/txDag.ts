@@ -1,0 +1,130 @@
+// A block's transaction dependency graph (TxDAG) and what it allows. dag[i] lists the earlier
+// transactions whose writes transaction i read (ParallelResult.txDag); costs[i] is the time
+// transaction i takes to execute. From them: the critical path (the longest chain of dependent
+// transactions), the makespan of an ideal executor on k threads, and the bound no executor beats.
+
+export type TxDag = readonly (readonly number[])[];
+
+/** Throws a RangeError naming the first entry that is not an earlier transaction, or a size mismatch. */
+export function checkTxDag(dag: TxDag, costs: readonly number[]): void {
+  if (dag.length !== costs.length) throw new RangeError(`dependency graph of ${dag.length} transactions, but ${costs.length} costs`);
+  for (let tx = 0; tx < dag.length; tx++) {
+    for (const d of dag[tx]!) {
+      if (!Number.isInteger(d) || d < 0 || d >= tx) throw new RangeError(`transaction ${tx} depends on ${d}, which is not an earlier transaction`);
+    }
+    const cost = costs[tx]!;
+    if (!(cost >= 0)) throw new RangeError(`transaction ${tx} has cost ${cost}`);
+  }
+}
+
+/** The most expensive chain of dependent transactions: no executor completes the block sooner. */
+export function criticalPath(dag: TxDag, costs: readonly number[]): number {
+  checkTxDag(dag, costs);
+  const finish = new Float64Array(dag.length);
+  let longest = 0;
+  for (let tx = 0; tx < dag.length; tx++) {
+    let start = 0;
+    for (const d of dag[tx]!) if (finish[d]! > start) start = finish[d]!;
+    finish[tx] = start + costs[tx]!;
+    if (finish[tx]! > longest) longest = finish[tx]!;
+  }
+  return longest;
+}
+
+/**
+ * Makespan on `threads` threads of Block-STM with perfect foresight: whenever a thread is free it
+ * takes the lowest-numbered transaction whose dependencies are all done, and nothing costs
+ * anything but the transactions themselves (no aborts, validation, or hand-off).
+ */
+export function idealMakespan(dag: TxDag, costs: readonly number[], threads: number): number {
+  checkTxDag(dag, costs);
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads: ${threads}`);
+  const n = dag.length;
+  const waitingOn = new Int32Array(n);
+  const dependents: number[][] = Array.from({ length: n }, () => []);
+  for (let tx = 0; tx < n; tx++) {
+    for (const d of new Set(dag[tx]!)) dependents[d]!.push(tx);
+    waitingOn[tx] = new Set(dag[tx]!).size;
+  }
+  const ready = new MinHeap();
+  for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, tx);
+  const running = new MinHeap(); // keyed by finish time
+  let now = 0;
+  let idle = threads;
+  for (let done = 0; done < n; done++) {
+    while (idle > 0 && ready.size > 0) {
+      const tx = ready.pop();
+      running.push(tx, now + costs[tx]!);
+      idle--;
+    }
+    now = running.peekKey();
+    const finished = running.pop();
+    idle++;
+    for (const u of dependents[finished]!) if (--waitingOn[u]! === 0) ready.push(u, u);
+  }
+  return now;
+}
+
+/** The most any executor gains on `threads` threads: total / max(critical path, total / threads). */
+export function speedupBound(dag: TxDag, costs: readonly number[], threads: number): number {
+  const total = costs.reduce((a, b) => a + b, 0);
+  const floor = Math.max(criticalPath(dag, costs), total / threads);
+  return floor === 0 ? 1 : total / floor;
+}
+
+/** A binary min-heap of transaction indices by key (ties: lower index first). */
+class MinHeap {
+  private readonly items: number[] = [];
+  private readonly keys: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peekKey(): number {
+    return this.keys[0]!;
+  }
+
+  push(item: number, key: number): void {
+    this.items.push(item);
+    this.keys.push(key);
+    let i = this.items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  pop(): number {
+    const top = this.items[0]!;
+    const lastItem = this.items.pop()!;
+    const lastKey = this.keys.pop()!;
+    if (this.items.length > 0) {
+      this.items[0] = lastItem;
+      this.keys[0] = lastKey;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < this.items.length && this.less(l, m)) m = l;
+        if (r < this.items.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  private less(a: number, b: number): boolean {
+    return this.keys[a]! < this.keys[b]! || (this.keys[a] === this.keys[b] && this.items[a]! < this.items[b]!);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.items[a], this.items[b]] = [this.items[b]!, this.items[a]!];
+    [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
+  }
+}

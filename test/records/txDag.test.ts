@@ -1,0 +1,65 @@
+// The dependency-graph measures, on small graphs whose answers are worked out by hand.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { checkTxDag, criticalPath, idealMakespan, speedupBound } from "../../src/records/txDag.js";
+
+test("a chain runs one transaction at a time, whatever the threads", () => {
+  const dag = [[], [0], [1]];
+  const costs = [1, 2, 3];
+  assert.equal(criticalPath(dag, costs), 6);
+  assert.equal(idealMakespan(dag, costs, 2), 6);
+  assert.equal(idealMakespan(dag, costs, 16), 6);
+  assert.equal(speedupBound(dag, costs, 2), 1);
+});
+
+test("independent transactions share the threads", () => {
+  const dag = [[], [], [], []];
+  const costs = [1, 1, 1, 1];
+  assert.equal(criticalPath(dag, costs), 1);
+  assert.equal(idealMakespan(dag, costs, 1), 4);
+  assert.equal(idealMakespan(dag, costs, 2), 2);
+  assert.equal(idealMakespan(dag, costs, 8), 1);
+  assert.equal(speedupBound(dag, costs, 2), 2);
+  assert.equal(speedupBound(dag, costs, 8), 4);
+});
+
+test("a diamond waits for its longer branch", () => {
+  // 0 (2) feeds 1 (1) and 2 (3); 3 (1) needs both: 0 then 2 then 3 is the critical path.
+  const dag = [[], [0], [0], [1, 2]];
+  const costs = [2, 1, 3, 1];
+  assert.equal(criticalPath(dag, costs), 6);
+  assert.equal(idealMakespan(dag, costs, 2), 6);
+  assert.equal(idealMakespan(dag, costs, 1), 7);
+});
+
+test("a thread whose next transaction waits takes a later one meanwhile", () => {
+  // On 2 threads: 0 runs 0-4 and 2 runs 0-1; 1 waits for 0, so 3 runs 1-2 and 1 runs 4-5.
+  const dag = [[], [0], [], []];
+  const costs = [4, 1, 1, 1];
+  assert.equal(idealMakespan(dag, costs, 2), 5);
+  assert.equal(criticalPath(dag, costs), 5);
+  // Total 7 over 2 threads is 3.5: the chain 0-1 (5) bounds the block.
+  assert.equal(speedupBound(dag, costs, 2), 7 / 5);
+});
+
+test("one long transaction bounds the block even with no dependencies", () => {
+  const dag = [[], [], []];
+  const costs = [10, 1, 1];
+  assert.equal(idealMakespan(dag, costs, 2), 10);
+  assert.equal(speedupBound(dag, costs, 2), 1.2);
+});
+
+test("an empty block and a repeated dependency", () => {
+  assert.equal(idealMakespan([], [], 2), 0);
+  assert.equal(speedupBound([], [], 2), 1);
+  assert.equal(idealMakespan([[], [0, 0]], [1, 1], 2), 2);
+});
+
+test("a graph that names a later or missing transaction, or a bad cost, is refused", () => {
+  assert.throws(() => checkTxDag([[1], []], [1, 1]), /transaction 0 depends on 1, which is not an earlier transaction/);
+  assert.throws(() => checkTxDag([[], [1]], [1, 1]), /transaction 1 depends on 1/);
+  assert.throws(() => checkTxDag([[], [-1]], [1, 1]), /transaction 1 depends on -1/);
+  assert.throws(() => checkTxDag([[]], [1, 1]), /graph of 1 transactions, but 2 costs/);
+  assert.throws(() => checkTxDag([[]], [Number.NaN]), /transaction 0 has cost NaN/);
+  assert.throws(() => idealMakespan([[]], [1], 0), /threads: 0/);
+});
