@@ -54,3 +54,15 @@ test("shared buffers: the next block reuses the last one's, and warm-up blocks k
   assert.equal(MvMemory.create(10, 1_000_000n, "warmUp").buffers.words, warm.m.buffers.words);
   assert.equal(SharedReceipts.create(10, 1_000_000n, "warmUp").buffers.bytes, warm.r.buffers.bytes);
 });
+
+test("shared buffers: blocks that alternate between a larger word buffer and a larger code buffer keep both", () => {
+  // More transactions need more words; a higher gas limit needs more code bytes.
+  const many = MvMemory.create(2_000, 29_000_000n);
+  const higher = MvMemory.create(1_000, 31_000_000n);
+  assert.equal(higher.buffers.words, many.buffers.words);
+  assert.notEqual(higher.buffers.codeBytes, many.buffers.codeBytes);
+  const again = MvMemory.create(2_000, 29_000_000n);
+  assert.equal(again.buffers.words, many.buffers.words);
+  assert.equal(again.buffers.codeBytes, higher.buffers.codeBytes);
+  assert.equal(MvMemory.create(1_000, 31_000_000n).buffers.codeBytes, higher.buffers.codeBytes);
+});
