@@ -5,7 +5,8 @@
 // (no aborts, no overhead) on 2, 4, 8 and 16 threads, and our executor's measured speedup on
 // --workers threads, in the same run.
 //
-// usage: node dist/bench/ideal.js [--workers N] [--runs N] [--warmup N] [--min-txs N] [--fixtures DIR] [--write]
+// usage: node dist/bench/ideal.js [--workers N] [--runs N] [--warmup N] [--min-txs N] [--fixtures DIR] [--write] [--json]
+//   --json prints the rows as JSON (each block's dependency graph included) instead of the table.
 import { existsSync, readdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -19,7 +20,7 @@ import { criticalPath, idealMakespan, type TxDag } from "../src/records/txDag.js
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const THREADS = [2, 4, 8, 16];
-const USAGE = "usage: node dist/bench/ideal.js [--workers N] [--runs N] [--warmup N] [--min-txs N] [--fixtures DIR] [--write]";
+const USAGE = "usage: node dist/bench/ideal.js [--workers N] [--runs N] [--warmup N] [--min-txs N] [--fixtures DIR] [--write] [--json]";
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -47,6 +48,9 @@ interface Row {
   measured: number;
   /** Why the graph is unknown (the block cannot run in Block-STM to the end): it is then taken as empty. */
   noGraph: string | null;
+  /** The dependency graph and the per-transaction times it was scheduled with (for --json). */
+  dag: TxDag;
+  costs: number[];
 }
 
 /**
@@ -95,6 +99,8 @@ async function measureBlock(name: string, input: BlockInput): Promise<Row> {
     ideal: THREADS.map((k) => blockSpeedup(seqMs, txMs, idealMakespan(dag, costs, k), k)),
     measured: seqMs / median(par),
     noGraph,
+    dag,
+    costs,
   };
 }
 
@@ -142,7 +148,8 @@ async function main(): Promise<void> {
   }
   closeWorkerPool();
   const text = table(rows);
-  console.log(text);
+  if (args.includes("--json")) console.log(JSON.stringify({ workers, threads: THREADS, rows }, null, 1));
+  else console.log(text);
   if (args.includes("--write")) write(text);
 }
 
@@ -169,4 +176,11 @@ dependencies (a bound all the same).
 ${text}`);
 }
 
-await main();
+
+try {
+  await main();
+} catch (e) {
+  console.error(`bench/ideal: ${(e as Error).message}\n${USAGE}`);
+  process.exitCode = 2;
+  closeWorkerPool();
+}
