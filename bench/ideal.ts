@@ -16,7 +16,7 @@ import { loadBlockInput, type BlockInput } from "../src/block/load.js";
 import { closeWorkerPool, executeBlockParallel, workerPoolReady } from "../src/exec/parallel/executor.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { median } from "../src/primitives/median.js";
-import { criticalPath, idealMakespan, type TxDag } from "../src/records/txDag.js";
+import { criticalPath, idealMakespan, makespanLowerBound, type TxDag } from "../src/records/txDag.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const THREADS = [2, 4, 8, 16];
@@ -95,7 +95,7 @@ async function measureBlock(name: string, input: BlockInput): Promise<Row> {
     txMs,
     longestTxMs: Math.max(0, ...costs),
     criticalMs,
-    bound: blockSpeedup(seqMs, txMs, Math.max(criticalMs, txMs / workers), workers),
+    bound: blockSpeedup(seqMs, txMs, makespanLowerBound(dag, costs, workers), workers),
     ideal: THREADS.map((k) => blockSpeedup(seqMs, txMs, idealMakespan(dag, costs, k), k)),
     measured: seqMs / median(par),
     noGraph,
@@ -175,7 +175,6 @@ dependencies (a bound all the same).
 
 ${text}`);
 }
-
 
 try {
   await main();

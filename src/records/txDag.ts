@@ -43,8 +43,9 @@ export function idealMakespan(dag: TxDag, costs: readonly number[], threads: num
   const waitingOn = new Int32Array(n);
   const dependents: number[][] = Array.from({ length: n }, () => []);
   for (let tx = 0; tx < n; tx++) {
-    for (const d of new Set(dag[tx]!)) dependents[d]!.push(tx);
-    waitingOn[tx] = new Set(dag[tx]!).size;
+    const deps = new Set(dag[tx]!);
+    for (const d of deps) dependents[d]!.push(tx);
+    waitingOn[tx] = deps.size;
   }
   const ready = new MinHeap();
   for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, tx);
@@ -65,11 +66,15 @@ export function idealMakespan(dag: TxDag, costs: readonly number[], threads: num
   return now;
 }
 
-/** The most any executor gains on `threads` threads: total / max(critical path, total / threads). */
+/** The least time any executor needs on `threads` threads: max(critical path, total / threads). */
+export function makespanLowerBound(dag: TxDag, costs: readonly number[], threads: number): number {
+  return Math.max(criticalPath(dag, costs), costs.reduce((a, b) => a + b, 0) / threads);
+}
+
+/** The most any executor gains on `threads` threads: total / makespanLowerBound. */
 export function speedupBound(dag: TxDag, costs: readonly number[], threads: number): number {
-  const total = costs.reduce((a, b) => a + b, 0);
-  const floor = Math.max(criticalPath(dag, costs), total / threads);
-  return floor === 0 ? 1 : total / floor;
+  const floor = makespanLowerBound(dag, costs, threads);
+  return floor === 0 ? 1 : costs.reduce((a, b) => a + b, 0) / floor;
 }
 
 /** A binary min-heap of transaction indices by key (ties: lower index first). */
