@@ -2,6 +2,7 @@
 // point at infinity, rejection of malformed points, pairing identities, prices by fork.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { bn254 as nobleBn254 } from "@noble/curves/bn254.js";
 import { Fork } from "../../../src/evm/forks.js";
 import { ALL_GAS, call, outHex, word } from "./helpers.js";
 
@@ -124,5 +125,39 @@ test("bn254 prices: EIP-196/197 in Byzantium, EIP-1108 from Istanbul; out of gas
       assert.equal(call(address, inputs[i]!, prices[i]!, fork).ok, true);
       assert.deepEqual(call(address, inputs[i]!, prices[i]! - 1, fork), { ok: false, gasUsed: prices[i]! - 1, output: new Uint8Array(0) });
     }
+  }
+});
+
+// @noble/curves' bn254 (pure JavaScript, a different code base from the mcl the precompiles run
+// on) as an oracle: sums, multiples and pairing checks of points from seeded random scalars.
+test("bn254 precompiles agree with @noble/curves on random points", () => {
+  const G1Point = nobleBn254.G1.Point;
+  const G2Point = nobleBn254.G2.Point;
+  const g1Hex = (p: InstanceType<typeof G1Point>) => (p.is0() ? word(0) + word(0) : word(p.toAffine().x) + word(p.toAffine().y));
+  const g2Hex = (q: InstanceType<typeof G2Point>) => {
+    const { x, y } = q.toAffine();
+    return word(x.c1) + word(x.c0) + word(y.c1) + word(y.c0);
+  };
+  let seed = 0x9e3779b97f4a7c15n;
+  const nextScalar = () => {
+    // xorshift-style mixing over 256 bits: deterministic, spread over the whole scalar range
+    seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+    return (seed << 192n) | (seed << 128n) | ((seed * 3n) << 64n) | (seed * 7n);
+  };
+  for (let i = 0; i < 6; i++) {
+    const a = (nextScalar() % (R - 1n)) + 1n;
+    const b = (nextScalar() % (R - 1n)) + 1n;
+    const pa = G1Point.BASE.multiply(a);
+    const pb = G1Point.BASE.multiply(b);
+    assert.equal(outHex(call(6, "0x" + g1Hex(pa) + g1Hex(pb))), "0x" + g1Hex(pa.add(pb)), `add ${i}`);
+    const k = nextScalar(); // a full 256-bit scalar, above r
+    assert.equal(outHex(call(7, "0x" + g1Hex(pa) + word(k))), "0x" + g1Hex(pa.multiply(k % R)), `mul ${i}`);
+    // e(aG1, bG2) * e(-abG1, G2) = 1, and not when the product is off by one.
+    const qb = G2Point.BASE.multiply(b);
+    const ab = (a * b) % R;
+    const balanced = g1Hex(pa) + g2Hex(qb) + g1Hex(G1Point.BASE.multiply(ab).negate()) + g2Hex(G2Point.BASE);
+    assert.equal(outHex(call(8, "0x" + balanced)), TRUE, `pairing ${i}`);
+    const unbalanced = g1Hex(pa) + g2Hex(qb) + g1Hex(G1Point.BASE.multiply((ab + 1n) % R).negate()) + g2Hex(G2Point.BASE);
+    assert.equal(outHex(call(8, "0x" + unbalanced)), FALSE, `pairing off by one ${i}`);
   }
 });
