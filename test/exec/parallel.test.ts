@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
-import { closeWorkerPool, executeBlockParallel, workerPoolReady, MIN_PARALLEL_GAS, MIN_PARALLEL_GAS_PER_TX_TWO_THREADS, MIN_PARALLEL_GAS_TEXT, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
+import { closeWorkerPool, executeBlockParallel, workerPoolReady, workerPoolThreads, MIN_PARALLEL_GAS, MIN_PARALLEL_GAS_PER_TX_TWO_THREADS, MIN_PARALLEL_GAS_TEXT, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
 import { conflictBudget } from "../../src/exec/parallel/workerLoop.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
 import type { Block, BlockHeader } from "../../src/block/block.js";
@@ -157,6 +157,19 @@ test("small blocks and one worker run sequentially and say why", async () => {
   assert.match(underGas.stats.fallback!, new RegExp(`under ${MIN_PARALLEL_GAS_TEXT.replace(".", "\\.")} gas`));
   const one = await executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 1 });
   assert.equal(one.stats.fallback, "one worker");
+});
+
+test("a block run by the main thread alone (one executor, forced into Block-STM) keeps the worker threads of other calls", async () => {
+  const g = generateBlock({ workload: "erc20", txs: 40, seed: 3 });
+  const run = (workers: number) => executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers, forceParallel: true });
+  assert.equal((await run(3)).stats.mode, "parallel");
+  const threads = workerPoolThreads();
+  assert.equal(threads.length, 2);
+  const alone = await run(1);
+  assert.deepEqual([alone.stats.mode, alone.stats.workers], ["parallel", 1]);
+  assert.deepEqual(workerPoolThreads(), threads);
+  assert.equal((await run(3)).stats.mode, "parallel");
+  assert.deepEqual(workerPoolThreads(), threads);
 });
 
 test("on two threads of two cores a block of mostly plain transfers runs sequentially and says why; with more cores or threads, in parallel", async () => {

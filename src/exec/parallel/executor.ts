@@ -508,7 +508,12 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The pool of no worker thread, for blocks run by the main thread alone (workers: 1 with forceParallel). */
+let noWorkers: WorkerPool | null = null;
+
 function pool(size: number): WorkerPool {
+  // One executor needs no thread: the shared pool, sized for other calls, is kept as it is.
+  if (size === 0) return (noWorkers ??= new WorkerPool(0));
   if (sharedPool === null || sharedPool.size !== size) {
     sharedPool?.close();
     sharedPool = new WorkerPool(size);
@@ -549,6 +554,11 @@ let mainWarmUp: Generator<void, void, void> | null = null;
 function mainThreadWarmUpStep(): boolean {
   mainWarmUp ??= warmUpSteps(runBlockStmAlone);
   return mainWarmUp.next().done !== true;
+}
+
+/** The thread ids of the pool's live worker threads (none before the first parallel block or after closeWorkerPool). */
+export function workerPoolThreads(): number[] {
+  return sharedPool?.threadIds() ?? [];
 }
 
 /** Stops the pool's threads (they are unref'd, so an exiting process need not call this). */
@@ -605,6 +615,10 @@ class WorkerPool {
     });
     this.workers[i] = worker;
     this.heldKey[i] = 0;
+  }
+
+  threadIds(): number[] {
+    return this.workers.map((w) => w.threadId);
   }
 
   /** Resolves once every worker thread has loaded its modules and warmed up (or exited). */
