@@ -617,6 +617,7 @@ class WorkerPool {
     this.heldKey[i] = 0;
   }
 
+  /** The worker threads' ids (workerPoolThreads). */
   threadIds(): number[] {
     return this.workers.map((w) => w.threadId);
   }

@@ -140,7 +140,7 @@ test("bn254 precompiles agree with @noble/curves on random points", () => {
   };
   let seed = 0x9e3779b97f4a7c15n;
   const nextScalar = () => {
-    // xorshift-style mixing over 256 bits: deterministic, spread over the whole scalar range
+    // a 64-bit linear congruential step, its state spread over 256 bits: deterministic, and above r
     seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
     return (seed << 192n) | (seed << 128n) | ((seed * 3n) << 64n) | (seed * 7n);
   };
