@@ -161,3 +161,50 @@ test("bn254 precompiles agree with @noble/curves on random points", () => {
     assert.equal(outHex(call(8, "0x" + unbalanced)), FALSE, `pairing off by one ${i}`);
   }
 });
+
+// The G2 subgroup check (an endomorphism test) against noble's on points of the twist: random
+// ones, nearly all outside the subgroup, and the same with the cofactor cleared, all inside.
+test("ecPairing accepts exactly the twist points that @noble/curves puts in the G2 subgroup", () => {
+  const G2Point = nobleBn254.G2.Point;
+  const Fp2 = nobleBn254.fields.Fp2;
+  const { b } = G2Point.CURVE();
+  const g2Hex = (q: InstanceType<typeof G2Point>) => {
+    const { x, y } = q.toAffine();
+    return word(x.c1) + word(x.c0) + word(y.c1) + word(y.c0);
+  };
+  let seed = 12345n;
+  const nextFp = () => {
+    seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+    return ((seed << 192n) | (seed << 100n) | seed) % P;
+  };
+  // The twist has r * (2p - r) points; noble's clearCofactor takes only scalars below r.
+  const G2_COFACTOR = 2n * P - R;
+  const times = (point: InstanceType<typeof G2Point>, k: bigint) => {
+    let acc = G2Point.ZERO;
+    for (let bit = BigInt(k.toString(2).length - 1); bit >= 0n; bit--) {
+      acc = acc.double();
+      if ((k >> bit) & 1n) acc = acc.add(point);
+    }
+    return acc;
+  };
+  let outside = 0;
+  let inside = 0;
+  for (let found = 0; found < 12; ) {
+    const x = Fp2.create({ c0: nextFp(), c1: nextFp() });
+    const rhs = Fp2.add(Fp2.mul(Fp2.sqr(x), x), b);
+    let y;
+    try {
+      y = Fp2.sqrt(rhs);
+    } catch {
+      continue; // no point with this x
+    }
+    found++;
+    const onTwist = G2Point.fromAffine({ x, y });
+    for (const point of [onTwist, times(onTwist, G2_COFACTOR)]) {
+      const member = point.isTorsionFree();
+      member ? inside++ : outside++;
+      assert.equal(call(8, "0x" + G1 + g2Hex(point), 500000).ok, member, `G2 point ${g2Hex(point)} (noble: ${member ? "in" : "not in"} the subgroup)`);
+    }
+  }
+  assert.ok(inside >= 12 && outside >= 6, `${inside} points inside, ${outside} outside`);
+});
