@@ -10,9 +10,9 @@
 // The arithmetic is mcl (mcl-wasm, WebAssembly) on its BN_SNARK1 curve, which is alt_bn128. Timed
 // against @noble/curves' bn254 on this machine: a pairing check of two pairs 2.8 ms against 12.2 ms,
 // a G2 point's subgroup check about 0.2 ms against 2.4 ms (inG2Subgroup), a multiplication 0.10 ms
-// against 1.24 ms. The
-// zk-proof verifications of mainnet blocks 11743952, 17666333 and 18988207 were 60-75% of those
-// blocks' sequential time, each one transaction that bounded the block in parallel.
+// against 1.24 ms. The zk-proof verifications of mainnet blocks 11743952, 17666333 and 18988207
+// were 60-75% of those blocks' sequential time, each one transaction that bounded the block in
+// parallel.
 import mcl from "mcl-wasm";
 import type { ForkRules } from "../forks.js";
 import { bytesToBigint, failure, slicePadded, success, type PrecompileResult } from "./common.js";
