@@ -129,20 +129,28 @@ test("bn254 prices: EIP-196/197 in Byzantium, EIP-1108 from Istanbul; out of gas
 });
 
 // @noble/curves' bn254 (pure JavaScript, a different code base from the mcl the precompiles run
-// on) as an oracle: sums, multiples and pairing checks of points from seeded random scalars.
+// on) as an oracle, with its points in the precompiles' encodings.
+const G1Point = nobleBn254.G1.Point;
+const G2Point = nobleBn254.G2.Point;
+type NobleG2 = InstanceType<typeof G2Point>;
+const g1Hex = (p: InstanceType<typeof G1Point>) => (p.is0() ? word(0) + word(0) : word(p.toAffine().x) + word(p.toAffine().y));
+const g2Hex = (q: NobleG2) => {
+  const { x, y } = q.toAffine();
+  return word(x.c1) + word(x.c0) + word(y.c1) + word(y.c0);
+};
+
+/** Deterministic 64-bit values: a linear congruential generator from `seed`. */
+function lcg(seed: bigint): () => bigint {
+  return () => (seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n));
+}
+
+// Sums, multiples and pairing checks of points from seeded random scalars.
 test("bn254 precompiles agree with @noble/curves on random points", () => {
-  const G1Point = nobleBn254.G1.Point;
-  const G2Point = nobleBn254.G2.Point;
-  const g1Hex = (p: InstanceType<typeof G1Point>) => (p.is0() ? word(0) + word(0) : word(p.toAffine().x) + word(p.toAffine().y));
-  const g2Hex = (q: InstanceType<typeof G2Point>) => {
-    const { x, y } = q.toAffine();
-    return word(x.c1) + word(x.c0) + word(y.c1) + word(y.c0);
-  };
-  let seed = 0x9e3779b97f4a7c15n;
+  const next = lcg(0x9e3779b97f4a7c15n);
   const nextScalar = () => {
-    // a 64-bit linear congruential step, its state spread over 256 bits: deterministic, and above r
-    seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
-    return (seed << 192n) | (seed << 128n) | ((seed * 3n) << 64n) | (seed * 7n);
+    // spread over 256 bits: above r
+    const v = next();
+    return (v << 192n) | (v << 128n) | ((v * 3n) << 64n) | (v * 7n);
   };
   for (let i = 0; i < 6; i++) {
     const a = (nextScalar() % (R - 1n)) + 1n;
@@ -165,21 +173,16 @@ test("bn254 precompiles agree with @noble/curves on random points", () => {
 // The G2 subgroup check (an endomorphism test) against noble's on points of the twist: random
 // ones, nearly all outside the subgroup, and the same with the cofactor cleared, all inside.
 test("ecPairing accepts exactly the twist points that @noble/curves puts in the G2 subgroup", () => {
-  const G2Point = nobleBn254.G2.Point;
   const Fp2 = nobleBn254.fields.Fp2;
   const { b } = G2Point.CURVE();
-  const g2Hex = (q: InstanceType<typeof G2Point>) => {
-    const { x, y } = q.toAffine();
-    return word(x.c1) + word(x.c0) + word(y.c1) + word(y.c0);
-  };
-  let seed = 12345n;
+  const next = lcg(12345n);
   const nextFp = () => {
-    seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
-    return ((seed << 192n) | (seed << 100n) | seed) % P;
+    const v = next();
+    return ((v << 192n) | (v << 100n) | v) % P;
   };
   // The twist has r * (2p - r) points; noble's clearCofactor takes only scalars below r.
   const G2_COFACTOR = 2n * P - R;
-  const times = (point: InstanceType<typeof G2Point>, k: bigint) => {
+  const times = (point: NobleG2, k: bigint) => {
     let acc = G2Point.ZERO;
     for (let bit = BigInt(k.toString(2).length - 1); bit >= 0n; bit--) {
       acc = acc.double();
