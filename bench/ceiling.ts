@@ -5,7 +5,8 @@
 // Shared cores, SMT siblings or a busy host pull it below N, and no parallel executor on the same
 // threads can beat it.
 //
-// usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--fixtures DIR] [--write]
+// usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--fixtures DIR] [--gc-compare] [--json] [--write]
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -133,6 +134,29 @@ async function measure(workload: string, threads: number, gas: number, rounds: n
   return { oneMs: median(one), manyMs: median(many), txs };
 }
 
+interface Row {
+  workload: string;
+  txs: number;
+  oneMs: number;
+  manyMs: number;
+  ceiling: number;
+}
+
+const USAGE = "usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--fixtures DIR] [--gc-compare] [--json] [--write]";
+
+/**
+ * The same measurement in a child process whose V8 does all its garbage collection on the
+ * executing threads (`--single-threaded-gc`): no helper threads, so a thread alone cannot use an
+ * idle core for its GC work. Its rows, by workload.
+ */
+function measureWithSingleThreadedGc(args: string[]): Map<string, Row> {
+  const childArgs = args.filter((a) => a !== "--write" && a !== "--gc-compare" && a !== "--json");
+  const child = spawnSync(process.execPath, ["--single-threaded-gc", fileURLToPath(import.meta.url), ...childArgs, "--json"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`bench/ceiling: the --single-threaded-gc run failed (exit ${child.status ?? child.signal})`);
+  const rows = JSON.parse(child.stdout) as Row[];
+  return new Map(rows.map((r) => [r.workload, r]));
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const option = (name: string): string | undefined => {
@@ -140,7 +164,9 @@ async function main(): Promise<void> {
     return i >= 0 ? args[i + 1] : undefined;
   };
   if (args.includes("--help")) {
-    console.log("usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--fixtures DIR] [--write]");
+    console.log(USAGE);
+    console.log("  --gc-compare  also measure with V8's garbage collection on the executing threads only (--single-threaded-gc, in a child process)");
+    console.log("  --json        print the rows as JSON");
     return;
   }
   const threads = Number(option("--threads") ?? 2);
@@ -149,7 +175,7 @@ async function main(): Promise<void> {
   const rounds = Number(option("--rounds") ?? 9);
   const runs = Number(option("--runs") ?? 3);
   const warmup = Number(option("--warmup") ?? 3);
-  const rows: string[] = [];
+  const rows: Row[] = [];
   const blocksDir = join(option("--fixtures") ?? process.env.PEVM_FIXTURES ?? resolve(REPO, "..", "shared", "fixtures"), "mainnet", "blocks");
   const workloads = existsSync(blocksDir) ? [...WORKLOADS, "mainnet"] : WORKLOADS;
   if (!existsSync(blocksDir)) console.error(`bench/ceiling: no mainnet fixtures under ${blocksDir}; skipping the mainnet row`);
@@ -157,22 +183,47 @@ async function main(): Promise<void> {
     const m = await measure(workload, threads, gas, rounds, runs, warmup, blocksDir);
     const ceiling = (threads * m.oneMs) / m.manyMs;
     console.error(`${workload}: 1 thread ${m.oneMs.toFixed(1)} ms per block, ${threads} threads ${m.manyMs.toFixed(1)} ms per block each, ceiling ${ceiling.toFixed(2)}x`);
-    rows.push(`| ${workload} | ${m.txs} | ${m.oneMs.toFixed(1)} | ${m.manyMs.toFixed(1)} | ${ceiling.toFixed(2)}x |`);
+    rows.push({ workload, txs: m.txs, oneMs: m.oneMs, manyMs: m.manyMs, ceiling });
   }
-  const head = `| workload | txs | 1 thread alone: ms per block | ${threads} threads at once: ms per block | ceiling |`;
-  const text = [head, "|---|---:|---:|---:|---:|", ...rows].join("\n");
+  if (args.includes("--json")) {
+    console.log(JSON.stringify(rows));
+    return;
+  }
+  const singleGc = args.includes("--gc-compare") ? measureWithSingleThreadedGc(args) : null;
+  const cells = (r: Row) => `${r.oneMs.toFixed(1)} | ${r.manyMs.toFixed(1)} | ${r.ceiling.toFixed(2)}x`;
+  const head = `| workload | txs | 1 thread alone: ms per block | ${threads} threads at once: ms per block | ceiling |${singleGc === null ? "" : ` GC on the executing threads only: 1 alone, ms | ${threads} at once, ms | ceiling | ceiling, each at its faster setting |`}`;
+  const align = singleGc === null ? "|---|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+  const lines = rows.map((r) => {
+    const other = singleGc?.get(r.workload);
+    // One thread at its fastest against all threads at theirs: the bound for a parallel executor
+    // that may run with either setting against a sequential one that may too.
+    const best = other === undefined ? null : (threads * Math.min(r.oneMs, other.oneMs)) / Math.min(r.manyMs, other.manyMs);
+    return `| ${r.workload} | ${r.txs} | ${cells(r)} |${singleGc === null ? "" : other === undefined ? " - | - | - | - |" : ` ${cells(other)} | ${best!.toFixed(2)}x |`}`;
+  });
+  const text = [head, align, ...lines].join("\n");
   console.log(text);
   if (args.includes("--write")) {
     const cpu = cpus();
+    const command = `node dist/bench/ceiling.js --threads ${threads} --gas ${gas.toExponential()} --rounds ${rounds} --runs ${runs} --warmup ${warmup}${singleGc === null ? "" : " --gc-compare"} --write`;
     replaceSection(join(REPO, "BENCHMARKS.md"), "ceiling", `## Thread-scaling ceiling of the machine (\`bench/ceiling.ts\`)
 
-${new Date().toISOString().slice(0, 10)} · \`node dist/bench/ceiling.js --threads ${threads} --gas ${gas.toExponential()} --rounds ${rounds} --runs ${runs} --warmup ${warmup} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
+${new Date().toISOString().slice(0, 10)} · \`${command}\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
 ${threads} warm threads each hold a copy of the same generated block (mainnet: every fixture block with
 ${MAINNET_MIN_TXS} or more transactions, run one after another; ms per pass) and run our sequential executor
 on it: ${rounds} rounds alternate one thread alone and all ${threads} at once (${runs} runs each), medians
 over all runs. The ceiling, ${threads} × (alone) / (at once), is the throughput ${threads} threads give
 over one: the most any parallel executor on ${threads} threads of this machine can gain on that
-work. Cores that slow each other down (shared caches, SMT siblings, a busy host) pull it below ${threads}.
+work. Cores that slow each other down (shared caches, SMT siblings, a busy host) pull it below ${threads}.${
+      singleGc === null
+        ? ""
+        : `
+The three columns after "ceiling" repeat the measurement in a process started with V8's
+\`--single-threaded-gc\`: the garbage collector then works only on the thread that allocates. By
+default V8 scavenges with helper threads and marks concurrently, so a thread running alone also
+uses idle cores for its garbage collection; with all ${threads} threads busy there is no idle core.
+The last column takes each side at its faster setting: ${threads} × the faster time alone over the
+faster time at once.`
+    }
 
 ${text}`);
   }
