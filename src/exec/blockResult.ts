@@ -48,11 +48,12 @@ export class BlockResultBuilder {
 
   /**
    * Applies the block's epilogue to `world` and completes the result (executionMs left at 0).
-   * `root`: the receipts root, when already computed (by the parallel workers).
+   * `root`: the receipts root, when already computed (by the parallel workers). `epilogueWarnings`:
+   * the epilogue's warnings when the caller applied it to `world` already (the recording executor).
    */
-  finish(world: WorldState, block: Block, root?: Uint8Array): BlockResult {
+  finish(world: WorldState, block: Block, root?: Uint8Array, epilogueWarnings?: string[]): BlockResult {
     const rules = this.rules;
-    const warnings = applyBlockEpilogue(world, rules, block);
+    const warnings = epilogueWarnings ?? applyBlockEpilogue(world, rules, block);
     const bloom = this.blockBloom.slice();
     const receiptsRootValue = rules.byzantium ? (root ?? receiptsRoot(this.receipts)) : null;
     return { rules, txResults: this.txResults, receipts: this.receipts, gasUsed: this.cumulativeGasUsed, blobGasUsed: this.blobGasUsed, logsBloom: bloom, receiptsRoot: receiptsRootValue, world, executionMs: 0, warnings };

@@ -505,6 +505,19 @@ export class WorldState {
     return account;
   }
 
+  /** The account no longer exists (its storage with it). */
+  commitDeletion(account: AccountState): void {
+    this.deleteAccount(account);
+  }
+
+  /** The account's storage before the block is gone (a contract destroyed in the block): only slots committed after this count. */
+  commitStorageCleared(account: AccountState): AccountState {
+    account.storage = NO_STORAGE;
+    account.storageCleared = true;
+    account.dirty = true;
+    return account;
+  }
+
   /** EIP-161: an account a transaction left empty is deleted. */
   deleteIfEmpty(account: AccountState): void {
     if (account.exists && account.isEmpty()) this.deleteAccount(account);
