@@ -27,6 +27,9 @@ import type { JobMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
 import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, runBlockStmAlone, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import { warmUpSteps } from "../warmup.js";
+import { epilogueChanges, executeBlockRecorded, prologueChanges } from "../recording.js";
+import type { BlockRecord, TimelineEvent } from "../../records/record.js";
+import { blockStmTransactions } from "./record.js";
 import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
@@ -52,6 +55,12 @@ export interface ParallelOptions extends ExecuteOptions {
    * each transaction, the earlier ones whose writes it read. Costs a walk of every read set.
    */
   txDag?: boolean;
+  /**
+   * Also return the block's execution record (`record`): every transaction's reads with their
+   * versions and its writes, and the executors' timeline. A block that did not run in Block-STM to
+   * the end is recorded by a recording pass in order (`record.run.source`).
+   */
+  record?: boolean;
   /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
   fault?: FaultPlan & { worker?: number };
 }
@@ -98,7 +107,7 @@ export interface ParallelStats {
  * sequentially nor stopped). Lazy balance credits that i did not read (the coinbase's fee) are no
  * dependency; a read of a balance credited lazily depends on every credit it added up.
  */
-export type ParallelResult = BlockResult & { stats: ParallelStats; txDag?: number[][] };
+export type ParallelResult = BlockResult & { stats: ParallelStats; txDag?: number[][]; record?: BlockRecord };
 
 /** Measured on the 2-core CI machine: below this, thread hand-off costs more than it saves. */
 export const MIN_PARALLEL_TXS = 8;
@@ -176,10 +185,16 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
   const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, stopped: null, inOrderExecutions: 0, streamedResults: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
-    const result = executeBlock(block, pre, { ...options, rules });
+    const result = options.record === true ? executeBlockRecorded(block, pre, { ...options, rules }) : executeBlock(block, pre, { ...options, rules });
     result.executionMs = performance.now() - callStart;
-    return { ...result, stats: { ...stats, mode: "sequential", fallback: reason } };
+    const out: ParallelResult = { ...result, stats: { ...stats, mode: "sequential", fallback: reason } };
+    // The timeline of a Block-STM attempt that was abandoned, if any, stays with the record.
+    if (out.record !== undefined) out.record = { ...out.record, run: { ...out.record.run, fallback: reason, executionMs: result.executionMs }, timeline };
+    return out;
   };
+  // With options.record: the executors' timeline, and the transactions' part of a Block-STM record.
+  let timeline: TimelineEvent[] = [];
+  let blockStmRecord: ReturnType<typeof blockStmTransactions> | null = null;
   if (!rules.eip158) return sequential("before EIP-161 (Spurious Dragon): empty accounts still exist");
   if (!options.forceParallel) {
     if (workers <= 1) return sequential("one worker");
@@ -206,10 +221,11 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const mv = MvMemory.create(txCount, header.gasLimit);
   const receipts = SharedReceipts.create(txCount, header.gasLimit);
   const control = new SharedArrayBuffer(16);
+  const clockStart = performance.timeOrigin + performance.now();
   const job: BlockJob = { block, previousFromSender: chains.previous, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
-  const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount, workers) };
+  const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount, workers), timeline: options.record === true, clockStart };
   // The main thread is one of the executors (the last): its results need no transfer. Its context
   // is built once the worker threads have their job (their start is on the critical path).
   let local!: { ctx: BlockContext; base: MemoryState };
@@ -238,6 +254,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     for (const o of outcomes) addStats(stats, o.stats);
     const fallback = outcomes.find((o) => o.fallback !== null)?.fallback;
     if (fallback !== undefined && fallback !== null) {
+      if (options.record === true) timeline = blockStmTransactions(mv, base, [], outcomes).timeline;
       assembled = fallback;
       receipts.release();
       return;
@@ -246,6 +263,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     if (stopped !== null) {
       // Keep what holds from the first transaction on; run the rest sequentially on top of it.
       stats.stopped = stopped;
+      if (options.record === true) timeline = blockStmTransactions(mv, base, [], outcomes).timeline;
       const prefix = validPrefix(local.base, handles, outcomes);
       stats.inOrderExecutions = txCount - prefix.length;
       const kept = assemble(block, rules, postState(block, pre, rules, options, mv, localLoop.reader.bySlot, prefix.length), prefix, stats);
@@ -259,6 +277,8 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
     if (options.txDag === true) txDag = dependencyGraph(mv, txCount);
     const finals = finalIncarnations(outcomes, scheduler, txCount);
+    if (options.record === true && typeof finals !== "string") blockStmRecord = blockStmTransactions(mv, base, finals, outcomes);
+    else if (options.record === true) timeline = blockStmTransactions(mv, base, [], outcomes).timeline;
     if (typeof finals === "string") {
       Atomics.store(new Int32Array(control), 0, 1);
       assembled = finals;
@@ -285,10 +305,35 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   // On overflow of the shared receipt buffer (null), finish computes the receipts root here.
   const root = rules.byzantium ? receipts.root() : null;
   stats.receiptsOnMain = rules.byzantium && root === null;
+  const post = options.record === true ? epilogueChanges(block, world, rules) : null;
   const finished = builder.finish(world, block, root ?? undefined);
   stats.assembleMs += performance.now() - finishStart;
   finished.executionMs = performance.now() - callStart;
-  return txDag === undefined ? { ...finished, stats } : { ...finished, stats, txDag };
+  const result: ParallelResult = txDag === undefined ? { ...finished, stats } : { ...finished, stats, txDag };
+  if (options.record === true) result.record = parallelRecord(block, pre, options, result, stats, blockStmRecord, timeline, post!);
+  return result;
+}
+
+/**
+ * The record of a parallel run: from the multi-version memory when Block-STM ran the whole block,
+ * else (stopped early) from a recording pass in order, with the Block-STM part's timeline.
+ */
+function parallelRecord(block: Block, pre: MemoryState, options: ParallelOptions, result: ParallelResult, stats: ParallelStats, fromBlockStm: ReturnType<typeof blockStmTransactions> | null, timeline: TimelineEvent[], post: BlockRecord["post"]): BlockRecord {
+  const { header } = block;
+  const run = { mode: "parallel" as const, workers: stats.workers, fallback: null, stopped: stats.stopped, executionMs: result.executionMs };
+  if (fromBlockStm === null) {
+    const rerun = executeBlockRecorded(block, pre, { ...options, rules: result.rules }).record;
+    return { ...rerun, run: { ...run, source: "sequential-rerun" }, timeline };
+  }
+  return {
+    block: { number: header.number, hash: header.hash, fork: result.rules.name, coinbase: header.coinbase, gasUsed: result.gasUsed, txCount: block.transactions.length },
+    run: { ...run, source: "block-stm" },
+    transactions: fromBlockStm.transactions,
+    codes: fromBlockStm.codes,
+    pre: prologueChanges(block, pre, result.rules, options),
+    post,
+    timeline: fromBlockStm.timeline,
+  };
 }
 
 /** Each transaction's dependencies, read from the final read sets and versions (see ParallelResult). */
@@ -732,7 +777,7 @@ class WorkerPool {
           streamed.push(batch);
           return onStreamed(batch.length);
         }
-        if (m.type === "executed") return resolveExecuted({ stats: m.stats, fallback: m.fallback, stopped: m.stopped, results: streamed.flat().concat(decodeResults(m.packed)) });
+        if (m.type === "executed") return resolveExecuted({ stats: m.stats, fallback: m.fallback, stopped: m.stopped, timeline: m.timeline, results: streamed.flat().concat(decodeResults(m.packed)) });
         cleanup();
         if (m.type === "done") resolveFinished(m.receiptsMs);
         else fail(new Error(`worker ${i} failed: ${m.message}`));

@@ -575,6 +575,60 @@ export class MvMemory {
     }
   }
 
+  /**
+   * For an execution record, once every transaction is final: the version read i of `tx` resolves
+   * to now, which is the version an execution in order would have read. Returns the transaction
+   * whose absolute value it is (-1: the pre-state) and pushes onto `credits` the transactions
+   * whose balance deltas lie on top of it, descending.
+   */
+  readVersion(tx: number, i: number, credits: number[]): number {
+    const recorded = this.readSetLocation(tx, i);
+    return this.versionBelow(recorded < 0 ? ~recorded : recorded, tx, credits);
+  }
+
+  /** The location of read i of `tx` (for a record: plain pre-state reads included). */
+  readLocation(tx: number, i: number): number {
+    const recorded = this.readSetLocation(tx, i);
+    return recorded < 0 ? ~recorded : recorded;
+  }
+
+  private versionBelow(loc: number, tx: number, credits: number[]): number {
+    const w = this.w;
+    let seenTx = -1;
+    for (let e = w[this.headAt(loc)]!; e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
+      const at = this.entryBase + ENTRY_WORDS * e;
+      const etx = w[at]!;
+      if (etx >= tx || etx === seenTx || w[at + 2] === Flag.Deleted) continue;
+      seenTx = etx;
+      if (w[at + 2] !== Flag.Delta) return etx;
+      credits.push(etx);
+    }
+    return -1;
+  }
+
+  /** Writes in `tx`'s last recorded incarnation. */
+  writeSetLength(tx: number): number {
+    return this.w[this.txBase + TX_WORDS * tx + 1]!;
+  }
+
+  /** Write i of `tx`: its location, and through `writeIsDelta` whether `writeValue` is a balance delta. */
+  writeLocation(tx: number, i: number): number {
+    return this.w[this.entryBase + ENTRY_WORDS * this.writeEntry(tx, i) + 4]!;
+  }
+
+  writeIsDelta(tx: number, i: number): boolean {
+    return this.w[this.entryBase + ENTRY_WORDS * this.writeEntry(tx, i) + 2] === Flag.Delta;
+  }
+
+  writeValue(tx: number, i: number): Word | bigint {
+    const at = this.entryBase + ENTRY_WORDS * this.writeEntry(tx, i);
+    return this.w[at + 2] === Flag.Delta ? readBig(this.w, at + 6) : readWord(this.w, at + 6);
+  }
+
+  private writeEntry(tx: number, i: number): number {
+    return this.w[this.arenaBase + this.w[this.txBase + TX_WORDS * tx]! + i]!;
+  }
+
   // ---------- code deployed within the block ----------
 
   /** Shares code deployed by a transaction, keyed by its hash (content-addressed, written once). */

@@ -12,6 +12,7 @@ import { CapacityError, MvMemory, type LocationKind, type MvBuffers } from "./mv
 import { SharedReceipts, type FinalResult, type ReceiptBuffers } from "./receipts.js";
 import { encodeTransactions, PackedTransactions, type TransactionSource } from "./txCodec.js";
 import { NO_TASK, Scheduler, TaskKind, taskIncarnation, taskKind, taskTx } from "./scheduler.js";
+import { Outcome } from "../../records/record.js";
 
 /**
  * Everything a worker needs for one block (serialized once into shared memory for all workers).
@@ -43,7 +44,17 @@ export interface SharedHandles {
   workers: number;
   /** This worker's index (set per worker when the job is sent). */
   worker?: number;
+  /**
+   * Keep the worker timeline for an execution record: each execution and validation with its
+   * start and end, in milliseconds after `clockStart` (performance.timeOrigin + performance.now()
+   * on the main thread when the block started: one clock for every thread).
+   */
+  timeline?: boolean;
+  clockStart?: number;
 }
+
+/** Numbers per timeline event: tx, incarnation, kind (0 execute, 1 validate), outcome (records' Outcome), start, end. */
+export const TIMELINE_WORDS = 6;
 
 export interface LoopStats {
   executions: number;
@@ -63,6 +74,8 @@ export interface LoopOutcome {
   fallback: string | null;
   /** Why this executor stopped the block early, for the main thread to finish (validPrefix). */
   stopped: string | null;
+  /** With SharedHandles.timeline: this executor's events, TIMELINE_WORDS numbers each. */
+  timeline: number[] | null;
 }
 
 type LocationDescription = { kind: LocationKind; address: Word; slot: Word };
@@ -262,6 +275,8 @@ export class BlockStmLoop {
   private task = NO_TASK;
   /** Results executed since the last batch was streamed. */
   private pending: IncarnationResult[] = [];
+  private readonly timeline: number[] | null;
+  private readonly clockStart: number;
 
   constructor(
     private readonly ctx: BlockContext,
@@ -278,6 +293,13 @@ export class BlockStmLoop {
     this.reader = new VersionedReader(this.mv, base);
     this.reader.coinbase = ctx.coinbase;
     this.reader.unexecutedBelow = (tx) => this.scheduler.highestUnexecutedBelow(tx);
+    this.timeline = handles.timeline === true ? [] : null;
+    this.clockStart = (handles.clockStart ?? 0) - performance.timeOrigin;
+  }
+
+  /** Adds an event to the timeline (times from performance.now(), shifted onto the shared clock). */
+  private event(tx: number, incarnation: number, kind: number, outcome: Outcome, start: number, end: number): void {
+    this.timeline!.push(tx, incarnation, kind, outcome, start - this.clockStart, end - this.clockStart);
   }
 
   /** Halts the block for every executor (a fault elsewhere). */
@@ -331,9 +353,11 @@ export class BlockStmLoop {
             kept.set(tx, result);
             if (this.stream !== null) this.queue(result);
             if (result.result !== null) receipts.setGasUsed(tx, result.result.gasUsed);
+            if (this.timeline !== null) this.event(tx, incarnation, 0, Outcome.Executed, executeStart, performance.now());
             task = scheduler.finishExecution(tx, incarnation, wroteNew);
           } catch (e) {
             if (!(e instanceof ReadBlocked)) throw e;
+            if (this.timeline !== null) this.event(tx, incarnation, 0, Outcome.Blocked, executeStart, performance.now());
             stats.dependencies++;
             if (!e.barrier) countConflict(control, handles);
             // The blocking transaction already finished: run this one again at once.
@@ -349,7 +373,9 @@ export class BlockStmLoop {
           }
           const validateStart = performance.now();
           const valid = validateReadSet(reader, tx, this.describe);
-          stats.validateMs += performance.now() - validateStart;
+          const validateEnd = performance.now();
+          stats.validateMs += validateEnd - validateStart;
+          if (this.timeline !== null) this.event(tx, incarnation, 1, valid ? Outcome.Executed : Outcome.ValidationFailed, validateStart, validateEnd);
           const aborted = !valid && scheduler.tryValidationAbort(tx, incarnation);
           if (aborted) {
             stats.aborts++;
@@ -383,7 +409,7 @@ export class BlockStmLoop {
     const finals = [...this.kept.values()].filter((r) => r.incarnation === this.scheduler.incarnationOf(r.tx));
     // Blooms here, once (streamed results have theirs): the main thread's receipts and this executor's encoded receipts both use them.
     if (this.fallback === null) for (const r of finals) withBloom(r);
-    return { results: finals, stats: this.stats, fallback: this.fallback, stopped: this.stopped };
+    return { results: finals, stats: this.stats, fallback: this.fallback, stopped: this.stopped, timeline: this.timeline };
   }
 
   /** Queues a result for the stream; sends the batch once it holds `stream.every`. */
