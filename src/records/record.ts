@@ -59,7 +59,11 @@ export interface TxRecord {
   status: TxStatus;
   /** Execution time of the incarnation that counted, in milliseconds. */
   ms: number;
-  /** Parallel runs only: incarnations run, aborts (reads blocked on an estimate) and failed validations. */
+  /**
+   * Executions that ran to the end (1 in order; in Block-STM the first, plus one after each
+   * failed validation), executions stopped by a read of an estimate (aborts), and failed
+   * validations. Re-executions: incarnations - 1 + aborts.
+   */
   incarnations: number;
   aborts: number;
   validationFailures: number;

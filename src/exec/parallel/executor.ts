@@ -25,10 +25,11 @@ import { discardSpareReceiptBuffers, SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
-import { BlockStmLoop, buildContext, conflictBudget, encodeReceipts, hashReceiptGroups, runBlockStmAlone, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import { BlockStmLoop, buildContext, conflictBudget, packHints, encodeReceipts, hashReceiptGroups, runBlockStmAlone, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import { warmUpSteps } from "../warmup.js";
-import { epilogueChanges, executeBlockRecorded, prologueChanges } from "../recording.js";
-import type { BlockRecord, TimelineEvent } from "../../records/record.js";
+import { epilogueChanges, executeBlockRecorded, lazyTransferRecipient, prologueChanges } from "../recording.js";
+import { Field, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
+import { checkTxDag, type TxDag } from "../../records/txDag.js";
 import { blockStmTransactions } from "./record.js";
 import type { BlockContext } from "./incarnation.js";
 
@@ -61,6 +62,19 @@ export interface ParallelOptions extends ExecuteOptions {
    * the end is recorded by a recording pass in order (`record.run.source`).
    */
   record?: boolean;
+  /**
+   * Dependency hints: for each transaction, the earlier ones it depends on (a recorded dependency
+   * graph). Each transaction starts once its hinted predecessors have executed. A wrong hint never
+   * changes the result: a missing edge is caught by validation, an extra one costs waiting.
+   */
+  hints?: TxDag;
+  /**
+   * Values to run against: each transaction's writes (`writes[i]`, as an access list gives them)
+   * and the code they deploy, seeded into the multi-version memory before the block starts, so
+   * that every transaction can run at once. Wrong values never change the result: the
+   * transactions that read them fail validation and run again.
+   */
+  seed?: { writes: readonly (readonly Write[])[]; codes: ReadonlyMap<Word, Uint8Array> };
   /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
   fault?: FaultPlan & { worker?: number };
 }
@@ -78,6 +92,8 @@ export interface ParallelStats {
   dependencies: number;
   /** Incarnations beyond the first, over all transactions. */
   reexecutions: number;
+  /** What the run was given to schedule by: a dependency graph, seeded values, or nothing. */
+  hints: "graph" | "values" | null;
   /**
    * Why the executors stopped early (too many conflicts), when they did: the main thread then kept
    * the valid executed prefix and ran the other `inOrderExecutions` transactions sequentially.
@@ -183,7 +199,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, stopped: null, inOrderExecutions: 0, streamedResults: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, hints: options.seed !== undefined ? "values" : options.hints !== undefined ? "graph" : null, stopped: null, inOrderExecutions: 0, streamedResults: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = options.record === true ? executeBlockRecorded(block, pre, { ...options, rules }) : executeBlock(block, pre, { ...options, rules });
     result.executionMs = performance.now() - callStart;
@@ -216,6 +232,8 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
 
   const start = performance.now();
   const txCount = block.transactions.length;
+  if (options.hints !== undefined) checkHints(options.hints, txCount);
+  if (options.seed !== undefined && options.seed.writes.length !== txCount) throw new RangeError(`seeded values for ${options.seed.writes.length} transactions, but the block has ${txCount}`);
   const base = stateAfterPrologue(block, pre, rules, options);
   const scheduler = Scheduler.create(txCount);
   const mv = MvMemory.create(txCount, header.gasLimit);
@@ -225,7 +243,8 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const job: BlockJob = { block, previousFromSender: chains.previous, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
-  const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount, workers), timeline: options.record === true, clockStart };
+  const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount, workers), timeline: options.record === true, clockStart, ...(options.hints !== undefined ? { hints: packHints(options.hints) } : {}), seeded: options.seed !== undefined };
+  if (options.seed !== undefined) seedMemory(mv, base, block, options.seed);
   // The main thread is one of the executors (the last): its results need no transfer. Its context
   // is built once the worker threads have their job (their start is on the critical path).
   let local!: { ctx: BlockContext; base: MemoryState };
@@ -312,6 +331,52 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const result: ParallelResult = txDag === undefined ? { ...finished, stats } : { ...finished, stats, txDag };
   if (options.record === true) result.record = parallelRecord(block, pre, options, result, stats, blockStmRecord, timeline, post!);
   return result;
+}
+
+/** Throws a RangeError naming the first hint that is not an earlier transaction, or a size mismatch. */
+function checkHints(hints: TxDag, txCount: number): void {
+  if (hints.length !== txCount) throw new RangeError(`dependency hints for ${hints.length} transactions, but the block has ${txCount}`);
+  checkTxDag(hints, new Array<number>(txCount).fill(0));
+}
+
+/**
+ * Writes every transaction's seeded values into the multi-version memory, as its incarnation
+ * before the first. A balance the transaction will credit as a delta (the coinbase's fee, a
+ * code-less transfer recipient) is seeded as the same delta, so that a correct seed and the
+ * execution that replaces it are equal and nothing above is validated again for it.
+ */
+function seedMemory(mv: MvMemory, base: MemoryState, block: Block, seed: NonNullable<ParallelOptions["seed"]>): void {
+  const reader = new VersionedReader(mv, base);
+  const locs: number[] = [];
+  const values: (Word | bigint)[] = [];
+  const deltas: boolean[] = [];
+  const balances = new Map<Word, bigint>();
+  const coinbase = block.header.coinbase;
+  for (const [hash, code] of seed.codes) if (hash !== KECCAK_EMPTY_WORD) mv.publishCode(hash, code);
+  seed.writes.forEach((writes, tx) => {
+    locs.length = 0;
+    values.length = 0;
+    deltas.length = 0;
+    const lazy = lazyTransferRecipient(block.transactions[tx]!, coinbase);
+    for (const w of writes) {
+      const { address, field, slot } = w.location;
+      const account = reader.account(address);
+      locs.push(field === Field.Storage ? reader.storageLoc(account, slot) : (account.slot << 2) | field);
+      if (field !== Field.Balance) {
+        values.push(w.value);
+        deltas.push(false);
+        continue;
+      }
+      const value = BigInt(w.value);
+      const before = balances.get(address) ?? account.base?.balance ?? 0n;
+      balances.set(address, value);
+      // A delta is never negative: a coinbase that sends (a pool's payouts) writes its balance whole.
+      const credited = value >= before && ((address === coinbase && block.transactions[tx]!.sender !== coinbase) || (address === lazy && (account.base?.codeHash ?? KECCAK_EMPTY_WORD) === KECCAK_EMPTY_WORD));
+      values.push(credited ? value - before : value);
+      deltas.push(credited);
+    }
+    mv.record(tx, 0, locs, values, deltas, [], []);
+  });
 }
 
 /**

@@ -444,6 +444,9 @@ export class MvMemory {
       w[this.arenaBase + wsStart + i] = e;
       if (!wroteNew && !this.previousWrote(prevStart, prevLen, loc)) wroteNew = true;
     }
+    // A previous incarnation still live (seeded values, never aborted: readers may hold them)
+    // that differs from this one must have every higher transaction validated again.
+    if (!wroteNew && prevLen > 0 && this.previousLiveDiffers(prevStart, prevLen, wsStart, writeLocs.length)) wroteNew = true;
     // Retire the previous incarnation's versions (ESTIMATEs, or values if never aborted).
     for (let i = 0; i < prevLen; i++) {
       const at = this.entryBase + ENTRY_WORDS * w[this.arenaBase + prevStart + i]!;
@@ -483,6 +486,31 @@ export class MvMemory {
       w[at + 3] = next;
       if (Atomics.compareExchange(w, linkAt, next, e) === next) return;
     }
+  }
+
+  /**
+   * Whether the previous write set (entries at `prevStart`) is live, not ESTIMATEs, and differs
+   * from the new one (entries at `newStart`, all new locations already known to be in it):
+   * another value, or a location the new one no longer writes.
+   */
+  private previousLiveDiffers(prevStart: number, prevLen: number, newStart: number, newLen: number): boolean {
+    const w = this.w;
+    const firstPrev = this.entryBase + ENTRY_WORDS * w[this.arenaBase + prevStart]!;
+    if (w[firstPrev + 2] === Flag.Estimate || w[firstPrev + 2] === Flag.Deleted) return false;
+    if (prevLen !== newLen) return true;
+    for (let i = 0; i < prevLen; i++) {
+      const prev = this.entryBase + ENTRY_WORDS * w[this.arenaBase + prevStart + i]!;
+      let same = false;
+      for (let j = 0; j < newLen && !same; j++) {
+        const next = this.entryBase + ENTRY_WORDS * w[this.arenaBase + newStart + j]!;
+        if (w[next + 4] !== w[prev + 4]) continue;
+        same = w[next + 2] === w[prev + 2];
+        for (let k = 6; k < 14 && same; k++) same = w[next + k] === w[prev + k];
+        if (!same) return true;
+      }
+      if (!same) return true;
+    }
+    return false;
   }
 
   private previousWrote(start: number, len: number, loc: number): boolean {

@@ -28,7 +28,7 @@ export function blockStmTransactions(mv: MvMemory, base: MemoryState, finals: In
       gasUsed: final.result!.gasUsed,
       status: final.result!.status === Status.Success ? TxStatus.Success : TxStatus.Failure,
       ms: events.finalMs,
-      incarnations: final.incarnation + 1,
+      incarnations: events.executed,
       aborts: events.blocked,
       validationFailures: events.failedValidations,
     });
@@ -107,12 +107,14 @@ function mergeTimelines(outcomes: LoopOutcome[]): TimelineEvent[] {
 interface TxEvents {
   /** Duration of the last completed execution (the incarnation that counted). */
   finalMs: number;
+  /** Executions that ran to the end (a wait for a dependency before starting is none). */
+  executed: number;
   blocked: number;
   failedValidations: number;
 }
 
 function eventsByTransaction(timeline: TimelineEvent[], txCount: number): TxEvents[] {
-  const perTx: TxEvents[] = Array.from({ length: txCount }, () => ({ finalMs: 0, blocked: 0, failedValidations: 0 }));
+  const perTx: TxEvents[] = Array.from({ length: txCount }, () => ({ finalMs: 0, executed: 0, blocked: 0, failedValidations: 0 }));
   const lastIncarnation = new Int32Array(txCount).fill(-1);
   for (const e of timeline) {
     const t = perTx[e.tx]!;
@@ -120,9 +122,12 @@ function eventsByTransaction(timeline: TimelineEvent[], txCount: number): TxEven
       if (e.outcome === Outcome.ValidationFailed) t.failedValidations++;
     } else if (e.outcome === Outcome.Blocked) {
       t.blocked++;
-    } else if (e.incarnation >= lastIncarnation[e.tx]!) {
-      lastIncarnation[e.tx] = e.incarnation;
-      t.finalMs = e.end - e.start;
+    } else {
+      t.executed++;
+      if (e.incarnation >= lastIncarnation[e.tx]!) {
+        lastIncarnation[e.tx] = e.incarnation;
+        t.finalMs = e.end - e.start;
+      }
     }
   }
   return perTx;

@@ -51,6 +51,36 @@ export interface SharedHandles {
    */
   timeline?: boolean;
   clockStart?: number;
+  /**
+   * Dependency hints (a recorded dependency graph): Int32 words, for each transaction i the range
+   * [words[i], words[i + 1]) of the words after the n + 1 offsets holding its hinted
+   * predecessors, descending. A transaction starts only once they have executed. A missing hint
+   * costs a re-execution (validation catches it), an extra one only waiting.
+   */
+  hints?: SharedArrayBuffer;
+  /**
+   * The multi-version memory was seeded with every transaction's writes (from an access list):
+   * transactions run at once, without waiting for the one before from the same sender or for the
+   * coinbase's fees (the seeded values hold them; validation catches a wrong one).
+   */
+  seeded?: boolean;
+}
+
+/** Packs predecessor lists into the SharedHandles.hints layout (each list's order is free: stored descending). */
+export function packHints(predecessors: readonly (readonly number[])[]): SharedArrayBuffer {
+  const n = predecessors.length;
+  let total = 0;
+  for (const p of predecessors) total += p.length;
+  const buffer = new SharedArrayBuffer(4 * (n + 1 + total));
+  const words = new Int32Array(buffer);
+  let at = n + 1;
+  for (let tx = 0; tx < n; tx++) {
+    words[tx] = at;
+    const sorted = [...predecessors[tx]!].sort((a, b) => b - a);
+    for (const p of sorted) words[at++] = p;
+  }
+  words[n] = at;
+  return buffer;
 }
 
 /** Numbers per timeline event: tx, incarnation, kind (0 execute, 1 validate), outcome (records' Outcome), start, end. */
@@ -277,6 +307,7 @@ export class BlockStmLoop {
   private pending: IncarnationResult[] = [];
   private readonly timeline: number[] | null;
   private readonly clockStart: number;
+  private readonly hints: Int32Array | null;
 
   constructor(
     private readonly ctx: BlockContext,
@@ -294,7 +325,21 @@ export class BlockStmLoop {
     this.reader.coinbase = ctx.coinbase;
     this.reader.unexecutedBelow = (tx) => this.scheduler.highestUnexecutedBelow(tx);
     this.timeline = handles.timeline === true ? [] : null;
+    this.hints = handles.hints === undefined ? null : new Int32Array(handles.hints);
+    // Given hints or values, a read of the coinbase need not wait for every lower transaction: the
+    // hints name the ones whose fees it adds up (a wrong hint costs a re-execution, as anywhere).
+    if (handles.seeded === true || handles.hints !== undefined) this.reader.unexecutedBelow = null;
     this.clockStart = (handles.clockStart ?? 0) - performance.timeOrigin;
+  }
+
+  /** Suspends `tx` on the first hinted predecessor (the highest first) that has not executed; false when all have. */
+  private waitForHinted(tx: number): boolean {
+    const hints = this.hints!;
+    for (let at = hints[tx]!, end = hints[tx + 1]!; at < end; at++) {
+      const p = hints[at]!;
+      if (!this.scheduler.isExecuted(p) && this.scheduler.addDependency(tx, p)) return true;
+    }
+    return false;
   }
 
   /** Adds an event to the timeline (times from performance.now(), shifted onto the shared clock). */
@@ -339,8 +384,13 @@ export class BlockStmLoop {
             if (fault.kind === "exit") process.exit(70);
             throw new Error(`injected fault while executing transaction ${tx}`);
           }
-          const previous = ctx.previousFromSender[tx]!;
+          const previous = handles.seeded === true ? -1 : ctx.previousFromSender[tx]!;
           if (incarnation === 0 && previous >= 0 && !scheduler.isExecuted(previous) && scheduler.addDependency(tx, previous)) {
+            stats.dependencies++;
+            task = NO_TASK;
+            continue;
+          }
+          if (this.hints !== null && this.waitForHinted(tx)) {
             stats.dependencies++;
             task = NO_TASK;
             continue;
