@@ -8,6 +8,11 @@ import { verifyExecution, type Verification } from "../block/verify.js";
 import { executeBlock, type BlockResult } from "../exec/sequential.js";
 import { executeBlockParallel, type ParallelStats } from "../exec/parallel/executor.js";
 import { postStateDiff, type AccountChange } from "../state/diff.js";
+import { executeBlockRecorded } from "../exec/recording.js";
+import type { BlockRecord } from "../records/record.js";
+import { dependencyGraph } from "../records/graph.js";
+import { formatSummary, summarize, type RecordSummary } from "../records/analysis.js";
+import { checkHints, type Hints, type HintsCheck } from "./records.js";
 
 export interface BlockRun {
   input: BlockInput;
@@ -17,20 +22,51 @@ export interface BlockRun {
   workers: number;
   /** Parallel execution statistics (when run with more than one worker). */
   parallel?: ParallelStats;
+  /** The execution record and its summary, when recorded. */
+  record?: BlockRecord;
+  summary?: RecordSummary;
+  /** How the run compared with the hints it was given. */
+  hints?: HintsCheck;
+  /** Why a hints file was not used (unreadable, or not the block's). */
+  hintsError?: string;
 }
 
-export function runSequential(input: BlockInput): BlockRun {
-  const result = executeBlock(input.block, input.preState, { blockHashes: input.blockHashes });
+export interface RunOptions {
+  /** Keep the execution record (and print its summary). */
+  record?: boolean;
+  hints?: Hints | null;
+}
+
+export function runSequential(input: BlockInput, options: RunOptions = {}): BlockRun {
+  const recording = options.record === true || (options.hints ?? null) !== null;
+  const options_ = { blockHashes: input.blockHashes };
+  const recorded = recording ? executeBlockRecorded(input.block, input.preState, options_) : null;
+  const result = recorded ?? executeBlock(input.block, input.preState, options_);
   const verification = verifyExecution(input.block, result, input.expectedReceipts);
-  return { input, result, verification, mode: "sequential", workers: 1 };
+  return withRecord({ input, result, verification, mode: "sequential", workers: 1 }, recorded?.record, options);
 }
 
 /** Runs the block with `workers` threads (Block-STM), or sequentially when `workers` is 1. */
-export async function runBlock(input: BlockInput, workers: number): Promise<BlockRun> {
-  if (workers <= 1) return runSequential(input);
-  const result = await executeBlockParallel(input.block, input.preState, { blockHashes: input.blockHashes, workers });
+export async function runBlock(input: BlockInput, workers: number, options: RunOptions = {}): Promise<BlockRun> {
+  if (workers <= 1) return runSequential(input, options);
+  const hints = options.hints ?? null;
+  const result = await executeBlockParallel(input.block, input.preState, {
+    blockHashes: input.blockHashes,
+    workers,
+    record: options.record === true || hints !== null,
+    ...(hints?.kind === "graph" ? { hints: hints.predecessors } : {}),
+    ...(hints?.kind === "values" ? { seed: hints.seed } : {}),
+  });
   const verification = verifyExecution(input.block, result, input.expectedReceipts);
-  return { input, result, verification, mode: result.stats.mode, workers, parallel: result.stats };
+  return withRecord({ input, result, verification, mode: result.stats.mode, workers, parallel: result.stats }, result.record, options);
+}
+
+function withRecord(run: BlockRun, record: BlockRecord | undefined, options: RunOptions): BlockRun {
+  if (record === undefined) return run;
+  run.record = record;
+  run.summary = summarize(record, dependencyGraph(record));
+  if (options.hints) run.hints = checkHints(options.hints, record, run.input.preState);
+  return run;
 }
 
 export function mgasPerSecond(gas: bigint, ms: number): number {
@@ -56,6 +92,9 @@ export function formatRun(run: BlockRun): string {
     lines.push(`  first divergent transaction: unknown (${v.divergenceNote})`);
   }
   for (const w of result.warnings) lines.push(`  note: ${w}`);
+  if (run.summary !== undefined) lines.push(...formatSummary(run.summary).map((l) => `  ${l}`));
+  if (run.hintsError !== undefined) lines.push(`  hints not used: ${run.hintsError}`);
+  if (run.hints !== undefined) lines.push(`  hints ${run.hints.file} (${run.hints.kind === "graph" ? "dependency graph" : "access list"}): ${run.hints.exact ? "the run matched them exactly" : `${run.hints.kind === "values" ? "INVALID, the block completed without relying on them: " : ""}${run.hints.difference}`}`);
   lines.push(`${v.ok ? "OK" : "MISMATCH"}: executed in ${result.executionMs.toFixed(1)} ms (${mgasPerSecond(result.gasUsed, result.executionMs).toFixed(1)} Mgas/s)`);
   return lines.join("\n");
 }
@@ -87,6 +126,9 @@ export function runJson(run: BlockRun, options: RunJsonOptions = {}): Record<str
     warnings: result.warnings,
   };
   if (run.parallel !== undefined) out.parallel = run.parallel;
+  if (run.summary !== undefined) out.record = { summary: run.summary, source: run.record!.run.source };
+  if (run.hints !== undefined) out.hints = run.hints;
+  if (run.hintsError !== undefined) out.hints = { error: run.hintsError };
   if (options.transactions) out.transactions = transactionsJson(run);
   if (options.diff) out.postState = diffJson(postStateDiff(result.world, run.input.preState));
   return out;

@@ -7,6 +7,8 @@ import { startWorkerPool } from "../exec/parallel/executor.js";
 import { mgasPerSecond, runBlock, runJson, type BlockRun } from "./blockReport.js";
 import { workerCount } from "./run.js";
 import { median } from "../primitives/median.js";
+import { mkdirSync } from "node:fs";
+import { writeRecordFile } from "../records/json.js";
 
 const SPEC: Record<string, OptionSpec> = {
   filter: { value: true, description: "only blocks whose number contains this text" },
@@ -14,6 +16,7 @@ const SPEC: Record<string, OptionSpec> = {
   workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included (default: available cores; blocks where parallel execution would lose run sequentially and say why)" },
   sequential: { description: "execute sequentially (same as --workers 1)" },
   json: { description: "print one JSON object: { ok, blocks: [run --json objects], totals }" },
+  records: { value: true, description: "record every block and write its record to DIR/<block>.json (created if missing; schema: docs/record-json.md)" },
   help: { description: "show this help" },
 };
 
@@ -47,13 +50,15 @@ export async function replayCommand(argv: string[]): Promise<number> {
   startWorkerPool(workers);
   const dirs = listBlockDirs(root).filter((d) => options.filter === undefined || d.name.includes(options.filter as string));
   if (dirs.length === 0) throw new UsageError(`no block directories (with block.json) in ${root}`);
+  const recordsDir = typeof options.records === "string" ? options.records : null;
+  if (recordsDir !== null) mkdirSync(recordsDir, { recursive: true });
 
   const cache = new Map<string, unknown>();
   const progress = process.stderr.isTTY ? new ProgressBar(dirs.length) : null;
   const rows: Row[] = [];
   for (const { name, path } of dirs) {
     progress?.update(rows.length, `block ${name}`);
-    rows.push(await replayOne(name, path, runs, workers, cache));
+    rows.push(await replayOne(name, path, runs, workers, cache, recordsDir));
   }
   progress?.done();
 
@@ -67,15 +72,16 @@ export async function replayCommand(argv: string[]): Promise<number> {
   return totals.failed === 0 ? 0 : 1;
 }
 
-async function replayOne(name: string, path: string, runs: number, workers: number, cache: Map<string, unknown>): Promise<Row> {
+async function replayOne(name: string, path: string, runs: number, workers: number, cache: Map<string, unknown>, recordsDir: string | null): Promise<Row> {
   try {
     const input = loadBlockInput(path, { cache });
     const times: number[] = [];
     let run: BlockRun | undefined;
     for (let i = 0; i < runs; i++) {
-      run = await runBlock(input, workers);
+      run = await runBlock(input, workers, { record: recordsDir !== null });
       times.push(run.result.executionMs);
     }
+    if (recordsDir !== null && run?.record !== undefined) await writeRecordFile(join(recordsDir, `${input.block.header.number}.json`), run.record, { summary: run.summary });
     return { name, run, medianMs: median(times) };
   } catch (e) {
     return { name, error: (e as Error).message };
@@ -118,7 +124,7 @@ function summarize(rows: Row[]): Totals {
 
 function formatTable(rows: Row[], totals: Totals): string {
   const mark = (c: boolean | null) => (c === null ? "n/a" : c ? "✓" : "✗");
-  const lines = ["block        fork              txs        gas   ms        Mgas/s   gas bloom receipts  mode"];
+  const lines = [`block        fork              txs        gas   ms        Mgas/s   gas bloom receipts  mode${rows.some((r) => r.run?.summary !== undefined) ? "        ideal(2) ideal(∞) conflicts" : ""}`];
   for (const r of rows) {
     if (r.run === undefined) {
       lines.push(`${r.name.padEnd(12)} ERROR ${r.error}`);
@@ -126,11 +132,19 @@ function formatTable(rows: Row[], totals: Totals): string {
     }
     const { result, verification: v, input } = r.run;
     lines.push(
-      `${r.name.padEnd(12)} ${result.rules.name.padEnd(16)} ${String(input.block.transactions.length).padStart(4)} ${String(result.gasUsed).padStart(10)}   ${r.medianMs!.toFixed(1).padStart(8)} ${mgasPerSecond(result.gasUsed, r.medianMs!).toFixed(1).padStart(8)}   ${mark(v.checks.gasUsed).padEnd(3)} ${mark(v.checks.logsBloom).padEnd(5)} ${mark(v.checks.receiptsRoot).padEnd(9)} ${r.run.mode}`,
+      `${r.name.padEnd(12)} ${result.rules.name.padEnd(16)} ${String(input.block.transactions.length).padStart(4)} ${String(result.gasUsed).padStart(10)}   ${r.medianMs!.toFixed(1).padStart(8)} ${mgasPerSecond(result.gasUsed, r.medianMs!).toFixed(1).padStart(8)}   ${mark(v.checks.gasUsed).padEnd(3)} ${mark(v.checks.logsBloom).padEnd(5)} ${mark(v.checks.receiptsRoot).padEnd(9)} ${r.run.mode}${summaryColumns(r.run)}`,
     );
   }
   lines.push(`${totals.ok}/${totals.blocks} blocks matched · ${totals.txs} txs · ${totals.gasUsed} gas · ${totals.executionMs.toFixed(1)} ms · ${totals.mgasPerSecond} Mgas/s`);
   return lines.join("\n");
+}
+
+/** Ideal speedup on 2 and unbounded threads and the conflict ratio, when the block was recorded. */
+function summaryColumns(run: BlockRun): string {
+  const s = run.summary;
+  if (s === undefined) return "";
+  const two = s.idealSpeedup.byTime.threads.find((t) => t.threads === 2)?.speedup ?? 1;
+  return `${" ".repeat(Math.max(1, 11 - run.mode.length))} ${two.toFixed(2).padStart(7)}x ${s.idealSpeedup.byTime.unbounded.toFixed(2).padStart(7)}x ${(100 * s.conflictRatio).toFixed(1).padStart(8)}%`;
 }
 
 class ProgressBar {

@@ -4,7 +4,9 @@ import { postStateDiff } from "../state/diff.js";
 import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
 import { availableParallelism } from "node:os";
 import { startWorkerPool } from "../exec/parallel/executor.js";
-import { formatDiff, formatRun, runBlock, runJson } from "./blockReport.js";
+import { formatDiff, formatRun, runBlock, runJson, type BlockRun } from "./blockReport.js";
+import { checkBalPath, HintsError, readHints, writeBalFile, type Hints } from "./records.js";
+import { writeRecordFile } from "../records/json.js";
 
 const SPEC: Record<string, OptionSpec> = {
   prestate: { value: true, description: "pre-state file for a block.json (fixture pre_state.json or geth prestateTracer output)" },
@@ -13,6 +15,10 @@ const SPEC: Record<string, OptionSpec> = {
   json: { description: "print one JSON object (schema: docs/run-json.md)" },
   txs: { description: "also print every transaction's outcome (status, gas, logs)" },
   diff: { description: "also print the post-state diff (every changed account and slot, old and new)" },
+  record: { value: true, description: "write the execution record to FILE (.ndjson or .jsonl: one line per transaction; else JSON; schema: docs/record-json.md)" },
+  bal: { value: true, description: "write the block's EIP-7928 access list to FILE (.rlp: RLP bytes, .json: the EIP's JSON form)" },
+  hints: { value: true, description: "feed back FILE: a record (its dependency graph schedules the run) or an access list (.json, .rlp or 0x-hex: its values seed every transaction, then the run must reproduce it)" },
+  "no-record": { description: "record nothing (no summary): the executors' plain speed" },
   help: { description: "show this help" },
 };
 
@@ -22,8 +28,16 @@ Executes a block and checks gasUsed, logsBloom and (from Byzantium on) receiptsR
 header. A block directory holds block.json (eth_getBlockByNumber(n, true) output) and
 pre_state.json; bytecodes.json and block_hashes.json are found in it, its parent or grandparent.
 A receipts.json (eth_getBlockReceipts output) beside block.json lets a mismatch name the first
-divergent transaction. Exit status: 0 when every verifiable check matched, 1 on a mismatch or an
-error, 2 on a usage error.
+divergent transaction.
+
+Every run is recorded (what each transaction read and wrote, the dependency graph) unless
+--no-record: the summary gives the critical path, the ideal speedup on 2-16 threads, the
+parallelism achieved, the conflict ratio and the hot spots. --hints feeds a record or an access
+list back: a wrong one costs time, never correctness (an access list the run does not reproduce
+is reported invalid, exit status 1).
+
+Exit status: 0 when every verifiable check matched, 1 on a mismatch, an error or invalid hints,
+2 on a usage error.
 
 ${optionHelp(SPEC)}
 
@@ -37,9 +51,23 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError("run takes exactly one block directory or block.json");
   const workers = workerCount(options);
+  if (options["no-record"] && (options.record !== undefined || options.bal !== undefined || options.hints !== undefined)) throw new UsageError("--no-record excludes --record, --bal and --hints");
+  if (typeof options.bal === "string") checkBalPath(options.bal);
   startWorkerPool(workers);
   const input = loadBlockInput(positionals[0]!, { prestate: options.prestate as string | undefined });
-  const run = await runBlock(input, workers);
+  let hints: Hints | null = null;
+  let hintsError: string | undefined;
+  if (typeof options.hints === "string") {
+    try {
+      hints = readHints(options.hints, input.block);
+    } catch (e) {
+      if (!(e instanceof HintsError)) throw e;
+      hintsError = e.message;
+    }
+  }
+  const run = await runBlock(input, workers, { record: !options["no-record"], hints });
+  if (hintsError !== undefined) run.hintsError = hintsError;
+  await writeOutputs(run, options);
   if (options.json) {
     console.log(JSON.stringify(runJson(run, { transactions: options.txs === true, diff: options.diff === true }), null, 2));
   } else {
@@ -47,7 +75,18 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (options.txs) console.log(formatTransactions(runJson(run, { transactions: true }).transactions as TxRow[]));
     if (options.diff) console.log(formatDiff(postStateDiff(run.result.world, input.preState)));
   }
-  return run.verification.ok ? 0 : 1;
+  return run.verification.ok && run.hintsError === undefined && (run.hints === undefined || run.hints.kind === "graph" || run.hints.exact) ? 0 : 1;
+}
+
+/** --record and --bal files, written once the run is verified (whatever its outcome: they describe it). */
+async function writeOutputs(run: BlockRun, options: Record<string, string | boolean>): Promise<void> {
+  if (run.record === undefined) return;
+  if (typeof options.record === "string") await writeRecordFile(options.record, run.record, { summary: run.summary });
+  if (typeof options.bal === "string") {
+    const hash = writeBalFile(options.bal, run.record, run.input.preState);
+    if (!options.json) console.error(`access list written to ${options.bal} (hash ${hash})`);
+  }
+  if (typeof options.record === "string" && !options.json) console.error(`record written to ${options.record}`);
 }
 
 interface TxRow {

@@ -87,7 +87,7 @@ export interface RecordSummary {
     schedulingEfficiency: number | null;
   };
   dependencyDistance: DistanceSummary;
-  /** Sum of incarnations − 1 over the transactions that ran at least once. */
+  /** Executions beyond one per transaction: incarnations − 1 + aborts, summed over the transactions that ran. */
   reexecutions: number;
   aborts: number;
   validationFailures: number;
@@ -248,7 +248,7 @@ function retryTotals(record: BlockRecord): Pick<RecordSummary, "reexecutions" | 
   let aborts = 0;
   let validationFailures = 0;
   for (const tx of record.transactions) {
-    if (tx.incarnations > 0) reexecutions += tx.incarnations - 1;
+    if (tx.incarnations > 0) reexecutions += tx.incarnations - 1 + tx.aborts;
     aborts += tx.aborts;
     validationFailures += tx.validationFailures;
   }
