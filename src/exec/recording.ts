@@ -9,7 +9,6 @@ import { performance } from "node:perf_hooks";
 import { canWriteOwnStorage, CodeCache } from "../evm/code.js";
 import { rulesFor, type ForkRules } from "../evm/forks.js";
 import { Evm } from "../evm/interpreter.js";
-import { applyTransaction, InvalidTransactionError } from "../evm/processor.js";
 import type { Word } from "../evm/word.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../state/reader.js";
 import { WorldState } from "../state/world.js";
@@ -21,7 +20,7 @@ import { Status } from "../evm/interpreter.js";
 import { BlockResultBuilder } from "./blockResult.js";
 import { applyBlockEpilogue, applyBlockPrologue } from "./blockRules.js";
 import { keepShapesAlive } from "./keepShapes.js";
-import { BlockExecutionError, blockEnv, type BlockResult, type ExecuteOptions } from "./sequential.js";
+import { applyBlockTransaction, blockEnv, type BlockResult, type ExecuteOptions } from "./sequential.js";
 
 export type RecordedBlockResult = BlockResult & { record: BlockRecord };
 
@@ -333,20 +332,13 @@ class WorldReader implements StateReader {
 
 function executeRecordedTransaction(block: Block, i: number, state: CommittedState, env: ReturnType<typeof blockEnv>, rules: ForkRules, codeCache: CodeCache, builder: BlockResultBuilder, timings: number[] | undefined): TxRecord {
   const tx = block.transactions[i]!;
-  if (tx.sender === undefined) throw new BlockExecutionError(`transaction ${i}: sender not recovered`, i);
   const coinbase = block.header.coinbase;
   state.begin(i, lazyTransferRecipient(tx, coinbase));
   const world = new WorldState(state);
   const evm = new Evm(world, env, rules, codeCache);
   evm.deferCoinbaseFee = true;
   const start = performance.now();
-  let result;
-  try {
-    result = applyTransaction(evm, tx, tx.sender, block.header.gasLimit - builder.cumulativeGasUsed);
-  } catch (e) {
-    if (e instanceof InvalidTransactionError) throw new BlockExecutionError(`transaction ${i} is invalid: ${e.message}`, i);
-    throw e;
-  }
+  const result = applyBlockTransaction(evm, block, i, builder);
   const ms = performance.now() - start;
   if (timings !== undefined) timings[i] = ms;
   const writes = state.commit(world, i, coinbase, evm.deferredFee);

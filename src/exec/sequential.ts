@@ -62,15 +62,21 @@ export class BlockExecutionError extends Error {
 export function executeTransactions(evm: Evm, block: Block, builder: BlockResultBuilder, from: number, timings?: number[]): void {
   for (let i = from; i < block.transactions.length; i++) {
     const tx = block.transactions[i]!;
-    if (tx.sender === undefined) throw new BlockExecutionError(`transaction ${i}: sender not recovered`, i);
-    try {
-      const start = timings === undefined ? 0 : performance.now();
-      builder.add(tx, applyTransaction(evm, tx, tx.sender, block.header.gasLimit - builder.cumulativeGasUsed));
-      if (timings !== undefined) timings[i] = performance.now() - start;
-    } catch (e) {
-      if (e instanceof InvalidTransactionError) throw new BlockExecutionError(`transaction ${i} is invalid: ${e.message}`, i);
-      throw e;
-    }
+    const start = timings === undefined ? 0 : performance.now();
+    builder.add(tx, applyBlockTransaction(evm, block, i, builder));
+    if (timings !== undefined) timings[i] = performance.now() - start;
+  }
+}
+
+/** Applies transaction `i` with the gas the block has left; an invalid one is a BlockExecutionError naming it. */
+export function applyBlockTransaction(evm: Evm, block: Block, i: number, builder: BlockResultBuilder): TxResult {
+  const tx = block.transactions[i]!;
+  if (tx.sender === undefined) throw new BlockExecutionError(`transaction ${i}: sender not recovered`, i);
+  try {
+    return applyTransaction(evm, tx, tx.sender, block.header.gasLimit - builder.cumulativeGasUsed);
+  } catch (e) {
+    if (e instanceof InvalidTransactionError) throw new BlockExecutionError(`transaction ${i} is invalid: ${e.message}`, i);
+    throw e;
   }
 }
 

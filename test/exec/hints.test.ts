@@ -9,39 +9,22 @@ import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
 import { closeWorkerPool, executeBlockParallel, type ParallelOptions, type ParallelResult } from "../../src/exec/parallel/executor.js";
 import { executeBlockRecorded } from "../../src/exec/recording.js";
-import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
+import { executeBlock } from "../../src/exec/sequential.js";
 import { dependencyGraph } from "../../src/records/graph.js";
 import { Field, type BlockRecord, type Write } from "../../src/records/record.js";
-import { postStateDiff } from "../../src/state/diff.js";
 import type { MemoryState } from "../../src/state/memory.js";
 import { fixturePath } from "../fixtures.js";
+import { observable } from "../helpers/observable.js";
+import { random } from "../helpers/random.js";
 
 after(() => closeWorkerPool());
 
-function observable(result: BlockResult, pre: MemoryState) {
-  return {
-    gasUsed: result.gasUsed,
-    logsBloom: result.logsBloom,
-    receiptsRoot: result.receiptsRoot,
-    receipts: result.receipts,
-    txs: result.txResults.map((r) => ({ status: r.status, gasUsed: r.gasUsed, logs: r.logs, contractAddress: r.contractAddress, output: r.output })),
-    diff: postStateDiff(result.world, pre),
-  };
-}
 
 /** Executions beyond one per transaction: aborted ones and those after a failed validation. */
 function reexecutions(record: BlockRecord): number {
   return record.transactions.reduce((sum, t) => sum + t.incarnations - 1 + t.aborts, 0);
 }
 
-/** A seeded linear congruential generator (deterministic mutations). */
-function generator(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
 
 function mutateGraph(graph: number[][], kind: "drop" | "add" | "redirect", random: () => number): number[][] {
   return graph.map((preds, tx) => {
@@ -91,9 +74,9 @@ if (!existsSync(BLOCKS_DIR)) {
           assert.equal(reexecutions(seeded.record!), 0, `seeded, ${workers} executors: re-executions`);
         }
       }
-      const random = generator(Number(name));
-      for (const kind of ["drop", "add", "redirect"] as const) await run({ workers: 2, hints: mutateGraph(graph, kind, random) }, `hints with edges ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "redirected"}`);
-      for (const kind of ["change", "drop", "add"] as const) await run({ workers: 2, seed: { writes: mutateWrites(writes, kind, random), codes: recorded.codes } }, `seeded values ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "changed"}`);
+      const next = random(Number(name));
+      for (const kind of ["drop", "add", "redirect"] as const) await run({ workers: 2, hints: mutateGraph(graph, kind, next) }, `hints with edges ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "redirected"}`);
+      for (const kind of ["change", "drop", "add"] as const) await run({ workers: 2, seed: { writes: mutateWrites(writes, kind, next), codes: recorded.codes } }, `seeded values ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "changed"}`);
     });
   }
   test("the hinted runs ran in Block-STM (not a fallback comparing sequential with sequential)", () => {

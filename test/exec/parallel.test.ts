@@ -14,26 +14,16 @@ import { TxType, type Transaction } from "../../src/block/types.js";
 import { keccak256Word } from "../../src/primitives/hash.js";
 import { KECCAK_EMPTY_WORD } from "../../src/state/reader.js";
 import { MemoryState } from "../../src/state/memory.js";
-import { postStateDiff } from "../../src/state/diff.js";
 import { generateBlock } from "../../src/workload/blocks.js";
 import { fixturePath } from "../fixtures.js";
 import { randomBlock } from "../helpers/randomBlock.js";
+import { observable } from "../helpers/observable.js";
+import { postStateDiff } from "../../src/state/diff.js";
 import { rulesFor } from "../../src/evm/forks.js";
 import { PARENT_HASH, warmupBlocks, WARMUP_FORKS } from "../../src/exec/warmup.js";
 
 after(() => closeWorkerPool());
 
-/** Everything observable of a block execution, for deep equality. */
-function observable(result: BlockResult, pre: MemoryState) {
-  return {
-    gasUsed: result.gasUsed,
-    logsBloom: result.logsBloom,
-    receiptsRoot: result.receiptsRoot,
-    receipts: result.receipts,
-    txs: result.txResults.map((r) => ({ status: r.status, gasUsed: r.gasUsed, logs: r.logs, contractAddress: r.contractAddress, output: r.output })),
-    diff: postStateDiff(result.world, pre),
-  };
-}
 
 async function assertSameAsSequential(block: Block, pre: MemoryState, blockHashes: Map<bigint, number | bigint>, workers: number, runs = 1, conflictBudget = Infinity): Promise<ParallelResult> {
   const expected = observable(executeBlock(block, pre, { blockHashes }), pre);

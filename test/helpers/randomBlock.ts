@@ -8,6 +8,7 @@ import { keccak256Word } from "../../src/primitives/hash.js";
 import { MemoryState } from "../../src/state/memory.js";
 import { KECCAK_EMPTY_WORD } from "../../src/state/reader.js";
 import type { Word } from "../../src/evm/word.js";
+import { random } from "./random.js";
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ""), "hex"));
 // slot0 += 1; revert when the first calldata byte is 1.
@@ -27,17 +28,6 @@ const FACTORY_ADDRESS: Word = 0xfafa;
 const COINBASE: Word = 0xcb;
 const BASE_FEE = 7n;
 
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function putContract(pre: MemoryState, address: Word, code: Uint8Array): void {
   const hash = keccak256Word(code);

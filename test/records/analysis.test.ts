@@ -5,6 +5,7 @@ import type { Word } from "../../src/evm/word.js";
 import { formatSummary, summarize, type RecordSummary } from "../../src/records/analysis.js";
 import { dependencyGraph } from "../../src/records/graph.js";
 import { Field, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type RunInfo, type TxRecord, type Write } from "../../src/records/record.js";
+import { random } from "../helpers/random.js";
 
 // ---- building records by hand ----------------------------------------------------------------
 
@@ -374,17 +375,6 @@ test("a graph of another block is refused", () => {
 
 // ---- a large random block --------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("10,000 transactions with about 30,000 edges: quick, and the sums agree", () => {
   const next = random(20240607);

@@ -22,6 +22,7 @@ import {
   writeRecordFile,
 } from "../../src/records/json.js";
 import { Field, Outcome, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type TimelineEvent, type TxRecord, type Write } from "../../src/records/record.js";
+import { random } from "../helpers/random.js";
 
 // ---- records built by hand -------------------------------------------------------------------
 
@@ -643,17 +644,6 @@ test("a write whose rename fails removes its temporary file", async () => {
 
 // ---- fuzz ------------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ODD_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 2 ** 53, 1e308, "", "0x", "0xzz", "0x" + "f".repeat(70), "0x1", "success", "balance", [], [1], {}, { a: 1 }, [null]];
 

@@ -587,19 +587,14 @@ export class MvMemory {
    * once every transaction is final (walks like readOnce).
    */
   writersRead(tx: number, into: Set<number>): void {
-    const w = this.w;
+    const credits: number[] = [];
     for (let i = 0, n = this.readSetLength(tx); i < n; i++) {
       const loc = this.readSetLocation(tx, i);
       if (loc < 0) continue;
-      let seenTx = -1;
-      for (let e = w[this.headAt(loc)]!; e >= 0; e = w[this.entryBase + ENTRY_WORDS * e + 3]!) {
-        const at = this.entryBase + ENTRY_WORDS * e;
-        const etx = w[at]!;
-        if (etx >= tx || etx === seenTx || w[at + 2] === Flag.Deleted) continue;
-        seenTx = etx;
-        into.add(etx);
-        if (w[at + 2] !== Flag.Delta) break;
-      }
+      credits.length = 0;
+      const version = this.versionBelow(loc, tx, credits);
+      for (const c of credits) into.add(c);
+      if (version >= 0) into.add(version);
     }
   }
 

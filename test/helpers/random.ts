@@ -1,0 +1,13 @@
+// A deterministic pseudo-random generator for tests (mulberry32): a failure can be replayed from its seed.
+
+/** Floats in [0, 1) from `seed`. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
