@@ -30,7 +30,7 @@ import { warmUpSteps } from "../warmup.js";
 import { epilogueChanges, executeBlockRecorded, lazyTransferRecipient, prologueChanges } from "../recording.js";
 import { Field, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
 import { checkTxDag, type TxDag } from "../../records/txDag.js";
-import { blockStmTransactions } from "./record.js";
+import { blockStmAccesses, blockStmTimeline, blockStmTransactions, type BlockStmAccesses } from "./record.js";
 import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
@@ -211,6 +211,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   // With options.record: the executors' timeline, and the transactions' part of a Block-STM record.
   let timeline: TimelineEvent[] = [];
   let blockStmRecord: ReturnType<typeof blockStmTransactions> | null = null;
+  let accesses: BlockStmAccesses | null = null;
   if (!rules.eip158) return sequential("before EIP-161 (Spurious Dragon): empty accounts still exist");
   if (!options.forceParallel) {
     if (workers <= 1) return sequential("one worker");
@@ -263,6 +264,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     if (scheduler.halted()) return;
     const t = performance.now();
     earlyWorld = postState(block, pre, rules, options, mv, localLoop.reader.bySlot);
+    if (options.record === true) accesses = blockStmAccesses(mv, base, txCount, localLoop.reader.bySlot);
     earlyMs = performance.now() - t;
   };
   // Runs on the main thread once every worker has sent its results, while they build receipts.
@@ -273,7 +275,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     for (const o of outcomes) addStats(stats, o.stats);
     const fallback = outcomes.find((o) => o.fallback !== null)?.fallback;
     if (fallback !== undefined && fallback !== null) {
-      if (options.record === true) timeline = blockStmTransactions(mv, base, [], outcomes).timeline;
+      if (options.record === true) timeline = blockStmTimeline(outcomes);
       assembled = fallback;
       receipts.release();
       return;
@@ -282,7 +284,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     if (stopped !== null) {
       // Keep what holds from the first transaction on; run the rest sequentially on top of it.
       stats.stopped = stopped;
-      if (options.record === true) timeline = blockStmTransactions(mv, base, [], outcomes).timeline;
+      if (options.record === true) timeline = blockStmTimeline(outcomes);
       const prefix = validPrefix(local.base, handles, outcomes);
       stats.inOrderExecutions = txCount - prefix.length;
       const kept = assemble(block, rules, postState(block, pre, rules, options, mv, localLoop.reader.bySlot, prefix.length), prefix, stats);
@@ -296,8 +298,8 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
     if (options.txDag === true) txDag = dependencyGraph(mv, txCount);
     const finals = finalIncarnations(outcomes, scheduler, txCount);
-    if (options.record === true && typeof finals !== "string") blockStmRecord = blockStmTransactions(mv, base, finals, outcomes);
-    else if (options.record === true) timeline = blockStmTransactions(mv, base, [], outcomes).timeline;
+    if (options.record === true && typeof finals !== "string") blockStmRecord = blockStmTransactions(accesses ?? blockStmAccesses(mv, base, txCount, localLoop.reader.bySlot), finals, outcomes);
+    else if (options.record === true) timeline = blockStmTimeline(outcomes);
     if (typeof finals === "string") {
       Atomics.store(new Int32Array(control), 0, 1);
       assembled = finals;

@@ -6,25 +6,45 @@ import type { Word } from "../../evm/word.js";
 import { Field, Outcome, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type TimelineEvent, type TxRecord, type Write } from "../../records/record.js";
 import type { MemoryState } from "../../state/memory.js";
 import { Status } from "../../evm/interpreter.js";
-import type { IncarnationResult } from "./incarnation.js";
+import type { AccountLocations, IncarnationResult } from "./incarnation.js";
 import type { MvMemory } from "./mvmemory.js";
 import { TIMELINE_WORDS, type LoopOutcome } from "./workerLoop.js";
 
-/** The transactions' part of the record: reads, writes, outcomes and the timeline (`run`, `pre` and `post` are the caller's). */
-export function blockStmTransactions(mv: MvMemory, base: MemoryState, finals: IncarnationResult[], outcomes: LoopOutcome[]): { transactions: TxRecord[]; timeline: TimelineEvent[]; codes: Map<Word, Uint8Array> } {
-  const locations = new LocationTable(mv);
+/** Every transaction's reads and writes, read from the multi-version memory once the block is complete. */
+export interface BlockStmAccesses {
+  reads: Read[][];
+  writes: Write[][];
+  codes: Map<Word, Uint8Array>;
+}
+
+/**
+ * The reads and writes of every transaction, once every one is final (the main thread reads them
+ * while the worker threads still send their results). `known`: the main thread's accounts by table
+ * slot, whose addresses and slots need no decoding.
+ */
+export function blockStmAccesses(mv: MvMemory, base: MemoryState, txCount: number, known: readonly (AccountLocations | undefined)[]): BlockStmAccesses {
+  const locations = new LocationTable(mv, known);
   const balances = new Map<number, bigint>();
+  const accesses: BlockStmAccesses = { reads: [], writes: [], codes: new Map() };
+  for (let tx = 0; tx < txCount; tx++) {
+    accesses.reads.push(readsOf(mv, locations, tx));
+    accesses.writes.push(writesOf(mv, locations, base, balances, accesses.codes, tx));
+  }
+  return accesses;
+}
+
+/** The transactions' part of the record: reads, writes, outcomes and the timeline (`run`, `pre` and `post` are the caller's). */
+export function blockStmTransactions(accesses: BlockStmAccesses, finals: IncarnationResult[], outcomes: LoopOutcome[]): { transactions: TxRecord[]; timeline: TimelineEvent[]; codes: Map<Word, Uint8Array> } {
   const timeline = mergeTimelines(outcomes);
   const perTx = eventsByTransaction(timeline, finals.length);
   const transactions: TxRecord[] = [];
-  const codes = new Map<Word, Uint8Array>();
   for (let tx = 0; tx < finals.length; tx++) {
     const final = finals[tx]!;
     const events = perTx[tx]!;
     transactions.push({
       index: tx,
-      reads: readsOf(mv, locations, tx),
-      writes: writesOf(mv, locations, base, balances, codes, tx),
+      reads: accesses.reads[tx]!,
+      writes: accesses.writes[tx]!,
       gasUsed: final.result!.gasUsed,
       status: final.result!.status === Status.Success ? TxStatus.Success : TxStatus.Failure,
       ms: events.finalMs,
@@ -33,23 +53,56 @@ export function blockStmTransactions(mv: MvMemory, base: MemoryState, finals: In
       validationFailures: events.failedValidations,
     });
   }
-  return { transactions, timeline, codes };
+  return { transactions, timeline, codes: accesses.codes };
 }
 
-/** Location ids decoded once each (an address and a slot are decoded from limbs). */
-class LocationTable {
-  private readonly known = new Map<number, Location>();
+/** Only the executors' timeline (a run that did not complete in Block-STM). */
+export function blockStmTimeline(outcomes: LoopOutcome[]): TimelineEvent[] {
+  return mergeTimelines(outcomes);
+}
 
-  constructor(private readonly mv: MvMemory) {}
+/**
+ * Location ids decoded once each: from the main thread's own account locations when it has them,
+ * else from the limbs in the shared memory (decoding an address or a slot builds a bigint).
+ */
+class LocationTable {
+  private readonly decoded: (Location | undefined)[] = [];
+  /** Storage slots of the known accounts by location id, built on the first storage location of each. */
+  private readonly knownSlots = new Map<number, Word>();
+  private readonly slotsIndexed = new Set<number>();
+
+  constructor(
+    private readonly mv: MvMemory,
+    private readonly known: readonly (AccountLocations | undefined)[],
+  ) {}
 
   get(loc: number): Location {
-    let location = this.known.get(loc);
+    let location = this.decoded[loc];
     if (location === undefined) {
-      const d = this.mv.describe(loc);
-      location = { address: d.address, field: d.kind as number as Field, slot: d.slot };
-      this.known.set(loc, location);
+      location = this.decode(loc);
+      this.decoded[loc] = location;
     }
     return location;
+  }
+
+  private decode(loc: number): Location {
+    const field = (loc & 3) as Field;
+    const account = this.known[loc >>> 2];
+    if (account === undefined) {
+      const d = this.mv.describe(loc);
+      return { address: d.address, field, slot: d.slot };
+    }
+    if (field !== Field.Storage) return { address: account.address, field, slot: 0 };
+    const slot = this.knownSlot(account, loc);
+    return { address: account.address, field, slot: slot ?? this.mv.slotOf(loc) };
+  }
+
+  private knownSlot(account: AccountLocations, loc: number): Word | undefined {
+    const slot = this.knownSlots.get(loc);
+    if (slot !== undefined || this.slotsIndexed.has(account.slot)) return slot;
+    this.slotsIndexed.add(account.slot);
+    if (account.slots !== null) for (const [s, id] of account.slots) this.knownSlots.set(id, s);
+    return this.knownSlots.get(loc);
   }
 }
 
