@@ -430,8 +430,21 @@ export class MvMemory {
     // Write set: entry indices in the arena.
     const wsStart = this.allocArena(writeLocs.length);
     let wroteNew = false;
+    // A live previous incarnation (seeded values) keeps each version this one writes again
+    // unchanged: nothing changes for readers, and no version list is walked again (a balance that
+    // every transaction credits has a version per transaction).
+    const prevLive = prevLen > 0 && this.entryLive(w[this.arenaBase + prevStart]!);
+    const reused = this.reusedEntries;
+    reused.length = 0;
     for (let i = 0; i < writeLocs.length; i++) {
       const loc = writeLocs[i]!;
+      const same = prevLive ? this.sameVersion(prevStart, prevLen, loc, writeIsDelta[i]!, writeValues[i]!) : -1;
+      if (same >= 0) {
+        w[this.entryBase + ENTRY_WORDS * same + 1] = incarnation;
+        w[this.arenaBase + wsStart + i] = same;
+        reused.push(same);
+        continue;
+      }
       const e = this.allocEntry();
       const at = this.entryBase + ENTRY_WORDS * e;
       w[at] = tx;
@@ -449,7 +462,9 @@ export class MvMemory {
     if (!wroteNew && prevLen > 0 && this.previousLiveDiffers(prevStart, prevLen, wsStart, writeLocs.length)) wroteNew = true;
     // Retire the previous incarnation's versions (ESTIMATEs, or values if never aborted).
     for (let i = 0; i < prevLen; i++) {
-      const at = this.entryBase + ENTRY_WORDS * w[this.arenaBase + prevStart + i]!;
+      const e = w[this.arenaBase + prevStart + i]!;
+      if (reused.length > 0 && reused.includes(e)) continue;
+      const at = this.entryBase + ENTRY_WORDS * e;
       Atomics.store(w, at + 2, Flag.Deleted);
       this.bumpChanges(w[at + 4]!);
     }
@@ -511,6 +526,28 @@ export class MvMemory {
       if (!same) return true;
     }
     return false;
+  }
+
+  /** Entries of the previous incarnation that the current one keeps (record). */
+  private readonly reusedEntries: number[] = [];
+
+  private entryLive(e: number): boolean {
+    const flag = this.w[this.entryBase + ENTRY_WORDS * e + 2];
+    return flag === Flag.Value || flag === Flag.Delta;
+  }
+
+  /** The previous incarnation's entry for `loc` when it holds this very value and kind, else -1. */
+  private sameVersion(prevStart: number, prevLen: number, loc: number, delta: boolean, value: Word | bigint): number {
+    const w = this.w;
+    for (let i = 0; i < prevLen; i++) {
+      const e = w[this.arenaBase + prevStart + i]!;
+      const at = this.entryBase + ENTRY_WORDS * e;
+      if (w[at + 4] !== loc) continue;
+      if (w[at + 2] !== (delta ? Flag.Delta : Flag.Value)) return -1;
+      toLimbs(delta ? (value as bigint) : normWordAny(value), this.limbs);
+      return sameLimbs(w, at + 6, this.limbs) ? e : -1;
+    }
+    return -1;
   }
 
   private previousWrote(start: number, len: number, loc: number): boolean {
