@@ -295,6 +295,21 @@ export class MvMemory {
   }
 
   /** The address of location `loc`. */
+  /** The account record (table slot) of the address of location `loc`: its address need not be decoded again. */
+  accountSlotOf(loc: number): number {
+    const at = this.locBase + LOC_WORDS * (loc >>> 2);
+    const w = this.w;
+    const key = this.scratchKey;
+    key.k0 = w[at + 3]!;
+    key.k1 = w[at + 4]!;
+    key.k2 = w[at + 5]!;
+    key.k3 = w[at + 6]!;
+    key.k4 = w[at + 7]!;
+    return this.accountSlot(key);
+  }
+
+  private readonly scratchKey: AddressKey = { k0: 0, k1: 0, k2: 0, k3: 0, k4: 0 };
+
   addressOf(loc: number): Word {
     const at = this.locBase + LOC_WORDS * (loc >>> 2);
     const w = this.w;

@@ -87,14 +87,25 @@ class LocationTable {
 
   private decode(loc: number): Location {
     const field = (loc & 3) as Field;
-    const account = this.known[loc >>> 2];
-    if (account === undefined) {
-      const d = this.mv.describe(loc);
-      return { address: d.address, field, slot: d.slot };
+    if (field !== Field.Storage) return { address: this.addressOfAccount(loc >>> 2), field, slot: 0 };
+    // A storage location's account has a record of its own (reading a slot reads the account first).
+    const accountSlot = this.mv.accountSlotOf(loc);
+    const address = this.addressOfAccount(accountSlot);
+    const account = this.known[accountSlot];
+    const slot = account === undefined ? undefined : this.knownSlot(account, loc);
+    return { address, field, slot: slot ?? this.mv.slotOf(loc) };
+  }
+
+  /** Addresses by account record: the main thread's, or decoded once. */
+  private readonly addresses: (Word | undefined)[] = [];
+
+  private addressOfAccount(accountSlot: number): Word {
+    let address = this.addresses[accountSlot];
+    if (address === undefined) {
+      address = this.known[accountSlot]?.address ?? this.mv.addressOf(accountSlot << 2);
+      this.addresses[accountSlot] = address;
     }
-    if (field !== Field.Storage) return { address: account.address, field, slot: 0 };
-    const slot = this.knownSlot(account, loc);
-    return { address: account.address, field, slot: slot ?? this.mv.slotOf(loc) };
+    return address;
   }
 
   private knownSlot(account: AccountLocations, loc: number): Word | undefined {
