@@ -61,8 +61,9 @@ export interface TxRecord {
   ms: number;
   /**
    * Executions that ran to the end (1 in order; in Block-STM the first, plus one after each
-   * failed validation), executions stopped by a read of an estimate (aborts), and failed
-   * validations. Re-executions: incarnations - 1 + aborts.
+   * failed validation), executions stopped by a read that had to wait (aborts: an estimate of a
+   * lower transaction's aborted incarnation, or the coinbase before every lower transaction ran),
+   * and failed validations. Re-executions: incarnations - 1 + aborts.
    */
   incarnations: number;
   aborts: number;
