@@ -211,7 +211,9 @@ class CommittedState implements StateReader {
   private credit(target: CommittedAccount, version: number, amount: bigint): Write {
     target.balance += amount;
     target.exists = true;
-    target.balanceCredits = [...target.balanceCredits, version];
+    // Appended in place (a coinbase is credited by most transactions): a read copies the list.
+    if (target.balanceCredits === NO_CREDITS) target.balanceCredits = [version];
+    else (target.balanceCredits as number[]).push(version);
     return { location: { address: target.address, field: Field.Balance, slot: 0 }, value: target.balance, credit: amount };
   }
 
@@ -263,8 +265,13 @@ export function executeBlockRecorded(block: Block, pre: StateReader, options: Ex
 
   const builder = new BlockResultBuilder(rules);
   const transactions: TxRecord[] = [];
+  // One world and EVM for every transaction, emptied between them: each transaction starts with no
+  // account loaded, so that it reads what it uses from the committed state (and records it).
+  const world = new WorldState(state);
+  const evm = new Evm(world, env, rules, codeCache);
+  evm.deferCoinbaseFee = true;
   for (let i = 0; i < block.transactions.length; i++) {
-    transactions.push(executeRecordedTransaction(block, i, state, env, rules, codeCache, builder, options.transactionMs));
+    transactions.push(executeRecordedTransaction(block, i, state, evm, builder, options.transactionMs));
   }
 
   const { changes: epilogue, warnings } = recordEpilogue(state, block, rules);
@@ -330,13 +337,13 @@ class WorldReader implements StateReader {
   }
 }
 
-function executeRecordedTransaction(block: Block, i: number, state: CommittedState, env: ReturnType<typeof blockEnv>, rules: ForkRules, codeCache: CodeCache, builder: BlockResultBuilder, timings: number[] | undefined): TxRecord {
+function executeRecordedTransaction(block: Block, i: number, state: CommittedState, evm: Evm, builder: BlockResultBuilder, timings: number[] | undefined): TxRecord {
   const tx = block.transactions[i]!;
   const coinbase = block.header.coinbase;
   state.begin(i, lazyTransferRecipient(tx, coinbase));
-  const world = new WorldState(state);
-  const evm = new Evm(world, env, rules, codeCache);
-  evm.deferCoinbaseFee = true;
+  const world = evm.world;
+  world.forgetAccounts();
+  evm.deferredFee = 0n;
   const start = performance.now();
   const result = applyBlockTransaction(evm, block, i, builder);
   const ms = performance.now() - start;

@@ -523,6 +523,11 @@ export class WorldState {
     if (account.exists && account.isEmpty()) this.deleteAccount(account);
   }
 
+  /** Drops every loaded account, between transactions (their changes taken already): the next reads go to the reader again. */
+  forgetAccounts(): void {
+    this.accounts.clear();
+  }
+
   /** Accounts changed (or touched) since the start: the block's write set. */
   *dirtyAccounts(): IterableIterator<AccountState> {
     for (const account of this.accounts.values()) if (account.dirty) yield account;
