@@ -113,6 +113,7 @@ export class VersionedReader implements StateReader {
   /** Resolves location `loc` for this transaction and records the read; `baseValue` is its pre-state value. */
   private field(loc: number, baseValue: Word | bigint): Word | bigint {
     const mv = this.mv;
+    mv.noteReader(loc, this.tx);
     switch (mv.read(loc, this.tx)) {
       case ReadStatus.Value:
         this.readLocs.push(loc);

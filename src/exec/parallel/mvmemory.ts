@@ -27,7 +27,10 @@ const enum Flag {
 // enough to stay in cache, and a transaction's locations sit together: a table of full records
 // addressed by hash (72 bytes each, 16 per transaction, tens of megabytes) made nearly every
 // lookup a cache and TLB miss, at about 2 us each.
-// Location record: (unused), head, kind, address (5 words), slot (8 words), change counter.
+// Location record: highest reader, head, kind, address (5 words), slot (8 words), change counter.
+// The highest transaction that read any of the record's locations (-1: none) lets a transaction
+// that writes a location for the first time skip revalidating the ones above it when none of them
+// can have read it.
 // One record holds an account's three fields (a storage slot's words hold the nonce's and code
 // hash's heads and counters), so that an account costs one index insert, not three.
 // Location id = record * 4 + LocationKind.
@@ -266,6 +269,7 @@ export class MvMemory {
       this.overflow("location records");
     }
     const at = this.locBase + LOC_WORDS * id;
+    w[at] = -1;
     w[at + 1] = -1;
     w[at + 2] = kind;
     w[at + 3] = key.k0, w[at + 4] = key.k1, w[at + 5] = key.k2, w[at + 6] = key.k3, w[at + 7] = key.k4;
@@ -355,6 +359,25 @@ export class MvMemory {
    * Base: nothing absolute below `tx`; `resolved` holds the sum of deltas (a bigint) to add to the
    * pre-state value. Blocked: `blockingTx` left an ESTIMATE that this read depends on.
    */
+  /**
+   * Notes that `tx` reads `loc` (before reading it). A write published before the note is seen by
+   * the read; one published after sees the note (record), so the reader is validated again.
+   */
+  noteReader(loc: number, tx: number): void {
+    const at = this.locBase + LOC_WORDS * (loc >>> 2);
+    const w = this.w;
+    for (let seen = Atomics.load(w, at); seen < tx; ) {
+      const was = Atomics.compareExchange(w, at, seen, tx);
+      if (was === seen) return;
+      seen = was;
+    }
+  }
+
+  /** Whether a transaction above `tx` may have read `loc` (or another field of its account). */
+  private readAbove(loc: number, tx: number): boolean {
+    return Atomics.load(this.w, this.locBase + LOC_WORDS * (loc >>> 2)) > tx;
+  }
+
   read(loc: number, tx: number): ReadStatus {
     const counterAt = this.changesAt(loc);
     for (;;) {
@@ -470,7 +493,8 @@ export class MvMemory {
       this.insertVersion(loc, e, tx);
       this.bumpChanges(loc);
       w[this.arenaBase + wsStart + i] = e;
-      if (!wroteNew && !this.previousWrote(prevStart, prevLen, loc)) wroteNew = true;
+      // A location written for the first time concerns the transactions above only if one of them read it.
+      if (!wroteNew && !this.previousWrote(prevStart, prevLen, loc) && this.readAbove(loc, tx)) wroteNew = true;
     }
     // A previous incarnation still live (seeded values, never aborted: readers may hold them)
     // that differs from this one must have every higher transaction validated again.

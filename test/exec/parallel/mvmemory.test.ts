@@ -66,3 +66,36 @@ test("shared buffers: blocks that alternate between a larger word buffer and a l
   assert.equal(again.buffers.codeBytes, higher.buffers.codeBytes);
   assert.equal(MvMemory.create(1_000, 31_000_000n).buffers.codeBytes, higher.buffers.codeBytes);
 });
+
+test("a first write concerns the transactions above only when one of them read the location (or its account)", () => {
+  const mv = MvMemory.create(10, 30_000_000n);
+  const slot = mv.location(LocationKind.Storage, 0xabc, 1);
+  const balance = mv.location(LocationKind.Balance, 0xdef, 0);
+  const nonce = mv.location(LocationKind.Nonce, 0xdef, 0);
+  // Nobody read the slot: transaction 3's first write of it asks for no validation above.
+  assert.equal(mv.record(3, 0, [slot], [5], [false], [], []), false);
+  // Transaction 2 read it: transaction 1's first write must have the transactions above validated again.
+  mv.noteReader(slot, 2);
+  assert.equal(mv.record(1, 0, [slot], [6], [false], [], []), true);
+  // A read by a lower transaction, or by the writer itself, does not count.
+  mv.noteReader(slot, 0);
+  assert.equal(mv.record(4, 0, [slot], [7], [false], [], []), false);
+  // An account's fields share their reader: a read of its nonce above counts for its balance.
+  mv.noteReader(nonce, 6);
+  assert.equal(mv.record(5, 0, [balance], [8n], [false], [], []), true);
+  // After an abort (its versions now estimates), the next incarnation rewriting the same location is not new.
+  mv.convertWritesToEstimates(1);
+  assert.equal(mv.record(1, 1, [slot], [9], [false], [], []), false);
+});
+
+test("a seeded incarnation: an execution that writes the same values keeps them; a different value is new", () => {
+  const mv = MvMemory.create(10, 30_000_000n);
+  const slot = mv.location(LocationKind.Storage, 0xabc, 1);
+  mv.record(2, 0, [slot], [5], [false], [], []);
+  assert.equal(mv.record(2, 0, [slot], [5], [false], [], []), false, "the same value");
+  assert.equal(mv.read(slot, 3), 0);
+  assert.equal(mv.resolved, 5);
+  assert.equal(mv.record(2, 0, [slot], [6], [false], [], []), true, "another value: the readers above are validated again");
+  assert.equal(mv.read(slot, 3), 0);
+  assert.equal(mv.resolved, 6);
+});
