@@ -81,9 +81,15 @@ export async function runCommand(argv: string[]): Promise<number> {
 /** --record and --bal files, written once the run is verified (whatever its outcome: they describe it). */
 async function writeOutputs(run: BlockRun, options: Record<string, string | boolean>): Promise<void> {
   if (run.record === undefined) return;
-  if (typeof options.record === "string") await writeRecordFile(options.record, run.record, { summary: run.summary });
+  const named = (file: string, e: unknown): Error => new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  if (typeof options.record === "string") await writeRecordFile(options.record, run.record, { summary: run.summary }).catch((e: unknown) => Promise.reject(named(options.record as string, e)));
   if (typeof options.bal === "string") {
-    const hash = writeBalFile(options.bal, run.record, run.input.preState);
+    let hash: string;
+    try {
+      hash = writeBalFile(options.bal, run.record, run.input.preState);
+    } catch (e) {
+      throw named(options.bal, e);
+    }
     if (!options.json) console.error(`access list written to ${options.bal} (hash ${hash})`);
   }
   if (typeof options.record === "string" && !options.json) console.error(`record written to ${options.record}`);

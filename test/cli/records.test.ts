@@ -122,6 +122,14 @@ if (!existsSync(BLOCK)) {
     assertRejected(missing, new RegExp(`unexpected account ${bal[0]!.address}`));
   });
 
+  test("a record that cannot be written: exit status 1 naming the file, no temporary file left", () => {
+    const target = join(dir, "missing-dir", "r.json");
+    const r = pevm("run", BLOCK, "--sequential", "--record", target);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /cannot write .*missing-dir\/r\.json: ENOENT/);
+    assert.ok(!readdirSync(dir).some((f) => f.endsWith(".tmp")));
+  });
+
   test("usage errors: --no-record with --record, an access list file of another form", () => {
     assert.equal(pevm("run", BLOCK, "--no-record", "--record", join(dir, "x.json")).status, 2);
     const r = pevm("run", BLOCK, "--bal", join(dir, "x.txt"));
