@@ -298,13 +298,13 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
     if (options.txDag === true) txDag = dependencyGraph(mv, txCount);
     const finals = finalIncarnations(outcomes, scheduler, txCount);
-    if (options.record === true && typeof finals !== "string") blockStmRecord = blockStmTransactions(accesses ?? blockStmAccesses(mv, base, txCount, localLoop.reader.bySlot), finals, outcomes);
-    else if (options.record === true) timeline = blockStmTimeline(outcomes);
     if (typeof finals === "string") {
+      if (options.record === true) timeline = blockStmTimeline(outcomes);
       Atomics.store(new Int32Array(control), 0, 1);
       assembled = finals;
       return;
     }
+    if (options.record === true) blockStmRecord = blockStmTransactions(accesses ?? blockStmAccesses(mv, base, txCount, localLoop.reader.bySlot), finals, outcomes);
     // Built while the worker threads were still sending their results.
     const world = earlyWorld ?? postState(block, pre, rules, options, mv, localLoop.reader.bySlot);
     assembled = assemble(block, rules, world, finals, stats);

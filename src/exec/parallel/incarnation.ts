@@ -6,12 +6,12 @@ import type { ForkRules } from "../../evm/forks.js";
 import { Evm } from "../../evm/interpreter.js";
 import { applyTransaction, InvalidTransactionError, type TxResult } from "../../evm/processor.js";
 import type { Word } from "../../evm/word.js";
-import type { Transaction } from "../../block/types.js";
 import type { MemoryAccount, MemoryState } from "../../state/memory.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../../state/reader.js";
 import { WorldState } from "../../state/world.js";
 import { LocationKind, normWord, ReadStatus, type AddressKey, type MvMemory } from "./mvmemory.js";
 import type { TransactionSource } from "./txCodec.js";
+import { lazyTransferRecipient } from "../recording.js";
 
 /** Thrown through the EVM when a read hits an ESTIMATE: the incarnation stops at once. */
 export class ReadBlocked {
@@ -237,16 +237,6 @@ export function executeIncarnation(ctx: BlockContext, reader: VersionedReader, t
   if (result !== null) collectWrites(world, reader, ctx.coinbase, evm.deferredFee);
   const wroteNew = reader.mv.record(tx, incarnation, writeLocs, writeValues, writeIsDelta, reader.readLocs, reader.readValues);
   return { kept: { tx, incarnation, result, invalid, bloom: null }, wroteNew };
-}
-
-/**
- * The account a transaction may credit without reading its balance: the recipient of a value
- * transfer other than the sender and the coinbase (whose fee credit has its own delta). Whether it
- * has code is checked when the transaction reads it.
- */
-function lazyTransferRecipient(transaction: Transaction, coinbase: Word): Word {
-  const to = transaction.to;
-  return to !== null && transaction.value > 0n && to !== transaction.sender && to !== coinbase ? to : -1;
 }
 
 function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Word, fee: bigint): void {
