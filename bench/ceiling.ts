@@ -19,7 +19,7 @@ import { generateBlock } from "../src/workload/blocks.js";
 import { loadBlockInput } from "../src/block/load.js";
 import type { Block } from "../src/block/block.js";
 import type { MemoryState } from "../src/state/memory.js";
-import type { Word } from "../src/evm/word.js";
+import type { Word } from "../src/primitives/word.js";
 import { median } from "../src/primitives/median.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");

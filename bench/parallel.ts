@@ -15,7 +15,7 @@ import { replaceSection } from "./benchmarksFile.js";
 import { loadBlockInput } from "../src/block/load.js";
 import type { Block } from "../src/block/block.js";
 import type { MemoryState } from "../src/state/memory.js";
-import type { Word } from "../src/evm/word.js";
+import type { Word } from "../src/primitives/word.js";
 import { closeWorkerPool, executeBlockParallel, workerPoolReady, type ParallelStats } from "../src/exec/parallel/executor.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { generateBlock } from "../src/workload/blocks.js";

@@ -1,7 +1,7 @@
 // secp256k1 public-key recovery: ours (src/primitives/secp256k1.ts) against @noble/curves, on 1,000
 // random signatures (both recovery ids), median of 5 runs. Two rows: the public key alone
 // (noble's Signature.recoverPublicKey), and the sender address as transaction recovery needs it
-// (noble: the path src/block/signature.ts used before, lifting R itself and using the base-point
+// (noble: the path src/tx/signature.ts used before, lifting R itself and using the base-point
 // table for e·G, then keccak).
 // Usage: node dist/bench/secp256k1.js [--json]
 import { secp256k1 } from "@noble/curves/secp256k1.js";
@@ -33,7 +33,7 @@ function makeSignatures(count: number): Sig[] {
   return out;
 }
 
-/** The noble-based sender recovery src/block/signature.ts used before. */
+/** The noble-based sender recovery src/tx/signature.ts used before. */
 function nobleAddress(hash: Uint8Array, r: bigint, s: bigint, recovery: number): Uint8Array {
   let y = Fp.sqrt(Fp.add(Fp.mul(Fp.sqr(r), r), 7n));
   if (Number(y & 1n) !== recovery) y = Fp.neg(y);

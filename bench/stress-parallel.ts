@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from "node:util";
 import { fileURLToPath } from "node:url";
 import { loadBlockInput } from "../src/block/load.js";
 import type { Block } from "../src/block/block.js";
-import type { Word } from "../src/evm/word.js";
+import type { Word } from "../src/primitives/word.js";
 import type { MemoryState } from "../src/state/memory.js";
 import { postStateDiff } from "../src/state/diff.js";
 import { closeWorkerPool, executeBlockParallel } from "../src/exec/parallel/executor.js";

@@ -2,9 +2,9 @@
 // compiled Solidity: PUSH/DUP/SWAP/ADD/AND/LT/JUMPI on mostly small values):
 //   bigint  - every stack item a bigint, results masked to 256 bits
 //   limbs   - a Uint32Array stack, 8 little-endian 32-bit limbs per item
-//   hybrid  - a number when <= 2^53-1, else a bigint (what src/evm/word.ts does)
+//   hybrid  - a number when <= 2^53-1, else a bigint (what src/primitives/word.ts does)
 // Usage: node dist/bench/word-representation.js [--iterations N] [--runs R] [--json]
-import * as W from "../src/evm/word.js";
+import * as W from "../src/primitives/word.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {

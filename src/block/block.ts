@@ -1,6 +1,6 @@
 // The block model every loader produces and every executor consumes.
-import type { Word } from "../evm/word.js";
-import type { Transaction } from "./types.js";
+import type { Word } from "../primitives/word.js";
+import type { Transaction } from "../tx/types.js";
 
 export interface BlockHeader {
   number: bigint;

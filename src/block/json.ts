@@ -1,7 +1,7 @@
 // Strict readers for the hex-encoded JSON that nodes return (eth_getBlockByNumber, fixtures).
 // Every error names where the bad value is: the file, then a path such as `transactions[3].gas`.
 import { hexToBytes } from "../primitives/bytes.js";
-import { fromBytes, type Word } from "../evm/word.js";
+import { fromBytes, type Word } from "../primitives/word.js";
 
 export class InputError extends Error {
   constructor(message: string) {

@@ -3,8 +3,8 @@
 // block_hashes.json in it or in its parent or grandparent), or a block.json with --prestate.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { rulesFor, type ForkRules } from "../evm/forks.js";
-import type { Word } from "../evm/word.js";
+import { rulesFor, type ForkRules } from "../fork/forks.js";
+import type { Word } from "../primitives/word.js";
 import type { MemoryState } from "../state/memory.js";
 import type { Block } from "./block.js";
 import { expectObject, InputError, parseHash, parseQuantity } from "./json.js";

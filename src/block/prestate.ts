@@ -3,7 +3,7 @@
 import { keccak256Word } from "../primitives/hash.js";
 import { MemoryState } from "../state/memory.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
-import { wordToHex, type Word } from "../evm/word.js";
+import { wordToHex, type Word } from "../primitives/word.js";
 import { expectObject, InputError, parseAddress, parseData, parseHash, parseQuantity } from "./json.js";
 
 /** Raw bytecode table: code hash (0x hex) → code (0x hex), parsed lazily. */

@@ -1,10 +1,10 @@
 // Receipts (Yellow Paper 4.3.1, EIP-658, EIP-2718), the logs bloom filter, and the receipts root.
 import { keccak256 } from "../primitives/hash.js";
 import { bigintToBytes } from "../primitives/bytes.js";
-import { addressToBytes, toBytes32, wordToBytes, type Word } from "../evm/word.js";
+import { addressToBytes, toBytes32, wordToBytes, type Word } from "../primitives/word.js";
 import type { Log } from "../state/world.js";
 import { orderedTrieRoot } from "../trie/root.js";
-import { TxType } from "./types.js";
+import { TxType } from "../tx/types.js";
 
 export const BLOOM_BYTES = 256;
 

@@ -12,7 +12,7 @@ import {
   parseQuantity,
   type JsonObject,
 } from "./json.js";
-import { TxType, type AccessListEntry, type Transaction } from "./types.js";
+import { TxType, type AccessListEntry, type Transaction } from "../tx/types.js";
 
 /** Parses an eth_getBlockByNumber(n, true) result; `where` names the source in errors. */
 export function blockFromRpc(json: unknown, where: string): Block {

@@ -1,6 +1,6 @@
 // The mainnet fork schedule: which fork's rules apply to a block, by number and timestamp.
 // Activation points from the fixtures README and the execution-specs.
-import { Fork } from "../evm/forks.js";
+import { Fork } from "../fork/forks.js";
 
 interface Activation {
   fork: Fork;

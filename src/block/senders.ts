@@ -1,9 +1,9 @@
 // Sender recovery for a whole block, checked against the senders the source claims (RPC `from`).
-import type { ForkRules } from "../evm/forks.js";
-import { addressToHex } from "../evm/word.js";
+import type { ForkRules } from "../fork/forks.js";
+import { addressToHex } from "../primitives/word.js";
 import type { Block } from "./block.js";
 import { InputError } from "./json.js";
-import { recoverSender } from "./signature.js";
+import { recoverSender } from "../tx/signature.js";
 
 export const MAINNET_CHAIN_ID = 1n;
 

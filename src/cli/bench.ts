@@ -3,7 +3,7 @@
 // `loops` times single loop-heavy contract calls.
 import { availableParallelism } from "node:os";
 import { CodeCache } from "../evm/code.js";
-import { Fork, rulesFor } from "../evm/forks.js";
+import { Fork, rulesFor } from "../fork/forks.js";
 import { closeWorkerPool, startWorkerPool, workerPoolReady } from "../exec/parallel/executor.js";
 import { benchBlock, parallelExecutor, sequentialExecutor, type BenchRow, type BlockExecutor, type ParallelBlockExecutor } from "../workload/benchBlock.js";
 import { BLOCK_WORKLOADS, DEFAULT_HOT_RATIO, DEFAULT_TXS, findWorkload, generateBlock, WorkloadError, type GeneratedBlock } from "../workload/blocks.js";

@@ -1,7 +1,7 @@
 // Executing a loaded block and describing the outcome: the text summary and the --json object
 // of `pevm run` (schema in docs/run-json.md), reused by `pevm replay`.
 import { bytesToHex } from "../primitives/bytes.js";
-import { addressToHex, wordToHex } from "../evm/word.js";
+import { addressToHex, wordToHex } from "../primitives/word.js";
 import { Status } from "../evm/interpreter.js";
 import type { BlockInput } from "../block/load.js";
 import { verifyExecution, type Verification } from "../block/verify.js";

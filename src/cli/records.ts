@@ -11,7 +11,7 @@ import { blockAccessList, diffBal, transactionWritesFromBal } from "../records/b
 import { dependencyGraph } from "../records/graph.js";
 import { readRecordFile, RecordFormatError } from "../records/json.js";
 import type { BlockRecord, Write } from "../records/record.js";
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 import { UsageError } from "./args.js";
 
 /** A hints file, read and checked against the block. */

@@ -2,7 +2,7 @@
 // values of wide PUSHes (7-32 bytes), filled the first time each one runs. Most of a large
 // contract's code never runs in a given block, so nothing is decoded up front, and narrow PUSHes
 // are decoded in place by the interpreter (no allocation).
-import type { Word } from "./word.js";
+import type { Word } from "../primitives/word.js";
 
 export interface AnalyzedCode {
   readonly code: Uint8Array;

@@ -1,5 +1,5 @@
 // What the EVM sees of the block and of the transaction it runs.
-import type { Word } from "./word.js";
+import type { Word } from "../primitives/word.js";
 
 export interface BlockEnv {
   coinbase: Word;

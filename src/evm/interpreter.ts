@@ -6,12 +6,12 @@ import type { WorldState } from "../state/world.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import { analyzeCode, CodeCache, type AnalyzedCode } from "./code.js";
 import type { BlockEnv, TxEnv } from "./env.js";
-import { COLD_ACCOUNT_ACCESS_COST, COLD_SLOAD_COST, WARM_STORAGE_READ_COST, type ForkRules } from "./forks.js";
+import { COLD_ACCOUNT_ACCESS_COST, COLD_SLOAD_COST, WARM_STORAGE_READ_COST, type ForkRules } from "../fork/forks.js";
 import { Memory, memoryCost, MAX_MEMORY_BYTES } from "./memory.js";
 import { Op, opTableFor, type OpTable } from "./opcodes.js";
 import { runPrecompile } from "./precompiles/index.js";
-import * as W from "./word.js";
-import type { Word } from "./word.js";
+import * as W from "../primitives/word.js";
+import type { Word } from "../primitives/word.js";
 
 export const enum CallKind {
   Call,

@@ -1,7 +1,7 @@
 // Opcode numbers and the per-fork opcode table (validity, static gas, stack effect), built once
 // per fork from the rules table. Dynamic gas (memory, copies, cold access, calls) is charged by
 // the interpreter.
-import type { ForkRules } from "./forks.js";
+import type { ForkRules } from "../fork/forks.js";
 
 export const enum Op {
   STOP = 0x00, ADD, MUL, SUB, DIV, SDIV, MOD, SMOD, ADDMOD, MULMOD, EXP, SIGNEXTEND,

@@ -1,11 +1,11 @@
 // Transaction processing: validity checks, gas purchase, the top-level message, refunds, fee
 // payment and end-of-transaction cleanup (Yellow Paper section 6, EIP-1559, EIP-4844).
-import { intrinsicGas, validateForFork } from "../block/transaction.js";
-import { TxType, type Transaction } from "../block/types.js";
+import { intrinsicGas, validateForFork } from "../tx/transaction.js";
+import { TxType, type Transaction } from "../tx/types.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import type { Log } from "../state/world.js";
 import { CallKind, createAddress, Status, type Evm, type Message } from "./interpreter.js";
-import { big, norm, type Word } from "./word.js";
+import { big, norm, type Word } from "../primitives/word.js";
 
 export const GAS_PER_BLOB = 131072n;
 export const MAX_BLOBS_PER_BLOCK = 6;

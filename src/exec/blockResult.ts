@@ -1,13 +1,13 @@
 // Turning a block's transaction outcomes, in order, into its result: receipts with cumulative gas,
 // the logs bloom, the receipts root, and the block's epilogue (rewards, withdrawals). Shared by the
 // sequential and the parallel executors, so that both build results the same way.
-import type { ForkRules } from "../evm/forks.js";
+import type { ForkRules } from "../fork/forks.js";
 import { Status } from "../evm/interpreter.js";
 import type { TxResult } from "../evm/processor.js";
 import type { WorldState } from "../state/world.js";
 import type { Block } from "../block/block.js";
 import { BLOOM_BYTES, logsBloom, receiptsRoot, type Receipt } from "../block/receipt.js";
-import type { Transaction } from "../block/types.js";
+import type { Transaction } from "../tx/types.js";
 import { applyBlockEpilogue } from "./blockRules.js";
 import type { BlockResult } from "./sequential.js";
 

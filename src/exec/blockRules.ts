@@ -1,9 +1,9 @@
 // Block-level state changes outside transactions: the DAO irregular state change, the EIP-4788
 // beacon-root system call, pre-merge block and uncle rewards, and EIP-4895 withdrawals.
 // Shared by the sequential and the parallel executors.
-import type { ForkRules } from "../evm/forks.js";
+import type { ForkRules } from "../fork/forks.js";
 import { CallKind, type Evm } from "../evm/interpreter.js";
-import { wordFromHex, type Word } from "../evm/word.js";
+import { wordFromHex, type Word } from "../primitives/word.js";
 import type { WorldState } from "../state/world.js";
 import type { Block } from "../block/block.js";
 import { DAO_ACCOUNTS, DAO_FORK_BLOCK, DAO_REFUND_CONTRACT } from "../block/dao.js";

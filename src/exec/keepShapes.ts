@@ -5,7 +5,7 @@
 // V8 recompiles (measured: 3-4x slower blocks after each major GC). Idle instances held here keep
 // the maps, and the optimized code, alive.
 import { CodeCache } from "../evm/code.js";
-import { Fork, rulesFor } from "../evm/forks.js";
+import { Fork, rulesFor } from "../fork/forks.js";
 import { Evm } from "../evm/interpreter.js";
 import { MemoryState } from "../state/memory.js";
 import { WorldState } from "../state/world.js";

@@ -7,13 +7,13 @@
 // record of a block is the same whichever executor produced it.
 import { performance } from "node:perf_hooks";
 import { canWriteOwnStorage, CodeCache } from "../evm/code.js";
-import { rulesFor, type ForkRules } from "../evm/forks.js";
+import { rulesFor, type ForkRules } from "../fork/forks.js";
 import { Evm } from "../evm/interpreter.js";
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../state/reader.js";
 import { WorldState } from "../state/world.js";
 import type { Block } from "../block/block.js";
-import type { Transaction } from "../block/types.js";
+import type { Transaction } from "../tx/types.js";
 import { mainnetFork } from "../block/schedule.js";
 import { Field, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type SystemChanges, type TxRecord, type Write } from "../records/record.js";
 import { Status } from "../evm/interpreter.js";

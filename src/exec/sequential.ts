@@ -1,12 +1,12 @@
 // The sequential block executor: the reference every parallel result is compared with.
 import { performance } from "node:perf_hooks";
 import type { BlockEnv } from "../evm/env.js";
-import { rulesFor, type ForkRules } from "../evm/forks.js";
+import { rulesFor, type ForkRules } from "../fork/forks.js";
 import { CodeCache } from "../evm/code.js";
 import { Evm } from "../evm/interpreter.js";
 import { applyTransaction, blobBaseFee, InvalidTransactionError, type TxResult } from "../evm/processor.js";
 import { BlockResultBuilder } from "./blockResult.js";
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 import type { StateReader } from "../state/reader.js";
 import { WorldState } from "../state/world.js";
 import type { Block } from "../block/block.js";

@@ -15,12 +15,12 @@
 // sequentially. The blocks also call every precompile with a valid input (precompileCalls).
 import { bn254 } from "@noble/curves/bn254.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { rulesFor, Fork, type ForkRules } from "../evm/forks.js";
+import { rulesFor, Fork, type ForkRules } from "../fork/forks.js";
 import { opTableFor, Op } from "../evm/opcodes.js";
 import { bigintToPadded } from "../evm/precompiles/common.js";
-import { fromBytes, type Word } from "../evm/word.js";
+import { fromBytes, type Word } from "../primitives/word.js";
 import type { Block } from "../block/block.js";
-import { TxType, type Transaction } from "../block/types.js";
+import { TxType, type Transaction } from "../tx/types.js";
 import { keccak256 } from "../primitives/hash.js";
 import { MemoryState } from "../state/memory.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";

@@ -5,7 +5,7 @@
 // against). Trie hashing, the receipts root above all, spent most of its time in it. Each thread
 // instantiates its own module.
 import { createKeccak } from "hash-wasm";
-import { fromBytes, type Word } from "../evm/word.js";
+import { fromBytes, type Word } from "./word.js";
 
 const hasher = await createKeccak(256);
 

@@ -4,7 +4,7 @@
 // efficiency), how far dependencies reach (dependency distance), what the run re-executed, and which
 // contracts and storage slots the dependencies go through (hot spots). The summary is a plain
 // JSON-friendly object (numbers, strings, null); formatSummary gives the lines the CLI prints.
-import { addressToHex, wordToHex, type Word } from "../evm/word.js";
+import { addressToHex, wordToHex, type Word } from "../primitives/word.js";
 import type { DependencyGraph, Edge } from "./graph.js";
 import { Field, type BlockRecord } from "./record.js";
 import { criticalPath, idealMakespan, type TxDag } from "./txDag.js";

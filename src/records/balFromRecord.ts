@@ -51,8 +51,8 @@
 //   to 0 are missing. Amsterdam has EIP-6780, where this cannot happen.
 // - EIP-7702 authorities and delegation targets, and the EIP-2935/7002/7251 system calls: not in
 //   the forks the executor runs (up to Cancun), so the record has no such events.
-import type { Word } from "../evm/word.js";
-import { fromBytes, norm } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
+import { fromBytes, norm } from "../primitives/word.js";
 import { keccak256 } from "../primitives/hash.js";
 import { bytesToHex } from "../primitives/bytes.js";
 import { KECCAK_EMPTY_WORD, type StateReader } from "../state/reader.js";

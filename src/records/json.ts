@@ -11,7 +11,7 @@ import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { addressToHex, norm, wordToHex, type Word } from "../evm/word.js";
+import { addressToHex, norm, wordToHex, type Word } from "../primitives/word.js";
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import type { RecordSummary } from "./analysis.js";
 import { dependencyGraph, type Edge } from "./graph.js";

@@ -1,7 +1,7 @@
 // The execution record of one block: what every transaction read (and which version it saw) and
 // wrote, and what the run did (incarnations, aborts, the worker timeline). Built by the executors
 // (src/exec/recording.ts, the parallel executor), analysed by ./analysis.ts, written by ./json.ts.
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 
 /** A field of the state: one of an account's three fields, or one of its storage slots. */
 export const enum Field {

@@ -1,6 +1,6 @@
 // Moving a finished execution's changes into a MemoryState, and the state root of one.
 import { stateRoot, storageRoot } from "../trie/state.js";
-import { wordToBytes, type Word } from "../evm/word.js";
+import { wordToBytes, type Word } from "../primitives/word.js";
 import type { MemoryState } from "./memory.js";
 import type { WorldState } from "./world.js";
 

@@ -2,7 +2,7 @@
 import { KECCAK_EMPTY_WORD } from "./reader.js";
 import type { StateReader } from "./reader.js";
 import type { WorldState } from "./world.js";
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 
 export interface AccountValues {
   balance: bigint;

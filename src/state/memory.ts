@@ -1,6 +1,6 @@
 // A complete in-memory world state: the pre-state of a state test or a block, and the place
 // where a finished execution's changes can be applied.
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "./reader.js";
 
 export interface MemoryAccount {

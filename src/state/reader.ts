@@ -1,7 +1,7 @@
 // The base state an execution starts from, read synchronously. Executors decide what backs it:
 // an in-memory pre-state, a block's lazily loaded fixture, or (in parallel execution) a
 // multi-version memory that records every read.
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 
 export interface AccountInfo {
   nonce: bigint;

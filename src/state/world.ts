@@ -2,8 +2,8 @@
 // change in memory, and undoes changes on revert through a journal. Executors see every read
 // (through the reader) and every write (through `dirty` accounts at the end of a transaction).
 import { keccak256 } from "../primitives/hash.js";
-import type { ForkRules } from "../evm/forks.js";
-import { fromBytes, type Word } from "../evm/word.js";
+import type { ForkRules } from "../fork/forks.js";
+import { fromBytes, type Word } from "../primitives/word.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "./reader.js";
 
 export interface Log {

@@ -3,14 +3,14 @@
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
-import { senderFromSecretKey } from "../block/transaction.js";
-import { TxType, type AccessListEntry, type Transaction } from "../block/types.js";
+import { senderFromSecretKey } from "../tx/transaction.js";
+import { TxType, type AccessListEntry, type Transaction } from "../tx/types.js";
 import { CodeCache } from "../evm/code.js";
 import type { BlockEnv } from "../evm/env.js";
-import { forkByName, rulesFor, type ForkRules } from "../evm/forks.js";
+import { forkByName, rulesFor, type ForkRules } from "../fork/forks.js";
 import { Evm } from "../evm/interpreter.js";
 import { applyTransaction, blobBaseFee, InvalidTransactionError } from "../evm/processor.js";
-import { addressToBytes, fromBytes, wordFromHex, wordToBytes, type Word } from "../evm/word.js";
+import { addressToBytes, fromBytes, wordFromHex, wordToBytes, type Word } from "../primitives/word.js";
 import { applyWorld, memoryStateRoot } from "../state/apply.js";
 import { MemoryState } from "../state/memory.js";
 import { WorldState, type Log } from "../state/world.js";

@@ -1,6 +1,6 @@
 // State and storage roots (Yellow Paper section 4.1): secure tries (keys keccak-hashed) of
 // RLP-encoded accounts, keyed by address, and of RLP-encoded storage values, keyed by slot.
-import { toBytes32, type Word } from "../evm/word.js";
+import { toBytes32, type Word } from "../primitives/word.js";
 import { bigintToBytes } from "../primitives/bytes.js";
 import { EMPTY_TRIE_ROOT, keccak256Into } from "../primitives/hash.js";
 import { trieRootOfLists } from "./root.js";

@@ -4,7 +4,7 @@
 // the sequential executor, and the parallel one with its thread count.
 import { performance } from "node:perf_hooks";
 import type { Block } from "../block/block.js";
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 import { executeBlock } from "../exec/sequential.js";
 import { executeBlockParallel, type ParallelStats } from "../exec/parallel/executor.js";
 import { MemoryState } from "../state/memory.js";

@@ -9,9 +9,9 @@
 // need one. `pevm bench --write DIR` (write.ts) signs the same transactions and writes the same
 // block in the fixture layout, where `pevm run DIR` recovers the senders from the signatures.
 import type { Block, BlockHeader } from "../block/block.js";
-import { TxType, type Transaction } from "../block/types.js";
+import { TxType, type Transaction } from "../tx/types.js";
 import { Status } from "../evm/interpreter.js";
-import { toBytes32, type Word } from "../evm/word.js";
+import { toBytes32, type Word } from "../primitives/word.js";
 import { executeBlock } from "../exec/sequential.js";
 import { EMPTY_TRIE_ROOT, keccak256, keccak256Word } from "../primitives/hash.js";
 import { applyWorld, memoryStateRoot } from "../state/apply.js";

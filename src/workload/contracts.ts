@@ -4,7 +4,7 @@
 import artifacts from "./contracts.json" with { type: "json" };
 import { hexToBytes } from "../primitives/bytes.js";
 import { keccak256Word } from "../primitives/hash.js";
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 
 export interface ContractArtifact {
   source: string;

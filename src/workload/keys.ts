@@ -10,7 +10,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { normalizeZ } from "@noble/curves/abstract/curve.js";
 import { bytesToBigint } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
-import { fromBytes, type Word } from "../evm/word.js";
+import { fromBytes, type Word } from "../primitives/word.js";
 
 const { Point } = secp256k1;
 type CurvePoint = InstanceType<typeof Point>;

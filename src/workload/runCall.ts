@@ -2,9 +2,9 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { CodeCache } from "../evm/code.js";
 import type { BlockEnv } from "../evm/env.js";
-import type { ForkRules } from "../evm/forks.js";
+import type { ForkRules } from "../fork/forks.js";
 import { CallKind, Evm, Status } from "../evm/interpreter.js";
-import { big, fromBytes, type Word } from "../evm/word.js";
+import { big, fromBytes, type Word } from "../primitives/word.js";
 import { MemoryState } from "../state/memory.js";
 import { WorldState } from "../state/world.js";
 

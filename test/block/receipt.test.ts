@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { RLP } from "@ethereumjs/rlp";
 import { encodeReceipt, logsBloom, statusReceiptSize, writeStatusReceipt, type Receipt } from "../../src/block/receipt.js";
-import { TxType } from "../../src/block/types.js";
+import { TxType } from "../../src/tx/types.js";
 
 /** The bloom as a 2048-bit integer: bit (pair & 2047) set for the first three byte pairs of keccak. */
 function referenceBloom(items: Uint8Array[]): bigint {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { mainnetFork } from "../../src/block/schedule.js";
-import { Fork } from "../../src/evm/forks.js";
+import { Fork } from "../../src/fork/forks.js";
 
 test("mainnet fork boundaries by block number and timestamp", () => {
   const cases: [bigint, bigint, Fork][] = [

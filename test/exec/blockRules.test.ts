@@ -8,7 +8,7 @@ import { keccak256Word } from "../../src/primitives/hash.js";
 import { MemoryState } from "../../src/state/memory.js";
 import { KECCAK_EMPTY_WORD } from "../../src/state/reader.js";
 import { postStateDiff } from "../../src/state/diff.js";
-import { wordFromHex } from "../../src/evm/word.js";
+import { wordFromHex } from "../../src/primitives/word.js";
 
 const ETHER = 10n ** 18n;
 const MINER = 0xaaaa;

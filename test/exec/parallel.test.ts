@@ -10,7 +10,7 @@ import { closeWorkerPool, executeBlockParallel, workerPoolReady, workerPoolThrea
 import { conflictBudget } from "../../src/exec/parallel/workerLoop.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
 import type { Block, BlockHeader } from "../../src/block/block.js";
-import { TxType, type Transaction } from "../../src/block/types.js";
+import { TxType, type Transaction } from "../../src/tx/types.js";
 import { keccak256Word } from "../../src/primitives/hash.js";
 import { KECCAK_EMPTY_WORD } from "../../src/state/reader.js";
 import { MemoryState } from "../../src/state/memory.js";
@@ -19,7 +19,7 @@ import { fixturePath } from "../fixtures.js";
 import { randomBlock } from "../helpers/randomBlock.js";
 import { observable } from "../helpers/observable.js";
 import { postStateDiff } from "../../src/state/diff.js";
-import { rulesFor } from "../../src/evm/forks.js";
+import { rulesFor } from "../../src/fork/forks.js";
 import { PARENT_HASH, warmupBlocks, WARMUP_FORKS } from "../../src/exec/warmup.js";
 
 after(() => closeWorkerPool());

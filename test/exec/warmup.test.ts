@@ -2,7 +2,7 @@
 // lists, and its blocks must run (a warm-up that threw would kill the worker thread running it).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { rulesFor, Fork } from "../../src/evm/forks.js";
+import { rulesFor, Fork } from "../../src/fork/forks.js";
 import { Op, opTableFor } from "../../src/evm/opcodes.js";
 import { executeBlock } from "../../src/exec/sequential.js";
 import { CONTRACT_BASE, opcodeSnippets, PARENT_HASH, precompileCalls, precompileSnippets, warmupBlocks, warmUpInterpreter, WARMUP_FORKS } from "../../src/exec/warmup.js";

@@ -3,11 +3,11 @@
 // accrue as deltas, value transfers (to the coinbase and to senders too), contracts that CREATE a child and make
 // it SELFDESTRUCT in the same transaction, and contract-creating transactions.
 import type { Block, BlockHeader } from "../../src/block/block.js";
-import { TxType, type Transaction } from "../../src/block/types.js";
+import { TxType, type Transaction } from "../../src/tx/types.js";
 import { keccak256Word } from "../../src/primitives/hash.js";
 import { MemoryState } from "../../src/state/memory.js";
 import { KECCAK_EMPTY_WORD } from "../../src/state/reader.js";
-import type { Word } from "../../src/evm/word.js";
+import type { Word } from "../../src/primitives/word.js";
 import { random } from "./random.js";
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ""), "hex"));

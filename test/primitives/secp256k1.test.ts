@@ -13,10 +13,10 @@ import { invert } from "@noble/curves/abstract/modular.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { blockFromRpc } from "../../src/block/rpc.js";
 import { readJson } from "../../src/block/load.js";
-import { signingHash } from "../../src/block/txEncoding.js";
-import { TxType } from "../../src/block/types.js";
+import { signingHash } from "../../src/tx/txEncoding.js";
+import { TxType } from "../../src/tx/types.js";
 import { ecrecover } from "../../src/evm/precompiles/ecrecover.js";
-import { addressToHex } from "../../src/evm/word.js";
+import { addressToHex } from "../../src/primitives/word.js";
 import { bytesToHex, hexToBytes } from "../../src/primitives/bytes.js";
 import {
   isCurveX,

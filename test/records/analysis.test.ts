@@ -1,7 +1,7 @@
 // The record summary on small blocks whose answers are worked out by hand, and on a large random one.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Word } from "../../src/evm/word.js";
+import type { Word } from "../../src/primitives/word.js";
 import { formatSummary, summarize, type RecordSummary } from "../../src/records/analysis.js";
 import { dependencyGraph } from "../../src/records/graph.js";
 import { Field, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type RunInfo, type TxRecord, type Write } from "../../src/records/record.js";

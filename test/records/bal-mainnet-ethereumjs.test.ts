@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { BlockLevelAccessList } from "@ethereumjs/util";
 import { loadBlockInput } from "../../src/block/load.js";
-import type { Word } from "../../src/evm/word.js";
+import type { Word } from "../../src/primitives/word.js";
 import { executeBlockRecorded } from "../../src/exec/recording.js";
 import { bytesToBigint, bytesToHex } from "../../src/primitives/bytes.js";
 import { KECCAK_EMPTY_WORD, type StateReader } from "../../src/state/reader.js";

@@ -3,7 +3,7 @@
 // changes as record writes (transactionWritesFromBal), round-tripped from a record.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fromBytes, type Word } from "../../src/evm/word.js";
+import { fromBytes, type Word } from "../../src/primitives/word.js";
 import { keccak256 } from "../../src/primitives/hash.js";
 import { KECCAK_EMPTY_WORD } from "../../src/state/reader.js";
 import { BalFormatError, type AccountChanges, type BlockAccessList } from "../../src/records/bal.js";

@@ -7,7 +7,7 @@ import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import type { Word } from "../../src/evm/word.js";
+import type { Word } from "../../src/primitives/word.js";
 import { summarize } from "../../src/records/analysis.js";
 import { dependencyGraph } from "../../src/records/graph.js";
 import {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
 import { existsSync, readFileSync } from "node:fs";
-import { fromBytes, toBytes32, wordToBytes, type Word } from "../../src/evm/word.js";
+import { fromBytes, toBytes32, wordToBytes, type Word } from "../../src/primitives/word.js";
 import { bigintToBytes, bytesToHex, hexToBytes } from "../../src/primitives/bytes.js";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY, keccak256 } from "../../src/primitives/hash.js";
 import { decode, decodeBigint, expectBytes, expectList } from "../../src/primitives/rlp.js";

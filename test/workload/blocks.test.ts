@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesEqual } from "../../src/primitives/bytes.js";
 import { executeBlock } from "../../src/exec/sequential.js";
-import { fromBytes } from "../../src/evm/word.js";
+import { fromBytes } from "../../src/primitives/word.js";
 import { BLOCK_WORKLOADS, COINBASE, generateBlock, hotCount, mappingSlot, txsForGas, type GeneratedBlock } from "../../src/workload/blocks.js";
 import { keyAddress } from "../../src/workload/keys.js";
 import { contract } from "../../src/workload/contracts.js";

@@ -14,7 +14,7 @@
 // were 60-75% of those blocks' sequential time, each one transaction that bounded the block in
 // parallel.
 import mcl from "mcl-wasm";
-import type { ForkRules } from "../forks.js";
+import type { ForkRules } from "../../fork/forks.js";
 import { bytesToBigint, failure, slicePadded, success, type PrecompileResult } from "./common.js";
 
 await mcl.init(mcl.BN_SNARK1);

@@ -1,5 +1,5 @@
 // Shared shapes and helpers of the precompiled contracts.
-import type { ForkRules } from "../forks.js";
+import type { ForkRules } from "../../fork/forks.js";
 
 export { bytesToBigint } from "../../primitives/bytes.js";
 

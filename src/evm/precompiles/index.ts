@@ -1,6 +1,6 @@
 // Precompiled contracts 0x01-0x0a, dispatched by address. The caller has checked that the address
 // is a precompile in the current fork (1 <= address <= rules.precompileCount).
-import type { ForkRules } from "../forks.js";
+import type { ForkRules } from "../../fork/forks.js";
 import { blake2f } from "./blake2f.js";
 import { ecAdd, ecMul, ecPairing } from "./bn254.js";
 import { failure, type Precompile, type PrecompileResult } from "./common.js";

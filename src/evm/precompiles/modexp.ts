@@ -4,7 +4,7 @@
 // Input: base length, exp length and mod length as 32-byte words, then base, exp and mod; bytes
 // past the end of the input read as zero. A length may be any 256-bit value, so the lengths and
 // the price are bigints, and nothing is read or allocated before the price is known to fit.
-import type { ForkRules } from "../forks.js";
+import type { ForkRules } from "../../fork/forks.js";
 import { bigintToPadded, bytesToBigint, EMPTY, failure, slicePadded, success, type PrecompileResult } from "./common.js";
 
 export function modexp(input: Uint8Array, gasLimit: number, rules: ForkRules): PrecompileResult {

@@ -2,10 +2,10 @@
 // recording reader, turn the world's changes into a write set, and validate read sets.
 import { canWriteOwnStorage, CodeCache } from "../../evm/code.js";
 import type { BlockEnv } from "../../evm/env.js";
-import type { ForkRules } from "../../evm/forks.js";
+import type { ForkRules } from "../../fork/forks.js";
 import { Evm } from "../../evm/interpreter.js";
 import { applyTransaction, InvalidTransactionError, type TxResult } from "../../evm/processor.js";
-import type { Word } from "../../evm/word.js";
+import type { Word } from "../../primitives/word.js";
 import type { MemoryAccount, MemoryState } from "../../state/memory.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../../state/reader.js";
 import { WorldState } from "../../state/world.js";

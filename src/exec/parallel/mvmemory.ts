@@ -5,7 +5,7 @@
 // deltas on the way), or to the pre-state when there is none. Read sets are stored here too, so
 // that any worker can validate any transaction: validation re-resolves every read and compares
 // values (a read of the pre-state with nothing written below only checks that this still holds).
-import type { Word } from "../../evm/word.js";
+import type { Word } from "../../primitives/word.js";
 import type { BufferUse } from "./scheduler.js";
 
 export const enum LocationKind {

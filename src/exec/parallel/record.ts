@@ -2,7 +2,7 @@
 // memory once every transaction is final: each final read set with the version every read
 // resolves to now (the version an execution in order reads), each final write set with the value
 // after the transaction, and the executors' timeline.
-import type { Word } from "../../evm/word.js";
+import type { Word } from "../../primitives/word.js";
 import { Field, Outcome, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type TimelineEvent, type TxRecord, type Write } from "../../records/record.js";
 import type { MemoryState } from "../../state/memory.js";
 import { Status } from "../../evm/interpreter.js";

@@ -4,7 +4,7 @@
 // of that, and byte fields become views into the transferred buffer.
 import type { Status } from "../../evm/interpreter.js";
 import type { TxResult } from "../../evm/processor.js";
-import type { Word } from "../../evm/word.js";
+import type { Word } from "../../primitives/word.js";
 import type { Log } from "../../state/world.js";
 import type { IncarnationResult } from "./incarnation.js";
 

@@ -3,8 +3,8 @@
 // as long again in every worker before it could start; here the main thread writes each field in
 // place, and a worker decodes a transaction only when it first executes it. Signatures and hashes
 // are left out: executors need the sender, which is already recovered.
-import { big, fromBytes, norm, toBytes32, type Word } from "../../evm/word.js";
-import type { AccessListEntry, Transaction, TxType } from "../../block/types.js";
+import { big, fromBytes, norm, toBytes32, type Word } from "../../primitives/word.js";
+import type { AccessListEntry, Transaction, TxType } from "../../tx/types.js";
 
 const WORD = 32;
 const ADDRESS = 20;

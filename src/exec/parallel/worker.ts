@@ -7,7 +7,7 @@ import { keepShapesAlive } from "../keepShapes.js";
 import { warmUpSteps } from "../warmup.js";
 import type { BlockContext, IncarnationResult } from "./incarnation.js";
 import type { MemoryState } from "../../state/memory.js";
-import type { Word } from "../../evm/word.js";
+import type { Word } from "../../primitives/word.js";
 import { encodeResults } from "./resultCodec.js";
 import { Scheduler } from "./scheduler.js";
 import { PackedTransactions } from "./txCodec.js";

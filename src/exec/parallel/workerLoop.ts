@@ -1,8 +1,8 @@
 // The Block-STM worker loop (the paper's algorithm 1), run by every worker thread on a block.
 import { performance } from "node:perf_hooks";
 import { CodeCache } from "../../evm/code.js";
-import { rulesFor, type Fork, type ForkRules } from "../../evm/forks.js";
-import type { Word } from "../../evm/word.js";
+import { rulesFor, type Fork, type ForkRules } from "../../fork/forks.js";
+import type { Word } from "../../primitives/word.js";
 import type { Block } from "../../block/block.js";
 import { logsBloom } from "../../block/receipt.js";
 import { MemoryState } from "../../state/memory.js";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { bn254 as nobleBn254 } from "@noble/curves/bn254.js";
-import { Fork } from "../../../src/evm/forks.js";
+import { Fork } from "../../../src/fork/forks.js";
 import { ALL_GAS, call, outHex, word } from "./helpers.js";
 
 const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;

@@ -2,7 +2,7 @@
 // per 32-byte word, out-of-gas failures.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Fork } from "../../../src/evm/forks.js";
+import { Fork } from "../../../src/fork/forks.js";
 import { call, outHex } from "./helpers.js";
 
 const ABC = "0x616263";

@@ -1,5 +1,5 @@
 // Shared by the precompile tests: run a precompile on hex input and build inputs from words.
-import { Fork, rulesFor } from "../../../src/evm/forks.js";
+import { Fork, rulesFor } from "../../../src/fork/forks.js";
 import { runPrecompile, type PrecompileResult } from "../../../src/evm/precompiles/index.js";
 import { bytesToHex, hexToBytes } from "../../../src/primitives/bytes.js";
 

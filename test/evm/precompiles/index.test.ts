@@ -2,7 +2,7 @@
 // rules table (precompile availability itself is the caller's check on rules.precompileCount).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FORK_RULES, Fork, rulesFor } from "../../../src/evm/forks.js";
+import { FORK_RULES, Fork, rulesFor } from "../../../src/fork/forks.js";
 import { runPrecompile } from "../../../src/evm/precompiles/index.js";
 import { call, word } from "./helpers.js";
 

@@ -2,7 +2,7 @@
 // "nagydani" length classes), huge declared lengths, zero-padded short input.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Fork } from "../../../src/evm/forks.js";
+import { Fork } from "../../../src/fork/forks.js";
 import { ALL_GAS, call, outHex, word } from "./helpers.js";
 
 const MAX_WORD = (1n << 256n) - 1n;

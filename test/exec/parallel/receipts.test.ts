@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { Status } from "../../../src/evm/interpreter.js";
 import type { TxResult } from "../../../src/evm/processor.js";
 import { logsBloom, receiptsRoot, type Receipt } from "../../../src/block/receipt.js";
-import { TxType, type Transaction } from "../../../src/block/types.js";
+import { TxType, type Transaction } from "../../../src/tx/types.js";
 import { receiptByteCapacity, SharedReceipts } from "../../../src/exec/parallel/receipts.js";
 import { ArrayTransactions } from "../../../src/exec/parallel/txCodec.js";
 

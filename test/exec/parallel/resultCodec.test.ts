@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { decodeResults, encodeResults } from "../../../src/exec/parallel/resultCodec.js";
 import type { IncarnationResult } from "../../../src/exec/parallel/incarnation.js";
-import type { Word } from "../../../src/evm/word.js";
+import type { Word } from "../../../src/primitives/word.js";
 
 const WIDE = (1n << 255n) + 12345n;
 const ADDRESS = 0xdac17f958d2ee523a2206206994597c13d831ec7n;

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadBlockInput } from "../../../src/block/load.js";
-import { TxType, type Transaction } from "../../../src/block/types.js";
+import { TxType, type Transaction } from "../../../src/tx/types.js";
 import { encodeTransactions, PackedTransactions } from "../../../src/exec/parallel/txCodec.js";
 import { generateBlock } from "../../../src/workload/blocks.js";
 import { fixturePath } from "../../fixtures.js";

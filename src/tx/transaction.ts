@@ -2,8 +2,8 @@
 // sender recovery (implemented in txEncoding.ts and signature.ts, re-exported here).
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import type { ForkRules } from "../evm/forks.js";
-import { fromBytes, type Word } from "../evm/word.js";
+import type { ForkRules } from "../fork/forks.js";
+import { fromBytes, type Word } from "../primitives/word.js";
 import { TxType, type Transaction } from "./types.js";
 
 export { TransactionDecodeError, decodeTransaction, encodeTransaction, transactionHash, signingHash, legacyChainId } from "./txEncoding.js";

@@ -1,5 +1,5 @@
 // The transaction model shared by the loaders (RPC JSON, RLP, state tests) and the executor.
-import type { Word } from "../evm/word.js";
+import type { Word } from "../primitives/word.js";
 
 export enum TxType {
   Legacy = 0,
@@ -9,7 +9,7 @@ export enum TxType {
 }
 
 export interface AccessListEntry {
-  address: Word; // canonical word (see evm/word.ts)
+  address: Word; // canonical word (see primitives/word.ts)
   storageKeys: Word[];
 }
 

@@ -1,8 +1,8 @@
 // Transaction signatures: validity of (v, r, s) per fork and ECDSA public-key recovery on secp256k1
 // (Yellow Paper appendix F, EIP-2 low-s, EIP-155 replay protection, typed-transaction y-parity).
-import { Fork, type ForkRules } from "../evm/forks.js";
+import { Fork, type ForkRules } from "../fork/forks.js";
 import { isCurveX, recoverAddressInto, SECP256K1_N as CURVE_N } from "../primitives/secp256k1.js";
-import { fromBytes, type Word } from "../evm/word.js";
+import { fromBytes, type Word } from "../primitives/word.js";
 import { signingHash } from "./txEncoding.js";
 import { TxType, type Transaction } from "./types.js";
 

@@ -12,7 +12,7 @@
 import { bytesToBigint } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
 import { decode, encode, type RlpInput, type RlpItem } from "../primitives/rlp.js";
-import { addressToBytes, fromBytes, wordToBytes, type Word } from "../evm/word.js";
+import { addressToBytes, fromBytes, wordToBytes, type Word } from "../primitives/word.js";
 import { TxType, type AccessListEntry, type Transaction } from "./types.js";
 
 /** The bytes are not a valid transaction encoding; the message says which field and why. */

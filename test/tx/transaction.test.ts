@@ -14,10 +14,10 @@ import {
   TransactionDecodeError,
   transactionHash,
   validateForFork,
-} from "../../src/block/transaction.js";
-import { TxType, type Transaction } from "../../src/block/types.js";
-import { Fork, rulesFor } from "../../src/evm/forks.js";
-import { addressToHex, wordFromHex } from "../../src/evm/word.js";
+} from "../../src/tx/transaction.js";
+import { TxType, type Transaction } from "../../src/tx/types.js";
+import { Fork, rulesFor } from "../../src/fork/forks.js";
+import { addressToHex, wordFromHex } from "../../src/primitives/word.js";
 import { bytesToHex, hexToBytes } from "../../src/primitives/bytes.js";
 import { encode, type RlpInput } from "../../src/primitives/rlp.js";
 

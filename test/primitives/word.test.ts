@@ -1,7 +1,7 @@
 // The hybrid word operations against straightforward bigint reference formulas (mod 2^256).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import * as W from "../../src/evm/word.js";
+import * as W from "../../src/primitives/word.js";
 
 const M = 1n << 256n;
 const S = 1n << 255n;

@@ -1,5 +1,5 @@
 // The Ethereum consensus TransactionTests (ethereum-tests/TransactionTests) under a ratchet:
-// test/block/transaction-known-failures.json lists the cases that do not pass yet, with a reason
+// test/tx/transaction-known-failures.json lists the cases that do not pass yet, with a reason
 // each. The test fails on any unlisted failure, on any listed case that now passes, and on listed
 // ids that name no case.
 //
@@ -21,15 +21,15 @@ import {
   TransactionDecodeError,
   transactionHash,
   validateForFork,
-} from "../../src/block/transaction.js";
-import type { Transaction } from "../../src/block/types.js";
-import { forkByName, rulesFor, type ForkRules } from "../../src/evm/forks.js";
-import { addressToHex } from "../../src/evm/word.js";
+} from "../../src/tx/transaction.js";
+import type { Transaction } from "../../src/tx/types.js";
+import { forkByName, rulesFor, type ForkRules } from "../../src/fork/forks.js";
+import { addressToHex } from "../../src/primitives/word.js";
 import { bytesEqual, bytesToHex, hexToBytes } from "../../src/primitives/bytes.js";
 import { fixturePath, repoPath } from "../fixtures.js";
 
 const SUITE = fixturePath("ethereum-tests/TransactionTests");
-const KNOWN_FAILURES = repoPath("test/block/transaction-known-failures.json");
+const KNOWN_FAILURES = repoPath("test/tx/transaction-known-failures.json");
 const CHAIN_ID = 1n; // the fixtures are signed for mainnet
 
 interface ForkResult {
@@ -207,6 +207,6 @@ test("TransactionTests: every case passes or is a listed known failure", (t) => 
       `(${Object.keys(known).length} listed as known failures); skipped forks beyond ours: ${skips || "none"}`,
   );
   assert.deepEqual(unexpected.slice(0, 50), [], `${unexpected.length} unexpected failures`);
-  assert.deepEqual(nowPassing, [], "listed known failures that now pass: remove them from test/block/transaction-known-failures.json");
-  assert.deepEqual(stale, [], "listed known failures that name no fixture case: remove them from test/block/transaction-known-failures.json");
+  assert.deepEqual(nowPassing, [], "listed known failures that now pass: remove them from test/tx/transaction-known-failures.json");
+  assert.deepEqual(stale, [], "listed known failures that name no fixture case: remove them from test/tx/transaction-known-failures.json");
 });
