@@ -9,7 +9,7 @@ import type { BlockEnv, TxEnv } from "./env.js";
 import { COLD_ACCOUNT_ACCESS_COST, COLD_SLOAD_COST, WARM_STORAGE_READ_COST, type ForkRules } from "../fork/forks.js";
 import { Memory, memoryCost, MAX_MEMORY_BYTES } from "./memory.js";
 import { Op, opTableFor, type OpTable } from "./opcodes.js";
-import { runPrecompile } from "./precompiles/index.js";
+import { isPrecompile, runPrecompile } from "./precompiles/index.js";
 import * as W from "../primitives/word.js";
 import type { Word } from "../primitives/word.js";
 
@@ -139,7 +139,7 @@ export class Evm {
   }
 
   isPrecompile(address: Word): boolean {
-    return typeof address === "number" && address >= 1 && address <= this.rules.precompileCount;
+    return isPrecompile(address, this.rules);
   }
 
   // ---------------- message calls ----------------

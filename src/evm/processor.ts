@@ -6,6 +6,7 @@ import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import type { Log } from "../state/world.js";
 import { CallKind, createAddress, Status, type Evm, type Message } from "./interpreter.js";
 import { big, norm, type Word } from "../primitives/word.js";
+import { precompileAddresses } from "./precompiles/index.js";
 
 export const GAS_PER_BLOB = 131072n;
 export const MAX_BLOBS_PER_BLOCK = 6;
@@ -65,7 +66,7 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
   if (rules.eip2929) {
     world.warmAddress(sender);
     if (tx.to !== null) world.warmAddress(tx.to);
-    for (let p = 1; p <= rules.precompileCount; p++) world.warmAddress(p);
+    for (const p of precompileAddresses(rules)) world.warmAddress(p);
     for (const entry of tx.accessList) {
       world.warmAddress(entry.address);
       for (const key of entry.storageKeys) world.warmSlot(entry.address, key);

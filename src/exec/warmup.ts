@@ -213,7 +213,7 @@ function warmupBlock(rules: ForkRules, snippets: number[][]): { block: Block; pr
   };
   install(CONTRACT_BASE, CALLEE_CODE);
   // Fee-market transactions from London on, legacy ones before.
-  const type = rules.fork >= Fork.London ? TxType.FeeMarket : TxType.Legacy;
+  const type = rules.eip1559 ? TxType.FeeMarket : TxType.Legacy;
   const transactions: Transaction[] = snippets.map((code, i) => {
     const to = CONTRACT_BASE + BigInt(i + 1);
     install(to, code);
@@ -222,10 +222,10 @@ function warmupBlock(rules: ForkRules, snippets: number[][]): { block: Block; pr
   pre.putAccount(SENDER, 0n, 10n ** 30n, KECCAK_EMPTY_WORD);
   const header = {
     number: 1n, timestamp: 1n, hash: null, parentHash: new Uint8Array(32), coinbase: COINBASE, gasLimit: TX_GAS * BigInt(transactions.length), gasUsed: 0n, difficulty: 0n, mixHash: 0,
-    stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), logsBloom: new Uint8Array(256), baseFeePerGas: rules.fork >= Fork.London ? 7n : null, withdrawalsRoot: null,
-    blobGasUsed: null, excessBlobGas: rules.fork >= Fork.Cancun ? 0n : null, parentBeaconBlockRoot: null,
+    stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), logsBloom: new Uint8Array(256), baseFeePerGas: rules.eip1559 ? 7n : null, withdrawalsRoot: null,
+    blobGasUsed: null, excessBlobGas: rules.hasBlobs ? 0n : null, parentBeaconBlockRoot: null,
   };
-  const block: Block = { header, transactions, withdrawals: rules.fork >= Fork.Shanghai ? [] : null, ommers: [] };
+  const block: Block = { header, transactions, withdrawals: rules.withdrawals ? [] : null, ommers: [] };
   return { block, pre };
 }
 

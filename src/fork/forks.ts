@@ -18,6 +18,10 @@ export enum Fork {
   Paris, // the Merge
   Shanghai,
   Cancun,
+  Prague,
+  Osaka,
+  Bpo1, // blob parameters only (EIP-7892)
+  Bpo2,
 }
 
 export type SstoreMode = "frontier" | "eip1283" | "eip2200";
@@ -55,6 +59,15 @@ export interface ForkRules {
   readonly eip6780: boolean; // SELFDESTRUCT only in the creating transaction
   readonly beaconRoots: boolean; // EIP-4788 system call
   readonly withdrawals: boolean; // EIP-4895
+  readonly eip7702: boolean; // set-code transactions, delegation designators
+  readonly historyStorage: boolean; // EIP-2935: the parent hash stored by a system call
+  readonly requests: boolean; // EIP-7685 requests: deposits (EIP-6110), withdrawals (EIP-7002), consolidations (EIP-7251)
+  readonly calldataFloorPerToken: number; // EIP-7623: floor gas per calldata token (0 = no floor)
+  readonly hasClz: boolean; // EIP-7939
+  readonly p256Verify: boolean; // EIP-7951: P256VERIFY at 0x100
+  readonly txGasLimitCap: bigint; // EIP-7825 (0 = none)
+  readonly maxBlockRlpSize: number; // EIP-7934 (0 = none)
+  readonly blobs: BlobParams;
 
   // --- gas costs ---
   readonly gasBalance: number;
@@ -81,17 +94,37 @@ export interface ForkRules {
   readonly maxInitCodeSize: number; // EIP-3860 (0 = unlimited)
 }
 
+/** Blob gas parameters (EIP-4844, EIP-7691, EIP-7840, EIP-7892, EIP-7918, EIP-7594). */
+export interface BlobParams {
+  readonly target: number; // blobs per block
+  readonly max: number;
+  readonly baseFeeUpdateFraction: bigint;
+  readonly maxPerTransaction: number; // EIP-7594 caps it below `max`
+  readonly reservePriceFromExecution: boolean; // EIP-7918: the blob base fee follows the execution base fee from below
+}
+
+export const GAS_PER_BLOB = 131072;
+
+const CANCUN_BLOBS: BlobParams = { target: 3, max: 6, baseFeeUpdateFraction: 3338477n, maxPerTransaction: 6, reservePriceFromExecution: false };
+const PRAGUE_BLOBS: BlobParams = { target: 6, max: 9, baseFeeUpdateFraction: 5007716n, maxPerTransaction: 9, reservePriceFromExecution: false };
+const OSAKA_BLOBS: BlobParams = { ...PRAGUE_BLOBS, maxPerTransaction: 6, reservePriceFromExecution: true };
+const BPO1_BLOBS: BlobParams = { ...OSAKA_BLOBS, target: 10, max: 15, baseFeeUpdateFraction: 8346193n };
+const BPO2_BLOBS: BlobParams = { ...OSAKA_BLOBS, target: 14, max: 21, baseFeeUpdateFraction: 11684671n };
+
 export interface PrecompileGas {
   readonly ecAdd: number; // EIP-196, repriced by EIP-1108
   readonly ecMul: number;
   readonly ecPairingBase: number; // EIP-197, repriced by EIP-1108
   readonly ecPairingPerPoint: number;
   readonly modexpEip2565: boolean; // Berlin modexp pricing (else EIP-198)
+  readonly modexpEip7883: boolean; // Osaka modexp pricing
+  readonly modexpMaxInputBytes: number; // EIP-7823: base, exponent and modulus lengths (0 = unbounded)
 }
 
-const BYZANTIUM_PRECOMPILE_GAS: PrecompileGas = { ecAdd: 500, ecMul: 40000, ecPairingBase: 100000, ecPairingPerPoint: 80000, modexpEip2565: false };
-const ISTANBUL_PRECOMPILE_GAS: PrecompileGas = { ecAdd: 150, ecMul: 6000, ecPairingBase: 45000, ecPairingPerPoint: 34000, modexpEip2565: false };
+const BYZANTIUM_PRECOMPILE_GAS: PrecompileGas = { ecAdd: 500, ecMul: 40000, ecPairingBase: 100000, ecPairingPerPoint: 80000, modexpEip2565: false, modexpEip7883: false, modexpMaxInputBytes: 0 };
+const ISTANBUL_PRECOMPILE_GAS: PrecompileGas = { ecAdd: 150, ecMul: 6000, ecPairingBase: 45000, ecPairingPerPoint: 34000, modexpEip2565: false, modexpEip7883: false, modexpMaxInputBytes: 0 };
 const BERLIN_PRECOMPILE_GAS: PrecompileGas = { ...ISTANBUL_PRECOMPILE_GAS, modexpEip2565: true };
+const OSAKA_PRECOMPILE_GAS: PrecompileGas = { ...BERLIN_PRECOMPILE_GAS, modexpEip7883: true, modexpMaxInputBytes: 1024 };
 
 // Warm/cold costs of EIP-2929 (used only when rules.eip2929).
 export const COLD_SLOAD_COST = 2100;
@@ -131,6 +164,15 @@ const frontier: ForkRules = {
   eip6780: false,
   beaconRoots: false,
   withdrawals: false,
+  eip7702: false,
+  historyStorage: false,
+  requests: false,
+  calldataFloorPerToken: 0,
+  hasClz: false,
+  p256Verify: false,
+  txGasLimitCap: 0n,
+  maxBlockRlpSize: 0,
+  blobs: CANCUN_BLOBS,
   gasBalance: 20,
   gasExtCodeSize: 20,
   gasExtCodeCopy: 20,
@@ -263,6 +305,33 @@ const cancun: ForkRules = {
   precompileCount: 10,
 };
 
+const prague: ForkRules = {
+  ...cancun,
+  fork: Fork.Prague,
+  name: "Prague",
+  eip7702: true,
+  historyStorage: true,
+  requests: true,
+  calldataFloorPerToken: 10,
+  precompileCount: 0x11, // EIP-2537: BLS12-381 at 0x0b..0x11
+  blobs: PRAGUE_BLOBS,
+};
+
+const osaka: ForkRules = {
+  ...prague,
+  fork: Fork.Osaka,
+  name: "Osaka",
+  hasClz: true,
+  p256Verify: true,
+  txGasLimitCap: 1n << 24n,
+  maxBlockRlpSize: 10 * 1024 * 1024 - 2 * 1024 * 1024, // EIP-7934: 10 MiB less a 2 MiB margin for the beacon block
+  precompileGas: OSAKA_PRECOMPILE_GAS,
+  blobs: OSAKA_BLOBS,
+};
+
+const bpo1: ForkRules = { ...osaka, fork: Fork.Bpo1, name: "BPO1", blobs: BPO1_BLOBS };
+const bpo2: ForkRules = { ...osaka, fork: Fork.Bpo2, name: "BPO2", blobs: BPO2_BLOBS };
+
 export const FORK_RULES: readonly ForkRules[] = [
   frontier,
   homestead,
@@ -280,6 +349,10 @@ export const FORK_RULES: readonly ForkRules[] = [
   paris,
   shanghai,
   cancun,
+  prague,
+  osaka,
+  bpo1,
+  bpo2,
 ];
 
 export function rulesFor(fork: Fork): ForkRules {
@@ -308,6 +381,10 @@ const FORK_NAMES: Record<string, Fork> = {
   merge: Fork.Paris,
   shanghai: Fork.Shanghai,
   cancun: Fork.Cancun,
+  prague: Fork.Prague,
+  osaka: Fork.Osaka,
+  bpo1: Fork.Bpo1,
+  bpo2: Fork.Bpo2,
 };
 
 /** The fork for a test-suite or user-given fork name, or undefined when the name is unknown. */

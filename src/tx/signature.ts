@@ -1,6 +1,6 @@
 // Transaction signatures: validity of (v, r, s) per fork and ECDSA public-key recovery on secp256k1
 // (Yellow Paper appendix F, EIP-2 low-s, EIP-155 replay protection, typed-transaction y-parity).
-import { Fork, type ForkRules } from "../fork/forks.js";
+import type { ForkRules } from "../fork/forks.js";
 import { isCurveX, recoverAddressInto, SECP256K1_N as CURVE_N } from "../primitives/secp256k1.js";
 import { fromBytes, type Word } from "../primitives/word.js";
 import { signingHash } from "./txEncoding.js";
@@ -80,7 +80,7 @@ export function recoverSender(tx: Transaction, rules?: ForkRules, chainId?: bigi
   const { r, s } = tx;
   if (r <= 0n || r >= SECP256K1_N) throw new InvalidSignatureError("signature r is not in [1, n-1]");
   if (s <= 0n || s >= SECP256K1_N) throw new InvalidSignatureError("signature s is not in [1, n-1]");
-  const lowS = rules === undefined || rules.fork >= Fork.Homestead;
+  const lowS = rules === undefined || rules.homesteadCreate; // EIP-2 came with Homestead
   if (lowS && s > HALF_N) throw new InvalidSignatureError("signature s is above n/2 (EIP-2, from Homestead on)");
   return recoverAddress(signingHash(tx), r, s, parity);
 }
