@@ -105,6 +105,7 @@ export function transactionFromRpc(json: unknown, where: string): Transaction {
     accessList: type === TxType.Legacy ? [] : accessListFromRpc(optionalField(obj, "accessList") ?? [], `${where}.accessList`),
     maxFeePerBlobGas: type === TxType.Blob ? q("maxFeePerBlobGas") : 0n,
     blobVersionedHashes: type === TxType.Blob ? expectArray(field(obj, "blobVersionedHashes", where), `${where}.blobVersionedHashes`).map((h, i) => parseHash(h, `${where}.blobVersionedHashes[${i}]`)) : [],
+    authorizationList: [],
     v,
     r: q("r"),
     s: q("s"),

@@ -217,7 +217,7 @@ function warmupBlock(rules: ForkRules, snippets: number[][]): { block: Block; pr
   const transactions: Transaction[] = snippets.map((code, i) => {
     const to = CONTRACT_BASE + BigInt(i + 1);
     install(to, code);
-    return { type, chainId: 1n, nonce: BigInt(i), maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: type === TxType.Legacy ? 10n ** 10n : 1n, gasLimit: TX_GAS, to, value: 0n, data: new Uint8Array(0), accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], v: 0n, r: 0n, s: 0n, sender: SENDER };
+    return { type, chainId: 1n, nonce: BigInt(i), maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: type === TxType.Legacy ? 10n ** 10n : 1n, gasLimit: TX_GAS, to, value: 0n, data: new Uint8Array(0), accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], authorizationList: [], v: 0n, r: 0n, s: 0n, sender: SENDER };
   });
   pre.putAccount(SENDER, 0n, 10n ** 30n, KECCAK_EMPTY_WORD);
   const header = {

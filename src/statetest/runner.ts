@@ -198,6 +198,7 @@ function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["index
     accessList,
     maxFeePerBlobGas: quantity(t.maxFeePerBlobGas ?? "0x0"),
     blobVersionedHashes: (t.blobVersionedHashes ?? []).map(wordFromHex),
+    authorizationList: [],
     v: 0n,
     r: 0n,
     s: 0n,

@@ -130,6 +130,7 @@ function decodeLegacy(raw: Uint8Array): Transaction {
     accessList: [],
     maxFeePerBlobGas: 0n,
     blobVersionedHashes: [],
+    authorizationList: [],
     v,
     r: uintField(f[7]!, "r", U256),
     s: uintField(f[8]!, "s", U256),
@@ -176,7 +177,7 @@ function decodeTyped(type: TxType, raw: Uint8Array): Transaction {
   const v = uintField(f[i++]!, "yParity", U256);
   const r = uintField(f[i++]!, "r", U256);
   const s = uintField(f[i++]!, "s", U256);
-  return { type, chainId, nonce, maxFeePerGas, maxPriorityFeePerGas, gasLimit, to, value, data, accessList, maxFeePerBlobGas, blobVersionedHashes, v, r, s };
+  return { type, chainId, nonce, maxFeePerGas, maxPriorityFeePerGas, gasLimit, to, value, data, accessList, maxFeePerBlobGas, blobVersionedHashes, authorizationList: [], v, r, s };
 }
 
 /**

@@ -6,11 +6,24 @@ export enum TxType {
   AccessList = 1, // EIP-2930
   FeeMarket = 2, // EIP-1559
   Blob = 3, // EIP-4844
+  SetCode = 4, // EIP-7702
 }
 
 export interface AccessListEntry {
   address: Word; // canonical word (see primitives/word.ts)
   storageKeys: Word[];
+}
+
+/** A signed EIP-7702 authorization: the authority (recovered from the signature) delegates to `address`. */
+export interface Authorization {
+  chainId: bigint; // 0: valid on any chain
+  address: Word;
+  nonce: bigint;
+  yParity: bigint;
+  r: bigint;
+  s: bigint;
+  /** The signer, once recovered; null when the signature recovers no address (the entry is skipped). */
+  authority?: Word | null;
 }
 
 export interface Transaction {
@@ -28,6 +41,7 @@ export interface Transaction {
   accessList: AccessListEntry[];
   maxFeePerBlobGas: bigint; // 0 unless type 3
   blobVersionedHashes: Word[]; // empty unless type 3
+  authorizationList: Authorization[]; // empty unless type 4
   /** Signature: v is the raw value (27/28, 35+2*chainId+{0,1}, or the y-parity 0/1 for typed txs). */
   v: bigint;
   r: bigint;

@@ -203,6 +203,7 @@ function assemble(kind: WorkloadKind, seed: number, senders: DerivedAccount[], h
     accessList: [],
     maxFeePerBlobGas: 0n,
     blobVersionedHashes: [],
+    authorizationList: [],
     v: 0n,
     r: 0n,
     s: 0n,

@@ -296,7 +296,7 @@ function selfDestructBlock(childStorage: boolean): { block: Block; preState: Mem
     preState.putAccount(child, 1n, BigInt(i), codeHash, childStorage && i === 7 ? new Map([[1, 2]]) : new Map());
     transactions.push({
       type: TxType.FeeMarket, chainId: 1n, nonce: 0n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n, gasLimit: 100_000n, to: child, value: 0n, data: new Uint8Array(0),
-      accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], v: 0n, r: 0n, s: 0n, sender,
+      accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], authorizationList: [], v: 0n, r: 0n, s: 0n, sender,
     });
   }
   const header: BlockHeader = {

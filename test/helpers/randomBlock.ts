@@ -73,7 +73,7 @@ export function randomBlock(seed: number, txCount: number, senderCount = 12): { 
     const tip = BigInt(Math.floor(rand() * 3)); // zero tips too: the coinbase is then touched
     transactions.push({
       type: TxType.FeeMarket, chainId: 1n, nonce, maxFeePerGas: BASE_FEE + tip, maxPriorityFeePerGas: tip, gasLimit: 300_000n, to, value, data,
-      accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], v: 0n, r: 0n, s: 0n, sender,
+      accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], authorizationList: [], v: 0n, r: 0n, s: 0n, sender,
     });
   }
   const header: BlockHeader = {

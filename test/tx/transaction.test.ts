@@ -195,6 +195,7 @@ const BASE: Transaction = {
   accessList: [],
   maxFeePerBlobGas: 0n,
   blobVersionedHashes: [],
+  authorizationList: [],
   v: 27n,
   r: 1n,
   s: SECP256K1_N - 1n,

@@ -4,7 +4,7 @@
 // place, and a worker decodes a transaction only when it first executes it. Signatures and hashes
 // are left out: executors need the sender, which is already recovered.
 import { big, fromBytes, norm, toBytes32, type Word } from "../../primitives/word.js";
-import type { AccessListEntry, Transaction, TxType } from "../../tx/types.js";
+import type { AccessListEntry, Authorization, Transaction, TxType } from "../../tx/types.js";
 
 const WORD = 32;
 const ADDRESS = 20;
@@ -15,6 +15,12 @@ const TWO32 = 2 ** 32;
 const HAS_CHAIN_ID = 1;
 const HAS_TO = 2;
 const HAS_SENDER = 4;
+// An authorization: chainId, nonce, yParity, r, s as words, the delegate's address, a byte saying
+// whether the authority is known and recovered, and the authority's address.
+const AUTHORIZATION_BYTES = 5 * WORD + ADDRESS + 1 + ADDRESS;
+const AUTHORITY_UNKNOWN = 0;
+const AUTHORITY_RECOVERED = 1;
+const AUTHORITY_INVALID = 2;
 
 // Numeric fields are nearly always small: written as a float64 (a bit per field says so), they
 // cost a conversion instead of four 64-bit shifts of a bigint each way (encoding took ~1 µs per
@@ -26,7 +32,7 @@ function numericSize(x: bigint): number {
 
 /** Bytes one transaction takes in the buffer. */
 function encodedSize(tx: Transaction): number {
-  let size = 3 + 2 * ADDRESS + 4 + tx.data.length + 4 + 4 + WORD * tx.blobVersionedHashes.length;
+  let size = 3 + 2 * ADDRESS + 4 + tx.data.length + 4 + 4 + WORD * tx.blobVersionedHashes.length + 4 + AUTHORIZATION_BYTES * tx.authorizationList.length;
   size += numericSize(tx.chainId ?? 0n) + numericSize(tx.nonce) + numericSize(tx.maxFeePerGas) + numericSize(tx.maxPriorityFeePerGas);
   size += numericSize(tx.gasLimit) + numericSize(tx.value) + numericSize(tx.maxFeePerBlobGas);
   for (const entry of tx.accessList) size += ADDRESS + 4 + WORD * entry.storageKeys.length;
@@ -127,7 +133,24 @@ function writeTransaction(tx: Transaction, bytes: Uint8Array, view: DataView, po
     toBytes32(hash, bytes, pos);
     pos += WORD;
   }
+  view.setUint32(pos, tx.authorizationList.length);
+  pos += 4;
+  for (const auth of tx.authorizationList) pos = writeAuthorization(auth, bytes, view, pos);
   return pos;
+}
+
+function writeAuthorization(auth: Authorization, bytes: Uint8Array, view: DataView, pos: number): number {
+  toBytes32(norm(auth.chainId), bytes, pos);
+  toBytes32(norm(auth.nonce), bytes, pos + WORD);
+  toBytes32(norm(auth.yParity), bytes, pos + 2 * WORD);
+  toBytes32(norm(auth.r), bytes, pos + 3 * WORD);
+  toBytes32(norm(auth.s), bytes, pos + 4 * WORD);
+  pos += 5 * WORD;
+  writeAddress(auth.address, view, pos);
+  pos += ADDRESS;
+  bytes[pos] = auth.authority === undefined ? AUTHORITY_UNKNOWN : auth.authority === null ? AUTHORITY_INVALID : AUTHORITY_RECOVERED;
+  writeAddress(auth.authority ?? 0, view, pos + 1);
+  return pos + 1 + ADDRESS;
 }
 
 /** A block's transactions by index. */
@@ -175,6 +198,22 @@ export class PackedTransactions implements TransactionSource {
     return fromBytes(this.bytes, pos, WORD);
   }
 
+  private authorization(pos: number): Authorization {
+    const { bytes, view } = this;
+    const auth: Authorization = {
+      chainId: big(this.word(pos)),
+      address: readAddress(view, pos + 5 * WORD),
+      nonce: big(this.word(pos + WORD)),
+      yParity: big(this.word(pos + 2 * WORD)),
+      r: big(this.word(pos + 3 * WORD)),
+      s: big(this.word(pos + 4 * WORD)),
+    };
+    const known = bytes[pos + 5 * WORD + ADDRESS];
+    if (known === AUTHORITY_RECOVERED) auth.authority = readAddress(view, pos + 5 * WORD + ADDRESS + 1);
+    else if (known === AUTHORITY_INVALID) auth.authority = null;
+    return auth;
+  }
+
   private decode(pos: number): Transaction {
     const { bytes, view } = this;
     const type = bytes[pos]! as TxType;
@@ -212,6 +251,10 @@ export class PackedTransactions implements TransactionSource {
     const hashCount = view.getUint32(pos);
     pos += 4;
     for (let h = 0; h < hashCount; h++, pos += WORD) blobVersionedHashes.push(this.word(pos));
+    const authorizationList: Authorization[] = [];
+    const authCount = view.getUint32(pos);
+    pos += 4;
+    for (let a = 0; a < authCount; a++, pos += AUTHORIZATION_BYTES) authorizationList.push(this.authorization(pos));
     const tx: Transaction = {
       type,
       chainId: flags & HAS_CHAIN_ID ? fields[0]! : null,
@@ -225,6 +268,7 @@ export class PackedTransactions implements TransactionSource {
       accessList,
       maxFeePerBlobGas: fields[6]!,
       blobVersionedHashes,
+      authorizationList,
       v: 0n,
       r: 0n,
       s: 0n,

@@ -32,7 +32,7 @@ function assertRoundTrip(transactions: Transaction[], what: string): void {
 test("every kind of transaction field survives packing", () => {
   const base: Transaction = {
     type: TxType.Legacy, chainId: null, nonce: 0n, maxFeePerGas: 1n, maxPriorityFeePerGas: 1n, gasLimit: 21000n, to: null, value: 0n, data: new Uint8Array(0),
-    accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], v: 27n, r: 5n, s: 6n, sender: 0x1234,
+    accessList: [], maxFeePerBlobGas: 0n, blobVersionedHashes: [], authorizationList: [], v: 27n, r: 5n, s: 6n, sender: 0x1234,
   };
   assertRoundTrip([
     base,
@@ -40,6 +40,14 @@ test("every kind of transaction field survives packing", () => {
     { ...base, type: TxType.AccessList, chainId: 1n, accessList: [{ address: 0xaa, storageKeys: [0, 1n << 200n] }, { address: 0xbb, storageKeys: [] }] },
     { ...base, type: TxType.Blob, chainId: 1n, to: 0xcc, maxFeePerBlobGas: 10n ** 30n, blobVersionedHashes: [(1n << 248n) + 9n, 1] },
     withoutSender(base),
+    {
+      ...base, type: TxType.SetCode, chainId: 1n, to: 0xdd,
+      authorizationList: [
+        { chainId: 0n, address: 0xee, nonce: (1n << 64n) - 1n, yParity: 1n, r: (1n << 255n) + 7n, s: 3n, authority: (1n << 159n) + 1n },
+        { chainId: 1n << 200n, address: (1n << 160n) - 1n, nonce: 0n, yParity: 0n, r: 1n, s: 2n, authority: null },
+        { chainId: 1n, address: 0, nonce: 5n, yParity: 27n, r: 9n, s: 9n },
+      ],
+    },
     // Addresses either side of 2^53 (numbers below, bigints from there) and numeric fields past it.
     { ...base, to: Number.MAX_SAFE_INTEGER, sender: 1n << 53n, gasLimit: 1n << 53n, maxFeePerGas: BigInt(Number.MAX_SAFE_INTEGER) },
     { ...base, type: TxType.AccessList, chainId: 1n, to: (1n << 128n) - 1n, accessList: [{ address: (1n << 160n) - 1n, storageKeys: [] }, { address: 1n << 64n, storageKeys: [] }] },
