@@ -1,5 +1,6 @@
 // 0x05 modexp: base^exp % mod on big-endian integers of any length (EIP-198), priced by EIP-198
-// until Berlin and by EIP-2565 from then on.
+// until Berlin, by EIP-2565 from then on, and by EIP-7883 from Osaka, which also bounds each of
+// the three lengths by 1024 bytes (EIP-7823: a longer one fails the call, consuming all its gas).
 //
 // Input: base length, exp length and mod length as 32-byte words, then base, exp and mod; bytes
 // past the end of the input read as zero. A length may be any 256-bit value, so the lengths and
@@ -11,10 +12,11 @@ export function modexp(input: Uint8Array, gasLimit: number, rules: ForkRules): P
   const baseLen = readBigint(input, 0n, 32);
   const expLen = readBigint(input, 32n, 32);
   const modLen = readBigint(input, 64n, 32);
+  if (exceedsBound(rules.precompileGas.modexpMaxInputBytes, baseLen, expLen, modLen)) return failure(gasLimit);
   const expStart = 96n + baseLen;
-  const iterations = iterationCount(expLen, expHeadHighBit(input, expStart, expLen));
+  const headHighBit = expHeadHighBit(input, expStart, expLen);
   const maxLen = baseLen > modLen ? baseLen : modLen;
-  const gas = rules.precompileGas.modexpEip2565 ? gasEip2565(maxLen, iterations) : gasEip198(maxLen, iterations);
+  const gas = price(rules, maxLen, expLen, headHighBit);
   if (gas > BigInt(gasLimit)) return failure(gasLimit);
   const cost = Number(gas);
   if (modLen === 0n) return success(cost, EMPTY);
@@ -27,6 +29,21 @@ export function modexp(input: Uint8Array, gasLimit: number, rules: ForkRules): P
   const base = readBigint(input, 96n, Number(baseLen));
   const expBytes = input.subarray(Number(expStart), Number(modStart));
   return success(cost, bigintToPadded(modPow(base, expBytes, mod), Number(modLen)));
+}
+
+/** EIP-7823: whether a length exceeds `maxBytes` (0: no bound before Osaka). */
+function exceedsBound(maxBytes: number, baseLen: bigint, expLen: bigint, modLen: bigint): boolean {
+  if (maxBytes === 0) return false;
+  const max = BigInt(maxBytes);
+  return baseLen > max || expLen > max || modLen > max;
+}
+
+/** The price in the fork's schedule: EIP-198, EIP-2565 (Berlin) or EIP-7883 (Osaka). */
+function price(rules: ForkRules, maxLen: bigint, expLen: bigint, headHighBit: number): bigint {
+  const gas = rules.precompileGas;
+  if (gas.modexpEip7883) return gasEip7883(maxLen, iterationCount(expLen, headHighBit, 16n));
+  const iterations = iterationCount(expLen, headHighBit, 8n);
+  return gas.modexpEip2565 ? gasEip2565(maxLen, iterations) : gasEip198(maxLen, iterations);
 }
 
 /** The big-endian integer in `len` bytes of input at `offset`, zero-padded past the end. */
@@ -57,9 +74,12 @@ function expHeadHighBit(input: Uint8Array, expStart: bigint, expLen: bigint): nu
   return 0;
 }
 
-/** EIP-198's adjusted exponent length, floored at 1. */
-function iterationCount(expLen: bigint, headHighBit: number): bigint {
-  const adjusted = expLen <= 32n ? BigInt(headHighBit) : 8n * (expLen - 32n) + BigInt(headHighBit);
+/**
+ * EIP-198's adjusted exponent length, floored at 1: each exponent byte past the first 32 counts
+ * `perByteAfterWord` iterations (8, and 16 from EIP-7883).
+ */
+function iterationCount(expLen: bigint, headHighBit: number, perByteAfterWord: bigint): bigint {
+  const adjusted = expLen <= 32n ? BigInt(headHighBit) : perByteAfterWord * (expLen - 32n) + BigInt(headHighBit);
   return adjusted > 1n ? adjusted : 1n;
 }
 
@@ -78,6 +98,17 @@ function gasEip2565(maxLen: bigint, iterations: bigint): bigint {
   const words = (maxLen + 7n) / 8n;
   const gas = (words * words * iterations) / 3n;
   return gas > 200n ? gas : 200n;
+}
+
+/**
+ * EIP-7883: multiplication complexity 16 up to 32 bytes, else 2 * ceil(maxLen / 8)^2; times the
+ * iterations, at least 500.
+ */
+function gasEip7883(maxLen: bigint, iterations: bigint): bigint {
+  const words = (maxLen + 7n) / 8n;
+  const complexity = maxLen <= 32n ? 16n : 2n * words * words;
+  const gas = complexity * iterations;
+  return gas > 500n ? gas : 500n;
 }
 
 /** base^exp % mod (mod > 1) by left-to-right square-and-multiply over the exponent's bytes. */

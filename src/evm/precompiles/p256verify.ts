@@ -1,6 +1,59 @@
-// P256VERIFY (EIP-7951) at 0x100. Not implemented yet: every call fails.
-import { failure, type Precompile } from "./common.js";
+// P256VERIFY (EIP-7951) at 0x100: ECDSA signature verification on secp256r1 (NIST P-256).
+//
+// Input (exactly 160 bytes): message hash h, r, s, public key qx, qy, 32 big-endian bytes each.
+// The call costs 6900 gas whatever the input; lacking that much gas is the only failure. A valid
+// signature returns the word 1; anything else (wrong length, r or s outside (0, n), a coordinate
+// >= p, a key off the curve or at infinity, R' at infinity, R'.x != r mod n) returns empty output
+// with the call still succeeding. The hash is used as given (no hashing, no reduction needed
+// beyond mod n) and high s is accepted: no low-s normalisation as in Ethereum transactions.
+//
+// Curve arithmetic is @noble/curves' p256: u1*G + u2*Q by its joint (Strauss-Shamir) walk.
+import { p256 } from "@noble/curves/nist.js";
+import { bytesToBigint, EMPTY, failure, success, type PrecompileResult } from "./common.js";
 
 export const P256_VERIFY_ADDRESS = 0x100;
 
-export const p256Verify: Precompile = (_input, gasLimit) => failure(gasLimit);
+const GAS = 6900;
+const INPUT_LENGTH = 160;
+
+const { Point } = p256;
+const Fn = Point.Fn;
+const Fp = Point.Fp;
+const N = Fn.ORDER;
+const P = Fp.ORDER;
+const A = Point.CURVE().a;
+const B = Point.CURVE().b;
+
+const VALID_OUTPUT = new Uint8Array(32);
+VALID_OUTPUT[31] = 1;
+
+export function p256Verify(input: Uint8Array, gasLimit: number): PrecompileResult {
+  if (GAS > gasLimit) return failure(gasLimit);
+  return success(GAS, signatureVerifies(input) ? VALID_OUTPUT.slice() : EMPTY);
+}
+
+/** The checks and the verification of EIP-7951, in its order. */
+function signatureVerifies(input: Uint8Array): boolean {
+  if (input.length !== INPUT_LENGTH) return false;
+  const h = bytesToBigint(input.subarray(0, 32));
+  const r = bytesToBigint(input.subarray(32, 64));
+  const s = bytesToBigint(input.subarray(64, 96));
+  const qx = bytesToBigint(input.subarray(96, 128));
+  const qy = bytesToBigint(input.subarray(128, 160));
+  if (r === 0n || r >= N || s === 0n || s >= N) return false;
+  if (qx >= P || qy >= P) return false;
+  // (0, 0) is not on the curve (b != 0), so this also rejects the encoding of infinity.
+  if (!onCurve(qx, qy)) return false;
+  const q = Point.fromAffine({ x: qx, y: qy });
+  const sInverse = Fn.inv(s);
+  const u1 = Fn.create(h * sInverse); // h may exceed n: G has order n, so only h mod n matters
+  const u2 = Fn.create(r * sInverse);
+  const rPrime = Point.BASE.mulAddUnsafe(u1, q, u2);
+  if (rPrime.is0()) return false;
+  return Fn.create(rPrime.toAffine().x) === r; // R'.x ≡ r (mod n): R'.x may be >= n
+}
+
+/** qy^2 = qx^3 + a*qx + b (mod p), for coordinates already below p. */
+function onCurve(x: bigint, y: bigint): boolean {
+  return Fp.sqr(y) === Fp.add(Fp.mul(Fp.add(Fp.sqr(x), A), x), B);
+}

@@ -1,7 +1,10 @@
-// 0x05 modexp: the EIP-198 examples, EIP-198 and EIP-2565 prices (the EIP-2565 table's
-// "nagydani" length classes), huge declared lengths, zero-padded short input.
+// 0x05 modexp: the EIP-198 examples, EIP-198, EIP-2565 and EIP-7883 prices (the EIP-2565 table's
+// "nagydani" length classes), huge declared lengths, EIP-7823's length bound, zero-padded short
+// input, and a differential check against @ethereumjs/evm's modexp in Prague and Osaka.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Common, Hardfork, Mainnet } from "@ethereumjs/common";
+import { getActivePrecompiles, paramsEVM, type PrecompileInput } from "@ethereumjs/evm";
 import { Fork } from "../../../src/fork/forks.js";
 import { ALL_GAS, call, outHex, word } from "./helpers.js";
 
@@ -126,4 +129,118 @@ test("modexp: small-value semantics (exponent 0, modulus 1, base 0, base >= modu
   assert.equal(outHex(call(5, input(0, 0, 1, "07"))), "0x01"); // 0^0 = 1
   assert.equal(outHex(call(5, input(1, 1, 1, "0a" + "02" + "07"))), "0x02"); // 100 mod 7
   assert.equal(outHex(call(5, input(2, 1, 3, "0009" + "02" + "000010"))), "0x000001"); // 81 mod 16, leading zeros kept
+});
+
+test("modexp: EIP-7883 prices in Osaka (nagydani cases), earlier forks unchanged", () => {
+  // [length of base and modulus, exponent, EIP-2565 gas (Prague), EIP-7883 gas (Osaka)]:
+  // 2 * ceil(len / 8)^2 per iteration, at least 500.
+  const cases: [number, string, number, number][] = [
+    [64, "02", 200, 500],
+    [64, "03", 200, 500],
+    [64, "010001", 341, 2048],
+    [128, "02", 200, 512],
+    [128, "010001", 1365, 8192],
+    [256, "02", 341, 2048],
+    [256, "010001", 5461, 32768],
+    [512, "02", 1365, 8192],
+    [512, "010001", 21845, 131072],
+    [1024, "02", 5461, 32768],
+    [1024, "010001", 87381, 524288],
+  ];
+  for (const [len, exp, prague, osaka] of cases) {
+    const base = "5a".repeat(len);
+    const mod = "c3".repeat(len);
+    const data = input(len, exp.length / 2, len, base + exp + mod);
+    const expected = "0x" + refModPow(BigInt("0x" + base), BigInt("0x" + exp), BigInt("0x" + mod)).toString(16).padStart(2 * len, "0");
+    for (const [fork, gas] of [
+      [Fork.Prague, prague],
+      [Fork.Osaka, osaka],
+    ] as const) {
+      const result = call(5, data, ALL_GAS, fork);
+      assert.deepEqual([result.ok, result.gasUsed, outHex(result)], [true, gas, expected], `${len} bytes ^ ${exp} in fork ${fork}`);
+      assert.deepEqual(call(5, data, gas - 1, fork), { ok: false, gasUsed: gas - 1, output: new Uint8Array(0) });
+    }
+  }
+});
+
+test("modexp: EIP-7883 complexity 16 up to 32 bytes, 16 iterations per exponent byte past 32", () => {
+  // EIP-198 example 1: 32-byte exponent p - 1 (highest bit 255), 32-byte modulus: 16 * 255.
+  const fermat = input(1, 32, 32, "03" + "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2e" + SECP_P);
+  const result = call(5, fermat, ALL_GAS, Fork.Osaka);
+  assert.deepEqual([result.ok, result.gasUsed, outHex(result)], [true, 16 * 255, "0x" + word(1)]);
+  // 33 bytes: 2 * ceil(33 / 8)^2 = 50 per iteration; exponent 0xffff: 15 iterations.
+  const wide = input(33, 2, 33, "00".repeat(32) + "02" + "ffff" + "00".repeat(32) + "07");
+  assert.equal(call(5, wide, ALL_GAS, Fork.Osaka).gasUsed, 50 * 15);
+  // expLen 40 whose first 32 bytes are the number 1: 16 * (40 - 32) + 0 = 128 iterations.
+  const exp = "00".repeat(31) + "01" + "ff".repeat(8);
+  const long = call(5, input(1, 40, 1, "02" + exp + "07"), ALL_GAS, Fork.Osaka);
+  assert.deepEqual([long.gasUsed, outHex(long)], [16 * 128, "0x" + refModPow(2n, BigInt("0x" + exp), 7n).toString(16).padStart(2, "0")]);
+  assert.equal(call(5, input(1, 40, 1, "02" + exp + "07"), ALL_GAS, Fork.Prague).gasUsed, 200); // 8 * 8 / 3
+  // The largest exponent allowed, all ones: 16 * 992 + 255 iterations at complexity 16.
+  const maxExp = call(5, input(1, 1024, 1, "02" + "ff".repeat(1024) + "07"), ALL_GAS, Fork.Osaka);
+  assert.deepEqual([maxExp.ok, maxExp.gasUsed], [true, 16 * (16 * 992 + 255)]);
+  // The minimum: no data at all, or an exponent that is 0 or 1.
+  const empty = call(5, "0x", ALL_GAS, Fork.Osaka);
+  assert.deepEqual([empty.ok, empty.gasUsed, empty.output.length], [true, 500, 0]);
+  assert.equal(call(5, input(1, 1, 1, "05" + "01" + "07"), ALL_GAS, Fork.Osaka).gasUsed, 500);
+  assert.equal(call(5, "0x", 499, Fork.Osaka).ok, false);
+});
+
+test("modexp: EIP-7823 bounds each length by 1024 bytes in Osaka, failing with all gas", () => {
+  const fails = (data: string, gas = ALL_GAS) => assert.deepEqual(call(5, data, gas, Fork.Osaka), { ok: false, gasUsed: gas, output: new Uint8Array(0) }, data.slice(0, 200));
+  // 1024 is allowed for each length.
+  const atBound = call(5, input(1024, 1024, 1024, "02".repeat(1024) + "03".repeat(1024) + "05".repeat(1024)), ALL_GAS, Fork.Osaka);
+  assert.equal(atBound.ok, true);
+  assert.equal(atBound.output.length, 1024);
+  // 1025 in any one of them fails, whatever the data; before Osaka the same inputs are fine.
+  for (const [b, e, m] of [
+    [1025, 1, 1],
+    [1, 1025, 1],
+    [1, 1, 1025],
+    [1025, 0, 0],
+    [0, 1025, 0],
+    [0, 0, 1025],
+  ] as const) {
+    const data = input(b, e, m, "07".repeat(b + e + m));
+    fails(data);
+    fails(data, 1_000_000);
+    assert.equal(call(5, data, ALL_GAS, Fork.Prague).ok, true, `${b} ${e} ${m} in Prague`);
+  }
+  // Huge lengths: a zero-length base and modulus with a huge exponent length was cheap before.
+  fails(input(0, MAX_WORD, 0), 1_000_000);
+  assert.equal(call(5, input(0, MAX_WORD, 0), 200, Fork.Prague).ok, true);
+  fails(input(MAX_WORD, 0, 0));
+  fails(input(0, 0, 1n << 64n));
+  fails(input(0, 0, 1025, ""), 0);
+});
+
+test("modexp: agrees with @ethereumjs/evm's modexp in Prague and Osaka on random inputs", async () => {
+  let seed = 12345;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const hexBytes = (n: number) => Array.from({ length: n }, () => random(4) === 0 ? "00" : random(256).toString(16).padStart(2, "0")).join("");
+  for (const [fork, hardfork] of [
+    [Fork.Prague, Hardfork.Prague],
+    [Fork.Osaka, Hardfork.Osaka],
+  ] as const) {
+    const common = new Common({ chain: Mainnet, hardfork, params: paramsEVM });
+    const theirs = getActivePrecompiles(common).get("0000000000000000000000000000000000000005")!;
+    for (let i = 0; i < 150; i++) {
+      const lengths = [0, 1, 2, 31, 32, 33, 40, 64, 100, 1024, 1025];
+      const [b, e, m] = [lengths[random(lengths.length)]!, lengths[random(lengths.length)]!, lengths[random(lengths.length)]!];
+      // Sometimes cut the data short, so that bytes past the end read as zero.
+      const full = hexBytes(b) + hexBytes(e) + hexBytes(m);
+      const data = input(b, e, m, random(3) === 0 ? full.slice(0, 2 * random(full.length / 2 + 1)) : full);
+      const gasLimit = random(2) === 0 ? 10_000_000 : random(20000);
+      const ours = call(5, data, gasLimit, fork);
+      const bytes = Buffer.from(data.slice(2), "hex");
+      const result = await theirs({ data: bytes, gasLimit: BigInt(gasLimit), common } as unknown as PrecompileInput);
+      const label = `fork ${fork} lengths ${b} ${e} ${m} gas ${gasLimit}`;
+      assert.equal(ours.ok, result.exceptionError === undefined, label);
+      assert.equal(BigInt(ours.gasUsed), result.executionGasUsed, label);
+      if (ours.ok) assert.equal(outHex(ours), "0x" + Buffer.from(result.returnValue).toString("hex"), label);
+    }
+  }
 });
