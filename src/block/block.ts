@@ -13,14 +13,18 @@ export interface BlockHeader {
   difficulty: bigint;
   /** mixHash; PREVRANDAO after the Merge. */
   mixHash: Word;
-  stateRoot: Uint8Array;
+  /** null when the source gives none (then the post-state cannot be checked against it). */
+  stateRoot: Uint8Array | null;
   receiptsRoot: Uint8Array;
+  /** Absent from some sources; then not checked. */
+  transactionsRoot: Uint8Array | null;
   logsBloom: Uint8Array;
   baseFeePerGas: bigint | null; // London
   withdrawalsRoot: Uint8Array | null; // Shanghai
   blobGasUsed: bigint | null; // Cancun
   excessBlobGas: bigint | null; // Cancun
   parentBeaconBlockRoot: Uint8Array | null; // Cancun (EIP-4788)
+  requestsHash: Uint8Array | null; // Prague (EIP-7685)
 }
 
 export interface Withdrawal {

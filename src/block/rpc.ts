@@ -12,7 +12,7 @@ import {
   parseQuantity,
   type JsonObject,
 } from "./json.js";
-import { TxType, type AccessListEntry, type Transaction } from "../tx/types.js";
+import { TxType, type AccessListEntry, type Authorization, type Transaction } from "../tx/types.js";
 
 /** Parses an eth_getBlockByNumber(n, true) result; `where` names the source in errors. */
 export function blockFromRpc(json: unknown, where: string): Block {
@@ -37,6 +37,7 @@ function headerFromRpc(obj: JsonObject, where: string): BlockHeader {
   };
   const req = <T>(key: string, parse: (v: unknown, w: string) => T): T => parse(field(obj, key, where), `${where}.${key}`);
   const bytes32 = (v: unknown, w: string) => parseData(v, w, 32);
+  refuseLaterFork(obj, where);
   return {
     number: req("number", parseQuantity),
     timestamp: req("timestamp", parseQuantity),
@@ -47,18 +48,32 @@ function headerFromRpc(obj: JsonObject, where: string): BlockHeader {
     gasUsed: req("gasUsed", parseQuantity),
     difficulty: opt("difficulty", parseQuantity) ?? 0n,
     mixHash: opt("mixHash", parseHash) ?? 0,
-    stateRoot: req("stateRoot", bytes32),
+    stateRoot: opt("stateRoot", bytes32),
     receiptsRoot: req("receiptsRoot", bytes32),
+    transactionsRoot: opt("transactionsRoot", bytes32),
     logsBloom: req("logsBloom", (v, w) => parseData(v, w, 256)),
     baseFeePerGas: opt("baseFeePerGas", parseQuantity),
     withdrawalsRoot: opt("withdrawalsRoot", bytes32),
     blobGasUsed: opt("blobGasUsed", parseQuantity),
     excessBlobGas: opt("excessBlobGas", parseQuantity),
     parentBeaconBlockRoot: opt("parentBeaconBlockRoot", bytes32),
+    requestsHash: opt("requestsHash", bytes32),
   };
 }
 
-const TX_TYPES: Record<string, TxType> = { "0": TxType.Legacy, "1": TxType.AccessList, "2": TxType.FeeMarket, "3": TxType.Blob };
+// Header fields of forks after the last one this engine executes (BPO2), and what they belong to.
+const LATER_FORK_FIELDS: Record<string, string> = {
+  blockAccessListHash: "EIP-7928 block-level access lists (Amsterdam)",
+};
+
+/** A block of a fork we do not know must not run under older rules: refuse it, naming why. */
+function refuseLaterFork(header: Record<string, unknown>, where: string): void {
+  for (const [key, what] of Object.entries(LATER_FORK_FIELDS)) {
+    if (header[key] !== undefined) throw new InputError(`${where}: the header has ${key}, from ${what}, a fork after BPO2: pevm executes mainnet forks up to BPO2 and will not run this block under older rules`);
+  }
+}
+
+const TX_TYPES: Record<string, TxType> = { "0": TxType.Legacy, "1": TxType.AccessList, "2": TxType.FeeMarket, "3": TxType.Blob, "4": TxType.SetCode };
 
 /** One transaction object of an RPC block (or of eth_getTransactionByHash). */
 export function transactionFromRpc(json: unknown, where: string): Transaction {
@@ -72,7 +87,9 @@ export function transactionFromRpc(json: unknown, where: string): Transaction {
   const type = TX_TYPES[typeValue.toString()];
   if (type === undefined) throw new InputError(`${where}.type: unsupported transaction type ${typeValue}`);
 
-  const v = q("v");
+  // A source may give transactions without signatures (a sender in "from" only): see `unsigned`.
+  const unsigned = optionalField(obj, "v") === undefined && optionalField(obj, "r") === undefined && optionalField(obj, "s") === undefined && optionalField(obj, "from") !== undefined;
+  const v = unsigned ? 0n : (optQ("yParity") !== null && type !== TxType.Legacy && optionalField(obj, "v") === undefined ? q("yParity") : q("v"));
   let chainId = optQ("chainId");
   if (type === TxType.Legacy) chainId = v >= 35n ? (v - 35n) / 2n : null;
   else if (chainId === null) throw new InputError(`${where}.chainId: missing`);
@@ -80,7 +97,7 @@ export function transactionFromRpc(json: unknown, where: string): Transaction {
   const gasPrice = optQ("gasPrice");
   let maxFeePerGas: bigint;
   let maxPriorityFeePerGas: bigint;
-  if (type === TxType.FeeMarket || type === TxType.Blob) {
+  if (type === TxType.FeeMarket || type === TxType.Blob || type === TxType.SetCode) {
     maxFeePerGas = q("maxFeePerGas");
     maxPriorityFeePerGas = q("maxPriorityFeePerGas");
   } else {
@@ -105,14 +122,36 @@ export function transactionFromRpc(json: unknown, where: string): Transaction {
     accessList: type === TxType.Legacy ? [] : accessListFromRpc(optionalField(obj, "accessList") ?? [], `${where}.accessList`),
     maxFeePerBlobGas: type === TxType.Blob ? q("maxFeePerBlobGas") : 0n,
     blobVersionedHashes: type === TxType.Blob ? expectArray(field(obj, "blobVersionedHashes", where), `${where}.blobVersionedHashes`).map((h, i) => parseHash(h, `${where}.blobVersionedHashes[${i}]`)) : [],
-    authorizationList: [],
+    authorizationList: type === TxType.SetCode ? authorizationListFromRpc(field(obj, "authorizationList", where), `${where}.authorizationList`) : [],
     v,
-    r: q("r"),
-    s: q("s"),
+    r: unsigned ? 0n : q("r"),
+    s: unsigned ? 0n : q("s"),
   };
   if (rawHash !== undefined) tx.hash = parseData(rawHash, `${where}.hash`, 32);
   if (rawFrom !== undefined) tx.claimedSender = parseAddress(rawFrom, `${where}.from`);
+  if (unsigned) tx.sender = tx.claimedSender;
   return tx;
+}
+
+/** Whether a transaction came without a signature, its sender taken from "from" unverified. */
+export function isUnsigned(tx: Transaction): boolean {
+  return tx.r === 0n && tx.s === 0n && tx.sender !== undefined;
+}
+
+function authorizationListFromRpc(json: unknown, where: string): Authorization[] {
+  return expectArray(json, where).map((a, i) => {
+    const at = `${where}[${i}]`;
+    const obj = expectObject(a, at);
+    const q = (key: string) => parseQuantity(field(obj, key, at), `${at}.${key}`);
+    return {
+      chainId: q("chainId"),
+      address: parseAddress(field(obj, "address", at), `${at}.address`),
+      nonce: q("nonce"),
+      yParity: optionalField(obj, "yParity") !== undefined ? q("yParity") : q("v"),
+      r: q("r"),
+      s: q("s"),
+    };
+  });
 }
 
 function accessListFromRpc(json: unknown, where: string): AccessListEntry[] {

@@ -26,6 +26,10 @@ const MAINNET: Activation[] = [
   { fork: Fork.Paris, block: 15_537_394n },
   { fork: Fork.Shanghai, timestamp: 1_681_338_455n },
   { fork: Fork.Cancun, timestamp: 1_710_338_135n },
+  { fork: Fork.Prague, timestamp: 1_746_612_311n },
+  { fork: Fork.Osaka, timestamp: 1_764_798_551n },
+  { fork: Fork.Bpo1, timestamp: 1_765_290_071n },
+  { fork: Fork.Bpo2, timestamp: 1_767_747_671n },
 ];
 
 /** The mainnet fork of a block. (Constantinople never activated alone on mainnet: Petersburg did.) */

@@ -1,5 +1,9 @@
 // Checking an execution against what the header (and, when given, the node's receipts) says.
+import { encode } from "@ethereumjs/rlp";
 import { bytesEqual } from "../primitives/bytes.js";
+import { addressToBytes } from "../primitives/word.js";
+import { orderedTrieRoot } from "../trie/root.js";
+import { encodeTransaction } from "../tx/transaction.js";
 import type { Block } from "./block.js";
 import { expectArray, expectObject, field, parseQuantity } from "./json.js";
 import type { Receipt } from "./receipt.js";
@@ -12,11 +16,20 @@ export interface ExpectedReceipt {
   logCount: number;
 }
 
+/** Each header field compared with the execution: true, false, or null when not verifiable. */
 export interface Checks {
   gasUsed: boolean;
   logsBloom: boolean;
-  /** null when not verifiable (before Byzantium). */
+  /** null before Byzantium (receipts then hold intermediate state roots). */
   receiptsRoot: boolean | null;
+  /** null when the header has none or a transaction came without a signature. */
+  transactionsRoot: boolean | null;
+  /** null before Shanghai. */
+  withdrawalsRoot: boolean | null;
+  /** null before Cancun. */
+  blobGasUsed: boolean | null;
+  /** null before Prague, or when the requests could not be computed (see the run's warnings). */
+  requestsHash: boolean | null;
 }
 
 export interface Divergence {
@@ -36,18 +49,28 @@ export interface Verification {
   divergenceNote: string | null;
 }
 
-export function verifyExecution(
-  block: Block,
-  actual: { gasUsed: bigint; logsBloom: Uint8Array; receiptsRoot: Uint8Array | null; receipts: readonly Receipt[] },
-  expectedReceipts: readonly ExpectedReceipt[] | null,
-): Verification {
+export interface ExecutionOutcome {
+  gasUsed: bigint;
+  logsBloom: Uint8Array;
+  receiptsRoot: Uint8Array | null;
+  receipts: readonly Receipt[];
+  blobGasUsed: bigint;
+  /** The EIP-7685 requests; null when none were computed. */
+  requestsHash: Uint8Array | null;
+}
+
+export function verifyExecution(block: Block, actual: ExecutionOutcome, expectedReceipts: readonly ExpectedReceipt[] | null): Verification {
   const { header } = block;
   const checks: Checks = {
     gasUsed: actual.gasUsed === header.gasUsed,
     logsBloom: bytesEqual(actual.logsBloom, header.logsBloom),
     receiptsRoot: actual.receiptsRoot === null ? null : bytesEqual(actual.receiptsRoot, header.receiptsRoot),
+    transactionsRoot: transactionsRootMatches(block),
+    withdrawalsRoot: header.withdrawalsRoot === null || block.withdrawals === null ? null : bytesEqual(withdrawalsRoot(block), header.withdrawalsRoot),
+    blobGasUsed: header.blobGasUsed === null ? null : actual.blobGasUsed === header.blobGasUsed,
+    requestsHash: header.requestsHash === null || actual.requestsHash === null ? null : bytesEqual(actual.requestsHash, header.requestsHash),
   };
-  const ok = checks.gasUsed && checks.logsBloom && checks.receiptsRoot !== false;
+  const ok = Object.values(checks).every((c) => c !== false);
   let firstDivergence: Divergence | null = null;
   let divergenceNote: string | null = null;
   if (expectedReceipts !== null) {
@@ -56,6 +79,19 @@ export function verifyExecution(
     divergenceNote = "no receipts.json beside the block to compare transactions with (pevm fetch writes one)";
   }
   return { ok: ok && firstDivergence === null, checks, firstDivergence, divergenceNote };
+}
+
+/** The header's transactionsRoot against the block's transactions; null when not checkable. */
+function transactionsRootMatches(block: Block): boolean | null {
+  const expected = block.header.transactionsRoot;
+  // A transaction without a signature (r = s = 0) cannot be encoded as it was signed.
+  if (expected === null || block.transactions.some((tx) => tx.r === 0n && tx.s === 0n)) return null;
+  return bytesEqual(orderedTrieRoot(block.transactions.map((tx) => encodeTransaction(tx))), expected);
+}
+
+/** EIP-4895: the ordered trie of RLP([index, validatorIndex, address, amount]). */
+function withdrawalsRoot(block: Block): Uint8Array {
+  return orderedTrieRoot(block.withdrawals!.map((w) => encode([w.index, w.validatorIndex, addressToBytes(w.address), w.amount])));
 }
 
 function findDivergence(actual: readonly Receipt[], expected: readonly ExpectedReceipt[]): Divergence | null {

@@ -85,6 +85,11 @@ export function formatRun(run: BlockRun): string {
     `  logsBloom     ${mark(v.checks.logsBloom)}`,
     `  receiptsRoot  ${mark(v.checks.receiptsRoot)}${v.checks.receiptsRoot === null ? "  (not verifiable before Byzantium: receipts hold intermediate state roots)" : `  ${bytesToHex(result.receiptsRoot!)}`}`,
   ];
+  // Fields that only some blocks carry: printed when checked.
+  if (v.checks.transactionsRoot !== null) lines.push(`  transactionsRoot ${mark(v.checks.transactionsRoot)}`);
+  if (v.checks.withdrawalsRoot !== null) lines.push(`  withdrawalsRoot ${mark(v.checks.withdrawalsRoot)}`);
+  if (v.checks.blobGasUsed !== null) lines.push(`  blobGasUsed   ${mark(v.checks.blobGasUsed)}  ${result.blobGasUsed}${v.checks.blobGasUsed ? "" : ` (header: ${header.blobGasUsed})`}`);
+  if (v.checks.requestsHash !== null) lines.push(`  requestsHash  ${mark(v.checks.requestsHash)}  ${bytesToHex(result.requestsHash!)}`);
   if (v.firstDivergence !== null) {
     const d = v.firstDivergence;
     lines.push(`  first divergent transaction: #${d.txIndex} cumulative gas expected ${d.expectedCumulativeGas}, actual ${d.actualCumulativeGas}; status expected ${d.expectedStatus ?? "n/a"}, actual ${d.actualStatus ?? "n/a"}`);

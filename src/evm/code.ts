@@ -2,7 +2,7 @@
 // values of wide PUSHes (7-32 bytes), filled the first time each one runs. Most of a large
 // contract's code never runs in a given block, so nothing is decoded up front, and narrow PUSHes
 // are decoded in place by the interpreter (no allocation).
-import type { Word } from "../primitives/word.js";
+import { addressToBytes, fromBytes, type Word } from "../primitives/word.js";
 
 export interface AnalyzedCode {
   readonly code: Uint8Array;
@@ -32,15 +32,43 @@ const DELEGATECALL = 0xf4;
 
 /**
  * Whether code running as its own account could ever write that account's storage: it holds an
- * SSTORE, or a CALLCODE or DELEGATECALL (which run other code on its storage), outside push data.
+ * SSTORE, or a CALLCODE or DELEGATECALL (which run other code on its storage), outside push data,
+ * or it is an EIP-7702 delegation (the delegate's code runs on the account's storage).
  */
 export function canWriteOwnStorage(code: Uint8Array): boolean {
+  if (isDelegation(code)) return true;
   for (let pc = 0; pc < code.length; pc++) {
     const op = code[pc]!;
     if (op === SSTORE || op === CALLCODE || op === DELEGATECALL) return true;
     if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
   }
   return false;
+}
+
+// EIP-7702 delegation designators: 0xef0100 followed by the 20-byte address whose code runs.
+const DELEGATION_MARKER_0 = 0xef;
+const DELEGATION_MARKER_1 = 0x01;
+const DELEGATION_MARKER_2 = 0x00;
+const DELEGATION_CODE_LENGTH = 23;
+
+/** Whether the code is a delegation designator, 0xef0100 ‖ address (EIP-7702). */
+export function isDelegation(code: Uint8Array): boolean {
+  return code.length === DELEGATION_CODE_LENGTH && code[0] === DELEGATION_MARKER_0 && code[1] === DELEGATION_MARKER_1 && code[2] === DELEGATION_MARKER_2;
+}
+
+/** The address a delegation designator points to, or null for any other code (no allocation then). */
+export function delegationTarget(code: Uint8Array): Word | null {
+  return isDelegation(code) ? fromBytes(code, 3, 20) : null;
+}
+
+/** The designator 0xef0100 ‖ address. */
+export function delegationCode(address: Word): Uint8Array {
+  const code = new Uint8Array(DELEGATION_CODE_LENGTH);
+  code[0] = DELEGATION_MARKER_0;
+  code[1] = DELEGATION_MARKER_1;
+  code[2] = DELEGATION_MARKER_2;
+  code.set(addressToBytes(address), 3);
+  return code;
 }
 
 const MAX_CACHED = 4096;

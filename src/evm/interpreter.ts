@@ -4,7 +4,7 @@
 import { keccak256 } from "../primitives/hash.js";
 import type { WorldState } from "../state/world.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
-import { analyzeCode, CodeCache, type AnalyzedCode } from "./code.js";
+import { analyzeCode, CodeCache, delegationTarget, type AnalyzedCode } from "./code.js";
 import type { BlockEnv, TxEnv } from "./env.js";
 import { COLD_ACCOUNT_ACCESS_COST, COLD_SLOAD_COST, WARM_STORAGE_READ_COST, type ForkRules } from "../fork/forks.js";
 import { Memory, memoryCost, MAX_MEMORY_BYTES } from "./memory.js";
@@ -144,15 +144,18 @@ export class Evm {
 
   // ---------------- message calls ----------------
 
-  /** Runs a CALL-family message: value transfer, then the code or precompile. */
-  call(msg: Message): CallResult {
+  /**
+   * Runs a CALL-family message: value transfer, then the code or precompile. `delegated`: the
+   * code address is an EIP-7702 delegate, whose own code runs even where it is a precompile's.
+   */
+  call(msg: Message, delegated = false): CallResult {
     const world = this.world;
     if (msg.depth > MAX_DEPTH) return { status: Status.Failure, gasLeft: msg.gas, output: EMPTY, error: "call depth" };
     if ((msg.kind === CallKind.Call || msg.kind === CallKind.CallCode) && msg.value > world.getBalance(msg.caller)) {
       return { status: Status.Failure, gasLeft: msg.gas, output: EMPTY, error: "insufficient balance" };
     }
     const checkpoint = world.checkpoint();
-    const precompile = this.isPrecompile(msg.codeAddress);
+    const precompile = !delegated && this.isPrecompile(msg.codeAddress);
     if (msg.kind === CallKind.Call) {
       // EIP-161: a zero-value call to a missing non-precompile account creates nothing. (Asked
       // only for zero values: reading the account is a read the parallel executor must track.)
@@ -369,6 +372,9 @@ export class Evm {
           case Op.SAR:
             stack[sp - 2] = W.sar(stack[sp - 1]!, stack[sp - 2]!);
             sp--;
+            break;
+          case Op.CLZ:
+            stack[sp - 1] = countLeadingZeros(stack[sp - 1]!);
             break;
           case Op.KECCAK256: {
             const offset = stack[sp - 1]!;
@@ -676,6 +682,17 @@ export class Evm {
             if (op === Op.CALL && msg.isStatic && value !== 0n) throw new Halt("value transfer in static call");
 
             let extra = this.accessAccountCost(target);
+            // EIP-7702: a delegated target runs its delegate's code; reaching the delegate is an access too.
+            let codeAddress = target;
+            let delegated = false;
+            if (rules.eip7702) {
+              const delegate = delegationTarget(world.getCode(target));
+              if (delegate !== null) {
+                extra += this.accessAccountCost(delegate);
+                codeAddress = delegate;
+                delegated = true;
+              }
+            }
             extra += expandMemory2(mem, inOffset, inSize, outOffset, outSize, gas);
             if (value !== 0n) extra += CALL_VALUE_GAS;
             if (op === Op.CALL) {
@@ -712,14 +729,14 @@ export class Evm {
                 op === Op.CALL ? CallKind.Call : op === Op.CALLCODE ? CallKind.CallCode : op === Op.DELEGATECALL ? CallKind.DelegateCall : CallKind.StaticCall,
               caller: op === Op.DELEGATECALL ? msg.caller : self,
               to: op === Op.CALL || op === Op.STATICCALL ? target : self,
-              codeAddress: target,
+              codeAddress,
               value: op === Op.DELEGATECALL ? msg.value : value,
               data: input,
               gas: childGas,
               depth: msg.depth + 1,
               isStatic: msg.isStatic || op === Op.STATICCALL,
             };
-            const result = this.call(child);
+            const result = this.call(child, delegated);
             const left = result.gasLeft;
             if (reserve === 0n && typeof left === "number" && gas + left <= GAS_CHUNK) gas += left;
             else [gas, reserve] = splitGas(BigInt(gas) + reserve + W.big(left));
@@ -899,6 +916,27 @@ function gasWord(gas: number, reserve: bigint): Word {
 /** Splits an exact gas amount into the loop's number and the reserve. */
 function splitGas(total: bigint): [number, bigint] {
   return total <= GAS_CHUNK_BIG ? [Number(total), 0n] : [GAS_CHUNK, total - GAS_CHUNK_BIG];
+}
+
+const TWO_POW_32 = 2 ** 32;
+/** 2^i for i in 0..256, to find a bigint's bit length by comparisons alone (no allocation). */
+const POWERS_OF_TWO: readonly bigint[] = Array.from({ length: 257 }, (_, i) => 1n << BigInt(i));
+
+/** EIP-7939 CLZ: the number of leading zero bits of a 256-bit word (256 for zero). */
+export function countLeadingZeros(x: Word): number {
+  if (typeof x === "number") {
+    if (x < TWO_POW_32) return 224 + Math.clz32(x); // clz32(0) = 32: 256 for zero
+    return 192 + Math.clz32(Math.floor(x / TWO_POW_32));
+  }
+  // A bigint word is >= 2^53: its bit length b (2^(b-1) <= x < 2^b) lies in 54..256.
+  let lo = 54;
+  let hi = 256;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (x < POWERS_OF_TWO[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return 256 - lo;
 }
 
 /** Number of 32-byte words covering `size` bytes (huge sizes give a huge count). */

@@ -5,7 +5,7 @@ import type { ForkRules } from "../fork/forks.js";
 
 export const enum Op {
   STOP = 0x00, ADD, MUL, SUB, DIV, SDIV, MOD, SMOD, ADDMOD, MULMOD, EXP, SIGNEXTEND,
-  LT = 0x10, GT, SLT, SGT, EQ, ISZERO, AND, OR, XOR, NOT, BYTE, SHL, SHR, SAR,
+  LT = 0x10, GT, SLT, SGT, EQ, ISZERO, AND, OR, XOR, NOT, BYTE, SHL, SHR, SAR, CLZ,
   KECCAK256 = 0x20,
   ADDRESS = 0x30, BALANCE, ORIGIN, CALLER, CALLVALUE, CALLDATALOAD, CALLDATASIZE, CALLDATACOPY,
   CODESIZE, CODECOPY, GASPRICE, EXTCODESIZE, EXTCODECOPY, RETURNDATASIZE, RETURNDATACOPY, EXTCODEHASH,
@@ -63,6 +63,7 @@ function defs(): OpDef[] {
   def(Op.ISZERO, 1, 1, 3);
   def(Op.NOT, 1, 1, 3);
   for (const op of [Op.SHL, Op.SHR, Op.SAR]) def(op, 2, 1, 3, (r) => r.hasShifts);
+  def(Op.CLZ, 1, 1, 5, (r) => r.hasClz); // EIP-7939
   def(Op.KECCAK256, 2, 1, 30);
   def(Op.ADDRESS, 0, 1, 2);
   def(Op.BALANCE, 1, 1, (r) => r.gasBalance);

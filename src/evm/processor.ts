@@ -1,16 +1,21 @@
-// Transaction processing: validity checks, gas purchase, the top-level message, refunds, fee
-// payment and end-of-transaction cleanup (Yellow Paper section 6, EIP-1559, EIP-4844).
-import { intrinsicGas, validateForFork } from "../tx/transaction.js";
-import { TxType, type Transaction } from "../tx/types.js";
+// Transaction processing: validity checks, gas purchase, EIP-7702 authorizations, the top-level
+// message, refunds, the EIP-7623 calldata floor, fee payment and end-of-transaction cleanup
+// (Yellow Paper section 6, EIP-1559, EIP-4844, EIP-7702, EIP-7623).
+import { calldataFloorGas, intrinsicGas, PER_AUTH_BASE_COST, PER_EMPTY_ACCOUNT_COST, recoverAuthority, validateForFork } from "../tx/transaction.js";
+import { TxType, type Authorization, type Transaction } from "../tx/types.js";
+import type { ForkRules } from "../fork/forks.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import type { Log } from "../state/world.js";
-import { CallKind, createAddress, Status, type Evm, type Message } from "./interpreter.js";
+import { delegationCode, delegationTarget, isDelegation } from "./code.js";
+import { CallKind, createAddress, Status, type CallResult, type Evm, type Message } from "./interpreter.js";
 import { big, norm, type Word } from "../primitives/word.js";
 import { precompileAddresses } from "./precompiles/index.js";
 
 export const GAS_PER_BLOB = 131072n;
-export const MAX_BLOBS_PER_BLOCK = 6;
 const MAX_NONCE = 0xffffffffffffffffn;
+/** EIP-7702: refunded for an authorization whose authority already exists. */
+const EXISTING_AUTHORITY_REFUND = Number(PER_EMPTY_ACCOUNT_COST - PER_AUTH_BASE_COST);
+const EMPTY_CODE = new Uint8Array(0);
 
 /** A transaction that cannot be included in a block; nothing it would do happens. */
 export class InvalidTransactionError extends Error {
@@ -44,8 +49,9 @@ export function fakeExponential(factor: bigint, numerator: bigint, denominator: 
   return output / denominator;
 }
 
-export function blobBaseFee(excessBlobGas: bigint): bigint {
-  return fakeExponential(1n, excessBlobGas, 3338477n);
+/** The blob base fee for a header's excess blob gas, with the fork's update fraction (EIP-4844, EIP-7691). */
+export function blobBaseFee(excessBlobGas: bigint, rules: ForkRules): bigint {
+  return fakeExponential(1n, excessBlobGas, rules.blobs.baseFeeUpdateFraction);
 }
 
 /**
@@ -57,7 +63,8 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
   const { world, rules, block } = evm;
 
   const intrinsic = intrinsicGas(tx, rules);
-  const gasPrice = checkValidity(evm, tx, sender, gasAvailable, intrinsic);
+  const floor = calldataFloorGas(tx, rules);
+  const gasPrice = checkValidity(evm, tx, sender, gasAvailable, intrinsic, floor);
   const blobGasUsed = GAS_PER_BLOB * BigInt(tx.blobVersionedHashes.length);
 
   evm.tx = { origin: sender, gasPrice, blobHashes: tx.blobVersionedHashes };
@@ -87,7 +94,7 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
     depth: 0,
     isStatic: false,
   };
-  let result;
+  let result: CallResult;
   if (tx.to === null) {
     const nonce = world.getNonce(sender);
     contractAddress = createAddress(sender, nonce);
@@ -98,7 +105,17 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
     if (result.status !== Status.Success) contractAddress = null;
   } else {
     world.setNonce(sender, world.getNonce(sender) + 1n);
-    result = evm.call(msg);
+    // After the sender's nonce, before execution; kept when the execution fails (EIP-7702).
+    if (tx.authorizationList.length > 0) applyAuthorizations(evm, tx.authorizationList);
+    const delegate = rules.eip7702 ? delegationTarget(world.getCode(tx.to)) : null;
+    if (delegate === null) {
+      result = evm.call(msg);
+    } else {
+      // A delegated recipient runs its delegate's code (a precompile's own code, not the precompile).
+      world.warmAddress(delegate);
+      msg.codeAddress = delegate;
+      result = evm.call(msg, true);
+    }
   }
 
   const gasLeft = big(result.gasLeft);
@@ -106,9 +123,10 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
   const refundCap = spent / BigInt(rules.maxRefundQuotient);
   const refundCounter = BigInt(Math.max(world.refund, 0));
   const refund = refundCounter < refundCap ? refundCounter : refundCap;
-  const gasUsed = spent - refund;
+  // EIP-7623: the transaction pays at least its calldata floor (0 before Prague).
+  const gasUsed = spent - refund > floor ? spent - refund : floor;
 
-  world.addBalance(sender, (gasLeft + refund) * gasPrice);
+  world.addBalance(sender, (tx.gasLimit - gasUsed) * gasPrice);
   const priorityFee = rules.eip1559 ? gasPrice - block.baseFee : gasPrice;
   const fee = gasUsed * priorityFee;
   // The parallel executor credits fees as deltas, so that paying the coinbase is no conflict. A
@@ -120,22 +138,46 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
   return { status: result.status, gasUsed, logs, contractAddress, output: result.output, blobGasUsed, error: result.error };
 }
 
+/**
+ * EIP-7702: each authorization that holds (this chain or any, nonce below 2^64 - 1, a recoverable
+ * authority without code or with a delegation already, the authority's nonce) sets the authority's
+ * code to a designator for its address (or clears it for address 0) and increments its nonce. The
+ * authority is warm from its recovery on; one that exists already earns a refund.
+ */
+function applyAuthorizations(evm: Evm, authorizations: readonly Authorization[]): void {
+  const { world, block } = evm;
+  for (const auth of authorizations) {
+    if (auth.chainId !== 0n && auth.chainId !== block.chainId) continue;
+    if (auth.nonce >= MAX_NONCE) continue;
+    // Recovered once per transaction object (a loader may have done it already).
+    const authority = auth.authority !== undefined ? auth.authority : (auth.authority = recoverAuthority(auth));
+    if (authority === null) continue;
+    world.warmAddress(authority);
+    const code = world.getCode(authority);
+    if (code.length !== 0 && !isDelegation(code)) continue;
+    if (world.getNonce(authority) !== auth.nonce) continue;
+    if (world.exists(authority)) world.addRefund(EXISTING_AUTHORITY_REFUND);
+    world.setCode(authority, auth.address === 0 ? EMPTY_CODE : delegationCode(auth.address));
+    world.setNonce(authority, auth.nonce + 1n);
+  }
+}
+
 /** Checks everything that makes a transaction invalid; returns the effective gas price. */
-function checkValidity(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bigint, intrinsic: bigint): bigint {
+function checkValidity(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bigint, intrinsic: bigint, floor: bigint): bigint {
   const { world, rules, block } = evm;
   try {
-    validateForFork(tx, rules, intrinsic);
+    validateForFork(tx, rules, intrinsic, floor);
   } catch (e) {
     throw new InvalidTransactionError((e as Error).message);
   }
   const nonce = world.getNonce(sender);
   if (nonce >= MAX_NONCE) throw new InvalidTransactionError(`sender nonce ${nonce} is at the maximum (EIP-2681)`);
   if (tx.nonce !== nonce) throw new InvalidTransactionError(`nonce ${tx.nonce} does not match sender nonce ${nonce}`);
-  if (world.getCodeHash(sender) !== KECCAK_EMPTY_WORD) {
+  // EIP-3607: only accounts without code send, and (EIP-7702) those whose code is a delegation.
+  if (world.getCodeHash(sender) !== KECCAK_EMPTY_WORD && !(rules.eip7702 && isDelegation(world.getCode(sender)))) {
     throw new InvalidTransactionError("sender has code (EIP-3607)");
   }
   if (tx.gasLimit > gasAvailable) throw new InvalidTransactionError(`gas limit ${tx.gasLimit} exceeds the block's remaining gas ${gasAvailable}`);
-  if (tx.gasLimit < intrinsic) throw new InvalidTransactionError(`gas limit ${tx.gasLimit} below intrinsic gas ${intrinsic}`);
 
   let gasPrice = tx.maxFeePerGas;
   if (rules.eip1559) {
@@ -146,7 +188,6 @@ function checkValidity(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bi
   }
   let maxCost = tx.gasLimit * tx.maxFeePerGas + tx.value;
   if (tx.type === TxType.Blob) {
-    if (tx.blobVersionedHashes.length > MAX_BLOBS_PER_BLOCK) throw new InvalidTransactionError(`too many blobs: ${tx.blobVersionedHashes.length}`);
     if (tx.maxFeePerBlobGas < block.blobBaseFee) throw new InvalidTransactionError(`max fee per blob gas ${tx.maxFeePerBlobGas} below blob base fee ${block.blobBaseFee}`);
     maxCost += GAS_PER_BLOB * BigInt(tx.blobVersionedHashes.length) * tx.maxFeePerBlobGas;
   }

@@ -8,7 +8,7 @@ import type { WorldState } from "../state/world.js";
 import type { Block } from "../block/block.js";
 import { BLOOM_BYTES, logsBloom, receiptsRoot, type Receipt } from "../block/receipt.js";
 import type { Transaction } from "../tx/types.js";
-import { applyBlockEpilogue } from "./blockRules.js";
+import { requestsHash, type EpilogueOutcome } from "./blockRules.js";
 import type { BlockResult } from "./sequential.js";
 
 /**
@@ -47,16 +47,28 @@ export class BlockResultBuilder {
   }
 
   /**
-   * Applies the block's epilogue to `world` and completes the result (executionMs left at 0).
-   * `root`: the receipts root, when already computed (by the parallel workers). `epilogueWarnings`:
-   * the epilogue's warnings when the caller applied it to `world` already (the recording executor).
+   * Completes the result on `world`, to which the caller applied the block's epilogue (its outcome:
+   * `epilogue`); executionMs is left at 0. `root`: the receipts root, when already computed (by the
+   * parallel workers).
    */
-  finish(world: WorldState, block: Block, root?: Uint8Array, epilogueWarnings?: string[]): BlockResult {
+  finish(world: WorldState, epilogue: EpilogueOutcome, root?: Uint8Array): BlockResult {
     const rules = this.rules;
-    const warnings = epilogueWarnings ?? applyBlockEpilogue(world, rules, block);
     const bloom = this.blockBloom.slice();
     const receiptsRootValue = rules.byzantium ? (root ?? receiptsRoot(this.receipts)) : null;
-    return { rules, txResults: this.txResults, receipts: this.receipts, gasUsed: this.cumulativeGasUsed, blobGasUsed: this.blobGasUsed, logsBloom: bloom, receiptsRoot: receiptsRootValue, world, executionMs: 0, warnings };
+    return {
+      rules,
+      txResults: this.txResults,
+      receipts: this.receipts,
+      gasUsed: this.cumulativeGasUsed,
+      blobGasUsed: this.blobGasUsed,
+      logsBloom: bloom,
+      receiptsRoot: receiptsRootValue,
+      requests: epilogue.requests,
+      requestsHash: epilogue.requests === null ? null : requestsHash(epilogue.requests),
+      world,
+      executionMs: 0,
+      warnings: epilogue.warnings,
+    };
   }
 }
 

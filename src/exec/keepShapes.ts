@@ -20,10 +20,10 @@ export function keepShapesAlive(): void {
   world.account(0);
   const header = {
     number: 0n, timestamp: 0n, hash: null, parentHash: new Uint8Array(32), coinbase: 0, gasLimit: 0n, gasUsed: 0n, difficulty: 0n, mixHash: 0,
-    stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), logsBloom: new Uint8Array(256), baseFeePerGas: null, withdrawalsRoot: null,
-    blobGasUsed: null, excessBlobGas: null, parentBeaconBlockRoot: null,
+    stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), transactionsRoot: null, logsBloom: new Uint8Array(256), baseFeePerGas: null, withdrawalsRoot: null,
+    blobGasUsed: null, excessBlobGas: null, parentBeaconBlockRoot: null, requestsHash: null,
   };
-  const evm = new Evm(world, blockEnv({ header, transactions: [], withdrawals: null, ommers: [] }, { blockHashes: new Map() }), rulesFor(Fork.Cancun), new CodeCache());
+  const evm = new Evm(world, blockEnv({ header, transactions: [], withdrawals: null, ommers: [] }, { blockHashes: new Map() }, rulesFor(Fork.Cancun)), rulesFor(Fork.Cancun), new CodeCache());
   evm.tx = { origin: 0, gasPrice: 0n, blobHashes: [] };
   kept = [evm, world];
 }

@@ -14,11 +14,12 @@ import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../state/
 import { WorldState } from "../state/world.js";
 import type { Block } from "../block/block.js";
 import type { Transaction } from "../tx/types.js";
+import type { Receipt } from "../block/receipt.js";
 import { mainnetFork } from "../block/schedule.js";
 import { Field, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type SystemChanges, type TxRecord, type Write } from "../records/record.js";
 import { Status } from "../evm/interpreter.js";
 import { BlockResultBuilder } from "./blockResult.js";
-import { applyBlockEpilogue, applyBlockPrologue } from "./blockRules.js";
+import { applyBlockEpilogue, applyBlockPrologue, type EpilogueOutcome } from "./blockRules.js";
 import { keepShapesAlive } from "./keepShapes.js";
 import { applyBlockTransaction, blockEnv, type BlockResult, type ExecuteOptions } from "./sequential.js";
 
@@ -257,7 +258,7 @@ export function executeBlockRecorded(block: Block, pre: StateReader, options: Ex
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
   keepShapesAlive();
   const start = performance.now();
-  const env = blockEnv(block, options);
+  const env = blockEnv(block, options, rules);
   const codeCache = options.codeCache ?? new CodeCache();
   const state = new CommittedState(pre);
 
@@ -274,9 +275,9 @@ export function executeBlockRecorded(block: Block, pre: StateReader, options: Ex
     transactions.push(executeRecordedTransaction(block, i, state, evm, builder, options.transactionMs));
   }
 
-  const { changes: epilogue, warnings } = recordEpilogue(state, block, rules);
+  const { changes: epilogue, outcome } = recordEpilogue(state, block, env, rules, codeCache, builder.receipts, options.completeState === true);
 
-  const result = builder.finish(state.postWorld(), block, undefined, warnings);
+  const result = builder.finish(state.postWorld(), outcome);
   result.executionMs = performance.now() - start;
   const record: BlockRecord = {
     block: { number: header.number, hash: header.hash, fork: rules.name, coinbase: header.coinbase, gasUsed: result.gasUsed, txCount: block.transactions.length },
@@ -298,21 +299,33 @@ function recordPrologue(state: CommittedState, block: Block, env: ReturnType<typ
   return { reads: state.systemReads!, writes: state.commit(world, PRE_STATE, block.header.coinbase, 0n) };
 }
 
-function recordEpilogue(state: CommittedState, block: Block, rules: ForkRules): { changes: SystemChanges; warnings: string[] } {
+function recordEpilogue(
+  state: CommittedState,
+  block: Block,
+  env: ReturnType<typeof blockEnv>,
+  rules: ForkRules,
+  codeCache: CodeCache,
+  receipts: readonly Receipt[],
+  completeState: boolean,
+): { changes: SystemChanges; outcome: EpilogueOutcome } {
   state.beginSystem();
   const world = new WorldState(state);
-  const warnings = applyBlockEpilogue(world, rules, block);
-  return { changes: { reads: state.systemReads!, writes: state.commit(world, SYSTEM_POST_VERSION, block.header.coinbase, 0n) }, warnings };
+  const outcome = applyBlockEpilogue(new Evm(world, env, rules, codeCache), block, receipts, completeState);
+  return { changes: { reads: state.systemReads!, writes: state.commit(world, SYSTEM_POST_VERSION, block.header.coinbase, 0n) }, outcome };
 }
 
 /** What the block's pre-execution changes (DAO, EIP-4788) read and wrote, on `pre`: for executors that record otherwise. */
 export function prologueChanges(block: Block, pre: StateReader, rules: ForkRules, options: ExecuteOptions): SystemChanges {
-  return recordPrologue(new CommittedState(pre), block, blockEnv(block, options), rules, new CodeCache());
+  return recordPrologue(new CommittedState(pre), block, blockEnv(block, options, rules), rules, new CodeCache());
 }
 
-/** What the block's post-execution changes (rewards, withdrawals) read and wrote, on `afterTransactions`, which they leave alone. */
-export function epilogueChanges(block: Block, afterTransactions: WorldState, rules: ForkRules): SystemChanges {
-  return recordEpilogue(new CommittedState(new WorldReader(afterTransactions)), block, rules).changes;
+/**
+ * What the block's post-execution changes (rewards, withdrawals, requests) read and wrote, on
+ * `afterTransactions`, which they leave alone. `receipts`: the transactions' (deposit logs).
+ */
+export function epilogueChanges(block: Block, afterTransactions: WorldState, rules: ForkRules, options: ExecuteOptions, receipts: readonly Receipt[]): SystemChanges {
+  const state = new CommittedState(new WorldReader(afterTransactions));
+  return recordEpilogue(state, block, blockEnv(block, options, rules), rules, new CodeCache(), receipts, options.completeState === true).changes;
 }
 
 /** A world seen as a reader of the state it holds (reads load accounts into it, and change nothing). */

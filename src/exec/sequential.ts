@@ -12,7 +12,8 @@ import { WorldState } from "../state/world.js";
 import type { Block } from "../block/block.js";
 import type { Receipt } from "../block/receipt.js";
 import { mainnetFork } from "../block/schedule.js";
-import { applyBlockPrologue } from "./blockRules.js";
+import { applyBlockEpilogue, applyBlockPrologue } from "./blockRules.js";
+import { BlockExecutionError } from "./errors.js";
 import { keepShapesAlive } from "./keepShapes.js";
 
 export const MAINNET_CHAIN_ID = 1n;
@@ -29,6 +30,12 @@ export interface ExecuteOptions {
   codeCache?: CodeCache;
   /** When given, filled with each transaction's execution time in milliseconds, by index (bench/ideal). */
   transactionMs?: number[];
+  /**
+   * The pre-state holds every account (a blockchain test's full state), so an account missing from
+   * it does not exist. Then a system contract without code makes the block invalid (EIP-7002,
+   * EIP-7251), instead of leaving its requests unknown as with a partial pre-state.
+   */
+  completeState?: boolean;
 }
 
 export interface BlockResult {
@@ -40,6 +47,10 @@ export interface BlockResult {
   logsBloom: Uint8Array;
   /** Null before Byzantium: receipts then embed intermediate state roots of the full state. */
   receiptsRoot: Uint8Array | null;
+  /** EIP-7685 requests (type byte and data each), from Prague on; null before, or when not computable (see warnings). */
+  requests: Uint8Array[] | null;
+  /** EIP-7685's commitment to `requests` (the header's requestsHash). */
+  requestsHash: Uint8Array | null;
   /** The world after the block: its dirty accounts are the block's writes. */
   world: WorldState;
   /** Execution alone, in milliseconds: no loading, parsing or sender recovery. */
@@ -47,13 +58,7 @@ export interface BlockResult {
   warnings: string[];
 }
 
-/** A block that cannot be executed: an invalid transaction, or input the block needs but lacks. */
-export class BlockExecutionError extends Error {
-  constructor(message: string, readonly txIndex: number | null = null) {
-    super(message);
-    this.name = "BlockExecutionError";
-  }
-}
+export { BlockExecutionError } from "./errors.js";
 
 /**
  * Executes the block's transactions from `from` on, in order, adding each outcome to `builder`
@@ -86,20 +91,21 @@ export function executeBlock(block: Block, pre: StateReader, options: ExecuteOpt
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
   keepShapesAlive();
   const start = performance.now();
-  const env = blockEnv(block, options);
+  const env = blockEnv(block, options, rules);
   const world = new WorldState(pre);
   const evm = new Evm(world, env, rules, options.codeCache ?? new CodeCache());
 
   applyBlockPrologue(evm, block);
   const builder = new BlockResultBuilder(rules);
   executeTransactions(evm, block, builder, 0, options.transactionMs);
-  const result = builder.finish(world, block);
+  const result = builder.finish(world, applyBlockEpilogue(evm, block, builder.receipts, options.completeState === true));
   result.executionMs = performance.now() - start;
   return result;
 }
 
-export function blockEnv(block: Block, options: ExecuteOptions): BlockEnv {
-  return new HeaderBlockEnv(block, options.blockHashes, options.chainId ?? MAINNET_CHAIN_ID);
+/** The EVM's view of the block, under `rules` (the blob base fee follows the fork's schedule). */
+export function blockEnv(block: Block, options: ExecuteOptions, rules: ForkRules): BlockEnv {
+  return new HeaderBlockEnv(block, options.blockHashes, options.chainId ?? MAINNET_CHAIN_ID, rules);
 }
 
 /**
@@ -121,6 +127,7 @@ class HeaderBlockEnv implements BlockEnv {
     block: Block,
     private readonly hashes: BlockHashes,
     readonly chainId: bigint,
+    rules: ForkRules,
   ) {
     const { header } = block;
     this.coinbase = header.coinbase;
@@ -130,7 +137,7 @@ class HeaderBlockEnv implements BlockEnv {
     this.difficulty = header.difficulty;
     this.prevRandao = header.mixHash;
     this.baseFee = header.baseFeePerGas ?? 0n;
-    this.blobBaseFee = blobBaseFee(header.excessBlobGas ?? 0n);
+    this.blobBaseFee = blobBaseFee(header.excessBlobGas ?? 0n, rules);
   }
 
   blockHash(n: bigint): Word {

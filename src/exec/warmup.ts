@@ -222,8 +222,8 @@ function warmupBlock(rules: ForkRules, snippets: number[][]): { block: Block; pr
   pre.putAccount(SENDER, 0n, 10n ** 30n, KECCAK_EMPTY_WORD);
   const header = {
     number: 1n, timestamp: 1n, hash: null, parentHash: new Uint8Array(32), coinbase: COINBASE, gasLimit: TX_GAS * BigInt(transactions.length), gasUsed: 0n, difficulty: 0n, mixHash: 0,
-    stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), logsBloom: new Uint8Array(256), baseFeePerGas: rules.eip1559 ? 7n : null, withdrawalsRoot: null,
-    blobGasUsed: null, excessBlobGas: rules.hasBlobs ? 0n : null, parentBeaconBlockRoot: null,
+    stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), transactionsRoot: null, logsBloom: new Uint8Array(256), baseFeePerGas: rules.eip1559 ? 7n : null, withdrawalsRoot: null,
+    blobGasUsed: null, excessBlobGas: rules.hasBlobs ? 0n : null, parentBeaconBlockRoot: null, requestsHash: null,
   };
   const block: Block = { header, transactions, withdrawals: rules.withdrawals ? [] : null, ommers: [] };
   return { block, pre };

@@ -1,10 +1,11 @@
 // Transaction signatures: validity of (v, r, s) per fork and ECDSA public-key recovery on secp256k1
-// (Yellow Paper appendix F, EIP-2 low-s, EIP-155 replay protection, typed-transaction y-parity).
+// (Yellow Paper appendix F, EIP-2 low-s, EIP-155 replay protection, typed-transaction y-parity),
+// and the authorities of EIP-7702 authorizations.
 import type { ForkRules } from "../fork/forks.js";
 import { isCurveX, recoverAddressInto, SECP256K1_N as CURVE_N } from "../primitives/secp256k1.js";
 import { fromBytes, type Word } from "../primitives/word.js";
-import { signingHash } from "./txEncoding.js";
-import { TxType, type Transaction } from "./types.js";
+import { authorizationSigningHash, signingHash } from "./txEncoding.js";
+import { TxType, type Authorization, type Transaction } from "./types.js";
 
 /** The signature cannot yield a sender (bad v/r/s, wrong chain, or recovery failure). */
 export class InvalidSignatureError extends Error {
@@ -83,4 +84,19 @@ export function recoverSender(tx: Transaction, rules?: ForkRules, chainId?: bigi
   const lowS = rules === undefined || rules.homesteadCreate; // EIP-2 came with Homestead
   if (lowS && s > HALF_N) throw new InvalidSignatureError("signature s is above n/2 (EIP-2, from Homestead on)");
   return recoverAddress(signingHash(tx), r, s, parity);
+}
+
+/**
+ * The authority of an EIP-7702 authorization: the signer of keccak(0x05 ‖ rlp([chainId, address,
+ * nonce])), or null when the signature yields none (y-parity not 0/1, r not in [1, n-1], s not in
+ * [1, n/2], or recovery failure). Such an authorization is skipped, not the transaction. Returns
+ * `auth.authority` when a loader has recovered it already. Chain id and nonce are the caller's
+ * to check (they depend on the chain and the state).
+ */
+export function recoverAuthority(auth: Authorization): Word | null {
+  if (auth.authority !== undefined) return auth.authority;
+  const { yParity, r, s } = auth;
+  if ((yParity !== 0n && yParity !== 1n) || r <= 0n || r >= SECP256K1_N || s <= 0n || s > HALF_N) return null;
+  if (!recoverAddressInto(authorizationSigningHash(auth), r, s, Number(yParity), ADDRESS, 0)) return null;
+  return fromBytes(ADDRESS, 0, 20);
 }

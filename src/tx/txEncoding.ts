@@ -7,13 +7,15 @@
 //   EIP-1559 (0x02): [chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gasLimit, to, value, data, accessList, yParity, r, s]
 //   EIP-4844 (0x03): [chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gasLimit, to, value, data, accessList,
 //                     maxFeePerBlobGas, blobVersionedHashes, yParity, r, s]
+//   EIP-7702 (0x04): [chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gasLimit, to, value, data, accessList,
+//                     authorizationList, yParity, r, s], each authorization [chainId, address, nonce, yParity, r, s]
 // Only the canonical (block) form of blob transactions is handled, not the pooled network wrapper
 // with blobs, commitments and proofs.
 import { bytesToBigint } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
 import { decode, encode, type RlpInput, type RlpItem } from "../primitives/rlp.js";
 import { addressToBytes, fromBytes, wordToBytes, type Word } from "../primitives/word.js";
-import { TxType, type AccessListEntry, type Transaction } from "./types.js";
+import { TxType, type AccessListEntry, type Authorization, type Transaction } from "./types.js";
 
 /** The bytes are not a valid transaction encoding; the message says which field and why. */
 export class TransactionDecodeError extends Error {
@@ -25,8 +27,12 @@ export class TransactionDecodeError extends Error {
 
 // Integer size limits, in bytes. EIP-2681 bounds the nonce and (as clients do) the gas limit to
 // 64 bits; fees, value, chain id and signature values are 256-bit.
+const U8 = 1;
 const U64 = 8;
 const U256 = 32;
+
+/** EIP-7702: the byte before an authorization's RLP in the message its authority signs. */
+const SET_CODE_MAGIC = 0x05;
 
 function fail(what: string): never {
   throw new TransactionDecodeError(what);
@@ -91,6 +97,26 @@ function blobHashesField(item: RlpItem): Word[] {
   return hashes.map((h, i) => hash32Field(h, `blobVersionedHashes[${i}]`));
 }
 
+/** EIP-7702 authorizations: [chainId, address, nonce, yParity, r, s] each, in the EIP's bounds. */
+function authorizationListField(item: RlpItem): Authorization[] {
+  const entries = listField(item, "authorizationList");
+  const out: Authorization[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const what = `authorizationList[${i}]`;
+    const entry = listField(entries[i]!, what);
+    if (entry.length !== 6) fail(`${what}: expected [chainId, address, nonce, yParity, r, s], got ${entry.length} items`);
+    out[i] = {
+      chainId: uintField(entry[0]!, `${what}.chainId`, U256),
+      address: addressField(entry[1]!, `${what}.address`),
+      nonce: uintField(entry[2]!, `${what}.nonce`, U64),
+      yParity: uintField(entry[3]!, `${what}.yParity`, U8),
+      r: uintField(entry[4]!, `${what}.r`, U256),
+      s: uintField(entry[5]!, `${what}.s`, U256),
+    };
+  }
+  return out;
+}
+
 function fieldCount(fields: RlpItem[], expected: number, kind: string): void {
   if (fields.length < expected) fail(`${kind} transaction: too few fields (${fields.length}, expected ${expected})`);
   if (fields.length > expected) fail(`${kind} transaction: too many fields (${fields.length}, expected ${expected})`);
@@ -137,12 +163,26 @@ function decodeLegacy(raw: Uint8Array): Transaction {
   };
 }
 
+// Typed transactions: the EIP that defines each, and its number of fields (signature included).
+const TYPED_KIND: Partial<Record<TxType, string>> = {
+  [TxType.AccessList]: "EIP-2930",
+  [TxType.FeeMarket]: "EIP-1559",
+  [TxType.Blob]: "EIP-4844",
+  [TxType.SetCode]: "EIP-7702",
+};
+const TYPED_FIELD_COUNT: Partial<Record<TxType, number>> = {
+  [TxType.AccessList]: 11,
+  [TxType.FeeMarket]: 12,
+  [TxType.Blob]: 14,
+  [TxType.SetCode]: 13,
+};
+
 function decodeTyped(type: TxType, raw: Uint8Array): Transaction {
-  const kind = type === TxType.AccessList ? "EIP-2930" : type === TxType.FeeMarket ? "EIP-1559" : "EIP-4844";
+  const kind = TYPED_KIND[type]!;
   const payload = raw.subarray(1);
   if (payload.length === 0) fail(`${kind} transaction: empty payload after the type byte`);
   const f = listField(rlpDecode(payload, `${kind} transaction`), `${kind} transaction payload`);
-  fieldCount(f, type === TxType.AccessList ? 11 : type === TxType.FeeMarket ? 12 : 14, kind);
+  fieldCount(f, TYPED_FIELD_COUNT[type]!, kind);
   const chainId = uintField(f[0]!, "chainId", U256);
   const nonce = uintField(f[1]!, "nonce", U64);
   let maxPriorityFeePerGas: bigint;
@@ -157,10 +197,10 @@ function decodeTyped(type: TxType, raw: Uint8Array): Transaction {
   const gasLimit = uintField(f[i++]!, "gasLimit", U64);
   const toItem = f[i++]!;
   let to: Word | null;
-  if (type === TxType.Blob) {
-    // EIP-4844: a blob transaction always has a recipient.
+  if (type === TxType.Blob || type === TxType.SetCode) {
+    // EIP-4844 and EIP-7702: the transaction always has a recipient.
     const b = bytesField(toItem, "to");
-    if (b.length !== 20) fail(`to: a blob transaction's recipient must be a 20-byte address, got ${b.length} bytes`);
+    if (b.length !== 20) fail(`to: ${type === TxType.Blob ? "a blob" : "a set-code"} transaction's recipient must be a 20-byte address, got ${b.length} bytes`);
     to = fromBytes(b, 0, 20);
   } else {
     to = toField(toItem);
@@ -174,16 +214,18 @@ function decodeTyped(type: TxType, raw: Uint8Array): Transaction {
     maxFeePerBlobGas = uintField(f[i++]!, "maxFeePerBlobGas", U256);
     blobVersionedHashes = blobHashesField(f[i++]!);
   }
+  const authorizationList = type === TxType.SetCode ? authorizationListField(f[i++]!) : [];
   const v = uintField(f[i++]!, "yParity", U256);
   const r = uintField(f[i++]!, "r", U256);
   const s = uintField(f[i++]!, "s", U256);
-  return { type, chainId, nonce, maxFeePerGas, maxPriorityFeePerGas, gasLimit, to, value, data, accessList, maxFeePerBlobGas, blobVersionedHashes, authorizationList: [], v, r, s };
+  return { type, chainId, nonce, maxFeePerGas, maxPriorityFeePerGas, gasLimit, to, value, data, accessList, maxFeePerBlobGas, blobVersionedHashes, authorizationList, v, r, s };
 }
 
 /**
  * Decodes a transaction from its network encoding: a legacy RLP list, or an EIP-2718 envelope
- * (type 0x01, 0x02 or 0x03 followed by the RLP payload). Strict: the encoding must be canonical and
- * complete, so `encodeTransaction(decodeTransaction(raw))` equals `raw`. Sets `hash` (not `sender`).
+ * (type 0x01, 0x02, 0x03 or 0x04 followed by the RLP payload). Strict: the encoding must be
+ * canonical and complete, so `encodeTransaction(decodeTransaction(raw))` equals `raw`. Sets `hash`
+ * (not `sender`).
  * Throws TransactionDecodeError.
  */
 export function decodeTransaction(raw: Uint8Array): Transaction {
@@ -191,7 +233,7 @@ export function decodeTransaction(raw: Uint8Array): Transaction {
   const first = raw[0]!;
   let tx: Transaction;
   if (first >= 0xc0) tx = decodeLegacy(raw);
-  else if (first === TxType.AccessList || first === TxType.FeeMarket || first === TxType.Blob) tx = decodeTyped(first, raw);
+  else if (first >= TxType.AccessList && first <= TxType.SetCode) tx = decodeTyped(first, raw);
   else if (first >= 0x80) fail("legacy transaction: expected an RLP list, got a byte string");
   else fail(`unsupported transaction type 0x${first.toString(16).padStart(2, "0")}`);
   tx.hash = keccak256(raw);
@@ -204,6 +246,10 @@ function toBytes(to: Word | null): Uint8Array {
 
 function accessListRlp(list: AccessListEntry[]): RlpInput[] {
   return list.map((e) => [addressToBytes(e.address), e.storageKeys.map(wordToBytes)]);
+}
+
+function authorizationRlp(auth: Authorization): RlpInput[] {
+  return [auth.chainId, addressToBytes(auth.address), auth.nonce, auth.yParity, auth.r, auth.s];
 }
 
 function typedChainId(tx: Transaction): bigint {
@@ -227,6 +273,12 @@ function typedUnsignedFields(tx: Transaction): RlpInput[] {
         chainId, tx.nonce, tx.maxPriorityFeePerGas, tx.maxFeePerGas, tx.gasLimit, to, tx.value, tx.data, accessList,
         tx.maxFeePerBlobGas, tx.blobVersionedHashes.map(wordToBytes),
       ];
+    case TxType.SetCode:
+      if (tx.to === null) throw new Error("set-code transaction without a recipient cannot be encoded");
+      return [
+        chainId, tx.nonce, tx.maxPriorityFeePerGas, tx.maxFeePerGas, tx.gasLimit, to, tx.value, tx.data, accessList,
+        tx.authorizationList.map(authorizationRlp),
+      ];
     default:
       throw new Error(`unsupported transaction type ${tx.type as number}`);
   }
@@ -236,7 +288,7 @@ function legacyUnsignedFields(tx: Transaction): RlpInput[] {
   return [tx.nonce, tx.maxFeePerGas, tx.gasLimit, toBytes(tx.to), tx.value, tx.data];
 }
 
-function withType(type: TxType, payload: Uint8Array): Uint8Array {
+function withType(type: number, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(payload.length + 1);
   out[0] = type;
   out.set(payload, 1);
@@ -266,4 +318,9 @@ export function signingHash(tx: Transaction): Uint8Array {
     return keccak256(encode(fields));
   }
   return keccak256(withType(tx.type, encode(typedUnsignedFields(tx))));
+}
+
+/** The message an EIP-7702 authority signs: keccak(0x05 ‖ rlp([chainId, address, nonce])). */
+export function authorizationSigningHash(auth: Authorization): Uint8Array {
+  return keccak256(withType(SET_CODE_MAGIC, encode([auth.chainId, addressToBytes(auth.address), auth.nonce])));
 }

@@ -276,6 +276,7 @@ function assemble(kind: WorkloadKind, seed: number, senders: DerivedAccount[], h
     mixHash: keccak256Word(new TextEncoder().encode(`pevm-workload/prevrandao/${seed}`)),
     stateRoot: new Uint8Array(32),
     receiptsRoot: new Uint8Array(32),
+    transactionsRoot: null,
     logsBloom: new Uint8Array(256),
     baseFeePerGas: BASE_FEE,
     withdrawalsRoot: EMPTY_TRIE_ROOT.slice(),
@@ -283,6 +284,7 @@ function assemble(kind: WorkloadKind, seed: number, senders: DerivedAccount[], h
     excessBlobGas: 0n,
     // No beacon-roots contract in the pre-state: the EIP-4788 system call finds no code and does nothing.
     parentBeaconBlockRoot: new Uint8Array(32),
+    requestsHash: null,
   };
   return { block: { header, transactions, withdrawals: [], ommers: [] }, preState: pre };
 }

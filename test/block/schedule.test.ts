@@ -23,6 +23,13 @@ test("mainnet fork boundaries by block number and timestamp", () => {
     [17_034_869n, 1_681_338_479n, Fork.Shanghai],
     [19_426_586n, 1_710_338_123n, Fork.Shanghai],
     [19_426_587n, 1_710_338_135n, Fork.Cancun],
+    [22_431_083n, 1_746_612_299n, Fork.Cancun],
+    [22_431_084n, 1_746_612_311n, Fork.Prague],
+    [23_935_693n, 1_764_798_539n, Fork.Prague],
+    [23_935_694n, 1_764_798_551n, Fork.Osaka],
+    [23_975_795n, 1_765_290_071n, Fork.Bpo1],
+    [24_100_000n, 1_767_747_670n, Fork.Bpo1],
+    [24_100_001n, 1_767_747_671n, Fork.Bpo2],
   ];
   for (const [number, timestamp, fork] of cases) assert.equal(mainnetFork(number, timestamp), fork, `block ${number}`);
 });

@@ -27,7 +27,7 @@ test("run verifies a block and prints the documented JSON fields", async () => {
   assert.equal(out.fork, "Shanghai");
   assert.equal(out.txs, 1);
   assert.equal(out.gasUsed, 21000);
-  assert.deepEqual(out.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true });
+  assert.deepEqual(out.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true, transactionsRoot: null, withdrawalsRoot: true, blobGasUsed: null, requestsHash: null });
   // Every core by default; a one-transaction block then runs sequentially, and says why.
   assert.equal(out.workers, availableParallelism());
   assert.equal(out.mode, "sequential");
@@ -68,6 +68,20 @@ test("a gasUsed mismatch exits 1 and names the first divergent transaction from 
   assert.deepEqual(out.firstDivergence, { txIndex: 0, expectedCumulativeGas: 21001, actualCumulativeGas: 21000, expectedStatus: 1, actualStatus: 1 });
   const text = pevm("run", dir);
   assert.match(text.stdout, /first divergent transaction: #0 cumulative gas expected 21001, actual 21000/);
+});
+
+test("a block whose withdrawals were deleted from block.json fails its withdrawals root", async () => {
+  const dir = await writeSyntheticBlock();
+  const block = JSON.parse(readFileSync(join(dir, "block.json"), "utf8"));
+  block.withdrawals = [];
+  writeFileSync(join(dir, "block.json"), JSON.stringify(block));
+  const r = pevm("run", dir, "--json");
+  assert.equal(r.status, 1);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.ok, false);
+  assert.equal(out.checks.withdrawalsRoot, false);
+  assert.equal(out.checks.gasUsed, true);
+  assert.match(pevm("run", dir).stdout, /withdrawalsRoot ✗/);
 });
 
 test("malformed JSON is an error naming the file", async () => {
@@ -143,6 +157,6 @@ test("run --workers 2 executes a generated block with Block-STM and verifies it"
   assert.equal(out.mode, "parallel");
   assert.equal(out.workers, 2);
   assert.equal(out.parallel.fallback, null);
-  assert.deepEqual(out.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true });
+  assert.deepEqual(out.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true, transactionsRoot: true, withdrawalsRoot: true, blobGasUsed: true, requestsHash: null });
   assert.equal(pevm("run", dir, "--sequential", "--workers", "2").status, 2);
 });

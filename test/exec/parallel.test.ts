@@ -301,8 +301,8 @@ function selfDestructBlock(childStorage: boolean): { block: Block; preState: Mem
   }
   const header: BlockHeader = {
     number: 15_000_000n, timestamp: 1_656_586_444n, hash: null, parentHash: new Uint8Array(32), coinbase: 0xcb, gasLimit: 30_000_000n,
-    gasUsed: 0n, difficulty: 1n, mixHash: 0, stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), logsBloom: new Uint8Array(256),
-    baseFeePerGas: 7n, withdrawalsRoot: null, blobGasUsed: null, excessBlobGas: null, parentBeaconBlockRoot: null,
+    gasUsed: 0n, difficulty: 1n, mixHash: 0, stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), transactionsRoot: null, logsBloom: new Uint8Array(256),
+    baseFeePerGas: 7n, withdrawalsRoot: null, blobGasUsed: null, excessBlobGas: null, parentBeaconBlockRoot: null, requestsHash: null,
   };
   return { block: { header, transactions, withdrawals: null, ommers: [] }, preState, blockHashes: new Map() };
 }

@@ -9,6 +9,8 @@ export function observable(result: BlockResult, pre: StateReader) {
     logsBloom: result.logsBloom,
     receiptsRoot: result.receiptsRoot,
     receipts: result.receipts,
+    requests: result.requests,
+    warnings: result.warnings,
     txs: result.txResults.map((r) => ({ status: r.status, gasUsed: r.gasUsed, logs: r.logs, contractAddress: r.contractAddress, output: r.output })),
     diff: postStateDiff(result.world, pre),
   };

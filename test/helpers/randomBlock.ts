@@ -78,8 +78,8 @@ export function randomBlock(seed: number, txCount: number, senderCount = 12): { 
   }
   const header: BlockHeader = {
     number: 19_500_000n, timestamp: 1_710_400_000n, hash: null, parentHash: new Uint8Array(32), coinbase: COINBASE, gasLimit: 300_000n * BigInt(txCount + 1),
-    gasUsed: 0n, difficulty: 0n, mixHash: 0, stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), logsBloom: new Uint8Array(256),
-    baseFeePerGas: BASE_FEE, withdrawalsRoot: new Uint8Array(32), blobGasUsed: 0n, excessBlobGas: 0n, parentBeaconBlockRoot: null,
+    gasUsed: 0n, difficulty: 0n, mixHash: 0, stateRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), transactionsRoot: null, logsBloom: new Uint8Array(256),
+    baseFeePerGas: BASE_FEE, withdrawalsRoot: new Uint8Array(32), blobGasUsed: 0n, excessBlobGas: 0n, parentBeaconBlockRoot: null, requestsHash: null,
   };
   return { block: { header, transactions, withdrawals: [], ommers: [] }, preState: pre, blockHashes: new Map() };
 }

@@ -64,6 +64,13 @@ async function singleReceiptRoot(cumulativeGas: bigint): Promise<string> {
   return bytesHex(trie.root());
 }
 
+/** EIP-4895's withdrawals root of one withdrawal. */
+async function singleWithdrawalRoot(index: bigint, validatorIndex: bigint, address: string, amount: bigint): Promise<string> {
+  const trie = await createMPT();
+  await trie.put(RLP.encode(0), RLP.encode([index, validatorIndex, Buffer.from(address.slice(2), "hex"), amount]));
+  return bytesHex(trie.root());
+}
+
 export interface SyntheticBlockOptions {
   senderNonce?: bigint;
   txNonce?: bigint;
@@ -87,7 +94,7 @@ export async function writeSyntheticBlock(options: SyntheticBlockOptions = {}, r
     receiptsRoot: await singleReceiptRoot(TRANSFER_GAS),
     logsBloom: "0x" + "00".repeat(256),
     baseFeePerGas: hex(BASE_FEE),
-    withdrawalsRoot: "0x" + "00".repeat(32),
+    withdrawalsRoot: await singleWithdrawalRoot(0n, 5n, RECIPIENT, 3n),
     uncles: [],
     withdrawals: [{ index: "0x0", validatorIndex: "0x5", address: RECIPIENT, amount: "0x3" }],
     transactions: [signedTransfer(options.txNonce ?? 0n)],

@@ -4,10 +4,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  authorizationSigningHash,
+  calldataFloorGas,
   decodeTransaction,
   encodeTransaction,
   intrinsicGas,
   InvalidSignatureError,
+  recoverAuthority,
   recoverSender,
   SECP256K1_N,
   signingHash,
@@ -15,11 +18,14 @@ import {
   transactionHash,
   validateForFork,
 } from "../../src/tx/transaction.js";
-import { TxType, type Transaction } from "../../src/tx/types.js";
+import { TxType, type Authorization, type Transaction } from "../../src/tx/types.js";
 import { Fork, rulesFor } from "../../src/fork/forks.js";
 import { addressToHex, wordFromHex } from "../../src/primitives/word.js";
 import { bytesToHex, hexToBytes } from "../../src/primitives/bytes.js";
 import { encode, type RlpInput } from "../../src/primitives/rlp.js";
+import { RLP as EthRlp } from "@ethereumjs/rlp";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 
 interface Vector {
   name: string;
@@ -201,6 +207,12 @@ const BASE: Transaction = {
   s: SECP256K1_N - 1n,
 };
 
+// Authorizations at the bounds of their fields: chain id any 256-bit value, nonce 64 bits, y-parity 8 bits.
+const AUTHORIZATIONS: Authorization[] = [
+  { chainId: 0n, address: 0, nonce: 0n, yParity: 0n, r: 1n, s: 1n },
+  { chainId: (1n << 256n) - 1n, address: wordFromHex("0xffffffffffffffffffffffffffffffffffffffff"), nonce: (1n << 64n) - 1n, yParity: 0xffn, r: SECP256K1_N - 1n, s: (1n << 256n) - 1n },
+];
+
 test("round trips: constructed transactions of every type decode to what was encoded", () => {
   const accessList = [
     { address: 1, storageKeys: [0, 1n << 255n, wordFromHex("0xff")] },
@@ -212,6 +224,7 @@ test("round trips: constructed transactions of every type decode to what was enc
     { ...BASE, type: TxType.AccessList, chainId: 1n, v: 1n, accessList },
     { ...BASE, type: TxType.FeeMarket, chainId: (1n << 256n) - 1n, maxPriorityFeePerGas: 3n, v: 0n, accessList, to: wordFromHex("0x00000000000000000000000000000000000000aa") },
     { ...BASE, type: TxType.Blob, chainId: 1n, maxPriorityFeePerGas: 0n, to: 0x1234, maxFeePerBlobGas: 9n, blobVersionedHashes: [(1n << 248n) | 5n, 1n << 248n], accessList, v: 1n },
+    { ...BASE, type: TxType.SetCode, chainId: 1n, maxPriorityFeePerGas: 2n, to: 0, authorizationList: AUTHORIZATIONS, accessList, v: 0n },
   ];
   for (const tx of txs) {
     const raw = encodeTransaction(tx);
@@ -278,7 +291,7 @@ test("decode rejects malformed envelopes", () => {
   rejects(good.subarray(0, good.length - 1), /invalid RLP/); // truncated
   rejects(hexToBytes("0xb8"), /expected an RLP list/);
   rejects(encode(hexToBytes("0x1234")), /expected an RLP list/);
-  rejects(Uint8Array.of(0x04, ...encode(exampleFields())), /unsupported transaction type 0x04/);
+  rejects(Uint8Array.of(0x05, ...encode(exampleFields())), /unsupported transaction type 0x05/);
   rejects(Uint8Array.of(0x00, ...encode(exampleFields())), /unsupported transaction type 0x00/);
   rejects(Uint8Array.of(0x02), /empty payload/);
   rejects(Uint8Array.of(...typed(2, feeMarketFields()), 0x80), /invalid RLP/);
@@ -432,4 +445,185 @@ test("validateForFork: transaction types need their fork", () => {
   assert.doesNotThrow(() => validateForFork(al, rulesFor(Fork.Berlin)));
   assert.throws(() => validateForFork(decodeHex(BLOB.raw), rulesFor(Fork.Shanghai)), /EIP-4844/);
   assert.doesNotThrow(() => validateForFork(decodeHex(BLOB.raw), rulesFor(Fork.Cancun)));
+});
+
+// --- EIP-7702 set-code transactions ---
+
+// EIP-155's example key (sender 0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f), signing here with @noble/curves.
+const SECRET_KEY = hexToBytes("0x4646464646464646464646464646464646464646464646464646464646464646");
+const SECRET_KEY_ADDRESS = EIP155_EXAMPLE.sender;
+
+function signHash(hash: Uint8Array): { yParity: bigint; r: bigint; s: bigint } {
+  const sig = secp256k1.sign(hash, SECRET_KEY, { prehash: false, format: "recovered" });
+  return { yParity: BigInt(sig[0]!), r: BigInt(bytesToHex(sig.subarray(1, 33))), s: BigInt(bytesToHex(sig.subarray(33, 65))) };
+}
+
+const DELEGATE = wordFromHex("0x710fad1041f0ee79916bb1a6adef662303bb8b6e");
+
+function signedAuthorization(chainId: bigint, nonce: bigint): Authorization {
+  const unsigned = { chainId, address: DELEGATE, nonce, yParity: 0n, r: 0n, s: 0n };
+  return { ...unsigned, ...signHash(authorizationSigningHash(unsigned)) };
+}
+
+function signedSetCode(changes: Partial<Transaction> = {}): Transaction {
+  const tx: Transaction = {
+    ...BASE,
+    type: TxType.SetCode,
+    chainId: 1n,
+    nonce: 7n,
+    maxPriorityFeePerGas: 2n,
+    maxFeePerGas: 30n,
+    gasLimit: 100_000n,
+    to: wordFromHex("0x3535353535353535353535353535353535353535"),
+    value: 5n,
+    data: Uint8Array.of(0, 0xab),
+    accessList: [{ address: 1, storageKeys: [2] }],
+    authorizationList: [signedAuthorization(1n, 0n), signedAuthorization(0n, 1n)],
+    ...changes,
+  };
+  const { yParity, r, s } = signHash(signingHash(tx));
+  return { ...tx, v: yParity, r, s };
+}
+
+function wordBytes(v: number): Uint8Array {
+  const out = new Uint8Array(32);
+  out[31] = v;
+  return out;
+}
+
+test("EIP-7702: the signing hash is keccak(0x04 ‖ rlp(fields)); the sender and the authorities recover", () => {
+  const tx = signedSetCode();
+  const raw = encodeTransaction(tx);
+  assert.equal(raw[0], 0x04);
+  // The same fields encoded by another RLP implementation.
+  const authRlp = tx.authorizationList.map((a) => [a.chainId, hexToBytes(addressToHex(a.address)), a.nonce, a.yParity, a.r, a.s]);
+  const accessListRlp = [[hexToBytes("0x0000000000000000000000000000000000000001"), [wordBytes(2)]]];
+  const fields = [1n, 7n, 2n, 30n, 100_000n, hexToBytes("0x3535353535353535353535353535353535353535"), 5n, Uint8Array.of(0, 0xab), accessListRlp, authRlp];
+  assert.equal(bytesToHex(signingHash(tx)), bytesToHex(keccak_256(Uint8Array.of(0x04, ...EthRlp.encode(fields)))));
+  assert.equal(bytesToHex(raw), bytesToHex(Uint8Array.of(0x04, ...EthRlp.encode([...fields, tx.v, tx.r, tx.s]))));
+  const back = decodeTransaction(raw);
+  assert.deepEqual(copy(back, {}), tx);
+  assert.equal(addressToHex(recoverSender(back, rulesFor(Fork.Prague), 1n)), SECRET_KEY_ADDRESS);
+  // Authorization messages: keccak(0x05 ‖ rlp([chainId, address, nonce])).
+  const a = back.authorizationList[0]!;
+  assert.equal(bytesToHex(authorizationSigningHash(a)), bytesToHex(keccak_256(Uint8Array.of(0x05, ...EthRlp.encode([1n, hexToBytes(addressToHex(DELEGATE)), 0n])))));
+  for (const auth of back.authorizationList) assert.equal(addressToHex(recoverAuthority(auth)!), SECRET_KEY_ADDRESS);
+});
+
+test("EIP-7702: mainnet authorizations recover the authorities that block 22546209 delegated", () => {
+  // Authorizations of set-code transactions in mainnet block 22546209; each authority's nonce
+  // before the block equals the authorization's nonce.
+  const first: Authorization = {
+    chainId: 1n,
+    address: wordFromHex("0x710fad1041f0ee79916bb1a6adef662303bb8b6e"),
+    nonce: 0x7852n,
+    yParity: 0n,
+    r: 0x6b8d11a89c127de8c39622a3993af0299ad2cf8ce345d89539ba41fec1f7be93n,
+    s: 0x3c09d65561ce5b0b10d466d6138c82b0bc2e506fc5f8f45ba93ddf0ff0c0d09n,
+  };
+  const second: Authorization = {
+    chainId: 1n,
+    address: wordFromHex("0xb6785b782571980b3ddb5d40659f4861ff15aa02"),
+    nonce: 0x136n,
+    yParity: 1n,
+    r: 0xdbf039358dcf3541593c821849c9796868777a022519c5df7de9f095aa694878n,
+    s: 0x29a19cd8877a9fa697d68f1ed3ea43ceb878316cdb4ae4b4bc440be6a34869c1n,
+  };
+  assert.equal(addressToHex(recoverAuthority(first)!), "0x4de23f3f0fb3318287378adbde030cf61714b2f3");
+  assert.equal(addressToHex(recoverAuthority(second)!), "0x3fdcbc255fa4ecabf94c12abef6731d58182c4fa");
+  // The signature covers chain id, address and nonce.
+  assert.notEqual(addressToHex(recoverAuthority({ ...first, nonce: 0x7853n })!), "0x4de23f3f0fb3318287378adbde030cf61714b2f3");
+});
+
+test("EIP-7702: recoverAuthority gives null for signatures outside the EIP's rules, and a given authority as is", () => {
+  const auth = signedAuthorization(1n, 0n);
+  const halfN = SECP256K1_N >> 1n;
+  assert.equal(recoverAuthority({ ...auth, yParity: 2n }), null);
+  assert.equal(recoverAuthority({ ...auth, yParity: 27n }), null);
+  assert.equal(recoverAuthority({ ...auth, r: 0n }), null);
+  assert.equal(recoverAuthority({ ...auth, r: SECP256K1_N }), null);
+  assert.equal(recoverAuthority({ ...auth, s: 0n }), null);
+  // The high-s twin (n - s, other parity) recovers the same key, but EIP-2's low s applies.
+  const twin = { ...auth, s: SECP256K1_N - auth.s, yParity: 1n - auth.yParity };
+  assert.equal(recoverAuthority(twin), null);
+  assert.equal(recoverAuthority({ ...auth, s: halfN + 1n }), null);
+  assert.notEqual(recoverAuthority({ ...auth, s: halfN }), null, "s = n/2 (rounded down) is low");
+  // r = n - 1 is no curve point's x coordinate: recovery fails.
+  assert.equal(recoverAuthority({ ...auth, r: SECP256K1_N - 1n }), null);
+  // A loader's recovery (or its verdict that there is none) is taken as is.
+  assert.equal(recoverAuthority({ ...auth, authority: 0x1234 }), 0x1234);
+  assert.equal(recoverAuthority({ ...auth, authority: null }), null);
+});
+
+test("EIP-7702: decode rejects a missing recipient and malformed authorizations", () => {
+  const tx = signedSetCode();
+  const fields = (authList: RlpInput, to: Uint8Array = hexToBytes("0x3535353535353535353535353535353535353535")): RlpInput[] => [
+    1n, 7n, 2n, 30n, 100_000n, to, 5n, new Uint8Array(0), [], authList, tx.v, tx.r, tx.s,
+  ];
+  const a = tx.authorizationList[0]!;
+  const entry = (changes: Partial<Record<"chainId" | "address" | "nonce" | "yParity" | "r" | "s", RlpInput>>): RlpInput[] => {
+    const e = { chainId: a.chainId as RlpInput, address: hexToBytes(addressToHex(a.address)) as RlpInput, nonce: a.nonce as RlpInput, yParity: a.yParity as RlpInput, r: a.r as RlpInput, s: a.s as RlpInput, ...changes };
+    return [e.chainId, e.address, e.nonce, e.yParity, e.r, e.s];
+  };
+  assert.equal(decodeTransaction(typed(4, fields([entry({})]))).authorizationList.length, 1);
+  rejects(typed(4, fields([entry({})], new Uint8Array(0))), /to: a set-code transaction's recipient must be a 20-byte address, got 0 bytes/);
+  rejects(typed(4, fields([entry({})]).slice(0, 12)), /EIP-7702 transaction: too few fields \(12, expected 13\)/);
+  rejects(typed(4, [...fields([entry({})]), 0n]), /EIP-7702 transaction: too many fields \(14, expected 13\)/);
+  rejects(typed(4, fields(hexToBytes("0x01"))), /authorizationList: expected a list/);
+  rejects(typed(4, fields([hexToBytes("0x01")])), /authorizationList\[0\]: expected a list/);
+  rejects(typed(4, fields([entry({}).slice(0, 5)])), /authorizationList\[0\]: expected \[chainId, address, nonce, yParity, r, s\], got 5 items/);
+  rejects(typed(4, fields([entry({}), entry({ address: new Uint8Array(19) })])), /authorizationList\[1\]\.address: address must be 20 bytes, got 19/);
+  rejects(typed(4, fields([entry({ nonce: 1n << 64n })])), /authorizationList\[0\]\.nonce: integer of 9 bytes exceeds 64 bits/);
+  rejects(typed(4, fields([entry({ yParity: 0x100n })])), /authorizationList\[0\]\.yParity: integer of 2 bytes exceeds 8 bits/);
+  rejects(typed(4, fields([entry({ chainId: 1n << 256n })])), /authorizationList\[0\]\.chainId: integer of 33 bytes exceeds 256 bits/);
+  rejects(typed(4, fields([entry({ r: Uint8Array.of(0, 1) })])), /authorizationList\[0\]\.r: integer has leading zero bytes/);
+  rejects(typed(4, fields([entry({ s: [] })])), /authorizationList\[0\]\.s: expected a byte string, got a list/);
+});
+
+test("EIP-7702: set-code transactions need Prague, a recipient and an authorization; each costs 25000 up front", () => {
+  const tx = signedSetCode();
+  // 21000 + 4 + 16 (data) + 2400 + 1900 (access list) + 2 * 25000 (authorizations).
+  assert.equal(intrinsicGas(tx, rulesFor(Fork.Prague)), 21_000n + 20n + 4_300n + 50_000n);
+  assert.throws(() => validateForFork(tx, rulesFor(Fork.Cancun)), /set-code transactions \(EIP-7702\) are not enabled/);
+  assert.doesNotThrow(() => validateForFork(tx, rulesFor(Fork.Prague)));
+  assert.throws(() => validateForFork(copy(tx, { to: null }), rulesFor(Fork.Prague)), /set-code transaction cannot create a contract/);
+  assert.throws(() => validateForFork(copy(tx, { authorizationList: [] }), rulesFor(Fork.Prague)), /empty authorization list/);
+  assert.throws(() => validateForFork(copy(tx, { gasLimit: 75_319n }), rulesFor(Fork.Prague)), /intrinsic gas too low/);
+  assert.doesNotThrow(() => validateForFork(copy(tx, { gasLimit: 75_320n }), rulesFor(Fork.Prague)));
+  // Bounds the decoder enforces, for transactions built from other sources.
+  const auth = tx.authorizationList[0]!;
+  assert.throws(() => validateForFork(copy(tx, { authorizationList: [{ ...auth, nonce: 1n << 64n }] }), rulesFor(Fork.Prague)), /out of bounds/);
+  assert.throws(() => validateForFork(copy(tx, { authorizationList: [{ ...auth, yParity: 0x100n }] }), rulesFor(Fork.Prague)), /out of bounds/);
+  assert.doesNotThrow(() => validateForFork(copy(tx, { authorizationList: [{ ...auth, nonce: (1n << 64n) - 1n, yParity: 0xffn }] }), rulesFor(Fork.Prague)));
+});
+
+test("EIP-7623: from Prague the gas limit must cover the calldata floor, 21000 + 10 per token", () => {
+  // 100 zero bytes (100 tokens) and 100 non-zero bytes (400 tokens): floor 21000 + 5000.
+  const data = new Uint8Array(200).fill(1, 100);
+  const tx = copy(BASE, { type: TxType.FeeMarket, chainId: 1n, v: 0n, to: 1, value: 0n, data, gasLimit: 25_999n });
+  assert.equal(calldataFloorGas(tx, rulesFor(Fork.Prague)), 26_000n);
+  assert.equal(calldataFloorGas(tx, rulesFor(Fork.Cancun)), 0n);
+  // The intrinsic gas (21000 + 400 + 1600 = 23000) is below the floor.
+  assert.equal(intrinsicGas(tx, rulesFor(Fork.Prague)), 23_000n);
+  assert.doesNotThrow(() => validateForFork(tx, rulesFor(Fork.Cancun)));
+  assert.throws(() => validateForFork(tx, rulesFor(Fork.Prague)), /gas limit 25999 below the calldata floor 26000 \(EIP-7623\)/);
+  assert.doesNotThrow(() => validateForFork(copy(tx, { gasLimit: 26_000n }), rulesFor(Fork.Prague)));
+  assert.equal(calldataFloorGas(copy(tx, { data: new Uint8Array(0) }), rulesFor(Fork.Prague)), 21_000n);
+});
+
+test("EIP-7825: from Osaka a gas limit above 2^24 is invalid", () => {
+  const tx = copy(BASE, { type: TxType.FeeMarket, chainId: 1n, v: 0n, to: 1, value: 0n, data: new Uint8Array(0), gasLimit: (1n << 24n) + 1n });
+  assert.throws(() => validateForFork(tx, rulesFor(Fork.Osaka)), /gas limit 16777217 above the transaction gas limit cap 16777216 \(EIP-7825\)/);
+  assert.doesNotThrow(() => validateForFork(copy(tx, { gasLimit: 1n << 24n }), rulesFor(Fork.Osaka)));
+  assert.doesNotThrow(() => validateForFork(tx, rulesFor(Fork.Prague)));
+});
+
+test("blobs per transaction: at most 6 in Cancun, 9 in Prague (the block's maximum), 6 in Osaka (EIP-7594)", () => {
+  const blob = decodeHex(BLOB.raw); // six blobs
+  const withBlobs = (n: number) => copy(blob, { blobVersionedHashes: new Array(n).fill(1n << 248n) });
+  const cases: [Fork, number][] = [[Fork.Cancun, 6], [Fork.Prague, 9], [Fork.Osaka, 6], [Fork.Bpo2, 6]];
+  for (const [fork, max] of cases) {
+    assert.doesNotThrow(() => validateForFork(withBlobs(max), rulesFor(fork)), `${max} blobs in fork ${fork}`);
+    assert.throws(() => validateForFork(withBlobs(max + 1), rulesFor(fork)), new RegExp(`too many blobs: ${max + 1} above ${max} per transaction`));
+  }
 });

@@ -15,7 +15,7 @@ import { mainnetFork } from "../../block/schedule.js";
 import { MemoryState } from "../../state/memory.js";
 import { KECCAK_EMPTY_WORD, type StateReader } from "../../state/reader.js";
 import { WorldState, type AccountState } from "../../state/world.js";
-import { applyBlockPrologue } from "../blockRules.js";
+import { applyBlockEpilogue, applyBlockPrologue } from "../blockRules.js";
 import { BlockResultBuilder } from "../blockResult.js";
 import { BlockExecutionError, blockEnv, executeBlock, executeTransactions, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
 import { validateReadSet, VersionedReader, type AccountLocations, type IncarnationResult } from "./incarnation.js";
@@ -326,8 +326,9 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   // On overflow of the shared receipt buffer (null), finish computes the receipts root here.
   const root = rules.byzantium ? receipts.root() : null;
   stats.receiptsOnMain = rules.byzantium && root === null;
-  const post = options.record === true ? epilogueChanges(block, world, rules) : null;
-  const finished = builder.finish(world, block, root ?? undefined);
+  const post = options.record === true ? epilogueChanges(block, world, rules, options, builder.receipts) : null;
+  const epilogue = applyBlockEpilogue(new Evm(world, blockEnv(block, options, rules), rules, options.codeCache ?? new CodeCache()), block, builder.receipts, options.completeState === true);
+  const finished = builder.finish(world, epilogue, root ?? undefined);
   stats.assembleMs += performance.now() - finishStart;
   finished.executionMs = performance.now() - callStart;
   const result: ParallelResult = txDag === undefined ? { ...finished, stats } : { ...finished, stats, txDag };
@@ -463,7 +464,7 @@ function checkedFinals(finals: IncarnationResult[]): IncarnationResult[] | strin
 /** The pre-state with the block's prologue (DAO change, EIP-4788 call) applied, as a new state. */
 function stateAfterPrologue(block: Block, pre: MemoryState, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions): MemoryState {
   const world = new WorldState(pre);
-  applyBlockPrologue(new Evm(world, blockEnv(block, options), rules, new CodeCache()), block);
+  applyBlockPrologue(new Evm(world, blockEnv(block, options, rules), rules, new CodeCache()), block);
   const changed = [...world.dirtyAccounts()];
   if (changed.length === 0) return pre;
   const base = new MemoryState();
@@ -506,7 +507,7 @@ function assemble(block: Block, rules: ReturnType<typeof rulesFor>, world: World
  */
 function continueSequentially(block: Block, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, { world, builder }: Assembled, from: number): string | null {
   try {
-    executeTransactions(new Evm(world, blockEnv(block, options), rules, options.codeCache ?? new CodeCache()), block, builder, from);
+    executeTransactions(new Evm(world, blockEnv(block, options, rules), rules, options.codeCache ?? new CodeCache()), block, builder, from);
     return null;
   } catch (e) {
     if (e instanceof BlockExecutionError) return e.message;
@@ -522,7 +523,7 @@ function continueSequentially(block: Block, rules: ReturnType<typeof rulesFor>, 
  */
 function postState(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, known: (AccountLocations | undefined)[], below = block.transactions.length): WorldState {
   const world = new WorldState(pre);
-  applyBlockPrologue(new Evm(world, blockEnv(block, options), rules, new CodeCache()), block);
+  applyBlockPrologue(new Evm(world, blockEnv(block, options, rules), rules, new CodeCache()), block);
   const writer = new FinalWriter(world, mv, pre, known);
   mv.forEachFinalWrite((loc, value, delta) => writer.apply(loc, value, delta), below);
   for (const account of world.dirtyAccounts()) world.deleteIfEmpty(account);

@@ -146,7 +146,7 @@ export function workerBase(job: BlockJob, codeStore: Map<Word, Uint8Array>): Mem
 export function buildContext(job: BlockJob, transactions: TransactionSource, base: MemoryState): { ctx: BlockContext; base: MemoryState } {
   const rules = rulesFor(job.fork);
   const ctx: BlockContext = {
-    env: blockEnv(job.block, { blockHashes: job.blockHashes, chainId: job.chainId }),
+    env: blockEnv(job.block, { blockHashes: job.blockHashes, chainId: job.chainId }, rules),
     rules,
     transactions,
     gasLimit: job.block.header.gasLimit,
