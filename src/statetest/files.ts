@@ -36,3 +36,14 @@ export function readTestFile(file: string): Record<string, StateTestJson> {
   }
   return parsed as Record<string, StateTestJson>;
 }
+
+/** The number of cases (post entries of every fork) in `files`: what a full run must report. */
+export function countCases(files: readonly string[]): number {
+  let cases = 0;
+  for (const file of files) {
+    for (const test of Object.values(readTestFile(file))) {
+      for (const entries of Object.values(test.post)) cases += entries.length;
+    }
+  }
+  return cases;
+}

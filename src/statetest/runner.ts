@@ -4,10 +4,10 @@ import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
 import { senderFromSecretKey } from "../tx/transaction.js";
-import { TxType, type AccessListEntry, type Transaction } from "../tx/types.js";
+import { TxType, type AccessListEntry, type Authorization, type Transaction } from "../tx/types.js";
 import { CodeCache } from "../evm/code.js";
 import type { BlockEnv } from "../evm/env.js";
-import { forkByName, rulesFor, type ForkRules } from "../fork/forks.js";
+import { forkByName, rulesFor, type BlobParams, type ForkRules } from "../fork/forks.js";
 import { Evm } from "../evm/interpreter.js";
 import { applyTransaction, blobBaseFee, InvalidTransactionError } from "../evm/processor.js";
 import { addressToBytes, fromBytes, wordFromHex, wordToBytes, type Word } from "../primitives/word.js";
@@ -17,7 +17,7 @@ import { WorldState, type Log } from "../state/world.js";
 
 export interface StateTestJson {
   env: Record<string, string>;
-  pre: Record<string, { balance: string; code: string; nonce: string; storage: Record<string, string> }>;
+  pre: Record<string, AccountJson>;
   transaction: {
     data: string[];
     gasLimit: string[];
@@ -32,21 +32,54 @@ export interface StateTestJson {
     accessLists?: (Array<{ address: string; storageKeys: string[] }> | null)[];
     blobVersionedHashes?: string[];
     maxFeePerBlobGas?: string;
+    /** EIP-7702: one list for every index vector; makes the transaction type 4. */
+    authorizationList?: AuthorizationJson[];
   };
   post: Record<string, PostEntry[]>;
+  /** execution-spec-tests: the chain id and, per fork, the blob parameters the case was filled with. */
+  config?: TestConfig;
 }
 
-interface PostEntry {
+export interface TestConfig {
+  chainid?: string;
+  blobSchedule?: Record<string, { target: string; max: string; baseFeeUpdateFraction: string }>;
+}
+
+export interface AuthorizationJson {
+  chainId: string;
+  address: string;
+  nonce: string;
+  /** The y parity; `v` carries the same value. */
+  yParity?: string;
+  v?: string;
+  r: string;
+  s: string;
+  /** The recovered authority as the filler saw it (absent when the signature is invalid); not used: the processor recovers it. */
+  signer?: string;
+}
+
+export interface PostEntry {
   hash: string;
   logs: string;
   indexes: { data: number; gas: number; value: number };
   txbytes?: string;
   expectException?: string;
+  /** execution-spec-tests: the expected post-state in full, used to name what differs. */
+  state?: Record<string, AccountJson>;
+}
+
+export interface AccountJson {
+  balance: string;
+  code: string;
+  nonce: string;
+  storage: Record<string, string>;
 }
 
 export interface CaseResult {
   /** `<test name>:<fork>:d<data>g<gas>v<value>` — the id used in known-failure lists. */
   id: string;
+  /** The fork name as the test writes it (e.g. "ConstantinopleFix", "Prague"). */
+  fork: string;
   ok: boolean;
   /** Not run: listed in the options' `skip` (too slow for routine runs). */
   skipped?: boolean;
@@ -63,63 +96,202 @@ export interface RunOptions {
 
 const codeCache = new CodeCache();
 
-/** Runs every selected case of one test. */
+/** What a case runs under: the fork's rules (blob parameters from the test's config) and the chain id. */
+export interface CaseContext {
+  rules: ForkRules;
+  chainId: bigint;
+}
+
+/** Runs every selected case of one test. A fork the runner does not know fails each of its cases. */
 export function runStateTest(name: string, test: StateTestJson, options: RunOptions = {}): CaseResult[] {
   const results: CaseResult[] = [];
   const wantedFork = options.fork === undefined ? undefined : forkByName(options.fork);
   if (options.fork !== undefined && wantedFork === undefined) throw new Error(`unknown fork name "${options.fork}"`);
+  const chainId = chainIdOf(test.config);
   for (const [forkName, entries] of Object.entries(test.post)) {
     const fork = forkByName(forkName);
-    if (fork === undefined) continue; // transition forks like "BerlinToLondonAt5" are not state-test forks
     if (wantedFork !== undefined && fork !== wantedFork) continue;
-    const rules = rulesFor(fork);
+    const context = fork === undefined ? undefined : { rules: rulesWithSchedule(rulesFor(fork), forkName, test.config), chainId };
     for (const entry of entries) {
       const { data, gas, value } = entry.indexes;
       const id = `${name}:${forkName}:d${data}g${gas}v${value}`;
       if (options.filter !== undefined && !id.includes(options.filter)) continue;
       if (options.skip?.includes(id)) {
-        results.push({ id, ok: false, skipped: true });
+        results.push({ id, fork: forkName, ok: false, skipped: true });
+        continue;
+      }
+      if (context === undefined) {
+        results.push({ id, fork: forkName, ok: false, error: `unknown fork ${forkName}` });
         continue;
       }
       try {
-        results.push({ id, ...runCase(test, rules, entry) });
+        results.push({ id, fork: forkName, ...runCase(test, context, entry) });
       } catch (e) {
-        results.push({ id, ok: false, error: `crash: ${(e as Error).stack ?? e}` });
+        results.push({ id, fork: forkName, ok: false, error: `crash: ${(e as Error).stack ?? e}` });
       }
     }
   }
   return results;
 }
 
-function runCase(test: StateTestJson, rules: ForkRules, entry: PostEntry): { ok: boolean; error?: string } {
-  const pre = buildPreState(test.pre);
-  const block = buildBlockEnv(test.env, rules);
-  const tx = buildTransaction(test.transaction, entry.indexes);
-  const sender = tx.sender!;
-  const world = new WorldState(pre);
-  const evm = new Evm(world, block, rules, codeCache);
+/** The test's chain id (execution-spec-tests give it in `config`), 1 otherwise. */
+export function chainIdOf(config: TestConfig | undefined): bigint {
+  return config?.chainid === undefined ? 1n : BigInt(config.chainid);
+}
 
-  let logs: Log[] = [];
-  let rejected: string | undefined;
+/**
+ * The fork's rules with the blob parameters the test was filled with (`config.blobSchedule`, keyed
+ * by fork name), or the fork's own rules when the test gives none. Built once per test and fork.
+ */
+export function rulesWithSchedule(rules: ForkRules, forkName: string, config: TestConfig | undefined): ForkRules {
+  const schedule = blobScheduleFor(config, forkName);
+  if (schedule === undefined || !rules.hasBlobs) return rules;
+  const blobs: BlobParams = {
+    ...rules.blobs,
+    target: Number(schedule.target),
+    max: Number(schedule.max),
+    baseFeeUpdateFraction: BigInt(schedule.baseFeeUpdateFraction),
+  };
+  return { ...rules, blobs };
+}
+
+function blobScheduleFor(config: TestConfig | undefined, forkName: string) {
+  const schedule = config?.blobSchedule;
+  if (schedule === undefined) return undefined;
+  if (schedule[forkName] !== undefined) return schedule[forkName];
+  // Names are matched as forks, so that an alias ("Merge", "EIP158") finds its entry.
+  const fork = forkByName(forkName);
+  const key = Object.keys(schedule).find((k) => forkByName(k) === fork);
+  return key === undefined ? undefined : schedule[key];
+}
+
+function runCase(test: StateTestJson, context: CaseContext, entry: PostEntry): { ok: boolean; error?: string } {
+  const outcome = executeCase(test, context, entry.indexes);
+  const error = compareOutcome(entry, outcome);
+  if (error === undefined) return { ok: true };
+  const notes = caseNotes(outcome.tx, context.rules, outcome.gasUsed);
+  return { ok: false, error: notes.length === 0 ? error : `${error} (${notes.join("; ")})` };
+}
+
+export interface CaseOutcome {
+  tx: Transaction;
+  /** The pre-state with the transaction's changes applied (unchanged when it was rejected). */
+  post: MemoryState;
+  logs: Log[];
+  gasUsed?: bigint;
+  /** The processor's message when it rejected the transaction. */
+  rejected?: string;
+}
+
+/** Builds the pre-state, block and transaction of one index vector and executes it. */
+export function executeCase(test: StateTestJson, context: CaseContext, indexes: PostEntry["indexes"]): CaseOutcome {
+  const post = buildPreState(test.pre);
+  const block = buildBlockEnv(test.env, context);
+  const tx = buildTransaction(test.transaction, indexes, context.chainId);
+  const world = new WorldState(post);
+  const evm = new Evm(world, block, context.rules, codeCache);
   try {
-    logs = applyTransaction(evm, tx, sender).logs;
-    applyWorld(world, pre);
+    const { logs, gasUsed } = applyTransaction(evm, tx, tx.sender!);
+    applyWorld(world, post);
+    return { tx, post, logs, gasUsed };
   } catch (e) {
     if (!(e instanceof InvalidTransactionError)) throw e;
-    rejected = e.message;
+    return { tx, post, logs: [], rejected: e.message };
   }
+}
+
+/** The first difference from the expected outcome, or undefined when there is none. */
+function compareOutcome(entry: PostEntry, { post, logs, rejected }: CaseOutcome): string | undefined {
+  // Any rejection satisfies `expectException`: the processor's messages are not the tests' names
+  // (which may list alternatives: "TransactionException.A|TransactionException.B").
   if (entry.expectException !== undefined && rejected === undefined) {
-    return { ok: false, error: `expected exception ${entry.expectException}, but the transaction was executed` };
+    return `expected exception ${entry.expectException}, but the transaction was executed`;
   }
-  if (entry.expectException === undefined && rejected !== undefined) {
-    return { ok: false, error: `transaction rejected: ${rejected}` };
+  if (entry.expectException === undefined && rejected !== undefined) return `transaction rejected: ${rejected}`;
+  if (process.env.PEVM_DUMP_POST) dumpState(post);
+  const root = bytesToHex(memoryStateRoot(post));
+  if (root !== entry.hash.toLowerCase()) {
+    const differences = entry.state === undefined ? "" : `: ${describeDifferences(post, entry.state)}`;
+    return `state root ${root}, expected ${entry.hash}${differences}`;
   }
-  if (process.env.PEVM_DUMP_POST) dumpState(pre);
-  const root = bytesToHex(memoryStateRoot(pre));
-  if (root !== entry.hash.toLowerCase()) return { ok: false, error: `state root ${root}, expected ${entry.hash}` };
   const logsHash = bytesToHex(keccak256(RLP.encode(logs.map(logRlp))));
-  if (logsHash !== entry.logs.toLowerCase()) return { ok: false, error: `logs hash ${logsHash}, expected ${entry.logs} (${logs.length} logs)` };
-  return { ok: true };
+  if (logsHash !== entry.logs.toLowerCase()) return `logs hash ${logsHash}, expected ${entry.logs} (${logs.length} logs)`;
+  return undefined;
+}
+
+const TX_BASE_GAS = 21000n;
+
+/**
+ * Facts about a failing case that point at a fork feature: a set-code transaction, a gas use
+ * below the EIP-7623 calldata floor, a gas limit above the EIP-7825 cap. They name the likely
+ * cause in failure reports; once the processor applies the rule, the floor and cap notes vanish.
+ */
+function caseNotes(tx: Transaction, rules: ForkRules, gasUsed: bigint | undefined): string[] {
+  const notes: string[] = [];
+  if (tx.type === TxType.SetCode) notes.push(`EIP-7702 set-code transaction with ${tx.authorizationList.length} authorizations`);
+  if (gasUsed !== undefined && rules.calldataFloorPerToken > 0) {
+    const floor = TX_BASE_GAS + BigInt(rules.calldataFloorPerToken) * calldataTokens(tx.data);
+    if (gasUsed < floor) notes.push(`gas used ${gasUsed} is below the EIP-7623 calldata floor ${floor}`);
+  }
+  if (rules.txGasLimitCap > 0n && tx.gasLimit > rules.txGasLimitCap) notes.push(`gas limit ${tx.gasLimit} is above the EIP-7825 cap ${rules.txGasLimitCap}`);
+  return notes;
+}
+
+/** EIP-7623 tokens: one per zero byte, four per non-zero byte. */
+function calldataTokens(data: Uint8Array): bigint {
+  let tokens = 0;
+  for (let i = 0; i < data.length; i++) tokens += data[i] === 0 ? 1 : 4;
+  return BigInt(tokens);
+}
+
+/** Names what differs between our post-state and the expected one (the first few differences). */
+export function describeDifferences(actual: MemoryState, expected: Record<string, AccountJson>, limit = 3): string {
+  const differences: string[] = [];
+  const seen = new Set<Word>();
+  for (const [addressHex, want] of Object.entries(expected)) {
+    const address = wordFromHex(addressHex);
+    seen.add(address);
+    const name = addressName(address);
+    const got = actual.accounts.get(address);
+    if (got === undefined) {
+      differences.push(`${name} missing`);
+      continue;
+    }
+    if (got.nonce !== BigInt(want.nonce)) differences.push(`${name} nonce ${got.nonce}, expected ${BigInt(want.nonce)}`);
+    if (got.balance !== BigInt(want.balance)) differences.push(`${name} balance ${got.balance}, expected ${BigInt(want.balance)} (off by ${got.balance - BigInt(want.balance)})`);
+    const code = actual.codes.get(got.codeHash) ?? new Uint8Array(0);
+    if (bytesToHex(code) !== want.code.toLowerCase()) differences.push(`${name} code ${abbreviate(bytesToHex(code))}, expected ${abbreviate(want.code)}`);
+    differences.push(...storageDifferences(name, got.storage, want.storage));
+  }
+  for (const address of actual.accounts.keys()) {
+    if (!seen.has(address)) differences.push(`${addressName(address)} present, expected absent`);
+  }
+  if (differences.length === 0) return "no account differs";
+  const more = differences.length > limit ? `; ${differences.length - limit} more` : "";
+  return differences.slice(0, limit).join("; ") + more;
+}
+
+function storageDifferences(name: string, got: Map<Word, Word>, want: Record<string, string>): string[] {
+  const out: string[] = [];
+  const wanted = new Map<Word, Word>();
+  for (const [slot, value] of Object.entries(want)) {
+    const v = wordFromHex(value);
+    if (v !== 0) wanted.set(wordFromHex(slot), v);
+  }
+  for (const slot of new Set([...wanted.keys(), ...[...got.keys()].filter((k) => got.get(k) !== 0)])) {
+    const g = got.get(slot) ?? 0;
+    const w = wanted.get(slot) ?? 0;
+    if (g !== w) out.push(`${name} slot 0x${slot.toString(16)} = 0x${g.toString(16)}, expected 0x${w.toString(16)}`);
+  }
+  return out;
+}
+
+function addressName(address: Word): string {
+  return `0x${address.toString(16).padStart(40, "0")}`;
+}
+
+function abbreviate(hex: string): string {
+  return hex.length <= 26 ? hex : `${hex.slice(0, 24)}…(${(hex.length - 2) / 2} bytes)`;
 }
 
 /** Prints a post-state to stderr (PEVM_DUMP_POST=1), for comparing with another client's. */
@@ -150,7 +322,7 @@ function buildPreState(pre: StateTestJson["pre"]): MemoryState {
   return state;
 }
 
-function buildBlockEnv(env: Record<string, string>, rules: ForkRules): BlockEnv {
+function buildBlockEnv(env: Record<string, string>, { rules, chainId }: CaseContext): BlockEnv {
   const number = BigInt(env.currentNumber!);
   return {
     coinbase: wordFromHex(env.currentCoinbase!),
@@ -160,8 +332,8 @@ function buildBlockEnv(env: Record<string, string>, rules: ForkRules): BlockEnv 
     difficulty: BigInt(env.currentDifficulty ?? "0x0"),
     prevRandao: wordFromHex(env.currentRandom ?? env.currentDifficulty ?? "0x0"),
     baseFee: rules.eip1559 ? BigInt(env.currentBaseFee ?? "0x0") : 0n,
-    chainId: 1n,
-    blobBaseFee: rules.hasBlobs ? blobBaseFee(BigInt(env.currentExcessBlobGas ?? "0x0")) : 0n,
+    chainId,
+    blobBaseFee: rules.hasBlobs ? blobBaseFee(BigInt(env.currentExcessBlobGas ?? "0x0"), rules) : 0n,
     // The state-test convention: the hash of block n is keccak256 of n in decimal.
     blockHash: (n: bigint) => fromBytes(keccak256(new TextEncoder().encode(n.toString())), 0, 32),
   };
@@ -169,7 +341,7 @@ function buildBlockEnv(env: Record<string, string>, rules: ForkRules): BlockEnv 
 
 const senderCache = new Map<string, Word>();
 
-function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["indexes"]): Transaction {
+export function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["indexes"], chainId: bigint): Transaction {
   const accessListJson = t.accessLists?.[idx.data] ?? null;
   const accessList: AccessListEntry[] = (accessListJson ?? []).map((e) => ({
     address: wordFromHex(e.address),
@@ -177,6 +349,7 @@ function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["index
   }));
   let type = TxType.Legacy;
   if (t.blobVersionedHashes !== undefined) type = TxType.Blob;
+  else if (t.authorizationList !== undefined) type = TxType.SetCode;
   else if (t.maxFeePerGas !== undefined) type = TxType.FeeMarket;
   else if (accessListJson !== null && t.accessLists !== undefined) type = TxType.AccessList;
   const maxFee = quantity(t.maxFeePerGas ?? t.gasPrice ?? "0x0");
@@ -187,7 +360,7 @@ function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["index
   }
   return {
     type,
-    chainId: 1n,
+    chainId,
     nonce: quantity(t.nonce),
     maxFeePerGas: maxFee,
     maxPriorityFeePerGas: quantity(t.maxPriorityFeePerGas ?? t.gasPrice ?? "0x0"),
@@ -198,11 +371,25 @@ function buildTransaction(t: StateTestJson["transaction"], idx: PostEntry["index
     accessList,
     maxFeePerBlobGas: quantity(t.maxFeePerBlobGas ?? "0x0"),
     blobVersionedHashes: (t.blobVersionedHashes ?? []).map(wordFromHex),
-    authorizationList: [],
+    authorizationList: (t.authorizationList ?? []).map(buildAuthorization),
     v: 0n,
     r: 0n,
     s: 0n,
     sender,
+  };
+}
+
+/** An authorization as signed; its authority is left for the processor to recover from the signature. */
+export function buildAuthorization(a: AuthorizationJson): Authorization {
+  const yParity = a.yParity ?? a.v;
+  if (yParity === undefined) throw new Error(`authorization for ${a.address} has neither yParity nor v`);
+  return {
+    chainId: quantity(a.chainId),
+    address: wordFromHex(a.address),
+    nonce: quantity(a.nonce),
+    yParity: quantity(yParity),
+    r: quantity(a.r),
+    s: quantity(a.s),
   };
 }
 
