@@ -18,6 +18,7 @@ const LAYERS: Record<string, number> = {
   exec: 6,
   workload: 7,
   statetest: 7,
+  blocktest: 7,
   cli: 8,
 };
 const ALLOWED_SIDEWAYS = new Set(["exec->records"]);

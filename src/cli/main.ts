@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `pevm` command line.
 import { benchCommand } from "./bench.js";
+import { blocktestCommand } from "./blocktest.js";
 import { fetchCommand } from "./fetch.js";
 import { replayCommand } from "./replay.js";
 import { runCommand } from "./run.js";
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   run: { run: runCommand, summary: "execute a block and verify it against its header (gasUsed, logsBloom, receiptsRoot)" },
   replay: { run: replayCommand, summary: "run every block in a directory, with progress and a closing table" },
   statetest: { run: statetestCommand, summary: "run Ethereum GeneralStateTests files or directories" },
+  blocktest: { run: blocktestCommand, summary: "run blockchain tests (execution-spec-tests): import each chain's blocks and check every header field" },
   fetch: { run: fetchCommand, summary: "download blocks and their pre-state from a node (JSON-RPC, prestateTracer)" },
   bench: { run: benchCommand, summary: "generate a block workload (default: 2,000 ERC-20 transfers) or loop contracts and report Mgas/s" },
 };
