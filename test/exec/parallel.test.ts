@@ -217,6 +217,25 @@ test("random blocks (same-sender chains, a hot reverting counter, exact coinbase
   }
 });
 
+test("random Prague blocks with EIP-7702 set-code transactions (delegations set, replaced and cleared, calls through them, senders delegating themselves, stale authorizations): parallel equals sequential", async () => {
+  for (const seed of [11, 12, 13, 14]) {
+    const { block, preState, blockHashes } = randomBlock(seed, 120, 12, { setCode: true });
+    const seq = executeBlock(block, preState, { blockHashes });
+    assert.equal(seq.rules.name, "Prague");
+    const setCode = block.transactions.filter((tx) => tx.type === TxType.SetCode);
+    assert.ok(setCode.length >= 10, `seed ${seed}: ${setCode.length} set-code transactions`);
+    // Delegations really took effect: some delegator ends with a delegation designator (0xef0100 || address).
+    const delegated = [0xde0000, 0xde0001, 0xde0002, 0xde0003].filter((a) => seq.world.getCode(a).length === 23);
+    assert.ok(delegated.length > 0, `seed ${seed}: no delegation left in place`);
+    // And calls through them ran the delegate's code on the delegator's storage (COUNTER's slot 0).
+    assert.ok([0xde0000, 0xde0001, 0xde0002, 0xde0003].some((a) => seq.world.getStorage(a, 0) !== 0), `seed ${seed}: no call ran a delegate's code`);
+    for (const workers of [2, 4]) {
+      const result = await assertSameAsSequential(block, preState, blockHashes, workers, 2);
+      assert.equal(result.stats.mode, "parallel", `seed ${seed}: ${result.stats.fallback}`);
+    }
+  }
+});
+
 test("worker threads streaming their results in small batches while the block runs (stale incarnations included): parallel equals sequential, stopped or not", async () => {
   await workerPoolReady(4);
   let streamed = 0;
