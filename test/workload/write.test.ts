@@ -17,7 +17,7 @@ function pevm(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-test("a written block verifies with pevm run (gasUsed, logsBloom, receiptsRoot) and matches @ethereumjs/block", async () => {
+test("a written block verifies with pevm run (gasUsed, logsBloom, receipts, transactions and withdrawals roots, blob gas) and matches @ethereumjs/block", async () => {
   const root = mkdtempSync(join(tmpdir(), "pevm-workload-"));
   try {
     const dir = join(root, "block");
@@ -34,7 +34,7 @@ test("a written block verifies with pevm run (gasUsed, logsBloom, receiptsRoot) 
     assert.equal(run.code, 0, run.err + run.out);
     const result = JSON.parse(run.out) as { ok: boolean; txs: number; gasUsed: number; checks: Record<string, boolean>; transactions: { status: number }[] };
     assert.equal(result.ok, true);
-    assert.deepEqual(result.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true });
+    assert.deepEqual(result.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true, transactionsRoot: true, withdrawalsRoot: true, blobGasUsed: true, requestsHash: null });
     assert.equal(result.txs, 20);
     assert.equal(result.gasUsed, summary.gasUsed);
     for (const tx of result.transactions) assert.equal(tx.status, 1);
