@@ -9,7 +9,7 @@
 // A row whose input our implementation fails (a stub) is skipped with a note. Adding a row is one
 // line in ROWS: a name, our function, the address, and the input.
 //
-// Usage: node dist/bench/precompiles.js [--json] [--filter TEXT] [--samples N] [--sample-ms MS]
+// Usage: node dist/bench/precompiles.js [--json] [--write] [--filter TEXT] [--samples N] [--sample-ms MS]
 //        [--warmup-ms MS]
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -36,6 +36,7 @@ import { pointEvaluation } from "../src/evm/precompiles/pointEvaluation.js";
 import { ripemd160 } from "../src/evm/precompiles/ripemd160.js";
 import { sha256 } from "../src/evm/precompiles/sha256.js";
 import { Fork, rulesFor } from "../src/fork/forks.js";
+import { replaceSection } from "./benchmarksFile.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const GAS_LIMIT = 100_000_000;
@@ -311,12 +312,28 @@ for (const row of ROWS.filter((r) => r.name.includes(FILTER))) {
   process.stderr.write(`${row.name}: ${result.note ?? `ours ${result.oursMicros} µs, @ethereumjs/evm ${result.ethereumjsMicros} µs`}\n`);
 }
 if (process.argv.includes("--json")) console.log(JSON.stringify({ machine, rows: results }, null, 2));
-else {
-  console.log(`Precompiles, median µs per call (${SAMPLES} samples of ~${SAMPLE_MS} ms each side, alternating, after ${WARMUP_MS} ms of warm-up), ${RULES.name} rules`);
-  console.log(`${machine.date} · ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, load ${machine.loadAverage} · Node.js ${machine.node} · @ethereumjs/evm ${machine.ethereumjsEvm}\n`);
-  console.log("| precompile | address | input bytes | ours µs | @ethereumjs/evm µs | speedup |\n| --- | --- | ---: | ---: | ---: | ---: |");
-  for (const r of results) {
-    if (r.note !== undefined) console.log(`| ${r.name} | ${r.address} | ${r.inputBytes} | – | – | ${r.note} |`);
-    else console.log(`| ${r.name} | ${r.address} | ${r.inputBytes} | ${r.oursMicros} | ${r.ethereumjsMicros} | ${r.speedup}x |`);
+else console.log(markdownTable(results));
+if (process.argv.includes("--write")) replaceSection(join(REPO, "BENCHMARKS.md"), "precompiles", sectionText(results));
+
+function markdownTable(rows: Result[]): string {
+  const lines = ["| precompile | address | input bytes | ours µs | @ethereumjs/evm µs | speedup |", "| --- | --- | ---: | ---: | ---: | ---: |"];
+  for (const r of rows) {
+    if (r.note !== undefined) lines.push(`| ${r.name} | ${r.address} | ${r.inputBytes} | – | – | ${r.note} |`);
+    else lines.push(`| ${r.name} | ${r.address} | ${r.inputBytes} | ${r.oursMicros} | ${r.ethereumjsMicros} | ${r.speedup}x |`);
   }
+  return lines.join("\n");
+}
+
+function sectionText(rows: Result[]): string {
+  const command = `node dist/bench/precompiles.js --samples ${SAMPLES} --sample-ms ${SAMPLE_MS} --warmup-ms ${WARMUP_MS} --write`;
+  return `## Precompiles vs \`@ethereumjs/evm\` (\`bench/precompiles.ts\`)
+
+${machine.date.slice(0, 10)} · \`${command}\` · ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, load ${machine.loadAverage} at the start · Node.js ${machine.node} · @ethereumjs/evm ${machine.ethereumjsEvm}, ${RULES.name} rules.
+Per precompile and typical input, median µs per call of ${SAMPLES} samples of about ${SAMPLE_MS} ms each, the two
+implementations alternating, after ${WARMUP_MS} ms of warm-up; a row is left out with a note where the two
+disagree on the output or gas. Ours: \`src/evm/precompiles\` (BN254 and the KZG pairing on mcl-wasm,
+BLS12-381 and P-256 on @noble/curves); @ethereumjs/evm's with its default backends (noble for
+BN254 and BLS12-381, micro-eth-signer's KZG).
+
+${markdownTable(rows)}`;
 }
