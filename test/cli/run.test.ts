@@ -92,6 +92,17 @@ test("malformed JSON is an error naming the file", async () => {
   assert.match(r.stderr, /block\.json: malformed JSON/);
 });
 
+test("a block of a fork after the last one pevm knows is refused, naming why, never run under older rules", async () => {
+  const dir = await writeSyntheticBlock();
+  const block = JSON.parse(readFileSync(join(dir, "block.json"), "utf8"));
+  block.blockAccessListHash = "0x" + "00".repeat(32);
+  writeFileSync(join(dir, "block.json"), JSON.stringify(block));
+  const r = pevm("run", dir, "--json");
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /blockAccessListHash, from EIP-7928 block-level access lists \(Amsterdam\), a fork after BPO2/);
+});
+
 test("a code hash with no bytecode is an error naming the account", async () => {
   const dir = await writeSyntheticBlock();
   const pre = JSON.parse(readFileSync(join(dir, "pre_state.json"), "utf8"));
