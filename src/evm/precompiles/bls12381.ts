@@ -5,30 +5,16 @@
 // length, a malformed point or too little gas is a failure that consumes all the call's gas.
 // MSM scalars are any 32-byte values (the points being in the subgroup, they act modulo r).
 //
-// The arithmetic is @noble/curves. mcl-wasm was 6-12x faster side by side, but its one instance
-// per process is held by BN254 (bn254.ts). Timed on this machine while quiet: G1ADD 0.07 ms,
-// G2ADD 0.1 ms, a G1 multiplication 2.4 ms and a G2 one 9.7 ms (plus 1 and 2 ms of subgroup check
-// per point), a pairing check of two pairs 31 ms, the maps 4.2 and 16 ms.
-import { mulAddUnsafe, pippenger } from "@noble/curves/abstract/curve.js";
-import type { Fp2 } from "@noble/curves/abstract/tower.js";
-import type { WeierstrassPoint, WeierstrassPointCons } from "@noble/curves/abstract/weierstrass.js";
-import { bls12_381 } from "@noble/curves/bls12-381.js";
-import { bytesToBigint, failure, success, type Precompile, type PrecompileResult } from "./common.js";
-import {
-  encodeG1,
-  encodeG2,
-  FP_SIZE,
-  G1,
-  G1_SIZE,
-  G2,
-  G2_SIZE,
-  R,
-  readFp,
-  readG1,
-  readG2,
-  type G1Point,
-  type G2Point,
-} from "./bls12381Points.js";
+// The arithmetic is mcl-wasm's BLS12-381, on the instance that kzg.ts also uses (mclBls12381.ts).
+// It replaced @noble/curves, which the tests keep as their oracle (blsNobleReference.ts). Timed
+// side by side with bench/precompiles.ts on 2 busy cores, mcl against noble: G1ADD 46 against
+// 76 µs, G2ADD 57 against 165 µs, a one-pair MSM 0.62 against 3.4 ms in G1 and 1.9 against 13 ms
+// in G2, an 8-pair G1 MSM 3.9 against 16 ms, a pairing check of two pairs 7.2 against 50 ms, the
+// maps 0.25 against 4.7 ms and 1.2 against 9.1 ms.
+import type { Fr, G1, G2 } from "mcl-wasm";
+import { failure, success, type Precompile, type PrecompileResult } from "./common.js";
+import { encodeG1, encodeG2, FP_SIZE, G1_SIZE, G2_SIZE, readFp, readFp2, readG1, readG2 } from "./bls12381Points.js";
+import { mcl } from "./mclBls12381.js";
 
 const G1_ADD_GAS = 375;
 const G2_ADD_GAS = 600;
@@ -63,39 +49,44 @@ const G2_DISCOUNTS: readonly number[] = [
   528, 528, 527, 526, 526, 525, 524, 524,
 ];
 
-// Up to this many terms an MSM shares one doubling chain over per-point wNAF tables (Straus);
-// beyond, Pippenger's buckets are faster (timed: equal at 128 G1 terms, Straus 1.7x faster at 32).
-const STRAUS_MAX_TERMS = 128;
+// mcl's mulVec takes its operands and tables on the instance's 1 MiB stack: a G2 MSM of about 2800
+// terms (G1: 5900) overruns it and leaves the instance broken for every later call, the KZG
+// verifier's included. So MSMs are summed in chunks of this many terms, about as fast per term
+// from 256 up (timed: 0.24 ms a G1 term and 0.69 ms a G2 one at 256, 1024 and 3000).
+const MSM_CHUNK_TERMS = 256;
 
 /** What the add and MSM precompiles need of G1 or G2. */
-interface Group<T> {
-  readonly Point: WeierstrassPointCons<T>;
+interface Group<T extends G1 | G2> {
   readonly pointSize: number;
   readonly addGas: number;
   readonly mulGas: number;
   readonly discounts: readonly number[];
-  read(input: Uint8Array, offset: number, subgroupCheck: boolean): WeierstrassPoint<T> | null;
-  encode(point: WeierstrassPoint<T>): Uint8Array;
+  read(input: Uint8Array, offset: number, subgroupCheck: boolean): T | null;
+  encode(point: T): Uint8Array;
+  infinity(): T;
+  mul(point: T, scalar: Fr): T;
 }
 
-const G1_GROUP: Group<bigint> = {
-  Point: G1,
+const G1_GROUP: Group<G1> = {
   pointSize: G1_SIZE,
   addGas: G1_ADD_GAS,
   mulGas: G1_MUL_GAS,
   discounts: G1_DISCOUNTS,
   read: readG1,
   encode: encodeG1,
+  infinity: () => new mcl.G1(),
+  mul: (point, scalar) => mcl.mul(point, scalar),
 };
 
-const G2_GROUP: Group<Fp2> = {
-  Point: G2,
+const G2_GROUP: Group<G2> = {
   pointSize: G2_SIZE,
   addGas: G2_ADD_GAS,
   mulGas: G2_MUL_GAS,
   discounts: G2_DISCOUNTS,
   read: readG2,
   encode: encodeG2,
+  infinity: () => new mcl.G2(),
+  mul: (point, scalar) => mcl.mul(point, scalar),
 };
 
 export const blsG1Add: Precompile = (input, gasLimit) => add(G1_GROUP, input, gasLimit);
@@ -117,44 +108,47 @@ function msmPrice(mulGas: number, discounts: readonly number[], k: number): numb
 }
 
 /** The sum of two points on the curve (no subgroup check). */
-function add<T>(group: Group<T>, input: Uint8Array, gasLimit: number): PrecompileResult {
+function add<T extends G1 | G2>(group: Group<T>, input: Uint8Array, gasLimit: number): PrecompileResult {
   if (input.length !== 2 * group.pointSize || group.addGas > gasLimit) return failure(gasLimit);
   const a = group.read(input, 0, false);
   const b = group.read(input, group.pointSize, false);
   if (a === null || b === null) return failure(gasLimit);
-  return success(group.addGas, group.encode(a.add(b)));
+  return success(group.addGas, group.encode(mcl.add(a, b)));
 }
 
 /** The sum of point_i * scalar_i over the (point, 32-byte scalar) pairs of the input. */
-function msm<T>(group: Group<T>, input: Uint8Array, gasLimit: number): PrecompileResult {
+function msm<T extends G1 | G2>(group: Group<T>, input: Uint8Array, gasLimit: number): PrecompileResult {
   const pairSize = group.pointSize + 32;
   const k = Math.floor(input.length / pairSize);
   if (k === 0 || input.length !== k * pairSize) return failure(gasLimit);
   const cost = msmPrice(group.mulGas, group.discounts, k);
   if (cost > gasLimit) return failure(gasLimit);
   // Every point is checked before any arithmetic; terms that contribute nothing are dropped.
-  const points: WeierstrassPoint<T>[] = [];
-  const scalars: bigint[] = [];
+  const points: T[] = [];
+  const scalars: Fr[] = [];
   for (let offset = 0; offset < input.length; offset += pairSize) {
     const point = group.read(input, offset, true);
     if (point === null) return failure(gasLimit);
-    const scalar = bytesToBigint(input.subarray(offset + group.pointSize, offset + pairSize)) % R;
-    if (scalar === 0n || point.is0()) continue;
+    const scalar = new mcl.Fr();
+    scalar.setBigEndianMod(input.subarray(offset + group.pointSize, offset + pairSize)); // mod r
+    if (scalar.isZero() || point.isZero()) continue;
     points.push(point);
     scalars.push(scalar);
   }
-  return success(cost, group.encode(multiScalarMul(group.Point, points, scalars)));
+  return success(cost, group.encode(multiScalarMul(group, points, scalars)));
 }
 
-function multiScalarMul<T>(Point: WeierstrassPointCons<T>, points: WeierstrassPoint<T>[], scalars: bigint[]): WeierstrassPoint<T> {
-  if (points.length === 0) return Point.ZERO;
-  if (points.length === 1) return points[0]!.multiplyUnsafe(scalars[0]!);
-  return points.length <= STRAUS_MAX_TERMS ? mulAddUnsafe(Point, points, scalars) : pippenger(Point, points, scalars);
+function multiScalarMul<T extends G1 | G2>(group: Group<T>, points: T[], scalars: Fr[]): T {
+  if (points.length === 1) return group.mul(points[0]!, scalars[0]!);
+  let sum = group.infinity();
+  for (let start = 0; start < points.length; start += MSM_CHUNK_TERMS) {
+    const end = start + MSM_CHUNK_TERMS;
+    sum = mcl.add(sum, mcl.mulVec(points.slice(start, end), scalars.slice(start, end)));
+  }
+  return sum;
 }
 
 const PAIR_SIZE = G1_SIZE + G2_SIZE;
-const { Fp12 } = bls12_381.fields;
-type Precompute = ReturnType<typeof bls12_381.utils.calcPairingPrecomputes>;
 
 /** Returns the word 1 when the product of the pairings of all (G1, G2) pairs is 1, else 0. */
 export const blsPairing: Precompile = (input, gasLimit) => {
@@ -164,13 +158,13 @@ export const blsPairing: Precompile = (input, gasLimit) => {
   if (cost > gasLimit) return failure(gasLimit);
   // Every point is checked before any pairing is computed; a pair with the point at infinity on
   // either side pairs to 1.
-  const g1s: G1Point[] = [];
-  const g2s: G2Point[] = [];
+  const g1s: G1[] = [];
+  const g2s: G2[] = [];
   for (let offset = 0; offset < input.length; offset += PAIR_SIZE) {
     const g1 = readG1(input, offset, true);
     const g2 = readG2(input, offset + G1_SIZE, true);
     if (g1 === null || g2 === null) return failure(gasLimit);
-    if (g1.is0() || g2.is0()) continue;
+    if (g1.isZero() || g2.isZero()) continue;
     g1s.push(g1);
     g2s.push(g2);
   }
@@ -180,33 +174,24 @@ export const blsPairing: Precompile = (input, gasLimit) => {
 };
 
 /** Whether the product of the pairings e(g1s[i], g2s[i]) is 1: their Miller loops, one final exponentiation. */
-function pairingProductIsOne(g1s: G1Point[], g2s: G2Point[]): boolean {
-  const loops: [Precompute, bigint, bigint][] = [];
-  for (let i = 0; i < g1s.length; i++) {
-    const { x, y } = g1s[i]!.toAffine();
-    loops.push([bls12_381.utils.calcPairingPrecomputes(g2s[i]!), x, y]);
-  }
-  return Fp12.eql(Fp12.finalExponentiate(bls12_381.millerLoopBatch(loops)), Fp12.ONE);
+function pairingProductIsOne(g1s: G1[], g2s: G2[]): boolean {
+  let product = mcl.millerLoop(g1s[0]!, g2s[0]!);
+  for (let i = 1; i < g1s.length; i++) product = mcl.mul(product, mcl.millerLoop(g1s[i]!, g2s[i]!));
+  return mcl.finalExp(product).isOne();
 }
-
-// noble's hasher.mapToCurve is typed as returning affine coordinates, but it returns the point
-// after cofactor clearing, and takes a bigint for G1 (m = 1) and [c0, c1] for G2.
-const mapToG1 = bls12_381.G1.mapToCurve as unknown as (u: bigint) => G1Point;
-const mapToG2 = bls12_381.G2.mapToCurve as unknown as (u: [bigint, bigint]) => G2Point;
 
 /** The G1 point of an Fp element: RFC 9380's simplified SWU map to the 11-isogenous curve, the isogeny, then cofactor clearing. */
 export const blsMapFpToG1: Precompile = (input, gasLimit) => {
   if (input.length !== FP_SIZE || MAP_FP_TO_G1_GAS > gasLimit) return failure(gasLimit);
   const u = readFp(input, 0);
   if (u === null) return failure(gasLimit);
-  return success(MAP_FP_TO_G1_GAS, encodeG1(mapToG1(u)));
+  return success(MAP_FP_TO_G1_GAS, encodeG1(u.mapToG1()));
 };
 
 /** The G2 point of an Fp2 element (c0 then c1): as blsMapFpToG1, with the 3-isogeny of G2. */
 export const blsMapFp2ToG2: Precompile = (input, gasLimit) => {
   if (input.length !== 2 * FP_SIZE || MAP_FP2_TO_G2_GAS > gasLimit) return failure(gasLimit);
-  const c0 = readFp(input, 0);
-  const c1 = readFp(input, FP_SIZE);
-  if (c0 === null || c1 === null) return failure(gasLimit);
-  return success(MAP_FP2_TO_G2_GAS, encodeG2(mapToG2([c0, c1])));
+  const u = readFp2(input, 0);
+  if (u === null) return failure(gasLimit);
+  return success(MAP_FP2_TO_G2_GAS, encodeG2(u.mapToG2()));
 };

@@ -1,10 +1,7 @@
 // KZG proof verification for the point evaluation precompile (EIP-4844's verify_kzg_proof), on
-// mcl-wasm's BLS12-381.
-//
-// mcl-wasm keeps its WebAssembly instance and curve in module state, and bn254.ts has the
-// package's instance for BN254 (BN_SNARK1). So this file loads a private copy of the package's
-// CommonJS modules, with a WebAssembly instance of its own (loadPrivateMcl), that neither is nor
-// becomes the instance that `import "mcl-wasm"` gives anyone else.
+// mcl-wasm's BLS12-381: the process's instance for that curve (mclBls12381.ts), shared with the
+// EIP-2537 precompiles, whose settings make `deserialize` read points in the compressed encoding
+// of Ethereum (ZCash's flags) and reject a G1 point outside the order-r subgroup.
 //
 // The pairing check of the spec, e(C - [y]G1, -G2) * e(proof, [tau]G2 - [z]G2) == 1, is computed
 // as e(C - [y]G1 + [z]proof, -G2) * e(proof, [tau]G2) == 1 (bilinearity moves z to G1), so that
@@ -12,20 +9,8 @@
 // micro-eth-signer's KZG on noble (the verifier before this one) on the 54 valid proofs of the
 // Pyspecs external vectors, alternating in one process on 2 busy cores: 13.5 ms against 39.8 ms
 // a proof (2.9x), with no setup to build (noble's took about 0.4-0.8 s on first use).
-import { createRequire } from "node:module";
-import { dirname, sep } from "node:path";
-// The shared instance is loaded (not initialised) before the private copy: see loadPrivateMcl.
-import "mcl-wasm";
-
-type Mcl = typeof import("mcl-wasm");
-
-const mcl = loadPrivateMcl();
-await mcl.init(mcl.BLS12_381);
-// Points are read in the compressed encoding of Ethereum (ZCash's flags), and reading a G1 point
-// checks that it lies in the order-r subgroup.
-mcl.setETHserialization(true);
-mcl.verifyOrderG1(true);
-mcl.verifyOrderG2(true);
+import type { Fr, G1 } from "mcl-wasm";
+import { mcl } from "./mclBls12381.js";
 
 /** The G1 and G2 generators, and [tau]G2 of the mainnet KZG ceremony (its g2_monomial[1]), compressed. */
 export const G1_GENERATOR_HEX = "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb";
@@ -56,7 +41,7 @@ export function verifyKzgProof(commitment: Uint8Array, z: Uint8Array, y: Uint8Ar
  * it: no compression flag, x >= p, x not on the curve, a point outside the subgroup, or infinity
  * written other than as exactly 0xc0 followed by zeros (mcl would read c0..01 as infinity).
  */
-function readG1(bytes: Uint8Array): InstanceType<Mcl["G1"]> | null {
+function readG1(bytes: Uint8Array): G1 | null {
   if (bytes[0]! & INFINITY_FLAG) return isCanonicalInfinity(bytes) ? new mcl.G1() : null;
   const point = new mcl.G1();
   try {
@@ -76,27 +61,8 @@ function isCanonicalInfinity(bytes: Uint8Array): boolean {
   return true;
 }
 
-function fr(bytes: Uint8Array): InstanceType<Mcl["Fr"]> {
+function fr(bytes: Uint8Array): Fr {
   const value = new mcl.Fr();
   value.setBigEndianMod(bytes); // below the modulus: taken as it is
   return value;
-}
-
-/**
- * A copy of mcl-wasm of its own: required with the shared copy's entries set aside from
- * require's cache, which are then put back as they were. The shared copy must be loaded first
- * (the import above): Node's ES module loader keeps its own record of a CommonJS module it loads,
- * and one it loads after the cache was touched this way comes out incomplete, while one it has
- * already loaded is left as it is.
- */
-function loadPrivateMcl(): Mcl {
-  const require = createRequire(import.meta.url);
-  const packageDir = dirname(require.resolve("mcl-wasm")) + sep;
-  const cache = require.cache;
-  const setAside = Object.entries(cache).filter(([key]) => key.startsWith(packageDir));
-  for (const [key] of setAside) delete cache[key];
-  const copy = require("mcl-wasm") as Mcl;
-  for (const key of Object.keys(cache)) if (key.startsWith(packageDir)) delete cache[key];
-  for (const [key, module] of setAside) cache[key] = module;
-  return copy;
 }

@@ -1,11 +1,15 @@
 // 0x0b-0x11 BLS12-381 precompiles (EIP-2537): known answers from the EIP's test vectors, prices
 // (MSM discounts included), rejection of malformed input (lengths, padding, coordinates >= p,
-// points off the curve or, for MSM and pairing, outside the subgroup), the point at infinity, and
-// a differential check against @ethereumjs/evm's precompiles on its mcl (WebAssembly) backend.
+// points off the curve or, for MSM and pairing, outside the subgroup), the point at infinity, an
+// MSM longer than mcl's stack takes in one piece, and two differential checks on seeded random
+// valid and invalid inputs: against the noble implementation these precompiles ran on before mcl
+// (blsNobleReference.ts, a separate code base), and against @ethereumjs/evm's precompiles on its
+// mcl backend.
 //
 // The precompiles are called directly rather than through the dispatch table: that would load
-// bn254.ts, which holds the process-wide mcl-wasm instance on BN254, and the differential check
-// re-initialises mcl on BLS12-381 (each test file runs in its own process).
+// bn254.ts, which initialises the package's shared mcl-wasm instance on BN254, and the
+// @ethereumjs/evm check initialises that instance on BLS12-381 (each test file runs in its own
+// process; ours is the separate instance of mclBls12381.ts, which that does not touch).
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
@@ -18,6 +22,7 @@ import mcl from "mcl-wasm";
 import { blsG1Add, blsG1Msm, blsG2Add, blsG2Msm, blsMapFp2ToG2, blsMapFpToG1, blsPairing, msmGas } from "../../../src/evm/precompiles/bls12381.js";
 import type { Precompile, PrecompileResult } from "../../../src/evm/precompiles/common.js";
 import { Fork, rulesFor } from "../../../src/fork/forks.js";
+import { nobleG1Add, nobleG1Msm, nobleG2Add, nobleG2Msm, nobleMapFp2ToG2, nobleMapFpToG1, noblePairing } from "./blsNobleReference.js";
 
 const ALL_GAS = 2 ** 53 - 1;
 const RULES = rulesFor(Fork.Prague);
@@ -220,10 +225,10 @@ test("G1MSM: known products, scalars 0, 1, r and above r, the point at infinity,
   const terms = G1 + scalar(3n) + P1 + scalar(5n) + NEG_G1 + scalar(7n) + INF_G1 + scalar(9n);
   const expected = p1.multiply(5n).subtract(bls12_381.G1.Point.BASE.multiply(4n));
   assert.equal(ok(blsG1Msm, terms, 38256), g1Hex(expected));
-  // More terms than the Straus path takes: 130 copies of G with scalars 1..130 sum to 8515 G.
+  // More terms than one mulVec chunk (256): 300 copies of G with scalars 1..300 sum to 45150 G.
   let many = "";
-  for (let i = 1n; i <= 130n; i++) many += G1 + scalar(i);
-  assert.equal(ok(blsG1Msm, many, msmGas("G1", 130)), g1Hex(bls12_381.G1.Point.BASE.multiply(8515n)));
+  for (let i = 1n; i <= 300n; i++) many += G1 + scalar(i);
+  assert.equal(ok(blsG1Msm, many, msmGas("G1", 300)), g1Hex(bls12_381.G1.Point.BASE.multiply(45150n)));
 });
 
 test("G2MSM: known products, scalars 0, r and above r, the point at infinity, several terms", () => {
@@ -438,3 +443,91 @@ function pairingInput(rnd: Random): string {
   for (let k = 1 + rnd.int(3); k > 0; k--) input += randomG1(rnd) + randomG2(rnd);
   return input;
 }
+
+test("G2MSM: 3000 terms, more than mcl's stack takes in one mulVec, in chunks; the instance works after", () => {
+  // One mulVec of about 2800 G2 terms overruns mcl-wasm's stack and breaks its instance.
+  const k = 3000n;
+  let input = "";
+  for (let i = 1n; i <= k; i++) input += G2 + scalar(i);
+  assert.equal(ok(blsG2Msm, input, msmGas("G2", Number(k))), g2Hex(bls12_381.G2.Point.BASE.multiply((k * (k + 1n)) / 2n)));
+  assert.equal(ok(blsG2Add, G2 + P2, 600), G2_PLUS_P2);
+  assert.equal(ok(blsG1Msm, P1 + scalar(P1_SCALAR), 12000), P1_TIMES_SCALAR);
+});
+
+// --- Differential check against the noble implementation (blsNobleReference.ts) -------------
+
+/** u with Z^2 u^4 + Z u^2 = 0 for G1's map (Z = 11): 0 and the square roots of -1/11, SWU's exceptional case. */
+function exceptionalG1MapInputs(): bigint[] {
+  const root = Fp.sqrt(Fp.neg(Fp.inv(11n))); // -1 and 11 are both non-squares mod p
+  return [0n, root, Fp.neg(root)];
+}
+
+/** A (point, scalar) list with repeats, negations, infinity and, rarely, a point outside the subgroup. */
+function msmTerms(rnd: Random, k: number, random: (rnd: Random) => string, negate: (hex: string) => string): string {
+  const points: string[] = [];
+  for (let i = 0; i < k; i++) {
+    const kind = points.length === 0 ? 9 : rnd.int(10);
+    points.push(kind === 0 ? points[rnd.int(points.length)]! : kind === 1 ? negate(points[rnd.int(points.length)]!) : random(rnd));
+  }
+  return points.map((point) => point + scalar(randomScalar(rnd))).join("");
+}
+
+/** The negation of an encoded point (infinity stays as it is). */
+function negateG1(hex: string): string {
+  return hex === INF_G1 ? hex : hex.slice(0, 128) + fp((P - BigInt("0x" + hex.slice(128))) % P);
+}
+
+function negateG2(hex: string): string {
+  if (hex === INF_G2) return hex;
+  return hex.slice(0, 256) + fp((P - BigInt("0x" + hex.slice(256, 384))) % P) + fp((P - BigInt("0x" + hex.slice(384))) % P);
+}
+
+/** `count` subgroup points in a chain P, P + Q, P + 2Q, ... (cheaper than as many multiplications). */
+function pointChain<T>(count: number, Point: { BASE: WeierstrassPoint<T> }, start: bigint, step: bigint, hex: (p: WeierstrassPoint<T>) => string): string[] {
+  const q = Point.BASE.multiply(step);
+  const out: string[] = [];
+  for (let p = Point.BASE.multiply(start); out.length < count; p = p.add(q)) out.push(hex(p));
+  return out;
+}
+
+test("agrees with the noble implementation on seeded random valid and invalid inputs", () => {
+  const rnd = randomSource("bls12381-noble");
+  const special = (values: bigint[]) => () => fp(values[rnd.int(values.length)]!);
+  const g1Chain = pointChain(260, bls12_381.G1.Point, 0x5eedn, 0x1234567n, g1Hex);
+  const g2Chain = pointChain(260, bls12_381.G2.Point, 0x5eedn, 0x7654321n, g2Hex);
+  const cases: [string, Precompile, Precompile, number, () => string][] = [
+    ["G1ADD", blsG1Add, nobleG1Add, 80, () => randomG1(rnd) + (rnd.int(8) === 0 ? negateG1 : (h: string) => h)(randomG1(rnd))],
+    ["G1ADD P + P", blsG1Add, nobleG1Add, 6, () => ((p) => p + p)(randomG1(rnd))],
+    ["G2ADD", blsG2Add, nobleG2Add, 50, () => randomG2(rnd) + (rnd.int(8) === 0 ? negateG2 : (h: string) => h)(randomG2(rnd))],
+    ["G2ADD P + P", blsG2Add, nobleG2Add, 4, () => ((p) => p + p)(randomG2(rnd))],
+    ["G1MSM", blsG1Msm, nobleG1Msm, 50, () => msmTerms(rnd, 1 + rnd.int(6), randomG1, negateG1)],
+    ["G2MSM", blsG2Msm, nobleG2Msm, 24, () => msmTerms(rnd, 1 + rnd.int(4), randomG2, negateG2)],
+    ["G1MSM 260 terms", blsG1Msm, nobleG1Msm, 1, () => g1Chain.map((p) => p + scalar(randomScalar(rnd))).join("")],
+    ["G2MSM 260 terms", blsG2Msm, nobleG2Msm, 1, () => g2Chain.map((p) => p + scalar(randomScalar(rnd))).join("")],
+    ["PAIRING_CHECK", blsPairing, noblePairing, 20, () => pairingInput(rnd)],
+    ["MAP_FP_TO_G1", blsMapFpToG1, nobleMapFpToG1, 50, () => randomFp(rnd)],
+    ["MAP_FP_TO_G1 edges", blsMapFpToG1, nobleMapFpToG1, 8, special([...exceptionalG1MapInputs(), 1n, P - 1n, (P - 1n) / 2n, (P + 1n) / 2n])],
+    ["MAP_FP2_TO_G2", blsMapFp2ToG2, nobleMapFp2ToG2, 30, () => randomFp(rnd) + randomFp(rnd)],
+    ["MAP_FP2_TO_G2 edges", blsMapFp2ToG2, nobleMapFp2ToG2, 6, () => [0n, 1n, P - 1n, (P - 1n) / 2n].map((v) => fp(v))[rnd.int(4)]! + fp([0n, 1n, P - 1n][rnd.int(3)]!)],
+  ];
+  const mismatches: string[] = [];
+  let compared = 0;
+  let failures = 0;
+  for (const [name, ours, noble, count, generate] of cases) {
+    for (let i = 0; i < count; i++) {
+      const hex = name.includes("terms") || name.includes("edges") || name.includes("P + P") ? generate() : maybeCorrupt(rnd, generate());
+      const input = Uint8Array.from(Buffer.from(hex, "hex"));
+      // Mostly ample gas; sometimes about the price, to compare the boundary.
+      const price = ours(input, ALL_GAS, RULES).gasUsed;
+      const gasLimit = rnd.int(5) === 0 && price < ALL_GAS ? price - 1 + rnd.int(3) : ALL_GAS;
+      const [mine, theirs] = [ours(input, gasLimit, RULES), noble(input, gasLimit, RULES)];
+      compared++;
+      if (!mine.ok) failures++;
+      if (mine.ok !== theirs.ok || mine.gasUsed !== theirs.gasUsed || hexOf(mine.output) !== hexOf(theirs.output)) {
+        mismatches.push(`${name} gas ${gasLimit} input ${hex}: ours ${mine.ok} ${mine.gasUsed} ${hexOf(mine.output)}, noble ${theirs.ok} ${theirs.gasUsed} ${hexOf(theirs.output)}`);
+      }
+    }
+  }
+  assert.deepEqual(mismatches, []);
+  assert.ok(failures > compared / 5 && failures < (compared * 3) / 5, `${failures} of ${compared} failed`);
+});
