@@ -44,18 +44,18 @@ export function rewriteKnownFailures(existing: KnownFailures, failures: readonly
 // Features that others are building as this list is written; a failing case in their folder, or one
 // expecting their exception, is put down to them.
 const FEATURE_BY_FOLDER: Record<string, string> = {
-  eip7702_set_code_tx: "EIP-7702 set-code transactions not implemented yet",
-  eip7623_increase_calldata_cost: "EIP-7623 calldata floor gas not implemented yet",
-  eip7825_transaction_gas_limit_cap: "EIP-7825 transaction gas limit cap not implemented yet",
-  eip7939_count_leading_zeros: "EIP-7939 CLZ opcode not implemented yet",
-  eip2537_bls_12_381_precompiles: "EIP-2537 BLS12-381 precompiles not implemented yet",
-  eip7951_p256verify_precompiles: "EIP-7951 P256VERIFY precompile not implemented yet",
-  eip7883_modexp_gas_increase: "EIP-7883 Osaka modexp gas pricing not implemented yet",
-  eip7823_modexp_upper_bounds: "EIP-7823 modexp input bounds not implemented yet",
-  eip7594_peerdas: "EIP-7594 blobs-per-transaction cap not applied yet",
-  eip7691_blob_throughput_increase: "EIP-7691 blob parameters not applied yet",
-  eip7918_blob_reserve_price: "EIP-7918 blob base fee reserve price not implemented yet",
-  eip2935_historical_block_hashes_from_state: "EIP-2935 block hashes in state not implemented yet",
+  eip7702_set_code_tx: "EIP-7702 set-code transactions",
+  eip7623_increase_calldata_cost: "EIP-7623 calldata floor gas",
+  eip7825_transaction_gas_limit_cap: "EIP-7825 transaction gas limit cap",
+  eip7939_count_leading_zeros: "EIP-7939 CLZ opcode",
+  eip2537_bls_12_381_precompiles: "EIP-2537 BLS12-381 precompiles",
+  eip7951_p256verify_precompiles: "EIP-7951 P256VERIFY precompile",
+  eip7883_modexp_gas_increase: "EIP-7883 Osaka modexp gas pricing",
+  eip7823_modexp_upper_bounds: "EIP-7823 modexp input bounds",
+  eip7594_peerdas: "EIP-7594 blobs-per-transaction cap",
+  eip7691_blob_throughput_increase: "EIP-7691 blob parameters",
+  eip7918_blob_reserve_price: "EIP-7918 blob base fee reserve price",
+  eip2935_historical_block_hashes_from_state: "EIP-2935 block hashes in state",
 };
 
 const FEATURE_BY_EXCEPTION: Record<string, string> = {
@@ -64,8 +64,8 @@ const FEATURE_BY_EXCEPTION: Record<string, string> = {
   TYPE_4_TX_PRE_FORK: FEATURE_BY_FOLDER.eip7702_set_code_tx!,
   TYPE_4_EMPTY_AUTHORIZATION_LIST: FEATURE_BY_FOLDER.eip7702_set_code_tx!,
   TYPE_4_TX_CONTRACT_CREATION: FEATURE_BY_FOLDER.eip7702_set_code_tx!,
-  TYPE_3_TX_BLOB_COUNT_EXCEEDED: "per-fork blob limits (EIP-7691, EIP-7594) not applied yet",
-  TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED: "per-fork blob limits (EIP-7691, EIP-7594) not applied yet",
+  TYPE_3_TX_BLOB_COUNT_EXCEEDED: "per-fork blob limits (EIP-7691, EIP-7594)",
+  TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED: "per-fork blob limits (EIP-7691, EIP-7594)",
 };
 
 // Notes the runner adds to an error (see caseNotes in runner.ts), and processor messages.
@@ -73,12 +73,12 @@ const FEATURE_BY_ERROR: [RegExp, string][] = [
   [/EIP-7702 set-code transaction/, FEATURE_BY_FOLDER.eip7702_set_code_tx!],
   [/below the EIP-7623 calldata floor/, FEATURE_BY_FOLDER.eip7623_increase_calldata_cost!],
   [/above the EIP-7825 cap/, FEATURE_BY_FOLDER.eip7825_transaction_gas_limit_cap!],
-  [/^transaction rejected: too many blobs/, "per-fork blob limits (EIP-7691) not applied yet"],
+  [/^transaction rejected: too many blobs/, "per-fork blob limits (EIP-7691)"],
   [/^unknown fork /, "fork missing from the fork table (src/fork/forks.ts)"],
 ];
 
 // Osaka reprices and bounds modexp (EIP-7883, EIP-7823): older modexp tests refilled for Osaka fail with it.
-const OSAKA_MODEXP = "Osaka modexp (EIP-7883 pricing, EIP-7823 bounds) not implemented yet";
+const OSAKA_MODEXP = "Osaka modexp (EIP-7883 pricing, EIP-7823 bounds)";
 
 const MAX_ERROR_CHARS = 240;
 

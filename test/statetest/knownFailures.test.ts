@@ -32,7 +32,7 @@ test("a rewritten list keeps the reasons of cases still failing, drops the other
   const written = rewriteKnownFailures({ "a:Prague:d0g0v0": "hand-written reason", "fixed:Prague:d0g0v0": "old" }, failures);
   assert.deepEqual(written, {
     "a:Prague:d0g0v0": "hand-written reason",
-    "z:Osaka:d0g0v0": "EIP-7939 CLZ opcode not implemented yet: state root 0x1, expected 0x2",
+    "z:Osaka:d0g0v0": "EIP-7939 CLZ opcode: state root 0x1, expected 0x2",
   });
 });
 
@@ -40,13 +40,13 @@ test("reasons name the feature from the runner's notes, the expected exception, 
   const reason = (id: string, folder: string, error: string) => failureReason({ id, file: `/suite/${folder}/t.json`, error });
   assert.equal(
     reason("t:Prague:d0g0v0", "eip7702_set_code_tx", "transaction rejected: authorization list empty"),
-    "EIP-7702 set-code transactions not implemented yet: transaction rejected: authorization list empty",
+    "EIP-7702 set-code transactions: transaction rejected: authorization list empty",
   );
   assert.match(reason("t:Osaka:d0g0v0", "eip4844_blobs", "state root 0x1, expected 0x2: 0xab missing (EIP-7702 set-code transaction with 1 authorizations)"), /^EIP-7702 set-code/);
   assert.match(reason("t:Prague:d0g0v0", "stRandom", "state root 0x1 (gas used 21000 is below the EIP-7623 calldata floor 21400)"), /^EIP-7623 calldata floor/);
   assert.match(
     reason("t:Osaka:d0g0v0", "stExample", "expected exception TransactionException.INTRINSIC_GAS_TOO_LOW|TransactionException.GAS_LIMIT_EXCEEDS_MAXIMUM, but the transaction was executed"),
-    /^EIP-7825 transaction gas limit cap not implemented yet: expected exception/,
+    /^EIP-7825 transaction gas limit cap: expected exception/,
   );
   assert.match(reason("modexp_0_0_0_20500:Osaka:d0g0v0", "stPreCompiledContracts2", "state root 0x1"), /^Osaka modexp/);
   assert.equal(reason("modexp_0_0_0_20500:Prague:d0g0v0", "stPreCompiledContracts2", "state root 0x1"), "not attributed to a feature yet (Prague, stPreCompiledContracts2): state root 0x1");
