@@ -40,6 +40,11 @@ const CODE_C = "0x60016000556001600155";
 const CODE_D = "0x6000356000";
 const CODE_F = "0x600160015500";
 const CODE_BEACON = "0x3373fffffffffffffffffffffffffffffffffffffffe14604d57";
+const HISTORY = "0x0000f90827f1c53a10cb7a02335b175320002935";
+const WITHDRAWAL_REQUESTS = "0x00000961ef480eb55e80d19ad83579a64c007002";
+const CONSOLIDATION_REQUESTS = "0x0000bbddc7ce488642fb579f8b00f3a590007251";
+const CODE_HISTORY = "0x3373fffffffffffffffffffffffffffffffffffffffe1460";
+const CODE_REQUESTS = "0x3373fffffffffffffffffffffffffffffffffffffffe1460cb";
 const OLD_CODE = { ["0x" + "ab".repeat(32)]: "0xfe" };
 
 const keccakHex = (hex: string) => "0x" + Buffer.from(keccak_256(Buffer.from(hex.slice(2), "hex"))).toString("hex");
@@ -152,6 +157,10 @@ const PARENT_STATE: Record<string, { balance?: bigint; nonce?: number; code?: st
   [U]: { balance: 0x77n },
   [W1]: { balance: 0x5n, nonce: 3 },
   [BEACON]: { nonce: 1, code: CODE_BEACON, storage: { ["0x" + BEACON_SLOT.toString(16)]: 0x1234n, ["0x" + (BEACON_SLOT + 8191n).toString(16)]: 0x5678n } },
+  // Prague's system contracts (stand-in code): the withdrawal-request queue holds entries 1 and 2.
+  [HISTORY]: { nonce: 1, code: CODE_HISTORY, storage: { ["0x" + ((N - 1) % 8191).toString(16)]: 0xabcn } },
+  [WITHDRAWAL_REQUESTS]: { nonce: 1, code: CODE_REQUESTS, storage: { "0x1": 2n, "0x2": 1n, "0x3": 3n, "0x7": 0x71n, "0x8": 0x72n, "0x9": 0x73n, "0xa": 0x74n } },
+  [CONSOLIDATION_REQUESTS]: { nonce: 1, code: CODE_REQUESTS, storage: {} },
 };
 
 const EXPECTED_PRE_STATE = {
@@ -391,6 +400,29 @@ test("a block without transactions is not traced; coinbase and withdrawals come 
     assert.equal(JSON.parse(r.out).blocks[0].receipts, true);
     assert.deepEqual(readJson(join(dir, String(N), "receipts.json")), []);
     assert.ok(!node.calls.some((c) => c.method.includes("Receipt")));
+  } finally {
+    await node.close();
+  }
+});
+
+test("a Prague block: the system contracts its calls run (EIP-2935, EIP-7002, EIP-7251) come from the parent, with the slots they read", async () => {
+  const block = { ...BLOCK, transactions: [], uncles: [], parentBeaconBlockRoot: undefined, requestsHash: pad(0xe3b0) };
+  const node = await startNode({ block });
+  try {
+    const dir = outDir();
+    const r = await pevm("fetch", "--rpc", node.url, "--out", dir, "--json", String(N));
+    assert.equal(r.code, 0, r.err);
+    const pre = readJson(join(dir, String(N), "pre_state.json"));
+    assert.equal(pre[HISTORY].code_hash, keccakHex(CODE_HISTORY));
+    assert.deepEqual(pre[HISTORY].storage, { ["0x" + ((N - 1) % 8191).toString(16)]: "0xabc" });
+    // The queue's counters (slots 0-3) and the 16 entries of 3 slots from its head (entry 1: slot 7 on).
+    const withdrawals = pre[WITHDRAWAL_REQUESTS].storage as Record<string, string>;
+    const slots = (from: number, count: number) => Array.from({ length: count }, (_, i) => "0x" + (from + i).toString(16));
+    assert.deepEqual(Object.keys(withdrawals).sort(), [...slots(0, 4), ...slots(7, 48)].sort());
+    assert.deepEqual([withdrawals["0x2"], withdrawals["0x3"], withdrawals["0x7"], withdrawals["0xa"], withdrawals["0xb"]], ["0x1", "0x3", "0x71", "0x74", "0x0"]);
+    // An empty queue: its counters and 2 entries of 4 slots from head 0.
+    assert.deepEqual(Object.keys(pre[CONSOLIDATION_REQUESTS].storage).sort(), [...slots(0, 4), ...slots(4, 8)].sort());
+    assert.deepEqual(readJson(join(dir, "bytecodes.json"))[keccakHex(CODE_REQUESTS)], CODE_REQUESTS);
   } finally {
     await node.close();
   }
