@@ -25,7 +25,8 @@ const SPEC: Record<string, OptionSpec> = {
 export const RUN_HELP = `usage: pevm run <block-dir | block.json --prestate FILE> [options]
 
 Executes a block and checks gasUsed, logsBloom and (from Byzantium on) receiptsRoot against its
-header. A block directory holds block.json (eth_getBlockByNumber(n, true) output) and
+header, and where the block has them its transactionsRoot, withdrawalsRoot (Shanghai), blobGasUsed
+(Cancun) and requestsHash (Prague). A block directory holds block.json (eth_getBlockByNumber(n, true) output) and
 pre_state.json; bytecodes.json and block_hashes.json are found in it, its parent or grandparent.
 A receipts.json (eth_getBlockReceipts output) beside block.json lets a mismatch name the first
 divergent transaction.
