@@ -7,6 +7,7 @@ import { encodeTransaction } from "../tx/transaction.js";
 import type { Block } from "./block.js";
 import { expectArray, expectObject, field, parseQuantity } from "./json.js";
 import type { Receipt } from "./receipt.js";
+import { isUnsigned } from "./rpc.js";
 
 /** What a node's receipt (eth_getBlockReceipts) says about one transaction. */
 export interface ExpectedReceipt {
@@ -85,7 +86,7 @@ export function verifyExecution(block: Block, actual: ExecutionOutcome, expected
 function transactionsRootMatches(block: Block): boolean | null {
   const expected = block.header.transactionsRoot;
   // A transaction without a signature (r = s = 0) cannot be encoded as it was signed.
-  if (expected === null || block.transactions.some((tx) => tx.r === 0n && tx.s === 0n)) return null;
+  if (expected === null || block.transactions.some(isUnsigned)) return null;
   return bytesEqual(orderedTrieRoot(block.transactions.map((tx) => encodeTransaction(tx))), expected);
 }
 

@@ -1,22 +1,10 @@
 // Finding and reading blockchain-test files (execution-spec-tests' blockchain_tests format).
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { listJsonFiles } from "../primitives/jsonFiles.js";
 import type { BlockchainTestJson } from "./runner.js";
 
 /** Every .json file under `path` (or `path` itself), sorted for a stable order. */
-export function listBlockchainTestFiles(path: string): string[] {
-  if (statSync(path).isFile()) return [path];
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".json")) out.push(full);
-    }
-  };
-  walk(path);
-  return out;
-}
+export const listBlockchainTestFiles = listJsonFiles;
 
 const REQUIRED = ["network", "genesisRLP", "genesisBlockHeader", "pre", "blocks", "lastblockhash"] as const;
 

@@ -1,23 +1,10 @@
 // Finding and reading state-test files.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { listJsonFiles } from "../primitives/jsonFiles.js";
 import type { StateTestJson } from "./runner.js";
 
 /** Every .json file under `path` (or `path` itself), sorted for a stable order. */
-export function listTestFiles(path: string): string[] {
-  const st = statSync(path);
-  if (st.isFile()) return [path];
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".json")) out.push(full);
-    }
-  };
-  walk(path);
-  return out;
-}
+export const listTestFiles = listJsonFiles;
 
 /** Reads a state-test file: an object of named tests. Throws a clear error on malformed input. */
 export function readTestFile(file: string): Record<string, StateTestJson> {
