@@ -19,7 +19,7 @@ import type { MemoryState } from "../state/memory.js";
 import { rejectionFits } from "./exceptions.js";
 import { readBlockchainTestFile } from "./files.js";
 import { networkOf, NetworkError, type ConfigJson, type Network } from "./network.js";
-import { copyState, describeDifferences, stateFromJson, type AccountJson } from "./state.js";
+import { copyState, describeDifferences, stateFromJson, type AccountJson } from "../state/testJson.js";
 
 export interface BlockJson {
   rlp: string;

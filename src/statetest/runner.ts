@@ -3,7 +3,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
-import { senderFromSecretKey } from "../tx/transaction.js";
+import { calldataFloorGas, senderFromSecretKey } from "../tx/transaction.js";
 import { TxType, type AccessListEntry, type Authorization, type Transaction } from "../tx/types.js";
 import { CodeCache } from "../evm/code.js";
 import type { BlockEnv } from "../evm/env.js";
@@ -12,7 +12,8 @@ import { Evm } from "../evm/interpreter.js";
 import { applyTransaction, blobBaseFee, InvalidTransactionError } from "../evm/processor.js";
 import { addressToBytes, fromBytes, wordFromHex, wordToBytes, type Word } from "../primitives/word.js";
 import { applyWorld, memoryStateRoot } from "../state/apply.js";
-import { MemoryState } from "../state/memory.js";
+import type { MemoryState } from "../state/memory.js";
+import { describeDifferences, stateFromJson, type AccountJson } from "../state/testJson.js";
 import { WorldState, type Log } from "../state/world.js";
 
 export interface StateTestJson {
@@ -68,12 +69,7 @@ export interface PostEntry {
   state?: Record<string, AccountJson>;
 }
 
-export interface AccountJson {
-  balance: string;
-  code: string;
-  nonce: string;
-  storage: Record<string, string>;
-}
+export type { AccountJson } from "../state/testJson.js";
 
 export interface CaseResult {
   /** `<test name>:<fork>:d<data>g<gas>v<value>` — the id used in known-failure lists. */
@@ -185,7 +181,7 @@ export interface CaseOutcome {
 
 /** Builds the pre-state, block and transaction of one index vector and executes it. */
 export function executeCase(test: StateTestJson, context: CaseContext, indexes: PostEntry["indexes"]): CaseOutcome {
-  const post = buildPreState(test.pre);
+  const post = stateFromJson(test.pre, "pre");
   const block = buildBlockEnv(test.env, context);
   const tx = buildTransaction(test.transaction, indexes, context.chainId);
   const world = new WorldState(post);
@@ -211,7 +207,7 @@ function compareOutcome(entry: PostEntry, { post, logs, rejected }: CaseOutcome)
   if (process.env.PEVM_DUMP_POST) dumpState(post);
   const root = bytesToHex(memoryStateRoot(post));
   if (root !== entry.hash.toLowerCase()) {
-    const differences = entry.state === undefined ? "" : `: ${describeDifferences(post, entry.state)}`;
+    const differences = entry.state === undefined ? "" : `: ${describeStateDifferences(post, entry.state)}`;
     return `state root ${root}, expected ${entry.hash}${differences}`;
   }
   const logsHash = bytesToHex(keccak256(RLP.encode(logs.map(logRlp))));
@@ -219,7 +215,6 @@ function compareOutcome(entry: PostEntry, { post, logs, rejected }: CaseOutcome)
   return undefined;
 }
 
-const TX_BASE_GAS = 21000n;
 
 /**
  * Facts about a failing case that point at a fork feature: a set-code transaction, a gas use
@@ -230,68 +225,16 @@ function caseNotes(tx: Transaction, rules: ForkRules, gasUsed: bigint | undefine
   const notes: string[] = [];
   if (tx.type === TxType.SetCode) notes.push(`EIP-7702 set-code transaction with ${tx.authorizationList.length} authorizations`);
   if (gasUsed !== undefined && rules.calldataFloorPerToken > 0) {
-    const floor = TX_BASE_GAS + BigInt(rules.calldataFloorPerToken) * calldataTokens(tx.data);
+    const floor = calldataFloorGas(tx, rules);
     if (gasUsed < floor) notes.push(`gas used ${gasUsed} is below the EIP-7623 calldata floor ${floor}`);
   }
   if (rules.txGasLimitCap > 0n && tx.gasLimit > rules.txGasLimitCap) notes.push(`gas limit ${tx.gasLimit} is above the EIP-7825 cap ${rules.txGasLimitCap}`);
   return notes;
 }
 
-/** EIP-7623 tokens: one per zero byte, four per non-zero byte. */
-function calldataTokens(data: Uint8Array): bigint {
-  let tokens = 0;
-  for (let i = 0; i < data.length; i++) tokens += data[i] === 0 ? 1 : 4;
-  return BigInt(tokens);
-}
-
 /** Names what differs between our post-state and the expected one (the first few differences). */
-export function describeDifferences(actual: MemoryState, expected: Record<string, AccountJson>, limit = 3): string {
-  const differences: string[] = [];
-  const seen = new Set<Word>();
-  for (const [addressHex, want] of Object.entries(expected)) {
-    const address = wordFromHex(addressHex);
-    seen.add(address);
-    const name = addressName(address);
-    const got = actual.accounts.get(address);
-    if (got === undefined) {
-      differences.push(`${name} missing`);
-      continue;
-    }
-    if (got.nonce !== BigInt(want.nonce)) differences.push(`${name} nonce ${got.nonce}, expected ${BigInt(want.nonce)}`);
-    if (got.balance !== BigInt(want.balance)) differences.push(`${name} balance ${got.balance}, expected ${BigInt(want.balance)} (off by ${got.balance - BigInt(want.balance)})`);
-    const code = actual.codes.get(got.codeHash) ?? new Uint8Array(0);
-    if (bytesToHex(code) !== want.code.toLowerCase()) differences.push(`${name} code ${abbreviate(bytesToHex(code))}, expected ${abbreviate(want.code)}`);
-    differences.push(...storageDifferences(name, got.storage, want.storage));
-  }
-  for (const address of actual.accounts.keys()) {
-    if (!seen.has(address)) differences.push(`${addressName(address)} present, expected absent`);
-  }
-  if (differences.length === 0) return "no account differs";
-  const more = differences.length > limit ? `; ${differences.length - limit} more` : "";
-  return differences.slice(0, limit).join("; ") + more;
-}
-
-function storageDifferences(name: string, got: Map<Word, Word>, want: Record<string, string>): string[] {
-  const out: string[] = [];
-  const wanted = new Map<Word, Word>();
-  for (const [slot, value] of Object.entries(want)) {
-    const v = wordFromHex(value);
-    if (v !== 0) wanted.set(wordFromHex(slot), v);
-  }
-  for (const slot of new Set([...wanted.keys(), ...[...got.keys()].filter((k) => got.get(k) !== 0)])) {
-    const g = got.get(slot) ?? 0;
-    const w = wanted.get(slot) ?? 0;
-    if (g !== w) out.push(`${name} slot 0x${slot.toString(16)} = 0x${g.toString(16)}, expected 0x${w.toString(16)}`);
-  }
-  return out;
-}
-
-function addressName(address: Word): string {
-  return `0x${address.toString(16).padStart(40, "0")}`;
-}
-
-function abbreviate(hex: string): string {
-  return hex.length <= 26 ? hex : `${hex.slice(0, 24)}…(${(hex.length - 2) / 2} bytes)`;
+export function describeStateDifferences(actual: MemoryState, expected: Record<string, AccountJson>): string {
+  return describeDifferences(actual, stateFromJson(expected, "post.state"), 3) || "no account differs";
 }
 
 /** Prints a post-state to stderr (PEVM_DUMP_POST=1), for comparing with another client's. */
@@ -304,22 +247,6 @@ function dumpState(state: MemoryState): void {
 
 function logRlp(log: Log): [Uint8Array, Uint8Array[], Uint8Array] {
   return [addressToBytes(log.address), log.topics.map(wordToBytes), log.data];
-}
-
-function buildPreState(pre: StateTestJson["pre"]): MemoryState {
-  const state = new MemoryState();
-  for (const [address, account] of Object.entries(pre)) {
-    const code = hexToBytes(account.code);
-    const codeHash = fromBytes(keccak256(code), 0, 32);
-    state.codes.set(codeHash, code);
-    const storage = new Map<Word, Word>();
-    for (const [slot, value] of Object.entries(account.storage)) {
-      const v = wordFromHex(value);
-      if (v !== 0) storage.set(wordFromHex(slot), v);
-    }
-    state.putAccount(wordFromHex(address), BigInt(account.nonce), BigInt(account.balance), codeHash, storage);
-  }
-  return state;
 }
 
 function buildBlockEnv(env: Record<string, string>, { rules, chainId }: CaseContext): BlockEnv {

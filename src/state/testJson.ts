@@ -1,9 +1,10 @@
-// The full world states of a blockchain test: `pre` and `postState` as JSON accounts, made into
-// MemoryStates; copies for a block that may yet be rejected; and what differs between two states.
+// World states as the Ethereum test suites write them (state tests' `pre` and `post.state`,
+// blockchain tests' `pre` and `postState`): made into MemoryStates, copied for a block that may yet
+// be rejected, and compared, naming what differs.
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
 import { addressToHex, fromBytes, wordFromHex, type Word } from "../primitives/word.js";
-import { MemoryState, type MemoryAccount } from "../state/memory.js";
+import { MemoryState, type MemoryAccount } from "./memory.js";
 
 export interface AccountJson {
   nonce: string;
