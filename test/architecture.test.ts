@@ -19,7 +19,10 @@ const LAYERS: Record<string, number> = {
   workload: 7,
   statetest: 7,
   blocktest: 7,
-  cli: 8,
+  store: 7,
+  report: 7,
+  serve: 8,
+  cli: 9,
 };
 const ALLOWED_SIDEWAYS = new Set(["exec->records"]);
 

@@ -16,7 +16,7 @@ import type { Block } from "../block/block.js";
 import type { Transaction } from "../tx/types.js";
 import type { Receipt } from "../block/receipt.js";
 import { mainnetFork } from "../block/schedule.js";
-import { Field, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type SystemChanges, type TxRecord, type Write } from "../records/record.js";
+import { Field, labelTransactions, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type SystemChanges, type TxRecord, type Write } from "../records/record.js";
 import { Status } from "../evm/interpreter.js";
 import { BlockResultBuilder } from "./blockResult.js";
 import { applyBlockEpilogue, applyBlockPrologue, type EpilogueOutcome } from "./blockRules.js";
@@ -279,6 +279,7 @@ export function executeBlockRecorded(block: Block, pre: StateReader, options: Ex
 
   const result = builder.finish(state.postWorld(), outcome);
   result.executionMs = performance.now() - start;
+  labelTransactions(transactions, block.transactions);
   const record: BlockRecord = {
     block: { number: header.number, hash: header.hash, fork: rules.name, coinbase: header.coinbase, gasUsed: result.gasUsed, txCount: block.transactions.length },
     run: { mode: "sequential", workers: 1, fallback: null, stopped: null, executionMs: result.executionMs, source: "sequential" },

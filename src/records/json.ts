@@ -73,6 +73,10 @@ export interface WriteJson extends LocationJson {
 
 export interface TxJson {
   index: number;
+  /** The sender (absent when not known). */
+  from?: string;
+  /** The target; null for a contract creation (absent when not known). */
+  to?: string | null;
   status: "success" | "failure";
   gasUsed: string;
   ms: number;
@@ -212,6 +216,8 @@ function writeToJson(write: Write): WriteJson {
 function txToJson(tx: TxRecord): TxJson {
   return {
     index: tx.index,
+    ...(tx.from !== undefined ? { from: addressToHex(tx.from) } : {}),
+    ...(tx.to !== undefined ? { to: tx.to === null ? null : addressToHex(tx.to) } : {}),
     status: tx.status === TxStatus.Success ? "success" : "failure",
     gasUsed: quantity(tx.gasUsed),
     ms: tx.ms,
@@ -307,8 +313,8 @@ export function* recordToNdjsonLines(record: BlockRecord, options: RecordNdjsonO
     while (e < edges.length && edges[e]!.to < tx.index) e++;
     const dependsOn: RecordNdjsonTx["dependsOn"] = [];
     for (; e < edges.length && edges[e]!.to === tx.index; e++) dependsOn.push({ from: edges[e]!.from, locations: edges[e]!.locations.map(locationToJson) });
-    const { index, status, gasUsed, ms, incarnations, aborts, validationFailures, reads, writes } = txToJson(tx);
-    const line: RecordNdjsonTx = { index, status, gasUsed, ms, incarnations, aborts, validationFailures, dependsOn, reads, writes };
+    const { index, from, to, status, gasUsed, ms, incarnations, aborts, validationFailures, reads, writes } = txToJson(tx);
+    const line: RecordNdjsonTx = { index, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), status, gasUsed, ms, incarnations, aborts, validationFailures, dependsOn, reads, writes };
     yield JSON.stringify(line);
   }
   for (let i = 0; i < record.timeline.length; i += chunk) {
@@ -453,6 +459,7 @@ const READ_KEYS = ["address", "field", "version"] as const;
 const WRITE_KEYS = ["address", "field", "value"] as const;
 const TX_KEYS = ["index", "status", "gasUsed", "ms", "incarnations", "aborts", "validationFailures", "reads", "writes"] as const;
 const NDJSON_TX_KEYS = [...TX_KEYS, "dependsOn"] as const;
+const TX_OPTIONAL_KEYS = ["from", "to"] as const;
 const BLOCK_KEYS = ["number", "hash", "fork", "coinbase", "gasUsed", "txCount"] as const;
 const RUN_KEYS = ["mode", "workers", "fallback", "stopped", "executionMs", "source"] as const;
 const SYSTEM_KEYS = ["reads", "writes"] as const;
@@ -538,7 +545,10 @@ function txOf(c: Checker, o: Json, path: string, expectedIndex: number): TxRecor
   const validationFailures = c.int(o.validationFailures, at(path, "validationFailures"));
   const reads = c.array(o.reads, at(path, "reads")).map((r, k) => readOf(c, r, at(at(path, "reads"), k), index));
   const writes = c.array(o.writes, at(path, "writes")).map((w, k) => writeOf(c, w, at(at(path, "writes"), k)));
-  return { index, reads, writes, gasUsed, status, ms, incarnations, aborts, validationFailures };
+  const tx: TxRecord = { index, reads, writes, gasUsed, status, ms, incarnations, aborts, validationFailures };
+  if (o.from !== undefined) tx.from = c.address(o.from, at(path, "from"));
+  if (o.to !== undefined) tx.to = o.to === null ? null : c.address(o.to, at(path, "to"));
+  return tx;
 }
 
 function blockOf(c: Checker, v: unknown, path: string): BlockRecord["block"] {
@@ -678,7 +688,7 @@ export function recordFromJson(json: unknown, where: string): BlockRecord {
   const transactions = txs.map((v, i) => {
     const path = at("transactions", i);
     const t = c.object(v, path);
-    c.keys(t, path, TX_KEYS);
+    c.keys(t, path, TX_KEYS, TX_OPTIONAL_KEYS);
     return txOf(c, t, path, i);
   });
   const record: BlockRecord = {
@@ -768,7 +778,7 @@ function recordFromLines(lines: Iterator<Line>, where: string): BlockRecord {
     const c = new Checker(`${where}: line ${line.number}: `);
     const path = at("transactions", i);
     const o = c.object(parseLine(line, where), path);
-    c.keys(o, path, NDJSON_TX_KEYS);
+    c.keys(o, path, NDJSON_TX_KEYS, TX_OPTIONAL_KEYS);
     const tx = txOf(c, o, path, i);
     const incoming = dependencyGraph({ ...shell, transactions: [tx] }).edges;
     checkEdges(c, c.array(o.dependsOn, at(path, "dependsOn")), at(path, "dependsOn"), incoming, i);

@@ -51,6 +51,10 @@ export const enum TxStatus {
 
 export interface TxRecord {
   index: number;
+  /** The sender, when the block gave or recovered it. */
+  from?: Word;
+  /** The transaction's target: null for a contract creation. Absent when not known. */
+  to?: Word | null;
   /** Its reads, in the order the transaction first made them (a location at most once). */
   reads: Read[];
   /** Its writes: every location whose value it changed, in no set order. */
@@ -68,6 +72,15 @@ export interface TxRecord {
   incarnations: number;
   aborts: number;
   validationFailures: number;
+}
+
+/** Gives every transaction record its sender (when known) and target, from the block's transactions. */
+export function labelTransactions(records: TxRecord[], transactions: readonly { sender?: Word; to: Word | null }[]): void {
+  for (let i = 0; i < records.length; i++) {
+    const tx = transactions[i]!;
+    if (tx.sender !== undefined) records[i]!.from = tx.sender;
+    records[i]!.to = tx.to;
+  }
 }
 
 /** What the worker timeline shows of one incarnation. */

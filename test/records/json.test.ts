@@ -760,3 +760,20 @@ test("fuzz: truncated and altered record files give a RecordFormatError or a rec
     outcome(() => readRecordFile(path), path, `file ${i}`);
   }
 });
+
+test("a transaction's sender and target round-trip in both forms; a creation's target is null, an unknown one absent", () => {
+  const record = sample();
+  record.transactions[0]!.from = ALICE;
+  record.transactions[0]!.to = TOKEN;
+  record.transactions[1]!.from = BOB;
+  record.transactions[1]!.to = null;
+  const json = recordToJson(record);
+  assert.equal(json.transactions[0]!.from, "0x" + ALICE.toString(16).padStart(40, "0"));
+  assert.equal(json.transactions[1]!.to, null);
+  assert.ok(!("from" in json.transactions[2]!) && !("to" in json.transactions[2]!), "unknown sender and target are left out");
+  assert.deepEqual(recordFromJson(clone(json), "a.json"), record);
+  assert.deepEqual(recordFromText(ndjsonText(record), "a.ndjson"), record);
+  const bad = clone(json);
+  (bad.transactions[0] as { from?: unknown }).from = "0x1234";
+  assertFormatError(() => recordFromJson(bad, "a.json"), "transactions[0].from");
+});

@@ -28,7 +28,7 @@ import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
 import { BlockStmLoop, buildContext, conflictBudget, packHints, encodeReceipts, hashReceiptGroups, runBlockStmAlone, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import { warmUpSteps } from "../warmup.js";
 import { epilogueChanges, executeBlockRecorded, lazyTransferRecipient, prologueChanges } from "../recording.js";
-import { Field, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
+import { Field, labelTransactions, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
 import { checkTxDag, type TxDag } from "../../records/txDag.js";
 import { blockStmAccesses, blockStmTimeline, blockStmTransactions, type BlockStmAccesses } from "./record.js";
 import type { BlockContext } from "./incarnation.js";
@@ -389,6 +389,7 @@ function seedMemory(mv: MvMemory, base: MemoryState, block: Block, seed: NonNull
 function parallelRecord(block: Block, pre: MemoryState, options: ParallelOptions, result: ParallelResult, stats: ParallelStats, fromBlockStm: ReturnType<typeof blockStmTransactions> | null, timeline: TimelineEvent[], post: BlockRecord["post"]): BlockRecord {
   const { header } = block;
   const run = { mode: "parallel" as const, workers: stats.workers, fallback: null, stopped: stats.stopped, executionMs: result.executionMs };
+  if (fromBlockStm !== null) labelTransactions(fromBlockStm.transactions, block.transactions);
   if (fromBlockStm === null) {
     const rerun = executeBlockRecorded(block, pre, { ...options, rules: result.rules }).record;
     return { ...rerun, run: { ...run, source: "sequential-rerun" }, timeline };
