@@ -3,7 +3,7 @@
 //   1. the sequential executor with records off (executeBlock) and on (executeBlockRecorded): the
 //      recording overhead, on / off - 1;
 //   2. the parallel executor (--workers threads) with records off and on (record: true): the same;
-//   3. the parallel executor plain, hinted by the recorded dependency graph (hints), and seeded by
+//   3. the parallel executor plain, hinted by the recorded dependency graph and times (hints, hintCosts), and seeded by
 //      the block's access list (seed: the writes of EIP-7928's list built from the record), with
 //      the executor's default options. Where the default runs a block sequentially, the three run
 //      again with Block-STM forced (forceParallel, conflictBudget: Infinity), reported apart;
@@ -157,6 +157,8 @@ async function measureBlock(name: string, input: BlockInput, o: Options): Promis
   if (recorded.block.gasUsed !== expectedGas) throw new Error(`${name}: recorded gas ${recorded.block.gasUsed} differs from sequential ${expectedGas}`);
   const graph = dependencyGraph(recorded);
   const hints = graph.predecessors;
+  // As `pevm run --hints RECORD` gives them: the graph, and the record's times for the execution order.
+  const hintCosts = recorded.transactions.map((t) => t.ms);
   const seed = transactionWritesFromBal(blockAccessList(recorded, { pre }), txs);
 
   const seqVariant = (recording: boolean) => async (): Promise<Sample> => {
@@ -178,7 +180,7 @@ async function measureBlock(name: string, input: BlockInput, o: Options): Promis
     ["seqRec", seqVariant(true)],
     ["plain", parVariant({})],
     ["plainRec", parVariant({ record: true })],
-    ["hinted", parVariant({ hints })],
+    ["hinted", parVariant({ hints, hintCosts })],
     ["seeded", parVariant({ seed })],
   ]);
   const check = (key: Key, s: Sample): void => {
@@ -194,7 +196,7 @@ async function measureBlock(name: string, input: BlockInput, o: Options): Promis
     if (forcedProbe.stats!.mode === "sequential") forcedFallback = forcedProbe.stats!.fallback;
     else {
       variants.set("forcedPlain", parVariant(FORCED));
-      variants.set("forcedHinted", parVariant({ ...FORCED, hints }));
+      variants.set("forcedHinted", parVariant({ ...FORCED, hints, hintCosts }));
       variants.set("forcedSeeded", parVariant({ ...FORCED, seed }));
     }
   }
@@ -380,7 +382,7 @@ variants alternating round-robin within each run; every time is the wall time of
 parallel run gets the block as a new object, so the workers receive it each time; the record's
 assembly is included where records are on). Sequential: \`executeBlock\`, records on:
 \`executeBlockRecorded\`. Plain: \`executeBlockParallel\` with default options, records on:
-\`record: true\`. Hinted: \`hints\` = the recorded dependency graph. Seeded: \`seed\` = the
+\`record: true\`. Hinted: \`hints\` = the recorded dependency graph and \`hintCosts\` = the record's transaction times (critical-path order), as \`pevm run --hints\` gives them. Seeded: \`seed\` = the
 transactions' writes of the block's EIP-7928 access list built from the record (hints and seed are
 built before the runs, untimed). Speedups are over the sequential executor with records off;
 re-executions are executions beyond one per transaction (median per run; 0 where a run fell back to the

@@ -54,7 +54,7 @@ export async function runBlock(input: BlockInput, workers: number, options: RunO
     blockHashes: input.blockHashes,
     workers,
     record: options.record === true || hints !== null,
-    ...(hints?.kind === "graph" ? { hints: hints.predecessors } : {}),
+    ...(hints?.kind === "graph" ? { hints: hints.predecessors, hintCosts: hints.costs } : {}),
     ...(hints?.kind === "values" ? { seed: hints.seed } : {}),
   });
   const verification = verifyExecution(input.block, result, input.expectedReceipts);

@@ -16,7 +16,7 @@ import { UsageError } from "./args.js";
 
 /** A hints file, read and checked against the block. */
 export type Hints =
-  | { kind: "graph"; file: string; predecessors: number[][]; edges: number }
+  | { kind: "graph"; file: string; predecessors: number[][]; edges: number; costs: number[] }
   | { kind: "values"; file: string; bal: BlockAccessList; seed: { writes: Write[][]; codes: Map<Word, Uint8Array> } };
 
 /** A hints file that cannot be used: the run goes on without it and reports why. */
@@ -66,7 +66,13 @@ function recordHints(file: string, record: BlockRecord, block: Block): Hints {
   if (record.block.hash !== null && header.hash !== null && bytesToHex(record.block.hash) !== bytesToHex(header.hash)) throw new HintsError(`${file}: a record of block hash ${bytesToHex(record.block.hash)}, not ${bytesToHex(header.hash)}`);
   if (record.transactions.length !== block.transactions.length) throw new HintsError(`${file}: a record of ${record.transactions.length} transactions; block ${header.number} has ${block.transactions.length}`);
   const graph = dependencyGraph(record);
-  return { kind: "graph", file, predecessors: graph.predecessors, edges: graph.edges.length };
+  return { kind: "graph", file, predecessors: graph.predecessors, edges: graph.edges.length, costs: transactionCosts(record) };
+}
+
+/** What each transaction cost in the recorded run: its execution time, or its gas where the record kept no times. */
+function transactionCosts(record: BlockRecord): number[] {
+  const times = record.transactions.map((t) => t.ms);
+  return times.some((ms) => ms > 0) ? times : record.transactions.map((t) => Number(t.gasUsed));
 }
 
 function valueHints(file: string, bal: BlockAccessList, block: Block): Hints {

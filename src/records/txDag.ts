@@ -34,9 +34,11 @@ export function criticalPath(dag: TxDag, costs: readonly number[]): number {
 /**
  * Makespan on `threads` threads of Block-STM with perfect foresight: whenever a thread is free it
  * takes the lowest-numbered transaction whose dependencies are all done, and nothing costs
- * anything but the transactions themselves (no aborts, validation, or hand-off).
+ * anything but the transactions themselves (no aborts, validation, or hand-off). With `order` (a
+ * permutation, as criticalPathOrder gives), a free thread takes the ready transaction that comes
+ * first in it instead of the lowest-numbered.
  */
-export function idealMakespan(dag: TxDag, costs: readonly number[], threads: number): number {
+export function idealMakespan(dag: TxDag, costs: readonly number[], threads: number, order?: ArrayLike<number>): number {
   checkTxDag(dag, costs);
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads: ${threads}`);
   const n = dag.length;
@@ -47,8 +49,10 @@ export function idealMakespan(dag: TxDag, costs: readonly number[], threads: num
     for (const d of deps) dependents[d]!.push(tx);
     waitingOn[tx] = deps.size;
   }
+  const rank = new Int32Array(n);
+  for (let position = 0; position < n; position++) rank[order === undefined ? position : order[position]!] = position;
   const ready = new MinHeap();
-  for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, tx);
+  for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, rank[tx]!);
   const running = new MinHeap(); // keyed by finish time
   let now = 0;
   let idle = threads;
@@ -61,9 +65,30 @@ export function idealMakespan(dag: TxDag, costs: readonly number[], threads: num
     now = running.peekKey();
     const finished = running.pop();
     idle++;
-    for (const u of dependents[finished]!) if (--waitingOn[u]! === 0) ready.push(u, u);
+    for (const u of dependents[finished]!) if (--waitingOn[u]! === 0) ready.push(u, rank[u]!);
   }
   return now;
+}
+
+/**
+ * An execution order for a parallel executor: the transactions by the length of the longest chain
+ * of dependent transactions each starts (its own cost included), longest first, ties in block
+ * order. Every transaction comes before those that depend on it (when costs are positive), and
+ * list scheduling in this order keeps the critical path moving: the threads no longer all take
+ * independent transactions in block order while a long chain waits.
+ */
+export function criticalPathOrder(dag: TxDag, costs: readonly number[]): Int32Array {
+  checkTxDag(dag, costs);
+  const n = dag.length;
+  const chain = new Float64Array(n);
+  // Dependents come later in the block: one backward pass gives each its chain.
+  const longestAfter = new Float64Array(n);
+  for (let tx = n - 1; tx >= 0; tx--) {
+    chain[tx] = longestAfter[tx]! + costs[tx]!;
+    for (const d of dag[tx]!) if (chain[tx]! > longestAfter[d]!) longestAfter[d] = chain[tx]!;
+  }
+  const order = Int32Array.from({ length: n }, (_, tx) => tx);
+  return order.sort((a, b) => chain[b]! - chain[a]! || a - b);
 }
 
 /** The least time any executor needs on `threads` threads: max(critical path, total / threads). */

@@ -49,6 +49,7 @@ if (!existsSync(BLOCKS_DIR)) {
   const cache = new Map<string, unknown>();
   const blocks = readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b));
   let hintedBlockStm = 0;
+  let orderedBlockStm = 0;
   for (const name of blocks) {
     test(`mainnet block ${name}: hinted and seeded runs equal sequential; correct hints re-execute nothing; wrong ones change nothing`, async () => {
       const input = loadBlockInput(join(BLOCKS_DIR, name), { cache });
@@ -57,6 +58,7 @@ if (!existsSync(BLOCKS_DIR)) {
       const recorded = executeBlockRecorded(block, pre, { blockHashes }).record;
       const graph = dependencyGraph(recorded).predecessors;
       const writes = recorded.transactions.map((t) => t.writes);
+      const costs = recorded.transactions.map((t) => t.ms);
       const base: ParallelOptions = { blockHashes, forceParallel: true, conflictBudget: Infinity, record: true };
       const run = async (options: Partial<ParallelOptions>, what: string): Promise<ParallelResult> => {
         const result = await executeBlockParallel(block, pre, { ...base, ...options });
@@ -66,6 +68,11 @@ if (!existsSync(BLOCKS_DIR)) {
       for (const workers of [2, 4]) {
         const hinted = await run({ workers, hints: graph }, `hinted, ${workers} executors`);
         const seeded = await run({ workers, seed: { writes, codes: recorded.codes } }, `seeded, ${workers} executors`);
+        const ordered = await run({ workers, hints: graph, hintCosts: costs }, `hinted in critical-path order, ${workers} executors`);
+        if (ordered.record!.run.source === "block-stm") {
+          orderedBlockStm++;
+          assert.equal(reexecutions(ordered.record!), 0, `hinted in critical-path order, ${workers} executors: re-executions`);
+        }
         if (hinted.record!.run.source === "block-stm") {
           hintedBlockStm++;
           assert.equal(hinted.stats.hints, "graph");
@@ -76,10 +83,15 @@ if (!existsSync(BLOCKS_DIR)) {
       }
       const next = random(Number(name));
       for (const kind of ["drop", "add", "redirect"] as const) await run({ workers: 2, hints: mutateGraph(graph, kind, next) }, `hints with edges ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "redirected"}`);
+      // Wrong costs reorder execution arbitrarily (and dropped edges let transactions run before what they read).
+      const wrongCosts = costs.map(() => next() * 10);
+      await run({ workers: 2, hints: mutateGraph(graph, "drop", next), hintCosts: wrongCosts }, "hints with edges dropped, in an order from random costs");
+      await run({ workers: 4, hints: graph.map(() => []), hintCosts: wrongCosts }, "no edges, in an order from random costs");
       for (const kind of ["change", "drop", "add"] as const) await run({ workers: 2, seed: { writes: mutateWrites(writes, kind, next), codes: recorded.codes } }, `seeded values ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "changed"}`);
     });
   }
   test("the hinted runs ran in Block-STM (not a fallback comparing sequential with sequential)", () => {
     assert.ok(hintedBlockStm >= 2 * 40, `hinted Block-STM runs: ${hintedBlockStm}`);
+    assert.ok(orderedBlockStm >= 2 * 40, `Block-STM runs in critical-path order: ${orderedBlockStm}`);
   });
 }

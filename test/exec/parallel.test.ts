@@ -17,6 +17,7 @@ import { MemoryState } from "../../src/state/memory.js";
 import { generateBlock } from "../../src/workload/blocks.js";
 import { fixturePath } from "../fixtures.js";
 import { randomBlock } from "../helpers/randomBlock.js";
+import { random } from "../helpers/random.js";
 import { observable } from "../helpers/observable.js";
 import { postStateDiff } from "../../src/state/diff.js";
 import { rulesFor } from "../../src/fork/forks.js";
@@ -215,6 +216,26 @@ test("random blocks (same-sender chains, a hot reverting counter, exact coinbase
       assert.equal(result.stats.mode, "parallel", `seed ${seed}: ${result.stats.fallback}`);
     }
   }
+});
+
+test("random blocks executed in a random order (an execution order from costs, no hinted edges): parallel equals sequential, in Block-STM", async () => {
+  for (const seed of [11, 12, 13]) {
+    const { block, preState, blockHashes } = randomBlock(seed, 120);
+    const expected = observable(executeBlock(block, preState, { blockHashes }), preState);
+    const next = random(seed);
+    const txs = block.transactions.length;
+    for (const workers of [2, 4]) {
+      // Costs from a random draw: any permutation of the transactions is an execution order.
+      const result = await executeBlockParallel(block, preState, { blockHashes, workers, conflictBudget: Infinity, forceParallel: true, hints: Array.from({ length: txs }, () => []), hintCosts: Array.from({ length: txs }, () => next()) });
+      assert.equal(result.stats.mode, "parallel", `seed ${seed}: ${result.stats.fallback}`);
+      assert.equal(result.stats.stopped, null);
+      assert.deepEqual(observable(result, preState), expected, `seed ${seed}, ${workers} executors`);
+    }
+  }
+  const g = randomBlock(11, 120);
+  const empty = Array.from({ length: g.block.transactions.length }, () => []);
+  await assert.rejects(executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true, hints: empty, hintCosts: [1, 2] }), /hint costs for 2 transactions, but the block has 120/);
+  await assert.rejects(executeBlockParallel(g.block, g.preState, { blockHashes: g.blockHashes, workers: 2, forceParallel: true, hints: empty, hintCosts: empty.map(() => -1) }), /cost -1/);
 });
 
 test("random Prague blocks with EIP-7702 set-code transactions (delegations set, replaced and cleared, calls through them, senders delegating themselves, stale authorizations): parallel equals sequential", async () => {

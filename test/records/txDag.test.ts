@@ -1,7 +1,7 @@
 // The dependency-graph measures, on small graphs whose answers are worked out by hand.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkTxDag, criticalPath, idealMakespan, speedupBound } from "../../src/records/txDag.js";
+import { checkTxDag, criticalPath, criticalPathOrder, idealMakespan, speedupBound } from "../../src/records/txDag.js";
 
 test("a chain runs one transaction at a time, whatever the threads", () => {
   const dag = [[], [0], [1]];
@@ -62,4 +62,26 @@ test("a graph that names a later or missing transaction, or a bad cost, is refus
   assert.throws(() => checkTxDag([[]], [1, 1]), /graph of 1 transactions, but 2 costs/);
   assert.throws(() => checkTxDag([[]], [Number.NaN]), /transaction 0 has cost NaN/);
   assert.throws(() => idealMakespan([[]], [1], 0), /threads: 0/);
+});
+
+test("critical-path order: the transactions starting the longest chains first, each before its dependents", () => {
+  // 0 → 2 → 4 is the long chain (1 + 5 + 1); 1 and 3 are independent (3 the costlier).
+  const dag = [[], [], [0], [], [2]];
+  const costs = [1, 2, 5, 3, 1];
+  assert.deepEqual([...criticalPathOrder(dag, costs)], [0, 2, 3, 1, 4]);
+  // Equal chains keep block order; a zero cost never puts a dependent before its predecessor.
+  assert.deepEqual([...criticalPathOrder([[], [], [1]], [1, 0, 1])], [0, 1, 2]);
+  assert.deepEqual([...criticalPathOrder([], [])], []);
+  assert.throws(() => criticalPathOrder([[], [0]], [1, Number.NaN]), /cost/);
+});
+
+test("critical-path order on 2 threads reaches the bound where block order does not", () => {
+  // Three independent transactions of cost 1 ahead of a chain 3 → 4 of cost 3 each.
+  const dag = [[], [], [], [], [3]];
+  const costs = [1, 1, 1, 3, 3];
+  const order = [...criticalPathOrder(dag, costs)];
+  assert.deepEqual(order, [3, 4, 0, 1, 2]);
+  assert.equal(idealMakespan(dag, costs, 2), 7, "block order: 0 and 1, then 2 and 3, then 4 starts at 4");
+  assert.equal(criticalPath(dag, costs), 6);
+  assert.equal(idealMakespan(dag, costs, 2, order), 6, "critical-path order: 3 and 0, then 1 and 2, 4 from 3 on");
 });

@@ -29,7 +29,7 @@ import { BlockStmLoop, buildContext, conflictBudget, packHints, encodeReceipts, 
 import { warmUpSteps } from "../warmup.js";
 import { epilogueChanges, executeBlockRecorded, lazyTransferRecipient, prologueChanges } from "../recording.js";
 import { Field, labelTransactions, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
-import { checkTxDag, type TxDag } from "../../records/txDag.js";
+import { checkTxDag, criticalPathOrder, type TxDag } from "../../records/txDag.js";
 import { blockStmAccesses, blockStmTimeline, blockStmTransactions, type BlockStmAccesses } from "./record.js";
 import type { BlockContext } from "./incarnation.js";
 
@@ -68,6 +68,12 @@ export interface ParallelOptions extends ExecuteOptions {
    * changes the result: a missing edge is caught by validation, an extra one costs waiting.
    */
   hints?: TxDag;
+  /**
+   * With `hints`: each transaction's expected cost (any unit: a record's execution times, or gas).
+   * The transactions that start the longest chains of the hinted graph then execute first
+   * (criticalPathOrder); without costs, in block order. Wrong costs only cost time.
+   */
+  hintCosts?: readonly number[];
   /**
    * Values to run against: each transaction's writes (`writes[i]`, as an access list gives them)
    * and the code they deploy, seeded into the multi-version memory before the block starts, so
@@ -236,7 +242,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   if (options.hints !== undefined) checkHints(options.hints, txCount);
   if (options.seed !== undefined && options.seed.writes.length !== txCount) throw new RangeError(`seeded values for ${options.seed.writes.length} transactions, but the block has ${txCount}`);
   const base = stateAfterPrologue(block, pre, rules, options);
-  const scheduler = Scheduler.create(txCount);
+  const scheduler = Scheduler.create(txCount, "block", executionOrder(options, txCount));
   const mv = MvMemory.create(txCount, header.gasLimit);
   const receipts = SharedReceipts.create(txCount, header.gasLimit);
   const control = new SharedArrayBuffer(16);
@@ -337,6 +343,13 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
 }
 
 /** Throws a RangeError naming the first hint that is not an earlier transaction, or a size mismatch. */
+/** Block order (undefined), or the critical-path order of the hinted graph when its costs are given. */
+function executionOrder(options: ParallelOptions, txCount: number): Int32Array | undefined {
+  if (options.hints === undefined || options.hintCosts === undefined) return undefined;
+  if (options.hintCosts.length !== txCount) throw new RangeError(`hint costs for ${options.hintCosts.length} transactions, but the block has ${txCount}`);
+  return criticalPathOrder(options.hints, options.hintCosts);
+}
+
 function checkHints(hints: TxDag, txCount: number): void {
   if (hints.length !== txCount) throw new RangeError(`dependency hints for ${hints.length} transactions, but the block has ${txCount}`);
   checkTxDag(hints, new Array<number>(txCount).fill(0));

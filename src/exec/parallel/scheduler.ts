@@ -5,6 +5,11 @@
 // Per transaction the status word packs the incarnation and one of four states; transitions are
 // compare-and-swap loops. Dependencies (a transaction waiting for a lower one that it read an
 // ESTIMATE from) are linked lists in the same buffer, guarded by a per-transaction spin lock.
+//
+// Transactions are executed in block order, or in a given execution order (a permutation: with a
+// recorded dependency graph and costs, the transactions on the longest remaining chains first).
+// The execution index then counts positions in that order; validation stays in block order, and
+// the next task is a validation whenever the transaction at the validation index has executed.
 
 const READY = 0;
 const EXECUTING = 1;
@@ -24,7 +29,8 @@ const HALTED = 2;
 const DEP_NEXT_FREE = 5 * LINE_WORDS; // bump allocator for dependency nodes
 const EPOCH = 6 * LINE_WORDS; // bumped whenever new work may have appeared; idle workers wait on it
 const WAITERS = 7 * LINE_WORDS; // workers sleeping on EPOCH
-const HEADER = 8 * LINE_WORDS;
+const ORDERED = 8 * LINE_WORDS; // 1: an execution order follows the status words (written once, before the block starts)
+const HEADER = 9 * LINE_WORDS;
 
 export const enum TaskKind {
   None = 0,
@@ -66,8 +72,13 @@ export function discardSpareSchedulerBuffer(): void {
 
 export class Scheduler {
   private readonly words: Int32Array;
-  // Layout after the header: status[n], depLock[n], depHead[n], then dependency nodes (2 words each).
+  // Layout after the header: status[n], depLock[n], depHead[n], order[n], position[n], then
+  // dependency nodes (2 words each). order[p]: the transaction executed p-th; position[tx]: its place.
   private readonly statusBase: number;
+  private readonly orderBase: number;
+  private readonly positionBase: number;
+  /** Executing in a given order rather than block order. */
+  private readonly ordered: boolean;
   private readonly lockBase: number;
   private readonly headBase: number;
   private readonly nodeBase: number;
@@ -81,23 +92,30 @@ export class Scheduler {
     this.statusBase = HEADER;
     this.lockBase = this.statusBase + txCount;
     this.headBase = this.lockBase + txCount;
-    this.nodeBase = this.headBase + txCount;
+    this.orderBase = this.headBase + txCount;
+    this.positionBase = this.orderBase + txCount;
+    this.nodeBase = this.positionBase + txCount;
     this.nodeCapacity = Math.floor((this.words.length - this.nodeBase) / 2);
+    this.ordered = this.words[ORDERED] === 1;
   }
 
-  /** A fresh scheduler for `txCount` transactions, on the previous buffer of the same use when large enough. */
-  static create(txCount: number, use: BufferUse = "block"): Scheduler {
+  /**
+   * A fresh scheduler for `txCount` transactions, on the previous buffer of the same use when large
+   * enough. `order`: the order in which to execute them (a permutation of 0..txCount-1; block order when absent).
+   */
+  static create(txCount: number, use: BufferUse = "block", order?: ArrayLike<number>): Scheduler {
     if (txCount > MAX_TXS) throw new Error(`too many transactions for the parallel scheduler (${txCount} > ${MAX_TXS})`);
     const nodes = Math.max(1024, txCount * 8);
-    const bytes = 4 * (HEADER + 3 * txCount + 2 * nodes);
+    const bytes = 4 * (HEADER + 5 * txCount + 2 * nodes);
     // Reuse the previous block's buffer when large enough (no page faults on first touch).
     const spare = spareBuffers[use];
     const buffer = spare !== null && spare.byteLength >= bytes ? spare : new SharedArrayBuffer(bytes);
     spareBuffers[use] = buffer;
-    const s = new Scheduler(buffer, txCount);
-    s.words.fill(0, 0, s.headBase);
-    s.words.fill(-1, s.headBase, s.headBase + txCount);
-    return s;
+    const words = new Int32Array(buffer);
+    words.fill(0, 0, HEADER + 2 * txCount);
+    words.fill(-1, HEADER + 2 * txCount, HEADER + 3 * txCount);
+    if (order !== undefined) writeOrder(words, txCount, order);
+    return new Scheduler(buffer, txCount);
   }
 
   // ---------- status words ----------
@@ -133,8 +151,14 @@ export class Scheduler {
 
   // ---------- indices ----------
 
-  private decreaseExecutionIdx(target: number): void {
-    atomicMin(this.words, EXECUTION_IDX, target);
+  /** Where `tx` comes in the execution order. */
+  private positionOf(tx: number): number {
+    return this.ordered ? this.words[this.positionBase + tx]! : tx;
+  }
+
+  /** Makes the execution index come back to `position` (a transaction there is ready again). */
+  private decreaseExecutionPosition(position: number): void {
+    atomicMin(this.words, EXECUTION_IDX, position);
     Atomics.add(this.words, DECREASE_CNT, 1);
     this.wake();
   }
@@ -185,7 +209,8 @@ export class Scheduler {
       return NO_TASK;
     }
     Atomics.add(this.words, ACTIVE_TASKS, 1);
-    return this.tryIncarnate(Atomics.add(this.words, EXECUTION_IDX, 1));
+    const position = Atomics.add(this.words, EXECUTION_IDX, 1);
+    return this.tryIncarnate(this.ordered && position < this.txCount ? this.words[this.orderBase + position]! : position);
   }
 
   private nextVersionToValidate(): number {
@@ -204,8 +229,14 @@ export class Scheduler {
   }
 
   nextTask(): number {
-    if (Atomics.load(this.words, VALIDATION_IDX) < Atomics.load(this.words, EXECUTION_IDX)) return this.nextVersionToValidate();
+    if (this.ordered ? this.validationReady() : Atomics.load(this.words, VALIDATION_IDX) < Atomics.load(this.words, EXECUTION_IDX)) return this.nextVersionToValidate();
     return this.nextVersionToExecute();
+  }
+
+  /** In an execution order: the transaction at the validation index has executed (validate it before executing more). */
+  private validationReady(): boolean {
+    const tx = Atomics.load(this.words, VALIDATION_IDX);
+    return tx < this.txCount && this.isExecuted(tx);
   }
 
   // ---------- dependencies ----------
@@ -256,15 +287,16 @@ export class Scheduler {
     let node = this.words[this.headBase + tx]!;
     this.words[this.headBase + tx] = -1;
     this.unlock(tx);
-    let minDependent = Infinity;
+    let firstDependent = Infinity; // the earliest position in the execution order
     while (node >= 0) {
       const at = this.nodeBase + 2 * node;
       const dependent = this.words[at]!;
       this.setReady(dependent);
-      if (dependent < minDependent) minDependent = dependent;
+      const position = this.positionOf(dependent);
+      if (position < firstDependent) firstDependent = position;
       node = this.words[at + 1]!;
     }
-    if (minDependent !== Infinity) this.decreaseExecutionIdx(minDependent);
+    if (firstDependent !== Infinity) this.decreaseExecutionPosition(firstDependent);
     if (Atomics.load(this.words, VALIDATION_IDX) > tx) {
       if (wroteNewLocation) this.decreaseValidationIdx(tx);
       else return makeTask(TaskKind.Validate, tx, incarnation);
@@ -282,7 +314,7 @@ export class Scheduler {
     if (aborted) {
       this.setReady(tx);
       this.decreaseValidationIdx(tx + 1);
-      if (Atomics.load(this.words, EXECUTION_IDX) > tx) {
+      if (Atomics.load(this.words, EXECUTION_IDX) > this.positionOf(tx)) {
         const task = this.tryIncarnate(tx);
         if (task !== NO_TASK) return task;
         return NO_TASK; // tryIncarnate already released the active-task count
@@ -305,7 +337,8 @@ export class Scheduler {
    * they are not only means another worker holds that transaction: try again at once.)
    */
   nothingToPick(): boolean {
-    return Atomics.load(this.words, EXECUTION_IDX) >= this.txCount && Atomics.load(this.words, VALIDATION_IDX) >= this.txCount;
+    if (Atomics.load(this.words, EXECUTION_IDX) < this.txCount) return false;
+    return this.ordered ? !this.validationReady() : Atomics.load(this.words, VALIDATION_IDX) >= this.txCount;
   }
 
   /** Sleeps until new work may exist (or `timeoutMs` passes): no busy spinning on idle cores. */
@@ -319,6 +352,21 @@ export class Scheduler {
     Atomics.add(this.words, EPOCH, 1);
     if (Atomics.load(this.words, WAITERS) > 0) Atomics.notify(this.words, EPOCH);
   }
+}
+
+/** Writes `order` and its inverse after the status words; throws a RangeError unless it is a permutation. */
+function writeOrder(words: Int32Array, txCount: number, order: ArrayLike<number>): void {
+  if (order.length !== txCount) throw new RangeError(`execution order of ${order.length} transactions, but the block has ${txCount}`);
+  const orderBase = HEADER + 3 * txCount;
+  const positionBase = orderBase + txCount;
+  words.fill(-1, positionBase, positionBase + txCount);
+  for (let position = 0; position < txCount; position++) {
+    const tx = order[position]!;
+    if (!Number.isInteger(tx) || tx < 0 || tx >= txCount || words[positionBase + tx] !== -1) throw new RangeError(`execution order: entry ${position} (${tx}) is not a transaction, or repeats one`);
+    words[orderBase + position] = tx;
+    words[positionBase + tx] = position;
+  }
+  words[ORDERED] = 1;
 }
 
 function atomicMin(words: Int32Array, index: number, value: number): void {
