@@ -48,6 +48,11 @@ class CommittedAccount {
   slots: Map<Word, CommittedSlot> | null = null;
   /** Written by some transaction or system change: part of the post-state. */
   changed = false;
+  /** The slots the running transaction read, with the values it saw (valid while `slotsReadBy` is the running serial). */
+  slotsRead: Map<Word, Word> | null = null;
+  slotsReadBy = -1;
+  /** The account's field locations, made once and shared by every read and write of them (records are read-only). */
+  private fieldLocations: Location[] | null = null;
 
   constructor(
     readonly address: Word,
@@ -56,6 +61,18 @@ class CommittedAccount {
     public balance: bigint,
     public codeHash: Word,
   ) {}
+
+  location(field: Field.Nonce | Field.Balance | Field.Code): Location {
+    if (this.fieldLocations === null) {
+      const address = this.address;
+      this.fieldLocations = [
+        { address, field: Field.Balance, slot: 0 },
+        { address, field: Field.Nonce, slot: 0 },
+        { address, field: Field.Code, slot: 0 },
+      ];
+    }
+    return this.fieldLocations[field]!;
+  }
 }
 
 /**
@@ -69,9 +86,8 @@ class CommittedState implements StateReader {
   reads: Read[] = [];
   /** Reads during system changes (no versions: only the pre-state lies below them). */
   systemReads: Location[] | null = null;
-  /** Accounts and slots as the running transaction first read them. */
-  readonly accountsRead = new Map<Word, CommittedAccount>();
-  readonly slotsRead = new Map<Word, Map<Word, Word>>();
+  /** Counts begin() calls: which transaction (or system phase) an account's `slotsRead` belongs to. */
+  private serial = 0;
   /** The running transaction's code-less transfer recipient, credited without reading its balance (-1: none). */
   lazyCandidate: Word = -1;
   lazyCredited: Word = -1;
@@ -84,8 +100,7 @@ class CommittedState implements StateReader {
     this.systemReads = null;
     this.lazyCandidate = lazyCandidate;
     this.lazyCredited = -1;
-    this.accountsRead.clear();
-    this.slotsRead.clear();
+    this.serial++;
   }
 
   beginSystem(): void {
@@ -109,12 +124,12 @@ class CommittedState implements StateReader {
 
   readAccount(address: Word): AccountInfo | null {
     const account = this.committed(address);
-    this.accountsRead.set(address, account);
-    this.note(address, Field.Nonce, 0, account.nonceVersion, NO_CREDITS);
-    this.note(address, Field.Code, 0, account.codeVersion, NO_CREDITS);
+    this.note(account.location(Field.Nonce), account.nonceVersion, NO_CREDITS);
+    this.note(account.location(Field.Code), account.codeVersion, NO_CREDITS);
     if (address === this.lazyCandidate && account.codeHash === KECCAK_EMPTY_WORD) this.lazyCredited = address;
-    else this.note(address, Field.Balance, 0, account.balanceVersion, account.balanceCredits);
-    return account.exists ? { nonce: account.nonce, balance: account.balance, codeHash: account.codeHash } : null;
+    else this.note(account.location(Field.Balance), account.balanceVersion, account.balanceCredits);
+    // The account is its own AccountInfo: the world copies the three fields out when it loads it.
+    return account.exists ? account : null;
   }
 
   readCode(codeHash: Word): Uint8Array {
@@ -125,10 +140,14 @@ class CommittedState implements StateReader {
     const account = this.committed(address);
     let entry = account.slots?.get(slot);
     if (entry === undefined) entry = { value: account.clearedBy === NOT_CLEARED ? this.pre.readStorage(address, slot) : 0, version: account.clearedBy === NOT_CLEARED ? PRE_STATE : account.clearedBy };
-    this.note(address, Field.Storage, slot, entry.version, NO_CREDITS);
-    let slots = this.slotsRead.get(address);
-    if (slots === undefined) this.slotsRead.set(address, (slots = new Map()));
-    slots.set(slot, entry.value);
+    this.note({ address, field: Field.Storage, slot }, entry.version, NO_CREDITS);
+    if (account.slotsReadBy !== this.serial) {
+      // One map per account for the whole block, emptied when another transaction first reads it.
+      if (account.slotsRead === null) account.slotsRead = new Map();
+      else account.slotsRead.clear();
+      account.slotsReadBy = this.serial;
+    }
+    account.slotsRead!.set(slot, entry.value);
     return entry.value;
   }
 
@@ -138,8 +157,7 @@ class CommittedState implements StateReader {
     return account.clearedBy === NOT_CLEARED && (this.pre.hasStorage?.(address) ?? false);
   }
 
-  private note(address: Word, field: Field, slot: Word, version: number, credits: readonly number[]): void {
-    const location: Location = { address, field, slot };
+  private note(location: Location, version: number, credits: readonly number[]): void {
     if (this.systemReads !== null) this.systemReads.push(location);
     else this.reads.push({ location, version, credits: credits.length === 0 ? NO_CREDITS : credits.slice() });
   }
@@ -150,9 +168,11 @@ class CommittedState implements StateReader {
   commit(world: WorldState, version: number, coinbase: Word, fee: bigint): Write[] {
     const writes: Write[] = [];
     let feeFolded = fee === 0n;
-    for (const account of world.dirtyAccounts()) {
+    for (const account of world.loadedAccounts()) {
+      if (!account.dirty) continue;
       const address = account.address;
-      const before = this.accountsRead.get(address) ?? this.committed(address);
+      // The account as the transactions below left it (commit updates it below, after reading these).
+      const before = this.committed(address);
       const nonce = account.exists ? account.nonce : 0n;
       let balance = account.exists ? account.balance : 0n;
       const codeHash = account.exists ? account.codeHash : KECCAK_EMPTY_WORD;
@@ -163,7 +183,7 @@ class CommittedState implements StateReader {
         balance += fee;
         feeFolded = true;
       }
-      const target = this.committed(address);
+      const target = before;
       target.changed = true;
       if (address === this.lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && account.storage.size === 0) {
         if (balance !== beforeBalance) writes.push(this.credit(target, version, balance - beforeBalance));
@@ -172,19 +192,19 @@ class CommittedState implements StateReader {
       if (nonce !== beforeNonce) {
         target.nonce = nonce;
         target.nonceVersion = version;
-        writes.push({ location: { address, field: Field.Nonce, slot: 0 }, value: nonce, credit: null });
+        writes.push({ location: target.location(Field.Nonce), value: nonce, credit: null });
       }
       if (balance !== beforeBalance || (!account.exists && before.exists)) {
         target.balance = balance;
         target.balanceVersion = version;
         target.balanceCredits = NO_CREDITS;
-        writes.push({ location: { address, field: Field.Balance, slot: 0 }, value: balance, credit: null });
+        writes.push({ location: target.location(Field.Balance), value: balance, credit: null });
       }
       if (codeHash !== beforeCode) {
         target.codeHash = codeHash;
         target.codeVersion = version;
         if (codeHash !== KECCAK_EMPTY_WORD && account.code !== null) this.codes.set(codeHash, account.code);
-        writes.push({ location: { address, field: Field.Code, slot: 0 }, value: codeHash, credit: null });
+        writes.push({ location: target.location(Field.Code), value: codeHash, credit: null });
       }
       target.exists = account.exists;
       if (account.storageCleared && beforeCode !== KECCAK_EMPTY_WORD && this.mayHoldStorage(address, beforeCode)) {
@@ -192,7 +212,7 @@ class CommittedState implements StateReader {
         target.clearedBy = version;
         target.slots = null;
       }
-      const slotsBefore = this.slotsRead.get(address);
+      const slotsBefore = before.slotsReadBy === this.serial ? before.slotsRead : null;
       for (const [slot, value] of account.storage) {
         const prior = account.storageCleared ? 0 : (slotsBefore?.get(slot) ?? 0);
         if (value === prior) continue;
@@ -215,7 +235,7 @@ class CommittedState implements StateReader {
     // Appended in place (a coinbase is credited by most transactions): a read copies the list.
     if (target.balanceCredits === NO_CREDITS) target.balanceCredits = [version];
     else (target.balanceCredits as number[]).push(version);
-    return { location: { address: target.address, field: Field.Balance, slot: 0 }, value: target.balance, credit: amount };
+    return { location: target.location(Field.Balance), value: target.balance, credit: amount };
   }
 
   private mayHoldStorage(address: Word, codeHash: Word): boolean {

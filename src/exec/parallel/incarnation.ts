@@ -242,7 +242,8 @@ export function executeIncarnation(ctx: BlockContext, reader: VersionedReader, t
 function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Word, fee: bigint): void {
   const mv = reader.mv;
   let feeFolded = fee === 0n;
-  for (const account of world.dirtyAccounts()) {
+  for (const account of world.loadedAccounts()) {
+    if (!account.dirty) continue;
     const address = account.address;
     const before = reader.accountsRead.get(address) ?? null;
     const beforeNonce = before?.nonce ?? 0n;
