@@ -11,10 +11,12 @@ import { UsageError } from "./args.js";
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   run: { run: runCommand, summary: "execute a block and verify it against its header (gas, bloom, receipts and other roots, blob gas, requests)" },
   replay: { run: replayCommand, summary: "run every block in a directory, with progress and a closing table" },
+  records: { run: async (argv) => (await import("./recordsCommand.js")).recordsCommand(argv), summary: "the execution-record store: list, show, hotspots, export and import stored block records" },
   statetest: { run: statetestCommand, summary: "run state tests (GeneralStateTests, execution-spec-tests) from files or directories" },
   blocktest: { run: blocktestCommand, summary: "run blockchain tests (execution-spec-tests): import each chain's blocks and check every header field" },
   fetch: { run: fetchCommand, summary: "download blocks and their pre-state from a node (JSON-RPC, prestateTracer)" },
   bench: { run: benchCommand, summary: "generate a block workload (default: 2,000 ERC-20 transfers) or loop contracts and report Mgas/s" },
+  report: { run: async (argv) => (await import("./report.js")).reportCommand(argv), summary: "one self-contained HTML page of a block's record: dependency graph, worker timeline, speedup chart, hot spots" },
 };
 
 function usage(): string {

@@ -9,6 +9,7 @@ import { workerCount } from "./run.js";
 import { median } from "../primitives/median.js";
 import { mkdirSync } from "node:fs";
 import { writeRecordFile } from "../records/json.js";
+import { STORE_OPTIONS, StoreSink } from "./storeOutput.js";
 
 const SPEC: Record<string, OptionSpec> = {
   filter: { value: true, description: "only blocks whose number contains this text" },
@@ -17,6 +18,7 @@ const SPEC: Record<string, OptionSpec> = {
   sequential: { description: "execute sequentially (same as --workers 1)" },
   json: { description: "print one JSON object: { ok, blocks: [run --json objects], totals }" },
   records: { value: true, description: "record every block and write its record to DIR/<block>.json (created if missing; schema: docs/record-json.md)" },
+  ...STORE_OPTIONS,
   help: { description: "show this help" },
 };
 
@@ -52,36 +54,39 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (dirs.length === 0) throw new UsageError(`no block directories (with block.json) in ${root}`);
   const recordsDir = typeof options.records === "string" ? options.records : null;
   if (recordsDir !== null) mkdirSync(recordsDir, { recursive: true });
+  const store = StoreSink.open(options);
 
   const cache = new Map<string, unknown>();
   const progress = process.stderr.isTTY ? new ProgressBar(dirs.length) : null;
   const rows: Row[] = [];
   for (const { name, path } of dirs) {
     progress?.update(rows.length, `block ${name}`);
-    rows.push(await replayOne(name, path, runs, workers, cache, recordsDir));
+    rows.push(await replayOne(name, path, runs, workers, cache, recordsDir, store));
   }
   progress?.done();
+  const stored = store?.close();
 
   const totals = summarize(rows);
   if (options.json) {
     const blocks = rows.map((r) => (r.run !== undefined ? { ...runJson(r.run), executionMs: r.medianMs, runs } : { block: Number(r.name), ok: false, error: r.error }));
-    console.log(JSON.stringify({ ok: totals.failed === 0, blocks, totals }, null, 2));
+    console.log(JSON.stringify({ ok: totals.failed === 0, blocks, totals, ...(stored === undefined ? {} : { stored }) }, null, 2));
   } else {
     console.log(formatTable(rows, totals));
   }
   return totals.failed === 0 ? 0 : 1;
 }
 
-async function replayOne(name: string, path: string, runs: number, workers: number, cache: Map<string, unknown>, recordsDir: string | null): Promise<Row> {
+async function replayOne(name: string, path: string, runs: number, workers: number, cache: Map<string, unknown>, recordsDir: string | null, store: StoreSink | null): Promise<Row> {
   try {
     const input = loadBlockInput(path, { cache });
     const times: number[] = [];
     let run: BlockRun | undefined;
     for (let i = 0; i < runs; i++) {
-      run = await runBlock(input, workers, { record: recordsDir !== null });
+      run = await runBlock(input, workers, { record: recordsDir !== null || store !== null });
       times.push(run.result.executionMs);
     }
     if (recordsDir !== null && run?.record !== undefined) await writeRecordFile(join(recordsDir, `${input.block.header.number}.json`), run.record, { summary: run.summary });
+    if (store !== null && run !== undefined) store.save(run);
     return { name, run, medianMs: median(times) };
   } catch (e) {
     return { name, error: (e as Error).message };

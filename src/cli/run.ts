@@ -7,6 +7,7 @@ import { startWorkerPool } from "../exec/parallel/executor.js";
 import { formatDiff, formatRun, runBlock, runJson, type BlockRun } from "./blockReport.js";
 import { checkBalPath, HintsError, readHints, writeBalFile, type Hints } from "./records.js";
 import { writeRecordFile } from "../records/json.js";
+import { STORE_OPTIONS, storePathOf, storeRun } from "./storeOutput.js";
 
 const SPEC: Record<string, OptionSpec> = {
   prestate: { value: true, description: "pre-state file for a block.json (fixture pre_state.json or geth prestateTracer output)" },
@@ -17,8 +18,9 @@ const SPEC: Record<string, OptionSpec> = {
   diff: { description: "also print the post-state diff (every changed account and slot, old and new)" },
   record: { value: true, description: "write the execution record to FILE (.ndjson or .jsonl: one line per transaction; else JSON; schema: docs/record-json.md)" },
   bal: { value: true, description: "write the block's EIP-7928 access list to FILE (.rlp: RLP bytes, .json: the EIP's JSON form)" },
-  hints: { value: true, description: "feed back FILE: a record (its dependency graph schedules the run) or an access list (.json, .rlp or 0x-hex: its values seed every transaction, then the run must reproduce it)" },
+  hints: { value: true, description: "feed back FILE: a record (its dependency graph and times schedule the run: longest chains first) or an access list (.json, .rlp or 0x-hex: its values seed every transaction, then the run must reproduce it)" },
   "no-record": { description: "record nothing (no summary): the executors' plain speed" },
+  ...STORE_OPTIONS,
   help: { description: "show this help" },
 };
 
@@ -54,6 +56,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const workers = workerCount(options);
   if (options["no-record"] && (options.record !== undefined || options.bal !== undefined || options.hints !== undefined)) throw new UsageError("--no-record excludes --record, --bal and --hints");
   if (typeof options.bal === "string") checkBalPath(options.bal);
+  storePathOf(options); // --store with --no-record: a usage error before the run, not after it
   startWorkerPool(workers);
   const input = loadBlockInput(positionals[0]!, { prestate: options.prestate as string | undefined });
   let hints: Hints | null = null;
@@ -69,8 +72,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const run = await runBlock(input, workers, { record: !options["no-record"], hints });
   if (hintsError !== undefined) run.hintsError = hintsError;
   await writeOutputs(run, options);
+  const stored = storeRun(run, options);
   if (options.json) {
-    console.log(JSON.stringify(runJson(run, { transactions: options.txs === true, diff: options.diff === true }), null, 2));
+    console.log(JSON.stringify({ ...runJson(run, { transactions: options.txs === true, diff: options.diff === true }), ...(stored === null ? {} : { stored }) }, null, 2));
   } else {
     console.log(formatRun(run));
     if (options.txs) console.log(formatTransactions(runJson(run, { transactions: true }).transactions as TxRow[]));
