@@ -195,7 +195,7 @@ function fieldName(field: Field): FieldName {
   return name;
 }
 
-function locationToJson(location: Location): LocationJson {
+export function locationToJson(location: Location): LocationJson {
   const field = fieldName(location.field);
   const address = addressToHex(location.address);
   return location.field === Field.Storage ? { address, field, slot: wordToHex(location.slot, 32) } : { address, field };
@@ -213,7 +213,8 @@ function writeToJson(write: Write): WriteJson {
   return write.credit === null ? { ...location, value } : { ...location, value, credit: quantity(write.credit) };
 }
 
-function txToJson(tx: TxRecord): TxJson {
+/** One transaction's JSON form (as in `transactions[i]`). */
+export function txToJson(tx: TxRecord): TxJson {
   return {
     index: tx.index,
     ...(tx.from !== undefined ? { from: addressToHex(tx.from) } : {}),
