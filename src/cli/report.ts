@@ -12,6 +12,7 @@ import type { BlockRecord } from "../records/record.js";
 import { renderComparison, renderReport, type ReportOptions } from "../report/html.js";
 import { optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
 import { runSequential } from "./blockReport.js";
+import { defaultStorePath } from "../store/paths.js";
 
 const SPEC: Record<string, OptionSpec> = {
   out: { value: true, description: "the HTML file to write (also -o; default report-<block>.html, or compare-<a>-<b>.html)" },
@@ -20,10 +21,11 @@ const SPEC: Record<string, OptionSpec> = {
   "force-parallel": { description: "run Block-STM even where the executor would run the block in order (small blocks, few cores)" },
   "no-baseline": { description: "do not also time a sequential run of a block directory (the chart then has no achieved speedup)" },
   title: { value: true, description: "the page's title" },
+  db: { value: true, description: "the record store a block number is read from (default: the store pevm run --store fills, see pevm records --help)" },
   help: { description: "show this help" },
 };
 
-export const REPORT_HELP = `usage: pevm report <record-file | block-dir> [-o report.html] [options]
+export const REPORT_HELP = `usage: pevm report <block | record-file | block-dir> [-o report.html] [options]
        pevm report --compare <A> <B> [-o compare.html] [options]
 
 Writes one HTML file that opens offline (no network, everything inline) showing a block's
@@ -32,7 +34,9 @@ each edge), the worker timeline of a Block-STM run, the ideal speedup on 1-16 th
 the run achieved, and the contracts and storage slots behind most dependencies. How to read it:
 docs/report.md.
 
-A record file is one that \`pevm run --record\` or \`pevm replay --records\` wrote (JSON or NDJSON).
+A block is a block number in the record store (--db), its latest stored run, or NUMBER:RUN for
+one of its runs (\`pevm records list\` shows them). A record file is one that \`pevm run --record\`
+or \`pevm replay --records\` wrote (JSON or NDJSON).
 A block directory (as \`pevm run\` takes) is executed first: a sequential run for the baseline time,
 then Block-STM on --workers threads, recorded. --compare puts two of either side by side: two
 blocks, or two runs of one block (e.g. --workers 2,4); for one block it also lists the edges only
@@ -71,7 +75,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const title = typeof options.title === "string" ? options.title : undefined;
   const execution = { forceParallel: options["force-parallel"] === true, baseline: options["no-baseline"] !== true };
   const sources: ReportSource[] = [];
-  for (let i = 0; i < positionals.length; i++) sources.push(await loadReportSource(positionals[i]!, { ...execution, workers: workers[i]! }));
+  const db = typeof options.db === "string" ? options.db : undefined;
+  for (let i = 0; i < positionals.length; i++) sources.push(await loadReportSource(positionals[i]!, { ...execution, workers: workers[i]!, ...(db !== undefined ? { db } : {}) }));
   const out = typeof options.out === "string" ? options.out : defaultOutput(sources);
   if (compare) {
     const [a, b] = sources as [ReportSource, ReportSource];
@@ -103,11 +108,13 @@ function sourceOptions(source: ReportSource): ReportOptions {
  * A record from `path`: a directory is a block, executed (and timed sequentially first unless
  * baseline is false); anything else is read as a record file. Errors name the path, on one line.
  */
-export async function loadReportSource(path: string, options: { workers: number; forceParallel?: boolean; baseline?: boolean }): Promise<ReportSource> {
+export async function loadReportSource(path: string, options: { workers: number; forceParallel?: boolean; baseline?: boolean; db?: string }): Promise<ReportSource> {
   let directory: boolean;
   try {
     directory = statSync(path).isDirectory();
   } catch (e) {
+    const stored = storedBlockSpec(path);
+    if (stored !== null) return await fromStore(stored, options.db ?? defaultStorePath());
     throw new Error(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (!directory) {
@@ -148,6 +155,25 @@ async function executeBlockDirectory(path: string, options: { workers: number; f
     ...(sequentialMs !== undefined ? { sequentialMs } : {}),
     ...(verification.ok ? {} : { warning: notVerified(path, input.block.header.number) }),
   };
+}
+
+/** NUMBER or NUMBER:RUN (decimal or 0x-hex block number), else null. */
+function storedBlockSpec(text: string): { number: bigint; run?: number } | null {
+  const match = /^(0x[0-9a-fA-F]+|[0-9]+)(?::([0-9]+))?$/.exec(text);
+  if (match === null) return null;
+  return { number: BigInt(match[1]!), ...(match[2] !== undefined ? { run: Number(match[2]) } : {}) };
+}
+
+async function fromStore(spec: { number: bigint; run?: number }, db: string): Promise<ReportSource> {
+  const { RecordStore } = await import("../store/store.js"); // loads SQLite only when a store is read
+  const store = RecordStore.open(db, { readonly: true });
+  try {
+    const selector = spec.run !== undefined ? { run: spec.run } : {};
+    const described = store.describe(spec.number, selector);
+    return { path: `${db} block ${spec.number} run ${described.run}`, record: store.getRecord(spec.number, selector) };
+  } finally {
+    store.close();
+  }
 }
 
 function notVerified(path: string, number: bigint): string {

@@ -124,3 +124,28 @@ test("unreadable input and unwritable output exit 1 with one line naming the fil
   assert.equal(r.status, 1);
   assert.match(r.stderr, /cannot write .*no-such-dir\/out\.html: ENOENT/);
 });
+
+test("report <block> and <block:run> read the record store (--db); --compare two stored runs; a missing block or run exits 1 on one line", async () => {
+  const { RecordStore } = await import("../../src/store/store.js");
+  const db = join(dir, "records.db");
+  const store = RecordStore.open(db);
+  const first = store.saveBlock(syntheticRecord(40, { seed: 5 }));
+  const second = store.saveBlock(syntheticRecord(40, { seed: 6 }));
+  store.close();
+  const number = String(first.block);
+  const out = join(dir, "stored.html");
+  const latest = pevm("report", number, "--db", db, "-o", out);
+  assert.equal(latest.status, 0, latest.stderr);
+  assert.equal(panels(out)[0]!.txCount, 40);
+  const cmp = join(dir, "stored-compare.html");
+  const compared = pevm("report", "--compare", `${number}:${first.run}`, `${number}:${second.run}`, "--db", db, "-o", cmp);
+  assert.equal(compared.status, 0, compared.stderr);
+  assert.equal(panels(cmp).length, 2);
+  for (const missing of [`${number}:${second.run + 5}`, "123456789"]) {
+    const r = pevm("report", missing, "--db", db, "-o", join(dir, "missing.html"));
+    assert.equal(r.status, 1, missing);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /is not (a run of block|in)/);
+  }
+  assert.ok(!existsSync(join(dir, "missing.html")));
+});
