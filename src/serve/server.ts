@@ -149,8 +149,8 @@ function api(store: RecordStore, parts: string[], query: Query): Answer {
       checkParams(query, ["run", "limit", "offset"]);
       const limit = intParam(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
       const offset = intParam(query, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
-      const record = store.getRecord(number, runOf(query));
-      return json({ total: record.transactions.length, offset, limit, items: record.transactions.slice(offset, offset + limit).map(txToJson) });
+      const page = store.transactionPage(number, offset, limit, runOf(query));
+      return json({ total: page.total, offset, limit, items: page.transactions.map(txToJson) });
     }
     case "graph": {
       checkParams(query, ["run"]);

@@ -415,8 +415,27 @@ export class RecordStore {
     };
   }
 
-  private readTransactions(runId: number): TxRecord[] {
-    const rows = this.statement("SELECT idx, sender, recipient, gas_used, status, ms, incarnations, aborts, validation_failures FROM transactions WHERE run_id = ? ORDER BY idx").raw(true).safeIntegers(true).all(runId) as [bigint, Buffer | null, Buffer | null, bigint, bigint, number, bigint, bigint, bigint][];
+  /**
+   * Transactions `offset` .. `offset + limit - 1` of the block's latest run (or of `run`), with their
+   * reads and writes, as getRecord gives them: a page of a large record without reading it whole.
+   */
+  transactionPage(number: bigint | number, offset: number, limit: number, selector: RunSelector = {}): { total: number; transactions: TxRecord[] } {
+    const runId = this.resolveRun(BigInt(number), selector.run);
+    const total = this.statement("SELECT tx_count FROM blocks WHERE run_id = ?").pluck().get(runId) as number;
+    const end = offset + limit;
+    const transactions = this.readTransactions(runId, offset, end);
+    const at = (tx: number): TxRecord => transactions[tx - offset]!;
+    for (const [tx, address, field, slot, version, credits] of this.statement("SELECT tx, address, field, slot, version, credits FROM reads WHERE run_id = ? AND tx >= ? AND tx < ? ORDER BY tx, seq").raw(true).all(runId, offset, end) as [number, Buffer, Field, Buffer | null, number | null, string | null][]) {
+      at(tx).reads.push({ location: locationOf(address, field, slot), version: version ?? PRE_STATE, credits: credits === null ? [] : credits.split(",").map(Number) });
+    }
+    for (const [tx, address, field, slot, value, credit] of this.statement("SELECT tx, address, field, slot, value, credit FROM writes WHERE run_id = ? AND tx >= ? AND tx < ? ORDER BY tx, seq").raw(true).all(runId, offset, end) as [number, Buffer, Field, Buffer | null, Buffer, Buffer | null][]) {
+      at(tx).writes.push({ location: locationOf(address, field, slot), value: field === Field.Balance || field === Field.Nonce ? blobBigint(value) : blobWord(value), credit: credit === null ? null : blobBigint(credit) });
+    }
+    return { total, transactions };
+  }
+
+  private readTransactions(runId: number, from = 0, to = Number.MAX_SAFE_INTEGER): TxRecord[] {
+    const rows = this.statement("SELECT idx, sender, recipient, gas_used, status, ms, incarnations, aborts, validation_failures FROM transactions WHERE run_id = ? AND idx >= ? AND idx < ? ORDER BY idx").raw(true).safeIntegers(true).all(runId, from, to) as [bigint, Buffer | null, Buffer | null, bigint, bigint, number, bigint, bigint, bigint][];
     return rows.map(([index, sender, recipient, gasUsed, status, ms, incarnations, aborts, validationFailures]) => {
       const tx: TxRecord = {
         index: Number(index),

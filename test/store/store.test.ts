@@ -456,3 +456,23 @@ if (!existsSync(BLOCKS_DIR)) {
     assert.equal(names.length, 52, "the mainnet fixture set has 52 blocks");
   });
 }
+
+test("transactionPage: a page of transactions with their reads and writes, as getRecord has them", () => {
+  const path = freshPath();
+  const record = syntheticRecord(77, { txs: 30 });
+  withStore(path, (s) => s.saveBlock(record));
+  withStore(
+    path,
+    (s) => {
+      const whole = s.getRecord(77);
+      for (const [offset, limit] of [[0, 5], [7, 10], [25, 100], [30, 5]] as const) {
+        const page = s.transactionPage(77, offset, limit);
+        assert.equal(page.total, 30);
+        assert.deepStrictEqual(page.transactions, whole.transactions.slice(offset, offset + limit), `offset ${offset}, limit ${limit}`);
+      }
+      assert.ok(whole.transactions.slice(7, 17).some((t) => t.reads.length > 0 && t.writes.length > 0), "the page compared holds reads and writes");
+      assert.throws(() => s.transactionPage(78, 0, 5), /block 78 is not in/);
+    },
+    true,
+  );
+});
