@@ -39,6 +39,23 @@ export function criticalPath(dag: TxDag, costs: readonly number[]): number {
  * first in it instead of the lowest-numbered.
  */
 export function idealMakespan(dag: TxDag, costs: readonly number[], threads: number, order?: ArrayLike<number>): number {
+  let makespan = 0;
+  for (const slot of idealSchedule(dag, costs, threads, order)) if (slot.end > makespan) makespan = slot.end;
+  return makespan;
+}
+
+/** Where and when idealSchedule runs one transaction. */
+export interface ScheduledTransaction {
+  thread: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * The schedule behind idealMakespan: for each transaction, the thread (0..threads-1, the lowest
+ * free one) and the times it runs, in the costs' unit.
+ */
+export function idealSchedule(dag: TxDag, costs: readonly number[], threads: number, order?: ArrayLike<number>): ScheduledTransaction[] {
   checkTxDag(dag, costs);
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads: ${threads}`);
   const n = dag.length;
@@ -54,20 +71,23 @@ export function idealMakespan(dag: TxDag, costs: readonly number[], threads: num
   const ready = new MinHeap();
   for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, rank[tx]!);
   const running = new MinHeap(); // keyed by finish time
+  const freeThreads = new MinHeap(); // keyed by thread number
+  for (let t = 0; t < threads; t++) freeThreads.push(t, t);
+  const schedule: ScheduledTransaction[] = new Array<ScheduledTransaction>(n);
   let now = 0;
-  let idle = threads;
   for (let done = 0; done < n; done++) {
-    while (idle > 0 && ready.size > 0) {
+    while (freeThreads.size > 0 && ready.size > 0) {
       const tx = ready.pop();
+      const thread = freeThreads.pop();
+      schedule[tx] = { thread, start: now, end: now + costs[tx]! };
       running.push(tx, now + costs[tx]!);
-      idle--;
     }
     now = running.peekKey();
     const finished = running.pop();
-    idle++;
+    freeThreads.push(schedule[finished]!.thread, schedule[finished]!.thread);
     for (const u of dependents[finished]!) if (--waitingOn[u]! === 0) ready.push(u, rank[u]!);
   }
-  return now;
+  return schedule;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The dependency-graph measures, on small graphs whose answers are worked out by hand.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkTxDag, criticalPath, criticalPathOrder, idealMakespan, speedupBound } from "../../src/records/txDag.js";
+import { checkTxDag, criticalPath, criticalPathOrder, idealMakespan, idealSchedule, speedupBound } from "../../src/records/txDag.js";
 
 test("a chain runs one transaction at a time, whatever the threads", () => {
   const dag = [[], [0], [1]];
@@ -84,4 +84,22 @@ test("critical-path order on 2 threads reaches the bound where block order does 
   assert.equal(idealMakespan(dag, costs, 2), 7, "block order: 0 and 1, then 2 and 3, then 4 starts at 4");
   assert.equal(criticalPath(dag, costs), 6);
   assert.equal(idealMakespan(dag, costs, 2, order), 6, "critical-path order: 3 and 0, then 1 and 2, 4 from 3 on");
+});
+
+test("idealSchedule: each transaction's thread and times, no thread running two at once", () => {
+  const dag = [[], [], [], [], [3]];
+  const costs = [1, 1, 1, 3, 3];
+  assert.deepEqual(idealSchedule(dag, costs, 2), [
+    { thread: 0, start: 0, end: 1 },
+    { thread: 1, start: 0, end: 1 },
+    { thread: 0, start: 1, end: 2 },
+    { thread: 1, start: 1, end: 4 },
+    { thread: 0, start: 4, end: 7 }, // thread 0 is free from 2, 4 waits for 3
+  ]);
+  const ordered = idealSchedule(dag, costs, 2, criticalPathOrder(dag, costs));
+  assert.deepEqual(ordered[3], { thread: 0, start: 0, end: 3 });
+  assert.deepEqual(ordered[4], { thread: 0, start: 3, end: 6 });
+  for (const schedule of [idealSchedule(dag, costs, 2), ordered]) {
+    for (const [i, a] of schedule.entries()) for (const [j, b] of schedule.entries()) if (i < j && a.thread === b.thread) assert.ok(a.end <= b.start || b.end <= a.start, `${i} and ${j} overlap on thread ${a.thread}`);
+  }
 });
