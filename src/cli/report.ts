@@ -30,8 +30,9 @@ export const REPORT_HELP = `usage: pevm report <block | record-file | block-dir>
 
 Writes one HTML file that opens offline (no network, everything inline) showing a block's
 execution record: the dependency graph (critical path highlighted, hover for the locations behind
-each edge), the worker timeline of a Block-STM run, the ideal speedup on 1-16 threads against what
-the run achieved, and the contracts and storage slots behind most dependencies. How to read it:
+each edge), the worker timeline of a Block-STM run, the ideal schedule on 2-16 threads (block order
+or critical-path order), the ideal speedup on 1-16 threads against what the run achieved, and the
+contracts and storage slots behind most dependencies. How to read it:
 docs/report.md.
 
 A block is a block number in the record store (--db), its latest stored run, or NUMBER:RUN for

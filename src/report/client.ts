@@ -9,9 +9,13 @@
 //   ⌘ + wheel, or the buttons), a tooltip for nodes and edges, and highlights: the critical path,
 //   a hovered node's edges, a hot-spot contract's edges (click a row of the hot-spot table);
 // - the worker timeline on a canvas, one row per thread, with a tooltip per bar;
-// and then sets data-nodes, data-edges, data-isolated, data-bars and data-rendered on the
-// containers. `window.pevmReport` exposes screen positions of nodes, edges and bars for tests.
+// - the ideal schedule (schedule.ts, computed here for the variant picked: thread count, block or
+//   critical-path order) as a Gantt on a canvas, with a tooltip per bar;
+// and then sets data-nodes, data-edges, data-isolated, data-bars, data-ideal-bars,
+// data-ideal-makespan and data-rendered on the containers. `window.pevmReport` exposes screen
+// positions of nodes, edges and bars for tests.
 import type { PanelData } from "./model.js";
+import type { PageSchedule, pageSchedule } from "./schedule.js";
 
 export interface ClientRect {
   left: number;
@@ -44,6 +48,10 @@ export interface ClientElement {
   querySelectorAll(selector: string): ArrayLike<ClientElement>;
   scrollIntoView(options?: { block?: string }): void;
   classList: { toggle(name: string, force?: boolean): boolean };
+}
+
+export interface ClientSelect extends ClientElement {
+  value: string;
 }
 
 export interface ClientCanvas extends ClientElement {
@@ -99,9 +107,12 @@ export interface PanelApi {
   edgePoint(k: number): { x: number; y: number };
   /** The middle of timeline event `k` in client coordinates, after zooming and panning it into view. */
   barPoint(k: number): { x: number; y: number };
+  /** The middle of transaction `tx`'s bar in the ideal schedule shown, brought into view likewise. */
+  idealBarPoint(tx: number): { x: number; y: number };
 }
 
-export function reportClient(win: ClientWindow): void {
+/** `schedule`: schedule.ts pageSchedule, which html.ts inlines beside this function. */
+export function reportClient(win: ClientWindow, schedule: typeof pageSchedule): void {
   const doc = win.document;
   const FIELD = ["balance", "nonce", "code", "storage"];
   const COLORS = {
@@ -167,6 +178,32 @@ export function reportClient(win: ClientWindow): void {
     canvas.style.height = cssHeight + "px";
   }
 
+  /** The time axis under a Gantt: a line at `top` from `left` to `right` and round ticks in ms. */
+  function drawTimeAxis(ctx: ClientContext, top: number, left: number, right: number, offset: number, msPerPx: number): void {
+    ctx.strokeStyle = "#888";
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(left, top + 0.5);
+    ctx.lineTo(right, top + 0.5);
+    ctx.stroke();
+    const span = (right - left) * msPerPx;
+    const rough = span / 8;
+    const power = 10 ** Math.floor(Math.log10(rough));
+    const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+    ctx.fillStyle = "#444";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.font = "10px system-ui, sans-serif";
+    for (let tick = Math.ceil(offset / step) * step; tick <= offset + span + 1e-9; tick += step) {
+      const x = left + (tick - offset) / msPerPx;
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + 4);
+      ctx.stroke();
+      ctx.fillText(Number(tick.toPrecision(6)) + " ms", x, top + 13);
+    }
+  }
+
   function bezierPoint(x1: number, y1: number, x2: number, y2: number, t: number): [number, number] {
     // The edge's curve: vertical tangents at both ends (see drawEdge).
     const my = (y2 - y1) / 2;
@@ -222,6 +259,7 @@ export function reportClient(win: ClientWindow): void {
     let focusAddress = -1;
     const graph = setUpGraph();
     const timeline = setUpTimeline();
+    const ideal = setUpIdeal();
     setUpHotSpots();
 
     function isCell(t: number): boolean {
@@ -334,6 +372,7 @@ export function reportClient(win: ClientWindow): void {
       }
 
       function draw(): void {
+        container.setAttribute("data-focus", String(focusTx)); // the transaction lit from any view, for tests
         ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         ctx.clearRect(0, 0, cssWidth, cssHeight);
         if (n === 0) {
@@ -579,6 +618,7 @@ export function reportClient(win: ClientWindow): void {
           focusTx = node;
           request();
           timeline.request();
+          ideal.request();
         }
         if (node >= 0) showTooltip(txTooltip(node), event.clientX, event.clientY);
         else if (edge >= 0) showTooltip(edgeTooltip(edge), event.clientX, event.clientY);
@@ -590,6 +630,7 @@ export function reportClient(win: ClientWindow): void {
         hideTooltip();
         request();
         timeline.request();
+        ideal.request();
       });
       canvas.addEventListener(
         "wheel",
@@ -762,29 +803,7 @@ export function reportClient(win: ClientWindow): void {
           }
         }
         ctx.globalAlpha = 1;
-        // Time axis.
-        const top = p.threads * rowHeight;
-        ctx.strokeStyle = "#888";
-        ctx.lineWidth = 1;
-        ctx.beginPath();
-        ctx.moveTo(labelWidth, top + 0.5);
-        ctx.lineTo(right, top + 0.5);
-        ctx.stroke();
-        const span = plotWidth() * msPerPx;
-        const rough = span / 8;
-        const power = 10 ** Math.floor(Math.log10(rough));
-        const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
-        ctx.fillStyle = "#444";
-        ctx.textAlign = "center";
-        ctx.font = "10px system-ui, sans-serif";
-        for (let tick = Math.ceil(offset / step) * step; tick <= offset + span + 1e-9; tick += step) {
-          const x = labelWidth + (tick - offset) / msPerPx;
-          ctx.beginPath();
-          ctx.moveTo(x, top);
-          ctx.lineTo(x, top + 4);
-          ctx.stroke();
-          ctx.fillText(Number(tick.toPrecision(6)) + " ms", x, top + 13);
-        }
+        drawTimeAxis(ctx, p.threads * rowHeight, labelWidth, right, offset, msPerPx);
       }
 
       function eventAt(x: number, y: number): number {
@@ -847,6 +866,7 @@ export function reportClient(win: ClientWindow): void {
             focusTx = k >= 0 ? ev.tx[k]! : -1;
             request();
             graph.request();
+            ideal.request();
           }
           if (k >= 0) showTooltip(eventTooltip(k) + "<br>" + txTooltip(ev.tx[k]!), event.clientX, event.clientY);
           else hideTooltip();
@@ -857,6 +877,7 @@ export function reportClient(win: ClientWindow): void {
           hideTooltip();
           request();
           graph.request();
+          ideal.request();
         });
         canvas.addEventListener(
           "wheel",
@@ -908,6 +929,279 @@ export function reportClient(win: ClientWindow): void {
       };
     }
 
+    // ---- the ideal schedule ---------------------------------------------------------------------
+
+    function setUpIdeal() {
+      const container = doc.getElementById("ideal-" + index);
+      const canvas = container === null ? null : (container.querySelector("canvas") as ClientCanvas | null);
+      if (container === null || canvas === null || n === 0) {
+        container?.setAttribute("data-rendered", "1");
+        return { request(): void {}, barPoint: (): { x: number; y: number } => ({ x: -1, y: -1 }) };
+      }
+      const ctx = canvas.getContext("2d")!;
+      const I = p.ideal;
+      const stats = container.querySelector(".ideal-stats")!;
+      const threadSelect = container.querySelector('select[data-control="threads"]') as ClientSelect;
+      const orderSelect = container.querySelector('select[data-control="order"]') as ClientSelect;
+      const cells = doc.querySelectorAll("#ideal-table-" + index + " td[data-threads]");
+      const predecessors = into.map((ks) => ks.map((k) => p.edges[k]![0]!));
+      const computed = new Map<string, PageSchedule>();
+      const labelWidth = 76;
+      const rowHeight = 22;
+      const axisHeight = 24;
+      let threads = I.selected;
+      let order = "block";
+      let s = current();
+      let rows: number[][] = [];
+      let cssWidth = 0;
+      let cssHeight = 0;
+      let msPerPx = 1;
+      let offset = 0;
+      let hover = -1;
+      let pending = false;
+      let drag: { x: number; offset: number } | null = null;
+
+      function current(): PageSchedule {
+        const key = threads + ":" + order;
+        let found = computed.get(key);
+        if (found === undefined) {
+          found = schedule(predecessors, tx.ms, threads, order === "critical" ? I.criticalOrder : null);
+          computed.set(key, found);
+        }
+        return found;
+      }
+
+      /** Shows the schedule on `nextThreads` threads in `nextOrder` ("block" or "critical"). */
+      function select(nextThreads: number, nextOrder: string): void {
+        threads = nextThreads;
+        order = nextOrder === "critical" ? "critical" : "block";
+        threadSelect.value = String(threads);
+        orderSelect.value = order;
+        s = current();
+        rows = Array.from({ length: threads }, () => []);
+        for (let t = 0; t < n; t++) rows[s.thread[t]!]!.push(t);
+        for (const row of rows) row.sort((a, b) => s.start[a]! - s.start[b]!);
+        hover = -1;
+        fit();
+        draw();
+        stats.innerHTML = describe();
+        for (let i = 0; i < cells.length; i++) {
+          const cell = cells[i]!;
+          cell.classList.toggle("selected", cell.getAttribute("data-threads") === String(threads) && cell.getAttribute("data-order") === order);
+        }
+        container!.setAttribute("data-ideal-threads", String(threads));
+        container!.setAttribute("data-ideal-order", order);
+        container!.setAttribute("data-ideal-makespan", String(s.makespan));
+      }
+
+      function describe(): string {
+        const ms = (x: number): string => x.toFixed(x < 10 ? 3 : x < 100 ? 2 : 1) + " ms";
+        const k = I.threads.indexOf(threads);
+        const other = order === "block" ? I.makespan.critical[k]! : I.makespan.block[k]!;
+        const busy = s.makespan === 0 ? 1 : I.totalMs / (threads * s.makespan);
+        const parts = [
+          "<b>" + threads + " threads, " + (order === "block" ? "block order" : "critical-path order") + ": makespan " + ms(s.makespan) + "</b>",
+          "speedup " + (s.makespan === 0 ? 1 : I.totalMs / s.makespan).toFixed(2) + "x over Σ " + ms(I.totalMs) + ", threads busy " + Math.round(busy * 100) + "% of the makespan",
+          (order === "block" ? "critical-path order " : "block order ") + ms(other),
+        ];
+        if (I.actualMs !== null) parts.push("the actual run: " + ms(I.actualMs) + " wall on " + p.workers + " threads" + (s.makespan > 0 ? ", " + (I.actualMs / s.makespan).toFixed(2) + "x this ideal" : ""));
+        return parts.join(" · ");
+      }
+
+      function plotWidth(): number {
+        return cssWidth - labelWidth - 12;
+      }
+
+      function fit(): void {
+        cssWidth = Math.max(320, container!.clientWidth);
+        cssHeight = threads * rowHeight + axisHeight + 4;
+        sizeCanvas(canvas!, cssWidth, cssHeight);
+        msPerPx = Math.max(s.makespan, 1e-3) / plotWidth();
+        offset = 0;
+      }
+
+      function request(): void {
+        if (pending) return;
+        pending = true;
+        win.requestAnimationFrame(() => {
+          pending = false;
+          draw();
+        });
+      }
+
+      function barBox(t: number): [number, number, number, number] {
+        const x0 = labelWidth + (s.start[t]! - offset) / msPerPx;
+        return [x0, s.thread[t]! * rowHeight + 3, Math.max(1, (s.end[t]! - s.start[t]!) / msPerPx), rowHeight - 6];
+      }
+
+      function draw(): void {
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        ctx.clearRect(0, 0, cssWidth, cssHeight);
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.textBaseline = "middle";
+        for (let r = 0; r < threads; r++) {
+          ctx.fillStyle = r % 2 === 0 ? "#f7f7f7" : "#ffffff";
+          ctx.fillRect(0, r * rowHeight, cssWidth, rowHeight);
+          ctx.fillStyle = "#444";
+          ctx.textAlign = "left";
+          ctx.fillText("thread " + r, 6, r * rowHeight + rowHeight / 2);
+        }
+        const right = labelWidth + plotWidth();
+        // Critical bars last, so that a narrow one is not covered by its neighbours' borders.
+        for (const pass of [0, 1]) {
+          for (let t = 0; t < n; t++) {
+            if (onCritical[t] !== pass) continue;
+            const [x, y, w, h] = barBox(t);
+            if (x > right || x + w < labelWidth) continue;
+            const x0 = Math.max(x, labelWidth);
+            const x1 = Math.min(x + w, right);
+            const wide = x1 - x0 >= 4;
+            ctx.globalAlpha = focusTx >= 0 && t !== focusTx ? 0.35 : 1;
+            ctx.fillStyle = pass === 1 && !wide ? COLORS.critical : fillOf(t);
+            ctx.fillRect(x0, y, x1 - x0, h);
+            if (wide) {
+              ctx.strokeStyle = pass === 1 ? COLORS.critical : COLORS.stroke;
+              ctx.lineWidth = pass === 1 ? 2 : 0.75;
+              ctx.strokeRect(x0, y, x1 - x0, h);
+            }
+            if (x1 - x0 > 26) {
+              ctx.fillStyle = COLORS.text;
+              ctx.textAlign = "center";
+              ctx.font = "10px system-ui, sans-serif";
+              ctx.fillText(String(t), (x0 + x1) / 2, y + h / 2, x1 - x0 - 4);
+            }
+          }
+        }
+        ctx.globalAlpha = 1;
+        const lit = hover >= 0 ? hover : focusTx;
+        if (lit >= 0) {
+          const [x, y, w, h] = barBox(lit);
+          ctx.strokeStyle = COLORS.hover;
+          ctx.lineWidth = 2;
+          ctx.strokeRect(x - 2, y - 2, w + 4, h + 4);
+        }
+        drawTimeAxis(ctx, threads * rowHeight, labelWidth, right, offset, msPerPx);
+      }
+
+      /** The transaction whose bar is under canvas point (x, y), or -1. */
+      function barAt(x: number, y: number): number {
+        const row = Math.floor(y / rowHeight);
+        if (row < 0 || row >= threads || x < labelWidth) return -1;
+        for (const t of rows[row]!) {
+          const [bx, , bw] = barBox(t);
+          if (x >= bx - 1 && x <= bx + bw + 1) return t;
+        }
+        return -1;
+      }
+
+      function barTooltip(t: number): string {
+        return "<b>#" + t + "</b> in the ideal schedule (" + threads + " threads, " + (order === "block" ? "block order" : "critical-path order") + ") · thread " + s.thread[t] + " · " + s.start[t]!.toFixed(3) + " → " + s.end[t]!.toFixed(3) + " ms (" + tx.ms[t]!.toFixed(3) + " ms)";
+      }
+
+      function localPoint(event: ClientEvent): [number, number] {
+        const box = canvas!.getBoundingClientRect();
+        return [event.clientX - box.left, event.clientY - box.top];
+      }
+
+      function clampOffset(x: number): number {
+        return Math.max(0, Math.min(x, Math.max(0, s.makespan - plotWidth() * msPerPx)));
+      }
+
+      function zoomAt(factor: number, sx: number): void {
+        const at = offset + Math.max(0, sx - labelWidth) * msPerPx;
+        msPerPx = Math.min(Math.max(s.makespan, 1e-3) / plotWidth(), Math.max(1e-6, msPerPx / factor));
+        offset = clampOffset(at - Math.max(0, sx - labelWidth) * msPerPx);
+        request();
+      }
+
+      canvas.addEventListener("mousedown", (event) => {
+        if (event.button !== 0) return;
+        drag = { x: event.clientX, offset };
+        event.preventDefault();
+      });
+      win.addEventListener("mouseup", () => {
+        drag = null;
+      });
+      canvas.addEventListener("mousemove", (event) => {
+        if (drag !== null && Math.abs(event.clientX - drag.x) > 3) {
+          offset = clampOffset(drag.offset - (event.clientX - drag.x) * msPerPx);
+          hideTooltip();
+          request();
+          return;
+        }
+        const [sx, sy] = localPoint(event);
+        const t = barAt(sx, sy);
+        if (t !== hover) {
+          hover = t;
+          focusTx = t;
+          request();
+          graph.request();
+          timeline.request();
+        }
+        if (t >= 0) showTooltip(barTooltip(t) + "<br>" + txTooltip(t), event.clientX, event.clientY);
+        else hideTooltip();
+      });
+      canvas.addEventListener("mouseleave", () => {
+        hover = -1;
+        focusTx = -1;
+        hideTooltip();
+        request();
+        graph.request();
+        timeline.request();
+      });
+      canvas.addEventListener(
+        "wheel",
+        (event) => {
+          if (!event.ctrlKey && !event.metaKey) return;
+          event.preventDefault();
+          zoomAt(Math.exp(-event.deltaY * 0.002), localPoint(event)[0]);
+        },
+        { passive: false },
+      );
+      const buttons = container.querySelectorAll("button[data-action]");
+      for (let i = 0; i < buttons.length; i++) {
+        const button = buttons[i]!;
+        button.addEventListener("click", () => {
+          const action = button.getAttribute("data-action");
+          if (action === "zoom-in") zoomAt(2, labelWidth + plotWidth() / 2);
+          else if (action === "zoom-out") zoomAt(0.5, labelWidth + plotWidth() / 2);
+          else if (action === "fit") {
+            fit();
+            request();
+          }
+        });
+      }
+      threadSelect.addEventListener("change", () => select(Number(threadSelect.value), order));
+      orderSelect.addEventListener("change", () => select(threads, orderSelect.value));
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i]!;
+        cell.addEventListener("click", () => select(Number(cell.getAttribute("data-threads")), cell.getAttribute("data-order") ?? "block"));
+      }
+      win.addEventListener("resize", () => {
+        if (Math.abs(container.clientWidth - cssWidth) > 2) {
+          fit();
+          request();
+        }
+      });
+      select(threads, order);
+      container.setAttribute("data-ideal-bars", String(n));
+      container.setAttribute("data-rendered", "1");
+      return {
+        request,
+        barPoint(t: number) {
+          // Wide enough to see and hover: at least 24 px.
+          const duration = Math.max(s.end[t]! - s.start[t]!, 1e-6);
+          if (duration / msPerPx < 24) msPerPx = Math.max(1e-7, duration / 24);
+          offset = clampOffset(s.start[t]! - (plotWidth() / 2) * msPerPx);
+          draw();
+          canvas.scrollIntoView({ block: "center" });
+          const [x, y, w, h] = barBox(t);
+          const box = canvas.getBoundingClientRect();
+          return { x: box.left + x + w / 2, y: box.top + y + h / 2 };
+        },
+      };
+    }
+
     // ---- hot-spot tables: a click on a contract highlights the edges through it ----------------
 
     function setUpHotSpots(): void {
@@ -924,6 +1218,6 @@ export function reportClient(win: ClientWindow): void {
       }
     }
 
-    return { nodePoint: graph.nodePoint, edgePoint: graph.edgePoint, barPoint: timeline.barPoint };
+    return { nodePoint: graph.nodePoint, edgePoint: graph.edgePoint, barPoint: timeline.barPoint, idealBarPoint: ideal.barPoint };
   }
 }

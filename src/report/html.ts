@@ -1,7 +1,7 @@
 // `pevm report`'s page: one self-contained HTML file per execution record (renderReport), or two
 // records side by side (renderComparison). Everything is inline: the style, the data (JSON in a
-// <script type="application/json"> element), and the script that draws the graph and the timeline
-// on canvases (client.ts). The header, the speedup chart (SVG) and the hot-spot tables are written
+// <script type="application/json"> element), and the script that draws the graph, the timeline and
+// the ideal schedule on canvases (client.ts, with schedule.ts). The header, the speedup chart (SVG) and the hot-spot tables are written
 // here, so they read without the script. How to read the page: docs/report.md.
 import { addressToHex } from "../primitives/word.js";
 import type { RecordSummary } from "../records/analysis.js";
@@ -10,6 +10,7 @@ import { chartLegend, speedupChart, times, type ChartSeries } from "./chart.js";
 import { reportClient } from "./client.js";
 import { escapeHtml as esc, jsonForScript } from "./escape.js";
 import { reportModel, type ReportModel, type ReportOptions } from "./model.js";
+import { pageSchedule } from "./schedule.js";
 
 export type { ReportOptions } from "./model.js";
 
@@ -22,6 +23,7 @@ export function renderReport(record: BlockRecord, options: ReportOptions = {}): 
     summarySection(model),
     graphSection([model]),
     timelineSection([model]),
+    idealSection([model]),
     speedupSection([model]),
     hotSpotSection([model]),
   ];
@@ -44,6 +46,7 @@ export function renderComparison(a: BlockRecord, b: BlockRecord, options: Compar
     comparisonTable(left, right),
     graphSection([left, right]),
     timelineSection([left, right]),
+    idealSection([left, right]),
     speedupSection([left, right]),
     hotSpotSection([left, right]),
   ];
@@ -63,7 +66,8 @@ function subtitle(m: ReportModel): string {
 // ---- the page ----------------------------------------------------------------------------------
 
 function page(title: string, body: string, models: ReportModel[]): string {
-  const script = `(${reportClient.toString()})(window);`;
+  // The client computes the ideal schedules with pageSchedule, handed over as an argument.
+  const script = `(${reportClient.toString()})(window, ${pageSchedule.toString()});`;
   if (/<\/script/i.test(script)) throw new Error("report: the page script contains </script"); // never: it would end the element
   return `<!doctype html>
 <html lang="en">
@@ -246,6 +250,34 @@ function timelinePanel(m: ReportModel, i: number): string {
   return `<div class="legend">${legend}</div><div class="timeline" id="timeline-${i}" data-panel="${i}">${buttons}<canvas class="timeline-canvas"></canvas></div>`;
 }
 
+// ---- ideal schedule ----------------------------------------------------------------------------
+
+function idealSection(models: ReportModel[]): string {
+  return `<section id="ideal-section"><h2>Ideal schedule</h2>
+<p class="explain">The block on the same dependency graph and measured transaction times, scheduled with perfect foresight: no aborts, no validation, no hand-off; a thread waits only for the transactions the next one depends on. <b>Block order</b>: a free thread takes the lowest-numbered ready transaction (Block-STM's ideal); <b>critical-path order</b>: the ready one that starts the longest chain of dependents (the order the executor uses when a record is fed back as hints). Fill: target contract, as in the graph; <span class="crit">red</span>: the critical path. Pick a variant in the table or the selectors; hover a bar for its transaction (it lights up in the graph); drag to pan, ctrl/⌘ + wheel or the buttons to zoom.</p>
+${pair(models, (m, i) => idealPanel(m, i))}
+</section>`;
+}
+
+function idealPanel(m: ReportModel, i: number): string {
+  const ideal = m.panel.ideal;
+  if (m.panel.txCount === 0) return `<div class="ideal" id="ideal-${i}" data-panel="${i}" data-ideal-bars="0"><p class="none">An empty block: nothing to schedule.</p><canvas class="ideal-canvas" hidden></canvas></div>`;
+  const cell = (ms: number, threads: number, order: string): string => `<td data-threads="${threads}" data-order="${order}" title="show this schedule">${msText(ms)} ms <span class="dim">${times(ms === 0 ? 1 : ideal.totalMs / ms)}</span></td>`;
+  const head = ideal.threads.map((t) => `<th>${t}${t === m.record.run.workers ? " (the run's)" : ""}</th>`).join("");
+  const block = ideal.threads.map((t, k) => cell(ideal.makespan.block[k]!, t, "block")).join("");
+  const critical = ideal.threads.map((t, k) => cell(ideal.makespan.critical[k]!, t, "critical")).join("");
+  const actual = ideal.actualMs === null ? "" : `<tr class="actual"><th>actual run</th>${ideal.threads.map((t) => (t === m.record.run.workers ? `<td>${msText(ideal.actualMs!)} ms <span class="dim">${times(ideal.actualMs === 0 ? 1 : ideal.totalMs / ideal.actualMs!)}</span></td>` : "<td></td>")).join("")}</tr>`;
+  const table = `<table class="ideal-makespans" id="ideal-table-${i}"><caption>Makespan and speedup over Σ transaction time (${msText(ideal.totalMs)} ms)</caption><thead><tr><th>threads</th>${head}</tr></thead><tbody><tr><th>block order</th>${block}</tr><tr><th>critical-path order</th>${critical}</tr>${actual}</tbody></table>`;
+  const threads = ideal.threads.map((t) => `<option value="${t}"${t === ideal.selected ? " selected" : ""}>${t}</option>`).join("");
+  const controls = `<div class="toolbar"><label>threads <select data-control="threads">${threads}</select></label><label>order <select data-control="order"><option value="block" selected>block order</option><option value="critical">critical-path order</option></select></label><span class="spacer"></span><button type="button" data-action="fit">fit</button><button type="button" data-action="zoom-in">+</button><button type="button" data-action="zoom-out">−</button></div>`;
+  return `${table}<div class="ideal" id="ideal-${i}" data-panel="${i}">${controls}<p class="ideal-stats"></p><canvas class="ideal-canvas"></canvas></div>`;
+}
+
+/** Milliseconds with three significant decimals for short blocks, fewer for long ones. */
+function msText(ms: number): string {
+  return ms.toFixed(ms < 10 ? 3 : ms < 100 ? 2 : 1);
+}
+
 // ---- speedup -----------------------------------------------------------------------------------
 
 function speedupSection(models: ReportModel[]): string {
@@ -345,13 +377,23 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
 .swatch.dashed-box{border:1px dashed #555;background:#fff}
 .swatch.dotted{border:none;border-top:2px dotted #999;height:0;width:18px}
 .dot{display:inline-block;width:10px;height:10px;border-radius:50%}
-.graph,.timeline{position:relative;background:#fff;border:1px solid #ddd;border-radius:6px;overflow:hidden}
-.graph canvas,.timeline canvas{display:block;cursor:grab}
+.graph,.timeline,.ideal{position:relative;background:#fff;border:1px solid #ddd;border-radius:6px;overflow:hidden}
+.graph canvas,.timeline canvas,.ideal canvas{display:block;cursor:grab}
 canvas.dragging{cursor:grabbing}
 .toolbar{position:absolute;top:6px;right:6px;display:flex;gap:4px;z-index:2}
 .toolbar button{font:12px system-ui,sans-serif;padding:2px 8px;border:1px solid #bbb;border-radius:4px;background:#fffe;cursor:pointer}
 .toolbar button:hover{background:#eef}
 .timeline .toolbar{position:static;justify-content:flex-end;padding:4px 6px 0}
+.ideal .toolbar{position:static;align-items:center;padding:4px 6px 0;font-size:12px}
+.ideal .toolbar .spacer{flex:1}
+.ideal .toolbar select{font:12px system-ui,sans-serif;margin-left:2px}
+.ideal-stats{margin:4px 8px 6px;font-size:12.5px;color:#333}
+table.ideal-makespans{margin:4px 0 8px}
+table.ideal-makespans thead th+th{text-align:right}
+table.ideal-makespans td{text-align:right;font-variant-numeric:tabular-nums;cursor:pointer}
+table.ideal-makespans td:hover{background:#f0f4ff}
+table.ideal-makespans td.selected{background:#ffe8d6;font-weight:600}
+table.ideal-makespans tr.actual td{cursor:default;background:none;font-weight:normal}
 .none{padding:14px;margin:0;color:#666}
 .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:16px}
 .side h3{font-size:14px;color:#333}

@@ -5,11 +5,13 @@ import { addressToHex, wordToHex, type Word } from "../primitives/word.js";
 import { summarize, type RecordSummary } from "../records/analysis.js";
 import { dependencyGraph, type DependencyGraph } from "../records/graph.js";
 import { Field, type BlockRecord } from "../records/record.js";
-import { idealMakespan, type TxDag } from "../records/txDag.js";
+import { criticalPathOrder, idealMakespan, type TxDag } from "../records/txDag.js";
 import { LAYOUT, layoutGraph, type GraphLayout } from "./layout.js";
 
 /** The chart's ideal curves run over 1..CHART_THREADS threads. */
 export const CHART_THREADS = 16;
+/** The thread counts the ideal schedule offers (and the run's own, when it is another). */
+export const IDEAL_THREADS = [2, 4, 8, 16] as const;
 /** Target contracts given a colour of their own (the most frequent ones). */
 export const PALETTE = ["#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5", "#bcbddc"] as const;
 /** How many hot spots the tables list. */
@@ -86,6 +88,27 @@ export interface PanelData {
     /** Outcome: 0 executed, 1 blocked, 2 validation failed. */
     outcome: number[];
   };
+  ideal: IdealData;
+}
+
+/**
+ * What the page needs to draw the ideal schedule (records/txDag.ts idealSchedule) of each variant:
+ * the page script computes the schedules itself (schedule.ts), from the edges and tx.ms as the
+ * page carries them (rounded to 0.1 µs), so the makespans here use the same costs.
+ */
+export interface IdealData {
+  /** Thread counts offered, ascending: IDEAL_THREADS and the run's own. */
+  threads: number[];
+  /** The one shown first: the run's thread count, 2 for a sequential run. */
+  selected: number;
+  /** criticalPathOrder: the transactions, the longest remaining chain of dependents first. */
+  criticalOrder: number[];
+  /** idealMakespan (ms) on threads[k] threads, in block order and in criticalOrder. */
+  makespan: { block: number[]; critical: number[] };
+  /** Σ tx.ms: the block's time on one thread. */
+  totalMs: number;
+  /** The run's wall time (ms) when it has a timeline (a Block-STM run), else null. */
+  actualMs: number | null;
 }
 
 export interface SpeedupSeries {
@@ -225,6 +248,24 @@ function panelData(record: BlockRecord, graph: DependencyGraph, summary: RecordS
       kind: events.map((e) => (e.kind === "execute" ? 0 : 1)),
       outcome: events.map((e) => e.outcome as number),
     },
+    ideal: idealData(graph.predecessors, tx.ms, record),
+  };
+}
+
+function idealData(dag: TxDag, costs: number[], record: BlockRecord): IdealData {
+  const workers = record.run.workers;
+  const threads = [...new Set<number>([...IDEAL_THREADS, ...(workers > 1 ? [workers] : [])])].sort((a, b) => a - b);
+  const criticalOrder = Array.from(criticalPathOrder(dag, costs));
+  return {
+    threads,
+    selected: workers > 1 ? workers : 2,
+    criticalOrder,
+    makespan: {
+      block: threads.map((t) => idealMakespan(dag, costs, t)),
+      critical: threads.map((t) => idealMakespan(dag, costs, t, criticalOrder)),
+    },
+    totalMs: costs.reduce((a, b) => a + b, 0),
+    actualMs: record.timeline.length > 0 ? record.run.executionMs : null,
   };
 }
 

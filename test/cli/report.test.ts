@@ -101,7 +101,7 @@ test("usage errors exit 2", () => {
   }
   const help = pevm("report", "--help");
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /usage: pevm report <record-file \| block-dir>/);
+  assert.match(help.stdout, /usage: pevm report <block \| record-file \| block-dir>/);
   assert.match(pevm("--help").stdout, /report\s+one self-contained HTML page/);
 });
 

@@ -1,7 +1,7 @@
 // The report pages in headless Chromium (playwright-core driving /usr/bin/chromium): the page
-// script draws the graph, the timeline and the chart with the record's counts, throws nothing,
-// shows tooltips on hover, and stays quick on 1,500 transactions. Screenshots go to
-// test-output/report/ for a person to look at. Skips, saying why, without Chromium or fixtures.
+// script draws the graph, the timeline, the ideal schedule and the chart with the record's counts,
+// throws nothing, shows tooltips on hover, redraws the ideal schedule for the variant picked, and
+// stays quick on 1,500 transactions. Screenshots go to test-output/report/ for a person to look at. Skips, saying why, without Chromium or fixtures.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { loadBlockInput } from "../../src/block/load.js";
 import { closeWorkerPool, executeBlockParallel, workerPoolReady } from "../../src/exec/parallel/executor.js";
 import { dependencyGraph } from "../../src/records/graph.js";
 import type { BlockRecord } from "../../src/records/record.js";
+import { criticalPathOrder, idealMakespan } from "../../src/records/txDag.js";
 import { renderComparison, renderReport } from "../../src/report/html.js";
 import { reportModel } from "../../src/report/model.js";
 import { fixturePath, repoPath } from "../fixtures.js";
@@ -28,7 +29,7 @@ interface Point {
 
 /** What the page script exposes for tests (client.ts PanelApi). */
 interface ReportApi {
-  pevmReport: { panels: { nodePoint(tx: number): Point; edgePoint(k: number): Point; barPoint(k: number): Point }[] };
+  pevmReport: { panels: { nodePoint(tx: number): Point; edgePoint(k: number): Point; barPoint(k: number): Point; idealBarPoint(tx: number): Point }[] };
 }
 
 interface OpenPage {
@@ -65,6 +66,7 @@ if (!existsSync(CHROMIUM)) {
       await page.goto(pathToFileURL(file).href);
       await page.waitForSelector("#graph-0[data-rendered]", { timeout: 20_000 });
       await page.waitForSelector("#timeline-0[data-rendered]", { timeout: 20_000 });
+      await page.waitForSelector("#ideal-0[data-rendered]", { timeout: 20_000 });
       return { page, errors };
     }
 
@@ -80,6 +82,12 @@ if (!existsSync(CHROMIUM)) {
       assert.equal(await attribute(page, `#graph-${panel}`, "data-isolated"), model.layout.grid?.count ?? 0, "grid cells: the independent transactions");
       assert.equal(await attribute(page, `#graph-${panel}`, "data-edges"), graph.edges.length, "edges");
       assert.equal(await attribute(page, `#timeline-${panel}`, "data-bars"), record.timeline.length, "bars: timeline events");
+      assert.equal(await attribute(page, `#ideal-${panel}`, "data-ideal-bars"), record.transactions.length, "ideal schedule: a bar per transaction");
+      if (record.transactions.length > 0) {
+        const ideal = model.panel.ideal;
+        assert.equal(await attribute(page, `#ideal-${panel}`, "data-ideal-threads"), ideal.selected, "the run's thread count (2 for a sequential run) first");
+        assert.equal(await attribute(page, `#ideal-${panel}`, "data-ideal-makespan"), ideal.makespan.block[ideal.threads.indexOf(ideal.selected)], "its makespan in block order");
+      }
       assert.equal(await page.locator(`#speedup-chart [data-point="achieved"]`).count() >= model.speedup.achieved.length, true);
     }
 
@@ -99,6 +107,7 @@ if (!existsSync(CHROMIUM)) {
         node: (tx: number) => page.evaluate(([p, t]) => (globalThis as unknown as ReportApi).pevmReport.panels[p]!.nodePoint(t), [panel, tx] as const),
         edge: (k: number) => page.evaluate(([p, e]) => (globalThis as unknown as ReportApi).pevmReport.panels[p]!.edgePoint(e), [panel, k] as const),
         bar: (k: number) => page.evaluate(([p, b]) => (globalThis as unknown as ReportApi).pevmReport.panels[p]!.barPoint(b), [panel, k] as const),
+        idealBar: (tx: number) => page.evaluate(([p, t]) => (globalThis as unknown as ReportApi).pevmReport.panels[p]!.idealBarPoint(t), [panel, tx] as const),
       };
     }
 
@@ -135,6 +144,10 @@ if (!existsSync(CHROMIUM)) {
       assert.match(await tooltip(page), new RegExp(`#${record.timeline[0]!.tx} (execution|validation) of incarnation`));
       await page.screenshot({ path: join(OUT, "block-10760440-bar-tooltip.png") });
 
+      await hover(page, await api.idealBar(critical[0]!));
+      assert.match(await tooltip(page), new RegExp(`#${critical[0]} in the ideal schedule \\(2 threads, block order\\)`));
+      await page.locator("#ideal-section").screenshot({ path: join(OUT, "block-10760440-ideal.png") });
+
       const row = page.locator("tr[data-address]").first();
       await row.click();
       assert.match((await row.getAttribute("class")) ?? "", /selected/);
@@ -157,6 +170,21 @@ if (!existsSync(CHROMIUM)) {
         return (performance.now() - t0) / 10;
       });
       assert.ok(redrawMs < 200, `a redraw takes ${redrawMs.toFixed(1)} ms`);
+      // The ideal schedule: a new variant is computed and drawn, a bar brought into view and drawn.
+      const variantStart = Date.now();
+      await page.selectOption('#ideal-0 select[data-control="order"]', "critical");
+      await page.selectOption('#ideal-0 select[data-control="threads"]', "16");
+      const variantMs = (Date.now() - variantStart) / 2;
+      const idealRedrawMs = await page.evaluate(() => {
+        const api = (globalThis as unknown as ReportApi).pevmReport.panels[0]!;
+        const t0 = performance.now();
+        for (let i = 0; i < 10; i++) api.idealBarPoint(i * 150);
+        return (performance.now() - t0) / 10;
+      });
+      assert.ok(idealRedrawMs < 100, `an ideal-schedule redraw takes ${idealRedrawMs.toFixed(1)} ms`);
+      assert.ok(variantMs < 1000, `switching the ideal schedule's variant takes ${variantMs} ms`);
+      const model = reportModel(record);
+      assert.equal(await attribute(page, "#ideal-0", "data-ideal-makespan"), idealMakespan(model.graph.predecessors, model.panel.tx.ms, 16, criticalPathOrder(model.graph.predecessors, model.panel.tx.ms)));
       await page.locator('#graph-0 button[data-action="fit-width"]').click();
       await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
       await page.screenshot({ path: join(OUT, "synthetic-1500.png"), fullPage: true });
@@ -171,7 +199,54 @@ if (!existsSync(CHROMIUM)) {
       await hover(page, await api.node(isolated));
       assert.match(await tooltip(page), /no dependency apart from feeding a sink/);
       assert.deepEqual(errors, []);
-      console.log(`1,500 transactions: loaded in ${loadMs} ms, a redraw ${redrawMs.toFixed(1)} ms`);
+      console.log(`1,500 transactions: loaded in ${loadMs} ms, a redraw ${redrawMs.toFixed(1)} ms, an ideal variant ${variantMs} ms (with the round trip), an ideal redraw ${idealRedrawMs.toFixed(1)} ms`);
+      await page.close();
+    });
+
+    test("the ideal schedule: drawn for the run's threads, redrawn for the threads and order picked, hover lights up the graph", async () => {
+      const record = syntheticRecord(400, { workers: 4, seed: 12, hotShare: 0.6 });
+      const model = reportModel(record);
+      const { ideal, tx } = model.panel;
+      const dag = model.graph.predecessors;
+      const order = criticalPathOrder(dag, tx.ms);
+      const { page, errors } = await open(renderReport(record), "ideal-400");
+      const makespan = () => attribute(page, "#ideal-0", "data-ideal-makespan");
+      const stats = () => page.locator("#ideal-0 .ideal-stats").textContent();
+      assert.equal(await attribute(page, "#ideal-0", "data-ideal-bars"), 400);
+      assert.equal(await attribute(page, "#ideal-0", "data-ideal-threads"), 4);
+      assert.equal(await makespan(), idealMakespan(dag, tx.ms, 4));
+      assert.match((await stats()) ?? "", /4 threads, block order: makespan .* the actual run: .* wall on 4 threads/);
+      assert.ok(ideal.makespan.critical.some((m, k) => m !== ideal.makespan.block[k]), "the two orders differ somewhere on this block");
+      // The selectors: threads, then order; each redraws with that variant's makespan.
+      await page.selectOption('#ideal-0 select[data-control="threads"]', "8");
+      assert.equal(await makespan(), idealMakespan(dag, tx.ms, 8));
+      await page.selectOption('#ideal-0 select[data-control="order"]', "critical");
+      assert.equal(await page.locator("#ideal-0").getAttribute("data-ideal-order"), "critical");
+      assert.equal(await makespan(), idealMakespan(dag, tx.ms, 8, order));
+      await page.selectOption('#ideal-0 select[data-control="threads"]', "2");
+      assert.equal(await makespan(), idealMakespan(dag, tx.ms, 2, order));
+      assert.match((await stats()) ?? "", /2 threads, critical-path order/);
+      // The table: a click on a cell picks its variant, and the selectors follow.
+      await page.locator('#ideal-table-0 td[data-threads="16"][data-order="block"]').click();
+      assert.equal(await makespan(), idealMakespan(dag, tx.ms, 16));
+      assert.equal(await page.locator('#ideal-0 select[data-control="threads"]').inputValue(), "16");
+      assert.equal(await page.locator('#ideal-0 select[data-control="order"]').inputValue(), "block");
+      assert.match((await page.locator('#ideal-table-0 td[data-threads="16"][data-order="block"]').getAttribute("class")) ?? "", /selected/);
+      // Hover a bar on the critical path: its tooltip, and the graph lights up the same transaction.
+      await page.locator('#ideal-table-0 td[data-threads="4"][data-order="block"]').click();
+      const t = model.summary.criticalPath.byTime.transactions.at(-1)!;
+      await hover(page, await panelApi(page, 0).idealBar(t));
+      const text = await tooltip(page);
+      assert.match(text, new RegExp(`#${t} in the ideal schedule \\(4 threads, block order\\) · thread \\d+ · [0-9.]+ → [0-9.]+ ms \\(${tx.ms[t]!.toFixed(3)} ms\\)`));
+      assert.match(text, /on the critical path/);
+      await page.waitForTimeout(50);
+      assert.equal(await attribute(page, "#graph-0", "data-focus"), t, "the graph lights up the hovered transaction");
+      await page.locator("#ideal-section").screenshot({ path: join(OUT, "ideal-400-hover.png") });
+      await page.mouse.move(2, 2);
+      await page.locator('#ideal-0 button[data-action="fit"]').click();
+      await page.locator("#timeline-section").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(OUT, "ideal-400.png"), fullPage: true });
+      assert.deepEqual(errors, []);
       await page.close();
     });
 
@@ -206,6 +281,7 @@ if (!existsSync(CHROMIUM)) {
       const { page, errors } = await open(renderReport(record), "empty");
       assert.equal(await attribute(page, "#graph-0", "data-nodes"), 0);
       assert.equal(await attribute(page, "#timeline-0", "data-bars"), 0);
+      assert.equal(await attribute(page, "#ideal-0", "data-ideal-bars"), 0);
       assert.deepEqual(errors, []);
       await page.close();
     });

@@ -4,11 +4,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { dependencyGraph } from "../../src/records/graph.js";
-import type { BlockRecord } from "../../src/records/record.js";
+import { Field, type BlockRecord } from "../../src/records/record.js";
+import { criticalPathOrder, idealMakespan } from "../../src/records/txDag.js";
 import { jsonForScript } from "../../src/report/escape.js";
 import { renderComparison, renderReport } from "../../src/report/html.js";
 import { LAYOUT, layoutGraph, SINK } from "../../src/report/layout.js";
-import { CHART_THREADS, idealCurve, type PanelData } from "../../src/report/model.js";
+import { CHART_THREADS, IDEAL_THREADS, idealCurve, type PanelData } from "../../src/report/model.js";
 import { syntheticRecord } from "./syntheticRecord.js";
 
 function panels(html: string): PanelData[] {
@@ -27,6 +28,18 @@ function assertSelfContained(html: string): void {
   assert.doesNotMatch(html, /<link\b/i, "no linked style sheet or icon");
   assert.doesNotMatch(html, /\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i, "no network address in src or href");
   assert.doesNotMatch(html, /@import|url\(\s*["']?(?:https?:)?\/\//i, "no style loaded from the network");
+}
+
+/** A record whose dependency graph is `dag` (each transaction writes its own slot and reads its predecessors') and whose times are `ms`. */
+function handMadeRecord(dag: number[][], ms: number[], workers = 1): BlockRecord {
+  const record = syntheticRecord(dag.length, { workers, hotShare: 0 });
+  const slot = (tx: number) => ({ address: 0xabcdef, field: Field.Storage, slot: tx });
+  record.transactions.forEach((tx, i) => {
+    tx.reads = dag[i]!.map((j) => ({ location: slot(j), version: j, credits: [] }));
+    tx.writes = [{ location: slot(i), value: BigInt(i + 1), credit: null }];
+    tx.ms = ms[i]!;
+  });
+  return record;
 }
 
 function emptyRecord(): BlockRecord {
@@ -66,6 +79,47 @@ describe("renderReport", () => {
     assert.match(html, /data-address="0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"/);
   });
 
+  test("the ideal schedule's data: makespans of block and critical-path order on 2/4/8/16 threads, as idealMakespan gives them", () => {
+    // 0, 1 short and 2 long, independent; 3 waits for 2. Block order on 2 threads runs 0 and 1
+    // first and 2 late (makespan 7); the critical-path order starts 2 at once (6).
+    const dag = [[], [], [], [2]];
+    const ms = [1, 1, 3, 3];
+    const html = renderReport(handMadeRecord(dag, ms));
+    const ideal = panels(html)[0]!.ideal;
+    assert.deepEqual(ideal.threads, [...IDEAL_THREADS]);
+    assert.equal(ideal.selected, 2, "a sequential run shows 2 threads first");
+    assert.deepEqual(ideal.criticalOrder, [...criticalPathOrder(dag, ms)]);
+    assert.deepEqual(ideal.criticalOrder, [2, 3, 0, 1]);
+    assert.deepEqual(ideal.makespan.block, [7, 6, 6, 6]);
+    assert.deepEqual(ideal.makespan.critical, [6, 6, 6, 6]);
+    assert.deepEqual(ideal.makespan.block, IDEAL_THREADS.map((t) => idealMakespan(dag, ms, t)));
+    assert.deepEqual(ideal.makespan.critical, IDEAL_THREADS.map((t) => idealMakespan(dag, ms, t, criticalPathOrder(dag, ms))));
+    assert.equal(ideal.totalMs, 8);
+    assert.equal(ideal.actualMs, null, "no timeline, nothing to compare with");
+    // The table, readable without the script: a cell per variant, the default selected by the script.
+    assert.match(html, /id="ideal-section"/);
+    assert.match(html, /<div class="ideal" id="ideal-0" data-panel="0">/);
+    assert.equal(count(html, /<td data-threads="\d+" data-order="(block|critical)"/g), 8);
+    assert.match(html, /<td data-threads="2" data-order="block" title="show this schedule">7\.000 ms <span class="dim">1\.14x<\/span><\/td>/);
+    assert.match(html, /<option value="2" selected>2<\/option>/);
+  });
+
+  test("the ideal schedule of a parallel run offers its own thread count, shown first, and compares with its wall time", () => {
+    const record = syntheticRecord(120, { workers: 3, seed: 7 });
+    const html = renderReport(record);
+    const panel = panels(html)[0]!;
+    const dag = dependencyGraph(record).predecessors;
+    assert.deepEqual(panel.ideal.threads, [2, 3, 4, 8, 16]);
+    assert.equal(panel.ideal.selected, 3);
+    assert.equal(panel.ideal.actualMs, record.run.executionMs);
+    // The costs are the page's: tx.ms as it carries them.
+    assert.deepEqual(panel.ideal.makespan.block, panel.ideal.threads.map((t) => idealMakespan(dag, panel.tx.ms, t)));
+    assert.deepEqual(panel.ideal.makespan.critical, panel.ideal.threads.map((t) => idealMakespan(dag, panel.tx.ms, t, criticalPathOrder(dag, panel.tx.ms))));
+    assert.match(html, /<option value="3" selected>3<\/option>/);
+    assert.match(html, /<th>3 \(the run's\)<\/th>/);
+    assert.match(html, /<tr class="actual"><th>actual run<\/th>/);
+  });
+
   test("with a sequential baseline the chart has a second achieved point, the speedup", () => {
     const record = syntheticRecord(60, { workers: 2 });
     const html = renderReport(record, { sequentialMs: record.run.executionMs * 1.5 });
@@ -101,6 +155,8 @@ describe("renderReport", () => {
     assertSelfContained(html);
     const [panel] = panels(html);
     assert.equal(panel!.txCount, 0);
+    assert.deepEqual(panel!.ideal.makespan.block, [0, 0, 0, 0]);
+    assert.match(html, /id="ideal-0"[^>]*data-ideal-bars="0"/);
     assert.equal(panel!.edges.length, 0);
     assert.equal(panel!.layout.height, 0);
     assert.match(html, /data-chart-points="16"/, "no achieved point without a measured time");
@@ -126,6 +182,9 @@ describe("renderReport", () => {
     const [panel] = panels(html);
     assert.equal(panel!.txCount, 2000);
     assert.ok(panel!.layout.grid !== null && panel!.layout.grid.count > 500, "independent transactions go to the grid");
+    // The ideal schedules are computed in the page: the data carries one order and the makespans.
+    const idealBytes = JSON.stringify(panel!.ideal).length;
+    assert.ok(idealBytes < 6 * 2000 + 1000, `the ideal schedule's data: ${idealBytes} bytes`);
   });
 
   test("renderComparison puts two records side by side and, for one block, names the edges only one has", () => {
@@ -135,7 +194,7 @@ describe("renderReport", () => {
     const html = renderComparison(a, b);
     assertSelfContained(html);
     assert.equal(panels(html).length, 2);
-    for (const id of ["graph-0", "graph-1", "timeline-0", "timeline-1"]) assert.match(html, new RegExp(`id="${id}"`));
+    for (const id of ["graph-0", "graph-1", "timeline-0", "timeline-1", "ideal-0", "ideal-1", "ideal-table-0", "ideal-table-1"]) assert.match(html, new RegExp(`id="${id}"`));
     assert.match(html, /data-only-a="0" data-only-b="1"/);
     assert.match(html, /only in B: 3 → 79/);
     assert.equal(count(html, /data-point="ideal"/g), 2 * CHART_THREADS);
