@@ -15,7 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   statetest: { run: statetestCommand, summary: "run state tests (GeneralStateTests, execution-spec-tests) from files or directories" },
   blocktest: { run: blocktestCommand, summary: "run blockchain tests (execution-spec-tests): import each chain's blocks and check every header field" },
   fetch: { run: fetchCommand, summary: "download blocks and their pre-state from a node (JSON-RPC, prestateTracer)" },
-  bench: { run: benchCommand, summary: "generate a block workload (default: 2,000 ERC-20 transfers) or loop contracts and report Mgas/s" },
+  bench: { run: benchCommand, summary: "the main job: generate a block (default: a mix of ERC-20 transfers, swaps and ETH transfers), run it sequentially and in parallel, record, store and report it" },
   serve: { run: async (argv) => (await import("./serve.js")).serveCommand(argv), summary: "serve the record store over HTTP on 127.0.0.1: a JSON API and each block's report page" },
   report: { run: async (argv) => (await import("./report.js")).reportCommand(argv), summary: "one self-contained HTML page of a block's record: dependency graph, worker timeline, speedup chart, hot spots" },
 };

@@ -1,5 +1,6 @@
 // Synthetic blocks the project generates itself: ETH transfers, ERC-20 transfers and AMM swaps,
-// independent or with a chosen fraction on one hot account or pool. A generated block is a
+// independent or with a chosen fraction on one hot account or pool, one kind per block or all of
+// them interleaved (`mixed`). A generated block is a
 // Cancun-era, mainnet-shaped block with its complete pre-state, executed once with the sequential
 // executor to set the header's gasUsed, logsBloom and receiptsRoot (and stateRoot, which the
 // complete pre-state makes computable): it verifies itself.
@@ -11,7 +12,7 @@
 import type { Block, BlockHeader } from "../block/block.js";
 import { TxType, type Transaction } from "../tx/types.js";
 import { Status } from "../evm/interpreter.js";
-import { toBytes32, type Word } from "../primitives/word.js";
+import { addressToHex, toBytes32, type Word } from "../primitives/word.js";
 import { executeBlock } from "../exec/sequential.js";
 import { EMPTY_TRIE_ROOT, keccak256, keccak256Word } from "../primitives/hash.js";
 import { applyWorld, memoryStateRoot } from "../state/apply.js";
@@ -21,17 +22,38 @@ import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import { contract } from "./contracts.js";
 import { deriveAccounts, labelAddress, labelAddressNoZero, Prng, type DerivedAccount } from "./keys.js";
 
-export type WorkloadKind = "raw" | "erc20" | "swaps";
+/** What one transaction does. */
+export type TxKind = "raw" | "erc20" | "swaps";
+/** What a workload's transactions do: one kind, or all three interleaved. */
+export type WorkloadKind = TxKind | "mixed";
+/** A transaction's kind, with "-hot" when it goes to the hot account or pool ("erc20-hot"). */
+export type TxVariant = TxKind | `${TxKind}-hot`;
 
 export interface BlockWorkload {
   name: string;
   kind: WorkloadKind;
   /** Fraction of transactions on the hot account or pool when no --hot is given. */
   defaultHot: number;
+  /** Transactions when neither a count nor a gas target is given (default DEFAULT_TXS). */
+  defaultTxs?: number;
   summary: string;
 }
 
 export const DEFAULT_HOT_RATIO = 0.1;
+
+/**
+ * `mixed`'s default size: 3,000 transactions, 94.5M gas, well above the parallel executor's 7.5M
+ * threshold. On the 2-core machine a sequential run takes 75-85 ms, and `pevm bench` with no
+ * options (generation, warm-ups, timed runs, the recorded run, the store and the report) 5-6 s
+ * (9-10 s while others loaded the machine); 5,000 transactions took 7.5 s and gained no more.
+ */
+export const MIXED_DEFAULT_TXS = 3_000;
+
+/**
+ * Shares of `mixed`'s independent transactions (the hot ones are split between the hot ERC-20
+ * recipient and the hot pool): ERC-20 transfers, swaps, and plain ETH transfers for the rest.
+ */
+export const MIXED_SHARES = { erc20: 0.4, swaps: 0.3 } as const;
 
 export const BLOCK_WORKLOADS: readonly BlockWorkload[] = [
   { name: "raw-transfers", kind: "raw", defaultHot: 0, summary: "ETH transfers, distinct senders to distinct fresh recipients (21,000 gas each)" },
@@ -40,6 +62,13 @@ export const BLOCK_WORKLOADS: readonly BlockWorkload[] = [
   { name: "raw-hot", kind: "raw", defaultHot: DEFAULT_HOT_RATIO, summary: "raw-transfers, a fraction of them to one shared recipient" },
   { name: "erc20-hot", kind: "erc20", defaultHot: DEFAULT_HOT_RATIO, summary: "erc20, a fraction of them to one shared recipient" },
   { name: "swaps-hot", kind: "swaps", defaultHot: DEFAULT_HOT_RATIO, summary: "swaps, a fraction of them on one shared pool" },
+  {
+    name: "mixed",
+    kind: "mixed",
+    defaultHot: DEFAULT_HOT_RATIO,
+    defaultTxs: MIXED_DEFAULT_TXS,
+    summary: "erc20, swaps and raw-transfers (40/30/30%) interleaved, a fraction on the hot ones",
+  },
 ];
 
 export function findWorkload(name: string): BlockWorkload | undefined {
@@ -48,7 +77,7 @@ export function findWorkload(name: string): BlockWorkload | undefined {
 
 export interface WorkloadSpec {
   workload: string;
-  /** Number of transactions (default 2000 when neither txs nor gas is given). */
+  /** Number of transactions (default: the workload's defaultTxs, else DEFAULT_TXS, when neither txs nor gas is given). */
   txs?: number;
   /** Block gas target: transactions are added until their gas reaches it. */
   gas?: number | bigint;
@@ -73,8 +102,17 @@ export interface GeneratedBlock {
   hotTxs: number;
   /** hot[i]: transaction i goes to the hot account or pool. */
   hot: boolean[];
-  /** Gas of one independent and of one hot transaction (every transaction of a kind costs the same). */
+  /** txKinds[i]: what transaction i does. */
+  txKinds: TxKind[];
+  /** Transactions of each variant the block holds (absent: none). */
+  mix: Partial<Record<TxVariant, number>>;
+  /**
+   * Gas of one independent and of one hot transaction (every transaction of a variant costs the
+   * same); for `mixed`, the rounded mean over the block's independent and over its hot transactions.
+   */
   gasPerTx: { independent: number; hot: number };
+  /** Gas of one transaction of each variant measured (every transaction of a variant costs the same). */
+  gasPerVariant: Partial<Record<TxVariant, number>>;
   /** Secret key of each transaction's sender, by transaction index (write.ts signs with them). */
   senderKeys: bigint[];
   /** Wall time of the whole generation, including the verifying execution. */
@@ -97,7 +135,7 @@ const TOKEN_AMOUNT = ETHER;
 const POOL_RESERVE0 = 10n ** 24n;
 const POOL_RESERVE1 = 2n * 10n ** 24n;
 const SWAP_AMOUNT = ETHER;
-const TX_GAS_LIMIT: Record<WorkloadKind, bigint> = { raw: 21_000n, erc20: 60_000n, swaps: 120_000n };
+const TX_GAS_LIMIT: Record<TxKind, bigint> = { raw: 21_000n, erc20: 60_000n, swaps: 120_000n };
 
 /** Header constants: a Cancun block number and timestamp of mainnet (block 20,000,000). */
 const BLOCK_NUMBER = 20_000_000n;
@@ -184,19 +222,31 @@ interface Assembled {
   preState: MemoryState;
 }
 
-/** The block and its pre-state for these senders and hot positions (header results still unset). */
-function assemble(kind: WorkloadKind, seed: number, senders: DerivedAccount[], hot: boolean[], gasLimit: bigint): Assembled {
+/** One transaction to generate: its kind, and whether it goes to the hot account or pool. */
+interface TxPlan {
+  kind: TxKind;
+  hot: boolean;
+}
+
+export const variantOf = (kind: TxKind, hot: boolean): TxVariant => (hot ? `${kind}-hot` : kind);
+
+/**
+ * The block and its pre-state for these senders and transactions (header results still unset).
+ * The pre-state holds only what the block's kinds need: the token with its senders' balances, the
+ * pools with their traders' balances, the hot account and pool when a transaction goes there.
+ */
+function assemble(label: WorkloadKind, seed: number, senders: DerivedAccount[], plan: TxPlan[], gasLimit: bigint): Assembled {
   const n = senders.length;
   const pre = new MemoryState();
   const transactions: Transaction[] = new Array(n);
-  const anyHot = hot.includes(true);
+  const has = (kind: TxKind, hot?: boolean) => plan.some((p) => p.kind === kind && (hot === undefined || p.hot === hot));
   const txBase = (i: number, to: Word, value: bigint, data: Uint8Array): Transaction => ({
     type: TxType.FeeMarket,
     chainId: 1n,
     nonce: 0n,
     maxFeePerGas: MAX_FEE,
     maxPriorityFeePerGas: PRIORITY_FEE,
-    gasLimit: TX_GAS_LIMIT[kind],
+    gasLimit: TX_GAS_LIMIT[plan[i]!.kind],
     to,
     value,
     data,
@@ -211,56 +261,55 @@ function assemble(kind: WorkloadKind, seed: number, senders: DerivedAccount[], h
   });
   for (const s of senders) pre.putAccount(s.address, 0n, SENDER_BALANCE, KECCAK_EMPTY_WORD);
   pre.putAccount(COINBASE, 0n, ETHER, KECCAK_EMPTY_WORD);
+  // The hot account: an ETH recipient that already holds some, or an ERC-20 recipient with no ETH.
+  if (has("raw", true)) pre.putAccount(HOT_ACCOUNT, 0n, ETHER, KECCAK_EMPTY_WORD);
+  else if (has("erc20", true)) pre.putAccount(HOT_ACCOUNT, 0n, 0n, KECCAK_EMPTY_WORD);
 
-  if (kind === "raw") {
-    if (anyHot) pre.putAccount(HOT_ACCOUNT, 0n, ETHER, KECCAK_EMPTY_WORD);
-    for (let i = 0; i < n; i++) transactions[i] = txBase(i, hot[i] ? HOT_ACCOUNT : recipientAddress(seed, i), TRANSFER_VALUE, new Uint8Array(0));
-  } else if (kind === "erc20") {
+  if (has("erc20")) {
     pre.codes.set(TOKEN.codeHash, TOKEN.code);
     const storage = new Map<Word, Word>();
     let supply = 0n;
-    for (const s of senders) {
-      storage.set(mappingSlot(s.address, BALANCE_OF_SLOT), word(TOKEN_BALANCE));
+    for (let i = 0; i < n; i++) {
+      if (plan[i]!.kind !== "erc20") continue;
+      storage.set(mappingSlot(senders[i]!.address, BALANCE_OF_SLOT), word(TOKEN_BALANCE));
       supply += TOKEN_BALANCE;
     }
-    if (anyHot) {
-      pre.putAccount(HOT_ACCOUNT, 0n, 0n, KECCAK_EMPTY_WORD);
+    if (has("erc20", true)) {
       storage.set(mappingSlot(HOT_ACCOUNT, BALANCE_OF_SLOT), word(TOKEN_AMOUNT));
       supply += TOKEN_AMOUNT;
     }
     storage.set(TOTAL_SUPPLY_SLOT, word(supply));
     pre.putAccount(TOKEN_ADDRESS, 1n, 0n, TOKEN.codeHash, storage);
-    for (let i = 0; i < n; i++) {
-      const to = hot[i] ? HOT_ACCOUNT : senders[i]!.address;
-      transactions[i] = txBase(i, TOKEN_ADDRESS, 0n, callData(TRANSFER, [to, word(TOKEN_AMOUNT)]));
-    }
-  } else {
-    pre.codes.set(POOL.codeHash, POOL.code);
-    const newPool = (): Map<Word, Word> =>
-      new Map<Word, Word>([
-        [RESERVE0_SLOT, word(POOL_RESERVE0)],
-        [RESERVE1_SLOT, word(POOL_RESERVE1)],
-      ]);
-    const fund = (storage: Map<Word, Word>, trader: Word) => {
-      storage.set(mappingSlot(trader, BALANCE0_SLOT), word(TOKEN_BALANCE));
-      storage.set(mappingSlot(trader, BALANCE1_SLOT), word(TOKEN_BALANCE));
-    };
-    const hotPool = newPool();
-    if (anyHot) pre.putAccount(HOT_POOL, 1n, 0n, POOL.codeHash, hotPool);
-    const data = callData(SWAP, [word(SWAP_AMOUNT), 1]); // zeroForOne: every swap sells token 0
-    for (let i = 0; i < n; i++) {
-      const trader = senders[i]!.address;
-      let pool: Word;
-      if (hot[i]) {
-        pool = HOT_POOL;
-        fund(hotPool, trader);
-      } else {
-        pool = poolAddress(i);
-        const storage = newPool();
-        fund(storage, trader);
-        pre.putAccount(pool, 1n, 0n, POOL.codeHash, storage);
-      }
-      transactions[i] = txBase(i, pool, 0n, data);
+  }
+  const newPool = (): Map<Word, Word> =>
+    new Map<Word, Word>([
+      [RESERVE0_SLOT, word(POOL_RESERVE0)],
+      [RESERVE1_SLOT, word(POOL_RESERVE1)],
+    ]);
+  const fund = (storage: Map<Word, Word>, trader: Word) => {
+    storage.set(mappingSlot(trader, BALANCE0_SLOT), word(TOKEN_BALANCE));
+    storage.set(mappingSlot(trader, BALANCE1_SLOT), word(TOKEN_BALANCE));
+  };
+  const hotPool = newPool();
+  if (has("swaps")) pre.codes.set(POOL.codeHash, POOL.code);
+  if (has("swaps", true)) pre.putAccount(HOT_POOL, 1n, 0n, POOL.codeHash, hotPool);
+  const swapData = callData(SWAP, [word(SWAP_AMOUNT), 1]); // zeroForOne: every swap sells token 0
+
+  for (let i = 0; i < n; i++) {
+    const { kind, hot } = plan[i]!;
+    const sender = senders[i]!.address;
+    if (kind === "raw") {
+      transactions[i] = txBase(i, hot ? HOT_ACCOUNT : recipientAddress(seed, i), TRANSFER_VALUE, new Uint8Array(0));
+    } else if (kind === "erc20") {
+      transactions[i] = txBase(i, TOKEN_ADDRESS, 0n, callData(TRANSFER, [hot ? HOT_ACCOUNT : sender, word(TOKEN_AMOUNT)]));
+    } else if (hot) {
+      fund(hotPool, sender);
+      transactions[i] = txBase(i, HOT_POOL, 0n, swapData);
+    } else {
+      const storage = newPool();
+      fund(storage, sender);
+      pre.putAccount(poolAddress(i), 1n, 0n, POOL.codeHash, storage);
+      transactions[i] = txBase(i, poolAddress(i), 0n, swapData);
     }
   }
 
@@ -268,7 +317,7 @@ function assemble(kind: WorkloadKind, seed: number, senders: DerivedAccount[], h
     number: BLOCK_NUMBER,
     timestamp: BLOCK_TIMESTAMP,
     hash: null,
-    parentHash: keccak256(new TextEncoder().encode(`pevm-workload/parent/${kind}/${seed}`)),
+    parentHash: keccak256(new TextEncoder().encode(`pevm-workload/parent/${label}/${seed}`)),
     coinbase: COINBASE,
     gasLimit,
     gasUsed: 0n,
@@ -290,19 +339,23 @@ function assemble(kind: WorkloadKind, seed: number, senders: DerivedAccount[], h
 }
 
 /** Checks that senders, recipients, contracts and the coinbase are distinct accounts. */
-function checkDistinct(assembled: Assembled, kind: WorkloadKind, hot: boolean[]): void {
+function checkDistinct(assembled: Assembled, plan: TxPlan[]): void {
   const { transactions } = assembled.block;
   const senders = new Set<Word>();
   for (const tx of transactions) senders.add(tx.sender!);
   if (senders.size !== transactions.length) throw new WorkloadError("internal: two transactions share a sender");
   for (const a of [COINBASE, TOKEN_ADDRESS, HOT_ACCOUNT, HOT_POOL]) if (senders.has(a)) throw new WorkloadError("internal: a sender is also a fixed account");
+  // ERC-20 transfers all call the one token; every other independent transaction has its own target.
   const targets = new Set<Word>();
+  let separate = 0;
   for (let i = 0; i < transactions.length; i++) {
     const to = transactions[i]!.to!;
     if (senders.has(to)) throw new WorkloadError(`internal: transaction ${i} is sent to a sender`);
-    if (kind !== "erc20" && !hot[i]) targets.add(to);
+    if (plan[i]!.kind === "erc20" || plan[i]!.hot) continue;
+    targets.add(to);
+    separate++;
   }
-  if (kind !== "erc20" && targets.size !== hot.filter((h) => !h).length) throw new WorkloadError("internal: two independent transactions share a recipient or pool");
+  if (targets.size !== separate) throw new WorkloadError("internal: two independent transactions share a recipient or pool");
 }
 
 /** Executes the block, checks that every transaction succeeded, and returns per-transaction gas. */
@@ -320,7 +373,7 @@ function executeAndCheck(name: string, a: Assembled): { gas: number[]; result: R
 }
 
 /** State root after the block: the pre-state is the complete world, so this is the real root. */
-function postStateRoot(pre: MemoryState, world: WorldState): Uint8Array {
+export function postStateRoot(pre: MemoryState, world: WorldState): Uint8Array {
   const post = new MemoryState();
   for (const [hash, code] of pre.codes) post.codes.set(hash, code);
   for (const [address, a] of pre.accounts) post.putAccount(address, a.nonce, a.balance, a.codeHash, new Map(a.storage));
@@ -334,70 +387,172 @@ export function txsForGas(target: bigint, hotRatio: number, gasIndependent: numb
     const h = hotCount(n, hotRatio);
     return BigInt(n - h) * BigInt(gasIndependent) + BigInt(h) * BigInt(gasHot);
   };
-  let n = Math.max(1, Number(target / BigInt(Math.max(gasIndependent, gasHot))));
+  return txsForGasTotal(target, total, Math.max(gasIndependent, gasHot));
+}
+
+/** Smallest n with total(n) >= target, total growing with n by at most maxGas a transaction. */
+function txsForGasTotal(target: bigint, total: (n: number) => bigint, maxGas: number): number {
+  let n = Math.max(1, Number(target / BigInt(maxGas)));
   while (n > 1 && total(n - 1) >= target) n--;
   while (total(n) < target) n++;
   return n;
 }
 
+/** How many transactions of each variant `mixed` puts in a block of n. */
+export function mixedCounts(n: number, hotRatio: number): Record<"raw" | "erc20" | "swaps" | "erc20-hot" | "swaps-hot", number> {
+  const hot = hotCount(n, hotRatio);
+  const hotErc20 = Math.ceil(hot / 2);
+  const rest = n - hot;
+  const erc20 = Math.round(MIXED_SHARES.erc20 * rest);
+  const swaps = Math.min(Math.round(MIXED_SHARES.swaps * rest), rest - erc20);
+  return { raw: rest - erc20 - swaps, erc20, swaps, "erc20-hot": hotErc20, "swaps-hot": hot - hotErc20 };
+}
+
+/**
+ * What each of n transactions does. One kind: round(hotRatio * n) hot ones at seeded random
+ * positions (hotPositions). Mixed: mixedCounts' variants shuffled together by a seeded Fisher-Yates.
+ */
+function planBlock(kind: WorkloadKind, n: number, hotRatio: number, seed: number): TxPlan[] {
+  if (kind !== "mixed") return hotPositions(n, hotRatio, seed).map((hot) => ({ kind, hot }));
+  const plan: TxPlan[] = [];
+  for (const [variant, count] of Object.entries(mixedCounts(n, hotRatio))) {
+    const hot = variant.endsWith("-hot");
+    const txKind = (hot ? variant.slice(0, -4) : variant) as TxKind;
+    for (let i = 0; i < count; i++) plan.push({ kind: txKind, hot });
+  }
+  const prng = new Prng(`mixed/${seed}`);
+  for (let i = n - 1; i > 0; i--) {
+    const j = prng.below(i + 1);
+    const t = plan[i]!;
+    plan[i] = plan[j]!;
+    plan[j] = t;
+  }
+  return plan;
+}
+
+/** One transaction of each variant the workload can hold: the sample block that measures their gas. */
+function samplePlan(kind: WorkloadKind): TxPlan[] {
+  if (kind !== "mixed") return [{ kind, hot: false }, { kind, hot: true }];
+  return (Object.keys(mixedCounts(0, 0)) as TxVariant[]).map((v) => ({ kind: v.replace("-hot", "") as TxKind, hot: v.endsWith("-hot") }));
+}
+
+/** Gas of a block of n transactions of the workload, from each variant's gas. */
+function blockGas(kind: WorkloadKind, n: number, hotRatio: number, gas: Partial<Record<TxVariant, number>>): bigint {
+  if (kind !== "mixed") {
+    const h = hotCount(n, hotRatio);
+    return BigInt(n - h) * BigInt(gas[kind]!) + BigInt(h) * BigInt(gas[`${kind}-hot`]!);
+  }
+  let total = 0n;
+  for (const [variant, count] of Object.entries(mixedCounts(n, hotRatio))) total += BigInt(count) * BigInt(gas[variant as TxVariant]!);
+  return total;
+}
+
 /**
  * Generates the block of a workload: `txs` transactions, or as many as reach `gas`. Every
- * transaction of a kind (independent or hot) costs the same gas, measured on a two-transaction
- * sample block; the full block is then executed once to set the header and checked against that.
+ * transaction of a variant (kind, independent or hot) costs the same gas, measured on a sample
+ * block of one transaction per variant; the full block is then executed once to set the header
+ * and checked against that.
  */
 export function generateBlock(spec: WorkloadSpec): GeneratedBlock {
   const start = performance.now();
   const { w, hotRatio, seed } = resolve(spec);
   const senderLabel = `senders/${seed}`;
 
-  // Gas of one independent and one hot transaction, from a sample block of the same workload.
-  const sample = assemble(w.kind, seed, deriveAccounts(senderLabel, 2), [false, true], MIN_GAS_LIMIT);
-  const [gasIndependent, gasHot] = executeAndCheck(w.name, sample).gas as [number, number];
+  // Gas of one transaction of each variant, from a sample block of the same workload.
+  const sample = samplePlan(w.kind);
+  const sampleGas = executeAndCheck(w.name, assemble(w.kind, seed, deriveAccounts(senderLabel, sample.length), sample, MIN_GAS_LIMIT)).gas;
+  const gasPerVariant: Partial<Record<TxVariant, number>> = {};
+  sample.forEach((p, i) => (gasPerVariant[variantOf(p.kind, p.hot)] = sampleGas[i]!));
+  const maxGas = Math.max(...sampleGas);
 
-  const n = spec.txs ?? (spec.gas !== undefined ? txsForGas(BigInt(spec.gas), hotRatio, gasIndependent, gasHot) : DEFAULT_TXS);
-  const hot = hotPositions(n, hotRatio, seed);
+  const n = spec.txs ?? (spec.gas !== undefined ? txsForGasTotal(BigInt(spec.gas), (m) => blockGas(w.kind, m, hotRatio, gasPerVariant), maxGas) : (w.defaultTxs ?? DEFAULT_TXS));
+  const plan = planBlock(w.kind, n, hotRatio, seed);
+  const hot = plan.map((p) => p.hot);
   const hotTxs = hotCount(n, hotRatio);
-  const expectedGas = BigInt(n - hotTxs) * BigInt(gasIndependent) + BigInt(hotTxs) * BigInt(gasHot);
-  const slack = expectedGas + TX_GAS_LIMIT[w.kind];
+  const expectedGas = blockGas(w.kind, n, hotRatio, gasPerVariant);
+  const slack = expectedGas + BigInt(Math.max(...plan.map((p) => Number(TX_GAS_LIMIT[p.kind]))));
   const gasLimit = slack <= MIN_GAS_LIMIT ? MIN_GAS_LIMIT : ((slack + 999_999n) / 1_000_000n) * 1_000_000n;
 
   const senders = deriveAccounts(senderLabel, n);
-  const assembled = assemble(w.kind, seed, senders, hot, gasLimit);
-  checkDistinct(assembled, w.kind, hot);
+  const assembled = assemble(w.kind, seed, senders, plan, gasLimit);
+  checkDistinct(assembled, plan);
   const { result } = executeAndCheck(w.name, assembled);
-  if (result.gasUsed !== expectedGas) throw new WorkloadError(`internal: workload ${w.name} used ${result.gasUsed} gas, expected ${expectedGas} (${gasIndependent} per independent, ${gasHot} per hot transaction)`);
+  if (result.gasUsed !== expectedGas) throw new WorkloadError(`internal: workload ${w.name} used ${result.gasUsed} gas, expected ${expectedGas} (per variant: ${JSON.stringify(gasPerVariant)})`);
   const { header } = assembled.block;
   header.gasUsed = result.gasUsed;
   header.logsBloom = result.logsBloom;
   header.receiptsRoot = result.receiptsRoot!;
   header.stateRoot = postStateRoot(assembled.preState, result.world);
 
+  const mix: Partial<Record<TxVariant, number>> = {};
+  for (const p of plan) mix[variantOf(p.kind, p.hot)] = (mix[variantOf(p.kind, p.hot)] ?? 0) + 1;
   return {
     block: assembled.block,
     preState: assembled.preState,
     blockHashes: new Map(),
-    description: describe(w, n, hotTxs, hotRatio, gasIndependent, gasHot),
+    description: describe(w, n, hotTxs, hotRatio, gasPerVariant, mix),
     workload: w.name,
     kind: w.kind,
     seed,
     hotRatio,
     hotTxs,
     hot,
-    gasPerTx: { independent: gasIndependent, hot: gasHot },
+    txKinds: plan.map((p) => p.kind),
+    mix,
+    gasPerTx: gasPerTx(w.kind, gasPerVariant, mix),
+    gasPerVariant,
     senderKeys: senders.map((s) => s.key),
     generationMs: performance.now() - start,
   };
 }
 
+/** Independent and hot gas of one transaction: the variants' for one kind, the block's means for mixed. */
+function gasPerTx(kind: WorkloadKind, gas: Partial<Record<TxVariant, number>>, mix: Partial<Record<TxVariant, number>>): { independent: number; hot: number } {
+  if (kind !== "mixed") return { independent: gas[kind]!, hot: gas[`${kind}-hot`]! };
+  const mean = (hot: boolean) => {
+    let total = 0;
+    let count = 0;
+    for (const [variant, c] of Object.entries(mix) as [TxVariant, number][]) {
+      if (variant.endsWith("-hot") !== hot) continue;
+      total += c * gas[variant]!;
+      count += c;
+    }
+    return count === 0 ? 0 : Math.round(total / count);
+  };
+  return { independent: mean(false), hot: mean(true) };
+}
+
+/** What a workload's fixed accounts are, by address (0x-prefixed lowercase hex): "token", "hot pool", ... */
+export function workloadAccountName(address: string): string | null {
+  return ACCOUNT_NAMES.get(address.toLowerCase()) ?? null;
+}
+
+const ACCOUNT_NAMES = new Map<string, string>([
+  [addressToHex(TOKEN_ADDRESS), "token"],
+  [addressToHex(HOT_POOL), "hot pool"],
+  [addressToHex(HOT_ACCOUNT), "hot account"],
+  [addressToHex(COINBASE), "coinbase"],
+]);
+
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-function describe(w: BlockWorkload, n: number, hotTxs: number, hotRatio: number, gasIndependent: number, gasHot: number): string {
+function describe(w: BlockWorkload, n: number, hotTxs: number, hotRatio: number, gas: Partial<Record<TxVariant, number>>, mix: Partial<Record<TxVariant, number>>): string {
+  if (w.kind === "mixed") return describeMixed(n, hotRatio, gas, mix);
+  const gasIndependent = gas[w.kind]!;
+  const gasHot = gas[`${w.kind}-hot`]!;
   const what = {
     raw: `${fmt(n)} ETH transfers, distinct senders to distinct fresh recipients`,
     erc20: `${fmt(n)} ERC-20 transfers on one token, each sender to itself`,
     swaps: `${fmt(n)} AMM swaps, each sender on its own pool`,
   }[w.kind];
   const hotWhat = { raw: "to one shared recipient", erc20: "to one shared recipient", swaps: "on one shared pool" }[w.kind];
-  const gas = hotTxs === 0 ? `${fmt(gasIndependent)} gas each` : hotTxs === n ? `${fmt(gasHot)} gas each` : `${fmt(gasIndependent)} gas each, hot ${fmt(gasHot)}`;
-  return hotTxs === 0 ? `${what} (${gas})` : `${what}; ${fmt(hotTxs)} of them (hot ratio ${hotRatio}) ${hotWhat} instead (${gas})`;
+  const gasText = hotTxs === 0 ? `${fmt(gasIndependent)} gas each` : hotTxs === n ? `${fmt(gasHot)} gas each` : `${fmt(gasIndependent)} gas each, hot ${fmt(gasHot)}`;
+  return hotTxs === 0 ? `${what} (${gasText})` : `${what}; ${fmt(hotTxs)} of them (hot ratio ${hotRatio}) ${hotWhat} instead (${gasText})`;
+}
+
+function describeMixed(n: number, hotRatio: number, gas: Partial<Record<TxVariant, number>>, mix: Partial<Record<TxVariant, number>>): string {
+  const part = (variant: TxVariant, what: string) => `${fmt(mix[variant] ?? 0)} ${what} (${fmt(gas[variant]!)} gas)`;
+  const independent = [part("erc20", "ERC-20 transfers, each sender to itself"), part("swaps", "swaps, each on its own pool"), part("raw", "ETH transfers to fresh recipients")];
+  const hot = [part("erc20-hot", "ERC-20 transfers to one hot recipient"), part("swaps-hot", "swaps on one hot pool")];
+  return `${fmt(n)} transactions interleaved: ${independent.join(", ")}; hot ratio ${hotRatio}: ${hot.join(", ")}`;
 }

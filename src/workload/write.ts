@@ -185,6 +185,8 @@ export function writeGeneratedBlock(g: GeneratedBlock, dir: string, options: Wri
     hotTxs: g.hotTxs,
     gasUsed: Number(header.gasUsed),
     gasPerTx: g.gasPerTx,
+    mix: g.mix,
+    gasPerVariant: g.gasPerVariant,
     description: g.description,
   };
   const files = ["pre_state.json", "bytecodes.json", "block_hashes.json", "workload.json", "block.json"].map((f) => join(dir, f));
