@@ -72,6 +72,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     console.log(JSON.stringify({ ok: totals.failed === 0, blocks, totals, ...(stored === undefined ? {} : { stored }) }, null, 2));
   } else {
     console.log(formatTable(rows, totals));
+    store?.printClosing();
   }
   return totals.failed === 0 ? 0 : 1;
 }

@@ -42,9 +42,19 @@ function accessListOf(run: BlockRun): BlockAccessList | undefined {
   }
 }
 
+/** A contract's dependency edges and re-executions summed over the stored blocks (each block's top contracts). */
+export interface ReplayHotSpot {
+  address: string;
+  edges: number;
+  reexecutions: number;
+  blocks: number;
+}
+
 /** An open store that runs are saved into, one after another. */
 export class StoreSink {
   private stored = 0;
+  private readonly hot = new Map<string, ReplayHotSpot>();
+  private lastBlock: bigint | null = null;
   private constructor(readonly db: string, private readonly store: RecordStore, private readonly json: boolean) {}
 
   /** Opens the store --store / --db name, or returns null when neither was given. */
@@ -56,14 +66,39 @@ export class StoreSink {
   save(run: BlockRun): StoredRun {
     const stored = saveInto(this.store, this.db, run);
     this.stored++;
+    this.lastBlock = run.input.block.header.number;
+    for (const c of run.summary?.hotSpots.contracts ?? []) {
+      const entry = this.hot.get(c.address) ?? { address: c.address, edges: 0, reexecutions: 0, blocks: 0 };
+      entry.edges += c.edges;
+      entry.reexecutions += c.reexecutions;
+      entry.blocks++;
+      this.hot.set(c.address, entry);
+    }
     return stored;
   }
 
-  /** Closes the store; says how many blocks went into it (on stderr, unless --json). */
-  close(): { db: string; blocks: number } {
+  /** The contracts behind the most dependency edges over the blocks stored so far. */
+  hotSpots(limit = 5): ReplayHotSpot[] {
+    return [...this.hot.values()].sort((a, b) => b.edges - a.edges || b.reexecutions - a.reexecutions || (a.address < b.address ? -1 : 1)).slice(0, limit);
+  }
+
+  /** Closes the store; returns how many blocks went into it and the top hot spots (what --json reports). */
+  close(): { db: string; blocks: number; hotSpots: ReplayHotSpot[] } {
     this.store.close();
-    if (!this.json) console.error(`stored ${this.stored} block${this.stored === 1 ? "" : "s"} in ${this.db}`);
-    return { db: this.db, blocks: this.stored };
+    return { db: this.db, blocks: this.stored, hotSpots: this.hotSpots() };
+  }
+
+  /** Says how many blocks went into the store, the top hot spots, and how to see them (on stderr, unless --json). */
+  printClosing(): void {
+    const hotSpots = this.hotSpots();
+    if (!this.json) {
+      console.error(`stored ${this.stored} block${this.stored === 1 ? "" : "s"} in ${this.db}`);
+      if (hotSpots.length > 0) {
+        console.error("hot spots over these blocks (contracts behind the most dependencies):");
+        for (const h of hotSpots) console.error(`  ${h.address}  ${h.edges} edges, ${h.reexecutions} re-executions, in ${h.blocks} block${h.blocks === 1 ? "" : "s"}`);
+      }
+      if (this.lastBlock !== null) console.error(`see them: pevm report ${this.lastBlock} --db ${this.db} -o report.html, or pevm serve --db ${this.db}`);
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import Database from "better-sqlite3";
 import { bytesToHex } from "../../src/primitives/bytes.js";
@@ -174,8 +174,17 @@ if (!existsSync(BLOCK) || !existsSync(SMALL)) {
   test("replay --store saves every block it runs", () => {
     const r = pevm("replay", BLOCKS, "--filter", "46147", "--sequential", "--store", "--db", db, "--json");
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout).stored, { db, blocks: 1 });
+    assert.deepEqual(JSON.parse(r.stdout).stored, { db, blocks: 1, hotSpots: [] }, "one transaction: no dependency, no hot spot");
     withStore(db, (s) => assert.deepEqual(s.runsOf(46147), [3]));
+    // A block with dependencies: its top contracts, and the closing lines that say how to see them.
+    const other = join(dirname(db), "replay-hot.db");
+    const text = pevm("replay", BLOCKS, "--filter", "19934116", "--sequential", "--db", other);
+    assert.equal(text.status, 0, text.stderr);
+    const expected = withStore(other, (s) => s.summary(19934116).hotSpots.contracts);
+    assert.ok(expected.length > 0);
+    const listed = [...text.stderr.matchAll(/^ {2}(0x[0-9a-f]{40}) {2}(\d+) edges, (\d+) re-executions, in 1 block$/gm)].map((m) => ({ address: m[1], edges: Number(m[2]), reexecutions: Number(m[3]) }));
+    assert.deepEqual(listed, expected.slice(0, 5).map((c) => ({ address: c.address, edges: c.edges, reexecutions: c.reexecutions })));
+    assert.match(text.stderr, new RegExp(`see them: pevm report 19934116 --db ${other.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} -o report.html`));
   });
 
   test("show, hotspots and list of the stored runs", () => {
