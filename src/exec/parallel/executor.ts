@@ -25,7 +25,7 @@ import { discardSpareReceiptBuffers, SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
-import { BlockStmLoop, buildContext, conflictBudget, packHints, encodeReceipts, hashReceiptGroups, runBlockStmAlone, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import { BlockStmLoop, buildContext, conflictBudget, CONTROL_WORDS, packHints, encodeReceipts, hashReceiptGroups, runBlockStmAlone, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
 import { warmUpSteps } from "../warmup.js";
 import { epilogueChanges, executeBlockRecorded, lazyTransferRecipient, prologueChanges } from "../recording.js";
 import { Field, labelTransactions, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
@@ -82,7 +82,11 @@ export interface ParallelOptions extends ExecuteOptions {
    */
   seed?: { writes: readonly (readonly Write[])[]; codes: ReadonlyMap<Word, Uint8Array> };
   /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
-  fault?: FaultPlan & { worker?: number };
+  fault?: FaultPlan & {
+    worker?: number;
+    /** With `worker`: that executor runs alone until its fault fires, so that it surely does (deterministic tests). */
+    first?: boolean;
+  };
 }
 
 export interface ParallelStats {
@@ -245,12 +249,12 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const scheduler = Scheduler.create(txCount, "block", executionOrder(options, txCount));
   const mv = MvMemory.create(txCount, header.gasLimit);
   const receipts = SharedReceipts.create(txCount, header.gasLimit);
-  const control = new SharedArrayBuffer(16);
+  const control = new SharedArrayBuffer(4 * CONTROL_WORDS);
   const clockStart = performance.timeOrigin + performance.now();
   const job: BlockJob = { block, previousFromSender: chains.previous, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
   const workersStart = performance.now();
   stats.prepareMs = workersStart - start;
-  const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount, workers), timeline: options.record === true, clockStart, ...(options.hints !== undefined ? { hints: packHints(options.hints) } : {}), seeded: options.seed !== undefined };
+  const handles = { scheduler: scheduler.buffer, txCount, mv: mv.buffers, receipts: receipts.buffers, workers, control, conflictBudget: options.conflictBudget ?? conflictBudget(txCount, workers), timeline: options.record === true, clockStart, ...(options.hints !== undefined ? { hints: packHints(options.hints) } : {}), seeded: options.seed !== undefined, ...faultFirst(options.fault, workers) };
   if (options.seed !== undefined) seedMemory(mv, base, block, options.seed);
   // The main thread is one of the executors (the last): its results need no transfer. Its context
   // is built once the worker threads have their job (their start is on the critical path).
@@ -343,6 +347,13 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
 }
 
 /** Throws a RangeError naming the first hint that is not an earlier transaction, or a size mismatch. */
+/** SharedHandles.faultFirst for a fault plan that asks its executor to run first. */
+function faultFirst(fault: ParallelOptions["fault"], workers: number): { faultFirst?: number } {
+  if (fault?.first !== true) return {};
+  if (fault.worker === undefined || !Number.isInteger(fault.worker) || fault.worker < 0 || fault.worker >= workers) throw new RangeError(`fault.first needs fault.worker, an executor index below ${workers}`);
+  return { faultFirst: fault.worker };
+}
+
 /** Block order (undefined), or the critical-path order of the hinted graph when its costs are given. */
 function executionOrder(options: ParallelOptions, txCount: number): Int32Array | undefined {
   if (options.hints === undefined || options.hintCosts === undefined) return undefined;

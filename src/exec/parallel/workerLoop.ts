@@ -45,6 +45,11 @@ export interface SharedHandles {
   /** This worker's index (set per worker when the job is sent). */
   worker?: number;
   /**
+   * Test hook: the index of the executor with a fault plan, which then runs alone until its fault
+   * fires (the others wait), so that the fault surely fires, however the threads are scheduled.
+   */
+  faultFirst?: number;
+  /**
    * Keep the worker timeline for an execution record: each execution and validation with its
    * start and end, in milliseconds after `clockStart` (performance.timeOrigin + performance.now()
    * on the main thread when the block started: one clock for every thread).
@@ -130,6 +135,11 @@ export interface FaultPlan {
   tx: number;
   kind: "throw" | "exit";
 }
+
+/** Test hook (SharedHandles.faultFirst): the executors other than the faulty one wait until its fault fired. */
+const FAULT_GATE = 4;
+/** Words of the control buffer: the stop flag, CONFLICTS, VALIDATIONS, EXECUTIONS, FAULT_GATE. */
+export const CONTROL_WORDS = 5;
 
 /**
  * A worker thread's pre-state for `job`: its accounts, and the codes of `codeStore` (the codes this
@@ -368,6 +378,11 @@ export class BlockStmLoop {
     try {
       while (!scheduler.done()) {
         if (deadline !== Infinity && performance.now() > deadline) return false;
+        if (handles.faultFirst !== undefined && handles.faultFirst !== handles.worker && Atomics.load(control, FAULT_GATE) === 0) {
+          Atomics.wait(control, FAULT_GATE, 0, IDLE_WAIT_MS);
+          if (yieldWhenIdle) return false;
+          continue;
+        }
         if (task === NO_TASK) {
           const epoch = scheduler.epoch();
           task = scheduler.nextTask();
@@ -385,6 +400,8 @@ export class BlockStmLoop {
         const incarnation = taskIncarnation(task);
         if (taskKind(task) === TaskKind.Execute) {
           if (fault !== null && tx >= fault.tx) {
+            Atomics.store(control, FAULT_GATE, 1);
+            Atomics.notify(control, FAULT_GATE);
             if (fault.kind === "exit") process.exit(70);
             throw new Error(`injected fault while executing transaction ${tx}`);
           }
@@ -558,7 +575,7 @@ export function runBlockStmAlone(block: Block, pre: MemoryState, rules: ForkRule
     txCount,
     mv: MvMemory.create(txCount, gasLimit, "warmUp").buffers,
     receipts: SharedReceipts.create(txCount, gasLimit, "warmUp").buffers,
-    control: new SharedArrayBuffer(16),
+    control: new SharedArrayBuffer(4 * CONTROL_WORDS),
     conflictBudget: Infinity,
     workers: 1,
     worker: 0,
