@@ -298,7 +298,6 @@ export class MvMemory {
     return { kind: (loc & 3) as LocationKind, address: this.addressOf(loc), slot: this.slotOf(loc) };
   }
 
-  /** The address of location `loc`. */
   /** The account record (table slot) of the address of location `loc`: its address need not be decoded again. */
   accountSlotOf(loc: number): number {
     const at = this.locBase + LOC_WORDS * (loc >>> 2);
@@ -314,6 +313,7 @@ export class MvMemory {
 
   private readonly scratchKey: AddressKey = { k0: 0, k1: 0, k2: 0, k3: 0, k4: 0 };
 
+  /** The address of location `loc`. */
   addressOf(loc: number): Word {
     const at = this.locBase + LOC_WORDS * (loc >>> 2);
     const w = this.w;
@@ -355,11 +355,6 @@ export class MvMemory {
   blockingTx = -1;
 
   /**
-   * Resolves location `loc` as transaction `tx` sees it. Value: `resolved` holds the value.
-   * Base: nothing absolute below `tx`; `resolved` holds the sum of deltas (a bigint) to add to the
-   * pre-state value. Blocked: `blockingTx` left an ESTIMATE that this read depends on.
-   */
-  /**
    * Notes that `tx` reads `loc` (before reading it). A write published before the note is seen by
    * the read; one published after sees the note (record), so the reader is validated again.
    */
@@ -378,6 +373,11 @@ export class MvMemory {
     return Atomics.load(this.w, this.locBase + LOC_WORDS * (loc >>> 2)) > tx;
   }
 
+  /**
+   * Resolves location `loc` as transaction `tx` sees it. Value: `resolved` holds the value.
+   * Base: nothing absolute below `tx`; `resolved` holds the sum of deltas (a bigint) to add to the
+   * pre-state value. Blocked: `blockingTx` left an ESTIMATE that this read depends on.
+   */
   read(loc: number, tx: number): ReadStatus {
     const counterAt = this.changesAt(loc);
     for (;;) {
