@@ -35,6 +35,8 @@ export interface RunOptions {
   /** Keep the execution record (and print its summary). */
   record?: boolean;
   hints?: Hints | null;
+  /** ParallelOptions.whenThreadsCold: "wait" when --workers was given, else "sequential". */
+  whenThreadsCold?: "wait" | "sequential";
 }
 
 export function runSequential(input: BlockInput, options: RunOptions = {}): BlockRun {
@@ -54,6 +56,7 @@ export async function runBlock(input: BlockInput, workers: number, options: RunO
     blockHashes: input.blockHashes,
     workers,
     record: options.record === true || hints !== null,
+    whenThreadsCold: options.whenThreadsCold ?? "sequential",
     ...(hints?.kind === "graph" ? { hints: hints.predecessors, hintCosts: hints.costs } : {}),
     ...(hints?.kind === "values" ? { seed: hints.seed } : {}),
   });

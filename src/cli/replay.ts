@@ -50,6 +50,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const runs = intOption(options, "runs", 1);
   const workers = workerCount(options);
   startWorkerPool(workers);
+  // By default the first blocks run sequentially while the worker threads start; --workers waits for them.
+  const whenThreadsCold = options.workers !== undefined ? "wait" : "sequential";
   const dirs = listBlockDirs(root).filter((d) => options.filter === undefined || d.name.includes(options.filter as string));
   if (dirs.length === 0) throw new UsageError(`no block directories (with block.json) in ${root}`);
   const recordsDir = typeof options.records === "string" ? options.records : null;
@@ -61,7 +63,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const rows: Row[] = [];
   for (const { name, path } of dirs) {
     progress?.update(rows.length, `block ${name}`);
-    rows.push(await replayOne(name, path, runs, workers, cache, recordsDir, store));
+    rows.push(await replayOne(name, path, runs, workers, cache, recordsDir, store, whenThreadsCold));
   }
   progress?.done();
   const stored = store?.close();
@@ -77,13 +79,13 @@ export async function replayCommand(argv: string[]): Promise<number> {
   return totals.failed === 0 ? 0 : 1;
 }
 
-async function replayOne(name: string, path: string, runs: number, workers: number, cache: Map<string, unknown>, recordsDir: string | null, store: StoreSink | null): Promise<Row> {
+async function replayOne(name: string, path: string, runs: number, workers: number, cache: Map<string, unknown>, recordsDir: string | null, store: StoreSink | null, whenThreadsCold: "wait" | "sequential"): Promise<Row> {
   try {
     const input = loadBlockInput(path, { cache });
     const times: number[] = [];
     let run: BlockRun | undefined;
     for (let i = 0; i < runs; i++) {
-      run = await runBlock(input, workers, { record: recordsDir !== null || store !== null });
+      run = await runBlock(input, workers, { record: recordsDir !== null || store !== null, whenThreadsCold });
       times.push(run.result.executionMs);
     }
     if (recordsDir !== null && run?.record !== undefined) await writeRecordFile(join(recordsDir, `${input.block.header.number}.json`), run.record, { summary: run.summary });

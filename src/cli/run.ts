@@ -11,7 +11,7 @@ import { STORE_OPTIONS, storePathOf, storeRun } from "./storeOutput.js";
 
 const SPEC: Record<string, OptionSpec> = {
   prestate: { value: true, description: "pre-state file for a block.json (fixture pre_state.json or geth prestateTracer output)" },
-  workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included (default: available cores; blocks where parallel execution would lose run sequentially and say why)" },
+  workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included, waiting for them to start (about 2 s). Default: every core once the threads are warm, so a single block in a fresh process runs sequentially; blocks where parallel execution would lose run sequentially and say why" },
   sequential: { description: "execute sequentially (same as --workers 1)" },
   json: { description: "print one JSON object (schema: docs/run-json.md)" },
   txs: { description: "also print every transaction's outcome (status, gas, logs)" },
@@ -57,7 +57,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (options["no-record"] && (options.record !== undefined || options.bal !== undefined || options.hints !== undefined)) throw new UsageError("--no-record excludes --record, --bal and --hints");
   if (typeof options.bal === "string") checkBalPath(options.bal);
   storePathOf(options); // --store with --no-record: a usage error before the run, not after it
-  startWorkerPool(workers);
+  // A single block in a fresh process runs sequentially unless threads were asked for (--workers,
+  // --hints): starting worker threads and compiling the executor on them takes longer than the block.
+  const threadsAsked = options.workers !== undefined || options.hints !== undefined;
+  if (threadsAsked) startWorkerPool(workers);
   const input = loadBlockInput(positionals[0]!, { prestate: options.prestate as string | undefined });
   let hints: Hints | null = null;
   let hintsError: string | undefined;
@@ -69,7 +72,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       hintsError = e.message;
     }
   }
-  const run = await runBlock(input, workers, { record: !options["no-record"], hints });
+  const run = await runBlock(input, workers, { record: !options["no-record"], hints, whenThreadsCold: threadsAsked ? "wait" : "sequential" });
   if (hintsError !== undefined) run.hintsError = hintsError;
   await writeOutputs(run, options);
   const stored = storeRun(run, options);

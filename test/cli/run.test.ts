@@ -171,3 +171,19 @@ test("run --workers 2 executes a generated block with Block-STM and verifies it"
   assert.deepEqual(out.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true, transactionsRoot: true, withdrawalsRoot: true, blobGasUsed: true, requestsHash: null });
   assert.equal(pevm("run", dir, "--sequential", "--workers", "2").status, 2);
 });
+
+test("a single block in a fresh process: by default it runs sequentially and says the threads are still starting; --workers 2 waits for them and runs Block-STM", () => {
+  const dir = join(mkdtempSync(join(tmpdir(), "pevm-cold-")), "block");
+  const written = pevm("bench", "--workload", "erc20", "--txs", "400", "--write", dir, "--runs", "0");
+  assert.equal(written.status, 0, written.stderr);
+  const byDefault = pevm("run", dir, "--json");
+  assert.equal(byDefault.status, 0, byDefault.stderr);
+  const out = JSON.parse(byDefault.stdout);
+  if (availableParallelism() > 1) {
+    assert.equal(out.mode, "sequential");
+    assert.match(out.parallel.fallback, /worker threads are still starting/);
+  }
+  const asked = JSON.parse(pevm("run", dir, "--workers", "2", "--json").stdout);
+  assert.equal(asked.mode, "parallel", asked.parallel?.fallback);
+  assert.equal(asked.ok, true);
+});

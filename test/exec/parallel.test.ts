@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
-import { closeWorkerPool, executeBlockParallel, workerPoolReady, workerPoolThreads, MIN_PARALLEL_GAS, MIN_PARALLEL_GAS_PER_TX_TWO_THREADS, MIN_PARALLEL_GAS_TEXT, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
+import { closeWorkerPool, executeBlockParallel, workerPoolReady, workerPoolThreads, workerPoolWarm, MIN_PARALLEL_GAS, MIN_PARALLEL_GAS_PER_TX_TWO_THREADS, MIN_PARALLEL_GAS_TEXT, MIN_SPEEDUP_BOUND, senderChainBound, type ParallelResult } from "../../src/exec/parallel/executor.js";
 import { conflictBudget } from "../../src/exec/parallel/workerLoop.js";
 import { executeBlock, type BlockResult } from "../../src/exec/sequential.js";
 import type { Block, BlockHeader } from "../../src/block/block.js";
@@ -382,4 +382,20 @@ test("pre-Cancun self-destructs of storage-less contracts run in parallel; from 
   assert.equal(result.stats.mode, "parallel", String(result.stats.fallback));
   assert.match(result.stats.stopped!, /contract with storage self-destructed/);
   assert.ok(result.stats.inOrderExecutions > 0, "the self-destruct and what follows ran in order");
+});
+
+test("cold worker threads: whenThreadsCold 'sequential' runs the block sequentially and says why, 'wait' waits for them, and warm threads run it in Block-STM", async () => {
+  const g = generateBlock({ workload: "erc20", txs: 400, seed: 8 });
+  const options = { blockHashes: g.blockHashes, workers: 2, cores: 4 };
+  closeWorkerPool();
+  assert.equal(workerPoolWarm(2), false);
+  const cold = await executeBlockParallel(g.block, g.preState, { ...options, whenThreadsCold: "sequential" });
+  assert.equal(cold.stats.mode, "sequential");
+  assert.match(cold.stats.fallback!, /worker threads are still starting/);
+  const waited = await executeBlockParallel(g.block, g.preState, { ...options, whenThreadsCold: "wait" });
+  assert.equal(waited.stats.mode, "parallel", `${waited.stats.fallback}`);
+  assert.equal(workerPoolWarm(2), true);
+  const warm = await executeBlockParallel(g.block, g.preState, { ...options, whenThreadsCold: "sequential" });
+  assert.equal(warm.stats.mode, "parallel", `${warm.stats.fallback}`);
+  assert.deepEqual(observable(warm, g.preState), observable(cold, g.preState));
 });

@@ -81,6 +81,15 @@ export interface ParallelOptions extends ExecuteOptions {
    * transactions that read them fail validation and run again.
    */
   seed?: { writes: readonly (readonly Write[])[]; codes: ReadonlyMap<Word, Uint8Array> };
+  /**
+   * What to do while the worker threads have not finished starting and warming up (about 2 s in a
+   * fresh process: loading modules, then compiling the executor on the warm-up blocks). "run"
+   * (default): run the block on them as they are. "wait": wait until they are warm. "sequential":
+   * run the block sequentially (a caller with more blocks to come starts them first, startWorkerPool,
+   * so that later blocks find them warm): threads still compiling our code make a block slower
+   * than one warm thread.
+   */
+  whenThreadsCold?: "run" | "wait" | "sequential";
   /** Test hook: make a worker (`worker`, or whichever runs it) fail while executing transaction `tx`. */
   fault?: FaultPlan & {
     worker?: number;
@@ -204,6 +213,7 @@ export function executeBlockParallel(block: Block, pre: MemoryState, options: Pa
 }
 
 async function executeOne(block: Block, pre: MemoryState, options: ParallelOptions): Promise<ParallelResult> {
+  if (options.whenThreadsCold === "wait" && (options.workers ?? availableParallelism()) > 1) await workerPoolReady(options.workers ?? availableParallelism());
   // Wall time from here: a fallback's time includes the abandoned parallel attempt.
   const callStart = performance.now();
   const workers = options.workers ?? availableParallelism();
@@ -230,6 +240,9 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     const gasPerTx = header.gasUsed / BigInt(block.transactions.length);
     if (workers <= 2 && (options.cores ?? availableParallelism()) <= 2 && gasPerTx < MIN_PARALLEL_GAS_PER_TX_TWO_THREADS) {
       return sequential(`mostly plain transfers (${gasPerTx} gas per transaction, under ${MIN_PARALLEL_GAS_PER_TX_TWO_THREADS.toLocaleString("en-US")}): on 2 threads of 2 cores they run faster sequentially`);
+    }
+    if (options.whenThreadsCold === "sequential" && !workerPoolWarm(workers)) {
+      return sequential("the worker threads are still starting (about 2 s in a fresh process, compiling the executor): until they are warm a block runs faster sequentially; --workers N waits for them");
     }
   }
   if (block.transactions.length === 0) return sequential("no transactions");
@@ -694,6 +707,11 @@ function mainThreadWarmUpStep(): boolean {
   return mainWarmUp.next().done !== true;
 }
 
+/** Whether the worker threads for `workers`-thread execution have started and warmed up (workerPoolReady would resolve at once). */
+export function workerPoolWarm(workers: number): boolean {
+  return workers <= 1 || (sharedPool !== null && sharedPool.size === workers - 1 && sharedPool.warm());
+}
+
 /** The thread ids of the pool's live worker threads (none before the first parallel block or after closeWorkerPool). */
 export function workerPoolThreads(): number[] {
   return sharedPool?.threadIds() ?? [];
@@ -733,6 +751,8 @@ class WorkerPool {
   private workers: Worker[] = [];
   private heldKey: number[] = [];
   private started: Promise<void>[] = [];
+  /** Per worker thread: started and warmed up (or exited: a replacement is then spawned on its next job). */
+  private warmed: boolean[] = [];
   private nextId = 1;
 
   constructor(readonly size: number) {
@@ -742,10 +762,12 @@ class WorkerPool {
   private spawn(i: number): void {
     const worker = new Worker(new URL("./worker.js", import.meta.url), { resourceLimits: { stackSizeMb: 256, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.unref();
+    this.warmed[i] = false;
     this.started[i] = new Promise((resolve) => {
       const onReady = (m: { type: string }) => {
         if (m.type !== "ready") return;
         worker.off("message", onReady);
+        this.warmed[i] = true;
         resolve();
       };
       worker.on("message", onReady);
@@ -753,6 +775,11 @@ class WorkerPool {
     });
     this.workers[i] = worker;
     this.heldKey[i] = 0;
+  }
+
+  /** Every worker thread has started and warmed up. */
+  warm(): boolean {
+    return this.warmed.every(Boolean);
   }
 
   /** The worker threads' ids (workerPoolThreads). */
