@@ -14,7 +14,7 @@ import { STORE_OPTIONS, StoreSink } from "./storeOutput.js";
 const SPEC: Record<string, OptionSpec> = {
   filter: { value: true, description: "only blocks whose number contains this text" },
   runs: { value: true, description: "execute each block this many times and report the median time (default 1)" },
-  workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included (default: available cores; blocks where parallel execution would lose run sequentially and say why)" },
+  workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included, waiting for them to start (about 2 s). Default: every core once the threads are warm (the first blocks run sequentially while they start); blocks where parallel execution would lose run sequentially and say why" },
   sequential: { description: "execute sequentially (same as --workers 1)" },
   json: { description: "print one JSON object: { ok, blocks: [run --json objects], totals }" },
   records: { value: true, description: "record every block and write its record to DIR/<block>.json (created if missing; schema: docs/record-json.md)" },
