@@ -1,0 +1,171 @@
+// What a user meets: `pevm run` of one block in a fresh process, default options and --sequential,
+// against the same block through @ethereumjs/vm in a fresh process, and against our steady state
+// (the same block run again and again in one warm process). Each fresh process is timed from
+// spawn to exit (whole-process wall time); its own report gives the execution time (executionMs
+// for pevm; runBlock's time for @ethereumjs/vm, building its state excluded).
+//
+// usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--json] [--write]
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { findSidecar, loadBlockInput } from "../src/block/load.js";
+import { executeBlock } from "../src/exec/sequential.js";
+import { median } from "../src/primitives/median.js";
+import { replaceSection } from "./benchmarksFile.js";
+import { prepareEthereumjsBlock, runEthereumjsBlock } from "./ethereumjsBaseline.js";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const CLI = join(REPO, "dist/src/cli/main.js");
+const SELF = fileURLToPath(import.meta.url);
+const DEFAULT_BLOCKS = ["13217637", "14029313", "15199017", "17666333"];
+const USAGE = `usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--json] [--write]
+  --runs N        fresh processes per block and variant (default 3)     --blocks   fixture blocks (default ${DEFAULT_BLOCKS.join(",")}: 30M gas)
+  --fixtures DIR  fixtures root holding mainnet/blocks (default ../shared/fixtures, or $PEVM_FIXTURES)
+  --json          print the rows as JSON                                 --write    write the section "coldstart" into BENCHMARKS.md`;
+
+interface Options {
+  runs: number;
+  blocks: string[];
+  fixtures: string;
+  json: boolean;
+  write: boolean;
+}
+
+function parse(argv: string[]): Options {
+  const o: Options = { runs: 3, blocks: DEFAULT_BLOCKS, fixtures: process.env.PEVM_FIXTURES ?? join(REPO, "../shared/fixtures"), json: false, write: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--json") o.json = true;
+    else if (a === "--write") o.write = true;
+    else if (a === "--help") {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (a === "--runs") {
+      o.runs = Number(argv[++i]);
+      if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error(`--runs needs a positive integer\n${USAGE}`);
+    } else if (a === "--blocks") o.blocks = (argv[++i] ?? "").split(",").filter((b) => b !== "");
+    else if (a === "--fixtures") o.fixtures = argv[++i] ?? "";
+    else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  return o;
+}
+
+/** In a child process: the block through @ethereumjs/vm once; prints {ms}. */
+async function ethereumjsChild(blockDir: string): Promise<void> {
+  const read = (file: string): unknown => JSON.parse(readFileSync(file, "utf8"));
+  const sidecar = (name: string): Record<string, string> => {
+    const file = findSidecar(blockDir, name);
+    return file === null ? {} : (read(file) as Record<string, string>);
+  };
+  const prepared = await prepareEthereumjsBlock(read(join(blockDir, "block.json")), read(join(blockDir, "pre_state.json")), sidecar("bytecodes.json"), sidecar("block_hashes.json"));
+  const result = await runEthereumjsBlock(prepared);
+  if (result.gasUsed !== prepared.headerGasUsed) throw new Error(`@ethereumjs/vm: gasUsed ${result.gasUsed}, header ${prepared.headerGasUsed}`);
+  console.log(JSON.stringify({ ms: result.ms }));
+}
+
+interface Sample {
+  wallMs: number;
+  executionMs: number;
+  mode: string;
+}
+
+function fresh(args: string[], parseMs: (out: Record<string, unknown>) => number, mode: (out: Record<string, unknown>) => string): Sample {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const wallMs = performance.now() - start;
+  if (r.status !== 0) throw new Error(`${args.join(" ")}: exit ${r.status}: ${r.stderr.slice(0, 400)}`);
+  const out = JSON.parse(r.stdout) as Record<string, unknown>;
+  return { wallMs, executionMs: parseMs(out), mode: mode(out) };
+}
+
+interface Row {
+  block: string;
+  gasUsed: bigint;
+  steadyMs: number;
+  pevmDefault: { wallMs: number; executionMs: number; modes: string[] };
+  pevmSequential: { wallMs: number; executionMs: number };
+  ethereumjs: { wallMs: number; executionMs: number };
+}
+
+function steadyState(dir: string): { ms: number; gasUsed: bigint } {
+  const { block, preState, blockHashes } = loadBlockInput(dir);
+  for (let i = 0; i < 10; i++) executeBlock(block, preState, { blockHashes });
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) times.push(executeBlock(block, preState, { blockHashes }).executionMs);
+  return { ms: median(times), gasUsed: block.header.gasUsed };
+}
+
+function measure(o: Options, block: string): Row {
+  const dir = join(o.fixtures, "mainnet/blocks", block);
+  const pevmMs = (out: Record<string, unknown>): number => out.executionMs as number;
+  const pevmMode = (out: Record<string, unknown>): string => `${out.mode as string}${(out.parallel as { fallback?: string } | undefined)?.fallback ? ": " + (out.parallel as { fallback: string }).fallback.split(":")[0] : ""}`;
+  const byDefault: Sample[] = [];
+  const sequential: Sample[] = [];
+  const ejs: Sample[] = [];
+  for (let i = 0; i < o.runs; i++) {
+    // Taking turns, so that a drift of the host's speed touches each alike.
+    byDefault.push(fresh([CLI, "run", dir, "--json"], pevmMs, pevmMode));
+    sequential.push(fresh([CLI, "run", dir, "--sequential", "--json"], pevmMs, pevmMode));
+    ejs.push(fresh([SELF, "--child-ethereumjs", dir], (out) => out.ms as number, () => "ethereumjs"));
+  }
+  const steady = steadyState(dir);
+  const med = (samples: Sample[], key: "wallMs" | "executionMs"): number => median(samples.map((s) => s[key]));
+  return {
+    block,
+    gasUsed: steady.gasUsed,
+    steadyMs: steady.ms,
+    pevmDefault: { wallMs: med(byDefault, "wallMs"), executionMs: med(byDefault, "executionMs"), modes: [...new Set(byDefault.map((s) => s.mode))] },
+    pevmSequential: { wallMs: med(sequential, "wallMs"), executionMs: med(sequential, "executionMs") },
+    ethereumjs: { wallMs: med(ejs, "wallMs"), executionMs: med(ejs, "executionMs") },
+  };
+}
+
+function table(rows: Row[]): string {
+  const f = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+  const lines = [
+    "| block | gas | steady state ms | fresh `pevm run`: execution ms, wall ms | fresh `pevm run --sequential`: execution ms, wall ms | fresh @ethereumjs/vm: runBlock ms, wall ms | fresh default / steady | wall: @ethereumjs/vm / pevm default | default ran |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.block} | ${r.gasUsed} | ${f(r.steadyMs)} | ${f(r.pevmDefault.executionMs)}, ${f(r.pevmDefault.wallMs)} | ${f(r.pevmSequential.executionMs)}, ${f(r.pevmSequential.wallMs)} | ${f(r.ethereumjs.executionMs)}, ${f(r.ethereumjs.wallMs)} | ${(r.pevmDefault.executionMs / r.steadyMs).toFixed(1)}x | ${(r.ethereumjs.wallMs / r.pevmDefault.wallMs).toFixed(2)}x | ${r.pevmDefault.modes.join("; ")} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === "--child-ethereumjs") return ethereumjsChild(argv[1]!);
+  const o = parse(argv);
+  const rows: Row[] = [];
+  for (const block of o.blocks) {
+    console.error(`coldstart: block ${block}...`);
+    rows.push(measure(o, block));
+  }
+  if (o.json) console.log(JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
+  else console.log(table(rows));
+  if (o.write) {
+    const cpu = cpus();
+    const command = `node dist/bench/coldstart.js ${argv.join(" ")}`.trim();
+    const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO, encoding: "utf8" });
+    replaceSection(
+      join(REPO, "BENCHMARKS.md"),
+      "coldstart",
+      `## A fresh process against the steady state (\`bench/coldstart.ts\`)
+
+${new Date().toISOString().slice(0, 10)} · \`${command}\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}${head.status === 0 ? ` · at ${head.stdout.trim()}` : ""} ·
+Per block, ${o.runs} fresh processes of each kind, taking turns, medians: \`pevm run DIR --json\` with default options (what
+a user meets; records on), \`pevm run DIR --sequential --json\`, and the block through @ethereumjs/vm's runBlock in a fresh
+process (bench/ethereumjsBaseline.ts; its state built from the fixture first, not timed in its runBlock time). Wall ms is
+from spawn to exit; execution ms is what the process reports (pevm's executionMs, which includes recording; runBlock's
+time). The steady state is our sequential executor on the same block in one warm process (median of 15 runs after 10).
+
+${table(rows)}`,
+    );
+  }
+}
+
+await main();
