@@ -1,8 +1,9 @@
 // What `pevm run` and `pevm replay` do with records: read a hints file (a record, whose
 // dependency graph schedules the run, or an EIP-7928 access list, whose values seed it), check
 // it belongs to the block, write records and access lists, and check a run against its hints.
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join } from "node:path";
+import { writeFileAtomically } from "../primitives/atomicFile.js";
+import { readFileSync, statSync } from "node:fs";
+import { extname } from "node:path";
 import type { Block } from "../block/block.js";
 import type { StateReader } from "../state/reader.js";
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
@@ -113,7 +114,7 @@ export function writeBalFile(file: string, record: BlockRecord, pre: StateReader
   const bal = blockAccessList(record, { pre });
   const ext = extname(file).toLowerCase();
   const data = ext === ".rlp" ? encodeBal(bal) : JSON.stringify(balToJson(bal), null, 2) + "\n";
-  writeAtomically(file, data);
+  writeFileAtomically(file, data);
   return bytesToHex(balHash(bal));
 }
 
@@ -121,19 +122,4 @@ export function writeBalFile(file: string, record: BlockRecord, pre: StateReader
 export function checkBalPath(file: string): void {
   const ext = extname(file).toLowerCase();
   if (ext !== ".rlp" && ext !== ".json") throw new UsageError(`--bal ${file}: the file name must end in .rlp (RLP bytes) or .json (the EIP-7928 JSON form)`);
-}
-
-function writeAtomically(file: string, data: string | Uint8Array): void {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, data);
-    renameSync(temporary, file);
-  } catch (e) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Nothing was written.
-    }
-    throw e;
-  }
 }

@@ -1,8 +1,7 @@
 // `pevm records`: the execution-record store (src/store/, docs/store.md) on the command line:
 // list, show, hotspots, export and import.
-import { randomBytes } from "node:crypto";
-import { open, rename, rm } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { writeFileAtomically } from "../primitives/atomicFile.js";
+import { basename, extname } from "node:path";
 import { formatSummary } from "../records/analysis.js";
 import { balToJson, decodeBal } from "../records/bal.js";
 import { recordToJson, recordToNdjsonLines, writeRecordFile } from "../records/json.js";
@@ -312,7 +311,13 @@ async function exportCommand(positionals: string[], options: Options): Promise<n
     } else {
       const rlp = store.accessList(number, selector);
       const data = format === "bal-rlp" ? rlp : JSON.stringify(balToJson(decodeBal(rlp)), null, 2) + "\n";
-      if (output !== null) await writeFileAtomically(output, data);
+      if (output !== null) {
+        try {
+          writeFileAtomically(output, data);
+        } catch (e) {
+          throw cannotWrite(output, e);
+        }
+      }
       else process.stdout.write(data);
     }
     runId = info.run;
@@ -330,23 +335,6 @@ function cannotWrite(file: string, e: unknown): Error {
   return new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
 }
 
-/** Writes `data` to a temporary file beside `file`, flushes it and renames it into place: `file` is whole or untouched. */
-export async function writeFileAtomically(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const handle = await open(temp, "wx");
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw cannotWrite(file, e);
-  }
-}
 
 // ---- import ----------------------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 // `pevm report`: one self-contained HTML page (src/report/html.ts) for an execution record, read
 // from a record file or made by executing a block directory in Block-STM; or two of them side by
 // side (--compare). The page is written to a temporary file and renamed into place.
-import { renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { writeFileAtomically } from "../primitives/atomicFile.js";
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { basename, dirname, join } from "node:path";
 import { loadBlockInput } from "../block/load.js";
 import { verifyExecution } from "../block/verify.js";
 import { executeBlockParallel, startWorkerPool, workerPoolReady } from "../exec/parallel/executor.js";
@@ -209,16 +209,9 @@ function oneLine(message: string): string {
 }
 
 function writeAtomically(file: string, text: string): void {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
+    writeFileAtomically(file, text);
   } catch (e) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Nothing was written.
-    }
     throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

@@ -171,19 +171,18 @@ class CommittedState implements StateReader {
     for (const account of world.loadedAccounts()) {
       if (!account.dirty) continue;
       const address = account.address;
-      // The account as the transactions below left it (commit updates it below, after reading these).
-      const before = this.committed(address);
+      // The account as the transactions below left it; updated below once its old values were read.
+      const target = this.committed(address);
       const nonce = account.exists ? account.nonce : 0n;
       let balance = account.exists ? account.balance : 0n;
       const codeHash = account.exists ? account.codeHash : KECCAK_EMPTY_WORD;
-      const beforeNonce = before.exists ? before.nonce : 0n;
-      const beforeBalance = before.exists ? before.balance : 0n;
-      const beforeCode = before.exists ? before.codeHash : KECCAK_EMPTY_WORD;
+      const beforeNonce = target.exists ? target.nonce : 0n;
+      const beforeBalance = target.exists ? target.balance : 0n;
+      const beforeCode = target.exists ? target.codeHash : KECCAK_EMPTY_WORD;
       if (address === coinbase && !feeFolded && (balance !== beforeBalance || nonce !== beforeNonce || codeHash !== beforeCode)) {
         balance += fee;
         feeFolded = true;
       }
-      const target = before;
       target.changed = true;
       if (address === this.lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && account.storage.size === 0) {
         if (balance !== beforeBalance) writes.push(this.credit(target, version, balance - beforeBalance));
@@ -194,7 +193,7 @@ class CommittedState implements StateReader {
         target.nonceVersion = version;
         writes.push({ location: target.location(Field.Nonce), value: nonce, credit: null });
       }
-      if (balance !== beforeBalance || (!account.exists && before.exists)) {
+      if (balance !== beforeBalance || (!account.exists && target.exists)) {
         target.balance = balance;
         target.balanceVersion = version;
         target.balanceCredits = NO_CREDITS;
@@ -212,7 +211,7 @@ class CommittedState implements StateReader {
         target.clearedBy = version;
         target.slots = null;
       }
-      const slotsBefore = before.slotsReadBy === this.serial ? before.slotsRead : null;
+      const slotsBefore = target.slotsReadBy === this.serial ? target.slotsRead : null;
       for (const [slot, value] of account.storage) {
         const prior = account.storageCleared ? 0 : (slotsBefore?.get(slot) ?? 0);
         if (value === prior) continue;

@@ -308,6 +308,8 @@ export class BlockStmLoop {
   private readonly scheduler: Scheduler;
   private readonly mv: MvMemory;
   private readonly control: Int32Array;
+  /** Test hook (SharedHandles.faultFirst): another executor runs alone until its fault fires. */
+  private readonly waitsForFault: boolean;
   private readonly receipts: SharedReceipts;
   readonly reader: VersionedReader;
   private readonly kept = new Map<number, IncarnationResult>();
@@ -334,6 +336,7 @@ export class BlockStmLoop {
     this.mv = new MvMemory(handles.mv);
     this.describe = memoizedDescribe(this.mv);
     this.control = new Int32Array(handles.control);
+    this.waitsForFault = handles.faultFirst !== undefined && handles.faultFirst !== handles.worker;
     this.receipts = new SharedReceipts(handles.receipts);
     this.reader = new VersionedReader(this.mv, base);
     this.reader.coinbase = ctx.coinbase;
@@ -378,7 +381,7 @@ export class BlockStmLoop {
     try {
       while (!scheduler.done()) {
         if (deadline !== Infinity && performance.now() > deadline) return false;
-        if (handles.faultFirst !== undefined && handles.faultFirst !== handles.worker && Atomics.load(control, FAULT_GATE) === 0) {
+        if (this.waitsForFault && Atomics.load(control, FAULT_GATE) === 0) {
           Atomics.wait(control, FAULT_GATE, 0, IDLE_WAIT_MS);
           if (yieldWhenIdle) return false;
           continue;
