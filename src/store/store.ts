@@ -384,19 +384,8 @@ export class RecordStore {
       if (record === undefined || record.index !== tx) throw new StoreError(`${this.path}: run ${runId}: a read or write of transaction ${tx}, which is not stored`);
       return record;
     };
-    for (const [tx, address, field, slot, version, credits] of this.statement("SELECT tx, address, field, slot, version, credits FROM reads WHERE run_id = ? ORDER BY tx, seq").raw(true).all(runId) as [number, Buffer, Field, Buffer | null, number | null, string | null][]) {
-      const location = locationOf(address, field, slot);
-      if (tx < 0) system(tx).reads.push(location);
-      else byIndex(tx).reads.push({ location, version: version ?? PRE_STATE, credits: credits === null ? [] : credits.split(",").map(Number) } satisfies Read);
-    }
-    for (const [tx, address, field, slot, value, credit] of this.statement("SELECT tx, address, field, slot, value, credit FROM writes WHERE run_id = ? ORDER BY tx, seq").raw(true).all(runId) as [number, Buffer, Field, Buffer | null, Buffer, Buffer | null][]) {
-      const write: Write = {
-        location: locationOf(address, field, slot),
-        value: field === Field.Balance || field === Field.Nonce ? blobBigint(value) : blobWord(value),
-        credit: credit === null ? null : blobBigint(credit),
-      };
-      (tx < 0 ? system(tx).writes : byIndex(tx).writes).push(write);
-    }
+    this.eachRead(runId, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, (tx, read) => (tx < 0 ? system(tx).reads.push(read.location) : byIndex(tx).reads.push(read)));
+    this.eachWrite(runId, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, (tx, write) => (tx < 0 ? system(tx).writes : byIndex(tx).writes).push(write));
     const codes = new Map<Word, Uint8Array>();
     for (const [codeHash, code] of this.statement("SELECT bc.hash, c.code FROM block_codes bc JOIN codes c ON c.hash = bc.hash WHERE bc.run_id = ? ORDER BY bc.seq").raw(true).all(runId) as [Buffer, Buffer][]) {
       codes.set(blobWord(codeHash), plainBytes(code));
@@ -424,14 +413,23 @@ export class RecordStore {
     const total = this.statement("SELECT tx_count FROM blocks WHERE run_id = ?").pluck().get(runId) as number;
     const end = offset + limit;
     const transactions = this.readTransactions(runId, offset, end);
-    const at = (tx: number): TxRecord => transactions[tx - offset]!;
-    for (const [tx, address, field, slot, version, credits] of this.statement("SELECT tx, address, field, slot, version, credits FROM reads WHERE run_id = ? AND tx >= ? AND tx < ? ORDER BY tx, seq").raw(true).all(runId, offset, end) as [number, Buffer, Field, Buffer | null, number | null, string | null][]) {
-      at(tx).reads.push({ location: locationOf(address, field, slot), version: version ?? PRE_STATE, credits: credits === null ? [] : credits.split(",").map(Number) });
-    }
-    for (const [tx, address, field, slot, value, credit] of this.statement("SELECT tx, address, field, slot, value, credit FROM writes WHERE run_id = ? AND tx >= ? AND tx < ? ORDER BY tx, seq").raw(true).all(runId, offset, end) as [number, Buffer, Field, Buffer | null, Buffer, Buffer | null][]) {
-      at(tx).writes.push({ location: locationOf(address, field, slot), value: field === Field.Balance || field === Field.Nonce ? blobBigint(value) : blobWord(value), credit: credit === null ? null : blobBigint(credit) });
-    }
+    this.eachRead(runId, offset, end, (tx, read) => transactions[tx - offset]!.reads.push(read));
+    this.eachWrite(runId, offset, end, (tx, write) => transactions[tx - offset]!.writes.push(write));
     return { total, transactions };
+  }
+
+  /** The run's stored reads of transactions `from` .. `to - 1` (system changes have negative indices), in order. */
+  private eachRead(runId: number, from: number, to: number, visit: (tx: number, read: Read) => void): void {
+    for (const [tx, address, field, slot, version, credits] of this.statement("SELECT tx, address, field, slot, version, credits FROM reads WHERE run_id = ? AND tx >= ? AND tx < ? ORDER BY tx, seq").raw(true).all(runId, from, to) as [number, Buffer, Field, Buffer | null, number | null, string | null][]) {
+      visit(tx, { location: locationOf(address, field, slot), version: version ?? PRE_STATE, credits: credits === null ? [] : credits.split(",").map(Number) });
+    }
+  }
+
+  /** The run's stored writes of transactions `from` .. `to - 1`, in order. */
+  private eachWrite(runId: number, from: number, to: number, visit: (tx: number, write: Write) => void): void {
+    for (const [tx, address, field, slot, value, credit] of this.statement("SELECT tx, address, field, slot, value, credit FROM writes WHERE run_id = ? AND tx >= ? AND tx < ? ORDER BY tx, seq").raw(true).all(runId, from, to) as [number, Buffer, Field, Buffer | null, Buffer, Buffer | null][]) {
+      visit(tx, { location: locationOf(address, field, slot), value: field === Field.Balance || field === Field.Nonce ? blobBigint(value) : blobWord(value), credit: credit === null ? null : blobBigint(credit) });
+    }
   }
 
   private readTransactions(runId: number, from = 0, to = Number.MAX_SAFE_INTEGER): TxRecord[] {
