@@ -4,24 +4,35 @@ import { keccak256Word } from "../primitives/hash.js";
 import { MemoryState } from "../state/memory.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import { wordToHex, type Word } from "../primitives/word.js";
-import { expectObject, InputError, parseAddress, parseData, parseHash, parseQuantity } from "./json.js";
+import { describe, expectObject, InputError, parseAddress, parseData, parseHash, parseHexQuantity } from "./json.js";
 
 /** Raw bytecode table: code hash (0x hex) → code (0x hex), parsed lazily. */
 export type BytecodeTable = Record<string, unknown>;
 
+/** The fields of a fixture account; any other is an error (a typo there would otherwise lose data silently). */
+export const FIXTURE_ACCOUNT_FIELDS: readonly string[] = ["balance", "nonce", "code_hash", "codeHash", "storage"];
+
 /**
  * Builds the pre-state. Every `code_hash` must have its code in `bytecodes` (and the code must
- * hash to it): a missing or wrong bytecode is an error naming the account.
+ * hash to it): a missing or wrong bytecode is an error naming the account. An unknown field, or
+ * one address or slot written twice (in another letter case, or with other leading zeros), is an
+ * error naming both spellings: JSON keys that differ only so would otherwise keep the later one.
  */
 export function preStateFromFixture(json: unknown, bytecodes: BytecodeTable, where: string, bytecodesWhere = "bytecodes.json"): MemoryState {
   const state = new MemoryState();
   const accounts = expectObject(json, where);
+  const spelled = new Map<Word, string>();
   for (const [addressHex, rawAccount] of Object.entries(accounts)) {
     const at = `${where}["${addressHex}"]`;
     const address = parseAddress(addressHex, at);
+    const earlier = spelled.get(address);
+    if (earlier !== undefined) throw new InputError(`${where}: account ${wordToHex(address, 20)} is listed twice, as "${earlier}" and "${addressHex}"`);
+    spelled.set(address, addressHex);
     const account = expectObject(rawAccount, at);
-    const balance = account.balance === undefined ? 0n : parseQuantity(account.balance, `${at}.balance`);
-    const nonce = account.nonce === undefined ? 0n : parseQuantity(account.nonce, `${at}.nonce`);
+    const unknown = Object.keys(account).find((key) => !FIXTURE_ACCOUNT_FIELDS.includes(key));
+    if (unknown !== undefined) throw new InputError(`${at}: unknown field ${describe(unknown)} (a fixture account has balance, nonce, code_hash, storage)`);
+    const balance = account.balance === undefined ? 0n : parseHexQuantity(account.balance, `${at}.balance`);
+    const nonce = account.nonce === undefined ? 0n : parseHexQuantity(account.nonce, `${at}.nonce`, 64);
     const rawCodeHash = account.code_hash ?? account.codeHash;
     let codeHash: Word = KECCAK_EMPTY_WORD;
     if (rawCodeHash !== undefined && rawCodeHash !== null) {
@@ -30,8 +41,12 @@ export function preStateFromFixture(json: unknown, bytecodes: BytecodeTable, whe
     }
     const storage = new Map<Word, Word>();
     if (account.storage !== undefined) {
+      const slots = new Map<Word, string>();
       for (const [slotHex, valueHex] of Object.entries(expectObject(account.storage, `${at}.storage`))) {
         const slot = slotWord(slotHex, `${at}.storage key ${slotHex}`);
+        const before = slots.get(slot);
+        if (before !== undefined) throw new InputError(`${at}.storage: slot ${wordToHex(slot)} is listed twice, as "${before}" and "${slotHex}"`);
+        slots.set(slot, slotHex);
         const value = slotWord(valueHex, `${at}.storage["${slotHex}"]`);
         if (value !== 0) storage.set(slot, value);
       }
@@ -51,7 +66,6 @@ function codeFor(codeHash: Word, hashHex: string, bytecodes: BytecodeTable, at: 
 
 /** A storage key or value: a hex quantity of at most 32 bytes. */
 function slotWord(value: unknown, where: string): Word {
-  const n = parseQuantity(value, where);
-  if (n >> 256n !== 0n) throw new InputError(`${where}: exceeds 32 bytes`);
+  const n = parseHexQuantity(value, where, 256);
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }

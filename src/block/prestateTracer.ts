@@ -80,10 +80,15 @@ function convert(trace: unknown): ConvertedPrestate {
     if (("pre" in result || "post" in result) && !Object.keys(result).some((k) => ADDRESS.test(k))) {
       throw new TraceError(`${path || "(top level)"}: this is a diffMode trace ({ pre, post }); trace with {tracer: "prestateTracer"} and no diffMode`);
     }
+    const spelled = new Map<string, string>();
     for (const [rawAddress, rawAccount] of Object.entries(result)) {
       const at = `${path}[${JSON.stringify(rawAddress)}]`;
       if (!ADDRESS.test(rawAddress)) throw new TraceError(`${at}: not an address (0x and 40 hex digits)`);
       const address = rawAddress.toLowerCase();
+      // JSON keys that differ in letter case only: one would silently hide the other.
+      const earlier = spelled.get(address);
+      if (earlier !== undefined) throw new TraceError(`${path || "(top level)"}: account ${address} is listed twice, as ${JSON.stringify(earlier)} and ${JSON.stringify(rawAddress)}`);
+      spelled.set(address, rawAddress);
       if (!isJsonObject(rawAccount)) throw new TraceError(`${at}: expected an account object, got ${describe(rawAccount)}`);
       let account = preState[address];
       // Every field is validated, even where an earlier transaction's view wins (only the winning
@@ -156,9 +161,14 @@ function parseAccount(raw: Record<string, unknown>, at: string, hashCode: boolea
   const storage: [string, string][] = [];
   if (raw.storage !== undefined && raw.storage !== null) {
     if (!isJsonObject(raw.storage)) throw new TraceError(`${at}.storage: expected an object of slots, got ${describe(raw.storage)}`);
+    const spelled = new Map<string, string>();
     for (const [slot, value] of Object.entries(raw.storage)) {
       const slotAt = `${at}.storage[${JSON.stringify(slot)}]`;
-      storage.push([quantity(slot, `${slotAt} (the slot)`, 256), quantity(value, slotAt, 256)]);
+      const key = quantity(slot, `${slotAt} (the slot)`, 256);
+      const earlier = spelled.get(key);
+      if (earlier !== undefined) throw new TraceError(`${at}.storage: slot ${key} is listed twice, as ${JSON.stringify(earlier)} and ${JSON.stringify(slot)}`);
+      spelled.set(key, slot);
+      storage.push([key, quantity(value, slotAt, 256)]);
     }
   }
   return { balance, nonce, code, codeHash, storage };

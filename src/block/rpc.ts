@@ -9,7 +9,7 @@ import {
   parseAddress,
   parseData,
   parseHash,
-  parseQuantity,
+  parseHexQuantity,
   type JsonObject,
 } from "./json.js";
 import { TxType, type AccessListEntry, type Authorization, type Transaction } from "../tx/types.js";
@@ -37,25 +37,26 @@ function headerFromRpc(obj: JsonObject, where: string): BlockHeader {
   };
   const req = <T>(key: string, parse: (v: unknown, w: string) => T): T => parse(field(obj, key, where), `${where}.${key}`);
   const bytes32 = (v: unknown, w: string) => parseData(v, w, 32);
+  const u64 = (v: unknown, w: string) => parseHexQuantity(v, w, 64);
   refuseLaterFork(obj, where);
   return {
-    number: req("number", parseQuantity),
-    timestamp: req("timestamp", parseQuantity),
+    number: req("number", u64),
+    timestamp: req("timestamp", u64),
     hash: opt("hash", bytes32),
     parentHash: req("parentHash", bytes32),
     coinbase: req("miner", parseAddress),
-    gasLimit: req("gasLimit", parseQuantity),
-    gasUsed: req("gasUsed", parseQuantity),
-    difficulty: opt("difficulty", parseQuantity) ?? 0n,
+    gasLimit: req("gasLimit", u64),
+    gasUsed: req("gasUsed", u64),
+    difficulty: opt("difficulty", parseHexQuantity) ?? 0n,
     mixHash: opt("mixHash", parseHash) ?? 0,
     stateRoot: opt("stateRoot", bytes32),
     receiptsRoot: req("receiptsRoot", bytes32),
     transactionsRoot: opt("transactionsRoot", bytes32),
     logsBloom: req("logsBloom", (v, w) => parseData(v, w, 256)),
-    baseFeePerGas: opt("baseFeePerGas", parseQuantity),
+    baseFeePerGas: opt("baseFeePerGas", parseHexQuantity),
     withdrawalsRoot: opt("withdrawalsRoot", bytes32),
-    blobGasUsed: opt("blobGasUsed", parseQuantity),
-    excessBlobGas: opt("excessBlobGas", parseQuantity),
+    blobGasUsed: opt("blobGasUsed", u64),
+    excessBlobGas: opt("excessBlobGas", u64),
     parentBeaconBlockRoot: opt("parentBeaconBlockRoot", bytes32),
     requestsHash: opt("requestsHash", bytes32),
   };
@@ -78,10 +79,10 @@ const TX_TYPES: Record<string, TxType> = { "0": TxType.Legacy, "1": TxType.Acces
 /** One transaction object of an RPC block (or of eth_getTransactionByHash). */
 export function transactionFromRpc(json: unknown, where: string): Transaction {
   const obj = expectObject(json, where);
-  const q = (key: string) => parseQuantity(field(obj, key, where), `${where}.${key}`);
+  const q = (key: string, bits = 256) => parseHexQuantity(field(obj, key, where), `${where}.${key}`, bits);
   const optQ = (key: string) => {
     const v = optionalField(obj, key);
-    return v === undefined ? null : parseQuantity(v, `${where}.${key}`);
+    return v === undefined ? null : parseHexQuantity(v, `${where}.${key}`);
   };
   const typeValue = optQ("type") ?? 0n;
   const type = TX_TYPES[typeValue.toString()];
@@ -112,10 +113,10 @@ export function transactionFromRpc(json: unknown, where: string): Transaction {
   const tx: Transaction = {
     type,
     chainId,
-    nonce: q("nonce"),
+    nonce: q("nonce", 64),
     maxFeePerGas,
     maxPriorityFeePerGas,
-    gasLimit: parseQuantity(field(obj, "gas", where), `${where}.gas`),
+    gasLimit: q("gas", 64),
     to: to === undefined ? null : parseAddress(to, `${where}.to`),
     value: q("value"),
     data: parseData(input, `${where}.input`),
@@ -142,7 +143,8 @@ function authorizationListFromRpc(json: unknown, where: string): Authorization[]
   return expectArray(json, where).map((a, i) => {
     const at = `${where}[${i}]`;
     const obj = expectObject(a, at);
-    const q = (key: string) => parseQuantity(field(obj, key, at), `${at}.${key}`);
+    // 256 bits each: an authorization with a nonce of 2^64 or more is skipped when executed (EIP-7702), not a bad block.
+    const q = (key: string) => parseHexQuantity(field(obj, key, at), `${at}.${key}`);
     return {
       chainId: q("chainId"),
       address: parseAddress(field(obj, "address", at), `${at}.address`),
@@ -168,10 +170,10 @@ function accessListFromRpc(json: unknown, where: string): AccessListEntry[] {
 function withdrawalFromRpc(json: unknown, where: string): Withdrawal {
   const obj = expectObject(json, where);
   return {
-    index: parseQuantity(field(obj, "index", where), `${where}.index`),
-    validatorIndex: parseQuantity(field(obj, "validatorIndex", where), `${where}.validatorIndex`),
+    index: parseHexQuantity(field(obj, "index", where), `${where}.index`, 64),
+    validatorIndex: parseHexQuantity(field(obj, "validatorIndex", where), `${where}.validatorIndex`, 64),
     address: parseAddress(field(obj, "address", where), `${where}.address`),
-    amount: parseQuantity(field(obj, "amount", where), `${where}.amount`),
+    amount: parseHexQuantity(field(obj, "amount", where), `${where}.amount`, 64),
   };
 }
 
@@ -181,7 +183,7 @@ function ommerFromRpc(json: unknown, where: string): Ommer {
   const obj = expectObject(json, where);
   return {
     hash: parseData(field(obj, "hash", where), `${where}.hash`, 32),
-    number: parseQuantity(field(obj, "number", where), `${where}.number`),
+    number: parseHexQuantity(field(obj, "number", where), `${where}.number`, 64),
     coinbase: parseAddress(field(obj, "miner", where), `${where}.miner`),
   };
 }

@@ -5,7 +5,7 @@ import { addressToBytes } from "../primitives/word.js";
 import { orderedTrieRoot } from "../trie/root.js";
 import { encodeTransaction } from "../tx/transaction.js";
 import type { Block } from "./block.js";
-import { expectArray, expectObject, field, parseQuantity } from "./json.js";
+import { expectArray, expectObject, field, parseHexQuantity } from "./json.js";
 import type { Receipt } from "./receipt.js";
 import { isUnsigned } from "./rpc.js";
 
@@ -119,10 +119,10 @@ export function receiptsFromRpc(json: unknown, where: string): ExpectedReceipt[]
   return expectArray(json, where).map((r, i) => {
     const at = `${where}[${i}]`;
     const obj = expectObject(r, at);
-    const status = obj.status === undefined || obj.status === null ? null : parseQuantity(obj.status, `${at}.status`) === 1n ? 1 : 0;
+    const status = obj.status === undefined || obj.status === null ? null : parseHexQuantity(obj.status, `${at}.status`) === 1n ? 1 : 0;
     return {
-      cumulativeGasUsed: parseQuantity(field(obj, "cumulativeGasUsed", at), `${at}.cumulativeGasUsed`),
-      gasUsed: obj.gasUsed === undefined ? null : parseQuantity(obj.gasUsed, `${at}.gasUsed`),
+      cumulativeGasUsed: parseHexQuantity(field(obj, "cumulativeGasUsed", at), `${at}.cumulativeGasUsed`),
+      gasUsed: obj.gasUsed === undefined ? null : parseHexQuantity(obj.gasUsed, `${at}.gasUsed`),
       status,
       logCount: obj.logs === undefined ? 0 : expectArray(obj.logs, `${at}.logs`).length,
     };

@@ -18,6 +18,12 @@ export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): Par
   const options: Record<string, string | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === "-h" && spec.help !== undefined) {
+      options.help = true;
+      continue;
+    }
+    // "-" (standard input) and negative numbers are arguments; any other single-dash word is a mistyped option.
+    if (/^-[^-\d]/.test(arg)) throw new UsageError(`unknown option ${arg}${spec[arg.slice(1)] !== undefined ? ` (did you mean --${arg.slice(1)}?)` : ""}`);
     if (!arg.startsWith("--")) {
       positionals.push(arg);
       continue;
@@ -44,11 +50,20 @@ export function optionHelp(spec: Record<string, OptionSpec>): string {
     .join("\n");
 }
 
-/** A positive integer option, or the default. */
-export function intOption(options: ParsedArgs["options"], name: string, fallback: number): number {
+/** A positive integer option (at most `max`), or the default. */
+export function intOption(options: ParsedArgs["options"], name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = options[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
+  if (typeof raw !== "string" || !/^[0-9]+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${String(raw)}"`);
+  if (n > max) throw new UsageError(`--${name} must be at most ${max}, got ${raw}`);
   return n;
+}
+
+/**
+ * The most worker threads a command starts: each holds its own heap and compiled executor (about
+ * 70 MB), and more threads than cores only slow Block-STM down; 64, or the core count if larger.
+ */
+export function maxWorkers(cores: number): number {
+  return Math.max(64, cores);
 }

@@ -11,13 +11,14 @@
 // trace cannot show: the coinbase, uncle miners and withdrawal recipients of a block without
 // transactions, contracts created inside the block, system contracts and state that changes before
 // the first transaction (beacon roots, parent hash history, the DAO fork).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { convertPrestateTrace, isEmptyAccount, type FixtureAccount } from "../block/prestateTracer.js";
 import { rpcBatch, rpcCall, RpcError, toQuantity, type RpcOptions, type RpcRequest } from "../block/jsonRpc.js";
 import { DAO_ACCOUNTS, DAO_FORK_BLOCK, DAO_REFUND_CONTRACT } from "../block/dao.js";
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
+import { JsonFileError, readJsonFile } from "../primitives/jsonFiles.js";
 import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
 import { describe, isJsonObject } from "../block/json.js";
 
@@ -93,6 +94,8 @@ export async function fetchCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError("fetch needs at least one block number");
   const numbers = positionals.flatMap(parseBlockSpec);
   const out = resolve(typeof options.out === "string" ? options.out : "blocks");
+  // Before asking the node anything: a file where the output directory should be.
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`--out ${out}: a file, not a directory`);
   const json = options.json === true;
   const ctx: Context = {
     url: options.rpc,
@@ -539,9 +542,10 @@ function readJsonMap(path: string): Record<string, string> {
   if (!existsSync(path)) return {};
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
+    parsed = readJsonFile(path);
   } catch (e) {
-    throw new Error(`cannot read ${path} as JSON (${(e as Error).message}); fix or remove it`);
+    if (!(e instanceof JsonFileError)) throw e;
+    throw new Error(`${e.message}; fix or remove it`);
   }
   if (!isJsonObject(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) throw new Error(`${path}: expected a JSON object of strings; fix or remove it`);
   return parsed as Record<string, string>;

@@ -1,6 +1,7 @@
 // `pevm records`: the execution-record store (src/store/, docs/store.md) on the command line:
 // list, show, hotspots, export and import.
 import { writeFileAtomically } from "../primitives/atomicFile.js";
+import { existsSync, rmSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { formatSummary } from "../records/analysis.js";
 import { balToJson, decodeBal } from "../records/bal.js";
@@ -135,7 +136,7 @@ function withStore<T>(options: Options, readonly: boolean, use: (store: RecordSt
 function blockArgument(positionals: string[], command: string): bigint {
   if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one block number`);
   const number = parseBlockNumber(positionals[0]!);
-  if (number === null) throw new UsageError(`"${positionals[0]}" is not a block number (decimal, or 0x-hex)`);
+  if (number === null) throw new UsageError(`"${positionals[0]}" is not a block number (decimal, or 0x-hex, at most 2^63-1)`);
   return number;
 }
 
@@ -230,7 +231,7 @@ async function hotspotsCommand(positionals: string[], options: Options): Promise
   let block: bigint | undefined;
   if (options.block !== undefined) {
     const parsed = parseBlockNumber(String(options.block));
-    if (parsed === null) throw new UsageError(`--block "${options.block}" is not a block number`);
+    if (parsed === null) throw new UsageError(`--block "${options.block}" is not a block number (decimal, or 0x-hex, at most 2^63-1)`);
     block = parsed;
   }
   const run = runOption(options);
@@ -342,13 +343,21 @@ async function importCommand(positionals: string[], options: Options): Promise<n
   if (positionals.length === 0) throw new UsageError("import takes one or more record files");
   const db = dbPath(options);
   const label = typeof options.label === "string" ? options.label : undefined;
-  const imported = withStore(options, false, (s) =>
-    positionals.map((file) => {
-      const { run, block } = s.importRecord(file, label === undefined ? {} : { label });
-      if (!options.json) console.error(`imported ${file}: block ${block}, run ${run}`);
-      return { file, block: jsonInt(block), run };
-    }),
-  );
+  const existed = existsSync(db);
+  const imported: { file: string; block: number | string; run: number }[] = [];
+  try {
+    withStore(options, false, (s) => {
+      for (const file of positionals) {
+        const { run, block } = s.importRecord(file, label === undefined ? {} : { label });
+        if (!options.json) console.error(`imported ${file}: block ${block}, run ${run}`);
+        imported.push({ file, block: jsonInt(block), run });
+      }
+    });
+  } catch (e) {
+    // A store this command created and filled with nothing is not left behind.
+    if (!existed && imported.length === 0) for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
+    throw e;
+  }
   if (options.json) print({ db, imported });
   return 0;
 }

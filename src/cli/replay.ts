@@ -49,14 +49,15 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const root = positionals[0]!;
   const runs = intOption(options, "runs", 1);
   const workers = workerCount(options);
-  startWorkerPool(workers);
   // By default the first blocks run sequentially while the worker threads start; --workers waits for them.
   const whenThreadsCold = options.workers !== undefined ? "wait" : "sequential";
   const dirs = listBlockDirs(root).filter((d) => options.filter === undefined || d.name.includes(options.filter as string));
-  if (dirs.length === 0) throw new UsageError(`no block directories (with block.json) in ${root}`);
+  if (dirs.length === 0) throw new Error(`${root}: no block directories in it${options.filter === undefined ? "" : ` whose name contains "${options.filter}"`} (a block directory holds block.json and pre_state.json)`);
   const recordsDir = typeof options.records === "string" ? options.records : null;
-  if (recordsDir !== null) mkdirSync(recordsDir, { recursive: true });
+  if (recordsDir !== null) makeOutputDirectory(recordsDir, "--records");
   const store = StoreSink.open(options);
+  // Only now: threads still starting would hold the process open for seconds after an error above.
+  startWorkerPool(workers);
 
   const cache = new Map<string, unknown>();
   const progress = process.stderr.isTTY ? new ProgressBar(dirs.length) : null;
@@ -96,8 +97,20 @@ async function replayOne(name: string, path: string, runs: number, workers: numb
   }
 }
 
+/** Creates `dir` for output files, before any block runs; a file there or no permission is an error naming the option. */
+function makeOutputDirectory(dir: string, option: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`${option} ${dir}: not a directory`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new Error(`${option} ${dir}: cannot create the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** The block directories in `root`; a missing root or a file is an error naming it (exit status 1, as for run). */
 function listBlockDirs(root: string): { name: string; path: string }[] {
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${root}`);
+  if (!existsSync(root)) throw new Error(`${root}: no such directory`);
+  if (!statSync(root).isDirectory()) throw new Error(`${root}: a file, not a directory of blocks (pevm run takes one block)`);
   const dirs = readdirSync(root)
     .map((name) => ({ name, path: join(root, name) }))
     .filter((d) => statSync(d.path).isDirectory() && existsSync(join(d.path, "block.json")));

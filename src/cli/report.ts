@@ -10,7 +10,7 @@ import { executeBlockParallel, startWorkerPool, workerPoolReady } from "../exec/
 import { readRecordFile } from "../records/json.js";
 import type { BlockRecord } from "../records/record.js";
 import { renderComparison, renderReport, type ReportOptions } from "../report/html.js";
-import { optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
+import { maxWorkers, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
 import { runSequential } from "./blockReport.js";
 import { defaultStorePath } from "../store/paths.js";
 
@@ -162,7 +162,12 @@ async function executeBlockDirectory(path: string, options: { workers: number; f
 function storedBlockSpec(text: string): { number: bigint; run?: number } | null {
   const match = /^(0x[0-9a-fA-F]+|[0-9]+)(?::([0-9]+))?$/.exec(text);
   if (match === null) return null;
-  return { number: BigInt(match[1]!), ...(match[2] !== undefined ? { run: Number(match[2]) } : {}) };
+  const number = BigInt(match[1]!);
+  // The store's own parseBlockNumber bound, without loading SQLite for a file name.
+  if (number > (1n << 63n) - 1n) throw new Error(`${text}: no such file, and ${match[1]} is above 2^63-1, the largest block number a record store holds`);
+  const run = match[2] === undefined ? undefined : Number(match[2]);
+  if (run !== undefined && !(Number.isSafeInteger(run) && run >= 1)) throw new Error(`${text}: no such file, and run ${match[2]} is not a run number (1, 2, ...)`);
+  return { number, ...(run !== undefined ? { run } : {}) };
 }
 
 async function fromStore(spec: { number: bigint; run?: number }, db: string): Promise<ReportSource> {
@@ -188,7 +193,8 @@ function workerCounts(raw: string | boolean | undefined, sides: number): number[
   if (parts.length > sides) throw new UsageError(`--workers takes ${sides === 1 ? "one count" : "one count, or two separated by a comma"}, got "${raw}"`);
   const counts = parts.map((p) => {
     const n = Number(p);
-    if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--workers must be a positive integer, got "${p}"`);
+    if (!/^[0-9]+$/.test(p) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--workers must be a positive integer, got "${p}"`);
+    if (n > maxWorkers(availableParallelism())) throw new UsageError(`--workers must be at most ${maxWorkers(availableParallelism())}, got ${p}`);
     return n;
   });
   while (counts.length < sides) counts.push(counts[0]!);

@@ -53,10 +53,12 @@ function handle(store: RecordStore, request: IncomingMessage, response: ServerRe
   } catch (e) {
     const error = e instanceof HttpError ? e : e instanceof StoreError ? new HttpError(404, e.message) : new HttpError(500, `internal error: ${(e as Error).message}`);
     status = error.status;
-    sendJson(response, error.status, { error: error.message, status: error.status });
+    // A body sent anyway is never read: the connection closes after the answer, so an endless or
+    // huge body costs nothing (draining it to reuse the connection would read all of it).
+    if (hasBody(request)) response.setHeader("connection", "close");
+    sendJson(response, error.status, { error: error.message.replace(/[\r\n]+/g, " "), status: error.status });
   }
-  // A body sent anyway is never read: drain it so the connection can be reused, up to a bound.
-  request.resume();
+  if (!hasBody(request)) request.resume();
   options.log?.(`${request.method} ${request.url} ${status} ${(performance.now() - started).toFixed(1)} ms`);
 }
 
@@ -64,17 +66,23 @@ function requestUrl(request: IncomingMessage): URL {
   const raw = request.url ?? "/";
   if (raw.length > MAX_URL_LENGTH) throw new HttpError(414, `request target longer than ${MAX_URL_LENGTH} characters`);
   if (request.method !== "GET" && request.method !== "HEAD") throw new HttpError(405, `${request.method} not allowed: the service is read-only (GET)`);
-  const length = Number(request.headers["content-length"] ?? 0);
-  if (length > 0 || request.headers["transfer-encoding"] !== undefined) throw new HttpError(413, "requests carry no body");
+  if (hasBody(request)) throw new HttpError(413, "requests carry no body");
+  // Origin-form only ("/path?query"): an absolute URL or "*" names no resource here. The path is
+  // appended, not resolved, so that "//etc/passwd" stays that path instead of naming a host.
+  if (!raw.startsWith("/")) throw new HttpError(400, `request target ${JSON.stringify(raw.slice(0, 80))} is not a path (it must start with /)`);
   let url: URL;
   try {
-    url = new URL(raw, "http://localhost");
+    url = new URL(`http://localhost${raw}`);
   } catch {
     throw new HttpError(400, `malformed request target ${JSON.stringify(raw.slice(0, 80))}`);
   }
   // Only the routes below exist; no path reaches the file system, and dot segments are refused outright.
   if (/(^|\/)\.\.?(\/|$)/.test(decodeURIComponentSafe(raw.split("?")[0]!))) throw new HttpError(400, "dot segments are not allowed in paths");
   return url;
+}
+
+function hasBody(request: IncomingMessage): boolean {
+  return Number(request.headers["content-length"] ?? 0) > 0 || request.headers["transfer-encoding"] !== undefined;
 }
 
 function decodeURIComponentSafe(text: string): string {
@@ -103,6 +111,7 @@ function route(store: RecordStore, path: string, query: Query): Answer {
   if (parts[0] === "api") return api(store, parts.slice(1), query);
   if (parts[0] === "blocks" && parts.length === 3 && parts[2] === "report") {
     const number = blockNumber(parts[1]!);
+    checkParams(query, ["run"]);
     return { type: HTML_TYPE, body: renderReport(store.getRecord(number, runOf(query)), { title: `Block ${number}` }) };
   }
   throw new HttpError(404, `no page ${JSON.stringify(path.slice(0, 120))} (see / and /api)`);
@@ -186,7 +195,13 @@ const ENDPOINTS = [
 ];
 
 function checkParams(query: Query, allowed: readonly string[]): void {
-  for (const key of query.keys()) if (!allowed.includes(key)) throw new HttpError(400, `unknown parameter ${JSON.stringify(key.slice(0, 40))} (allowed: ${allowed.join(", ") || "none"})`);
+  const seen = new Set<string>();
+  for (const key of query.keys()) {
+    if (!allowed.includes(key)) throw new HttpError(400, `unknown parameter ${JSON.stringify(key.slice(0, 40))} (allowed: ${allowed.join(", ") || "none"})`);
+    // Which of two values would win is a guess: refuse rather than answer for one of them.
+    if (seen.has(key)) throw new HttpError(400, `parameter ${JSON.stringify(key)} given more than once`);
+    seen.add(key);
+  }
 }
 
 function intParam(query: Query, name: string, fallback: number, min: number, max: number): number {
@@ -204,7 +219,7 @@ function runOf(query: Query): { run?: number } {
 
 function blockNumber(text: string): bigint {
   const number = text.length <= 24 ? parseBlockNumber(text) : null;
-  if (number === null) throw new HttpError(400, `block: expected a decimal or 0x-hex block number, got ${JSON.stringify(text.slice(0, 40))}`);
+  if (number === null) throw new HttpError(400, `block: expected a decimal or 0x-hex block number (at most 2^63-1), got ${JSON.stringify(text.slice(0, 40))}`);
   return number;
 }
 

@@ -16,26 +16,60 @@ export interface AccountJson {
 const HEX = /^0x[0-9a-fA-F]*$/;
 
 function hexField(value: unknown, where: string): string {
-  if (typeof value !== "string" || !HEX.test(value)) throw new Error(`${where}: expected 0x-prefixed hex, got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || !HEX.test(value)) throw new Error(`${where}: expected 0x-prefixed hex, got ${describe(value)}`);
   return value;
 }
 
-/** A MemoryState holding exactly the accounts given (zero storage values left out). */
+/** A 0x-hex quantity of at least one digit and at most 256 bits. */
+function quantityField(value: unknown, where: string): bigint {
+  const text = hexField(value, where);
+  if (text.length === 2) throw new Error(`${where}: "0x" has no digits (zero is "0x0")`);
+  const n = BigInt(text);
+  if (n >> 256n !== 0n) throw new Error(`${where}: ${describe(value)} exceeds 256 bits`);
+  return n;
+}
+
+function codeField(value: unknown, where: string): Uint8Array {
+  const text = hexField(value, where);
+  if (text.length % 2 !== 0) throw new Error(`${where}: odd number of hex digits (${text.length - 2})`);
+  return hexToBytes(text);
+}
+
+function describe(value: unknown): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 40 ? s.slice(0, 37) + "..." : s;
+}
+
+/**
+ * A MemoryState holding exactly the accounts given (zero storage values left out). An account or
+ * slot written twice (keys that differ in letter case or leading zeros) is an error naming both
+ * spellings: a JSON object would otherwise keep one of them silently.
+ */
 export function stateFromJson(accounts: Record<string, AccountJson>, where: string): MemoryState {
   const state = new MemoryState();
+  const spelled = new Map<Word, string>();
   for (const [addressHex, account] of Object.entries(accounts)) {
     const at = `${where}.${addressHex}`;
-    const code = hexToBytes(hexField(account.code, `${at}.code`));
+    const address = wordFromHex(hexField(addressHex, `${where} address`));
+    const earlier = spelled.get(address);
+    if (earlier !== undefined) throw new Error(`${where}: account ${addressToHex(address)} is listed twice, as "${earlier}" and "${addressHex}"`);
+    spelled.set(address, addressHex);
+    const code = codeField(account.code, `${at}.code`);
     const codeHash = fromBytes(keccak256(code), 0, 32);
     state.codes.set(codeHash, code);
     const storage = new Map<Word, Word>();
+    const slots = new Map<Word, string>();
     for (const [slot, value] of Object.entries(account.storage ?? {})) {
+      const key = wordFromHex(hexField(slot, `${at}.storage key`));
+      const before = slots.get(key);
+      if (before !== undefined) throw new Error(`${at}.storage: slot 0x${key.toString(16)} is listed twice, as "${before}" and "${slot}"`);
+      slots.set(key, slot);
       const v = wordFromHex(hexField(value, `${at}.storage[${slot}]`));
-      if (v !== 0) storage.set(wordFromHex(hexField(slot, `${at}.storage key`)), v);
+      if (v !== 0) storage.set(key, v);
     }
-    const nonce = BigInt(hexField(account.nonce, `${at}.nonce`));
-    const balance = BigInt(hexField(account.balance, `${at}.balance`));
-    state.putAccount(wordFromHex(hexField(addressHex, `${where} address`)), nonce, balance, codeHash, storage);
+    const nonce = quantityField(account.nonce, `${at}.nonce`);
+    const balance = quantityField(account.balance, `${at}.balance`);
+    state.putAccount(address, nonce, balance, codeHash, storage);
   }
   return state;
 }

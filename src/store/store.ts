@@ -637,9 +637,12 @@ function storedBlockOf(row: BlockRow): StoredBlock {
   };
 }
 
-/** A block number from the command line or an API caller: decimal or 0x-hex. */
+/** The largest block number a store holds (SQLite integers are 64-bit signed). */
+export const MAX_BLOCK_NUMBER = MAX_INT64;
+
+/** A block number from the command line or an API caller: decimal or 0x-hex, at most MAX_BLOCK_NUMBER; else null. */
 export function parseBlockNumber(text: string): bigint | null {
-  if (/^[0-9]+$/.test(text)) return BigInt(text);
-  if (/^0x[0-9a-fA-F]+$/.test(text)) return BigInt(text);
-  return null;
+  if (!/^(?:[0-9]{1,30}|0x[0-9a-fA-F]{1,30})$/.test(text)) return null;
+  const number = BigInt(text);
+  return number <= MAX_INT64 ? number : null;
 }
