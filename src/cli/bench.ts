@@ -64,8 +64,9 @@ header's gasUsed, logsBloom, receiptsRoot and stateRoot. Then:
      each, every result checked against the header; the parallel executor receives the block and
      its pre-state on every run, as for a new block. It prints the median time, Mgas/s and speedup
      per executor, and when the parallel executor chose to run sequentially or stopped early, why
-     (blocks under 7.5M gas, and on two threads of a 2-core machine blocks of plain transfers such
-     as raw-transfers, run sequentially: there parallel execution costs more than it gives);
+     (the cost model predicts each block's speedup from its transactions, gas, sender chains and
+     the threads and cores at hand; blocks it predicts under 1.1x, such as small blocks and, on two
+     threads of a 2-core machine, raw-transfers, run sequentially);
   2. one more parallel run is recorded (every transaction's reads and writes, the threads'
      timeline) and its result checked equal to the sequential one: gasUsed, logsBloom, receipts
      root and post-state root;

@@ -37,6 +37,8 @@ export interface RunOptions {
   hints?: Hints | null;
   /** ParallelOptions.whenThreadsCold: "wait" when --workers was given, else "sequential". */
   whenThreadsCold?: "wait" | "sequential";
+  /** Run Block-STM even where the cost model predicts a loss (measuring the executor itself). */
+  forceParallel?: boolean;
 }
 
 export function runSequential(input: BlockInput, options: RunOptions = {}): BlockRun {
@@ -56,7 +58,8 @@ export async function runBlock(input: BlockInput, workers: number, options: RunO
     blockHashes: input.blockHashes,
     workers,
     record: options.record === true || hints !== null,
-    whenThreadsCold: options.whenThreadsCold ?? "sequential",
+    whenThreadsCold: options.forceParallel === true ? "wait" : (options.whenThreadsCold ?? "sequential"),
+    ...(options.forceParallel === true ? { forceParallel: true } : {}),
     ...(hints?.kind === "graph" ? { hints: hints.predecessors, hintCosts: hints.costs } : {}),
     ...(hints?.kind === "values" ? { seed: hints.seed } : {}),
   });
@@ -83,7 +86,7 @@ export function formatRun(run: BlockRun): string {
   const { header } = block;
   const { result, verification: v } = run;
   const lines = [
-    `block ${header.number} · ${result.rules.name} · ${block.transactions.length} txs · ${run.mode}${run.mode === "parallel" ? ` (${run.workers} workers)` : ""}${run.parallel?.fallback ? ` (fallback: ${run.parallel.fallback})` : ""}${run.parallel?.stopped ? ` (${run.parallel.stopped}: ${run.parallel.inOrderExecutions} transactions then run sequentially)` : ""}`,
+    `block ${header.number} · ${result.rules.name} · ${block.transactions.length} txs · ${run.mode}${run.mode === "parallel" ? ` (${run.workers} workers${run.parallel?.reason ? `; ${run.parallel.reason}` : ""})` : ""}${run.parallel?.fallback ? ` (fallback: ${run.parallel.fallback})` : ""}${run.parallel?.stopped ? ` (${run.parallel.stopped}: ${run.parallel.inOrderExecutions} transactions then run sequentially)` : ""}`,
     `  gasUsed       ${mark(v.checks.gasUsed)}  ${result.gasUsed}${v.checks.gasUsed ? "" : ` (header: ${header.gasUsed})`}`,
     `  logsBloom     ${mark(v.checks.logsBloom)}`,
     `  receiptsRoot  ${mark(v.checks.receiptsRoot)}${v.checks.receiptsRoot === null ? "  (not verifiable before Byzantium: receipts hold intermediate state roots)" : `  ${bytesToHex(result.receiptsRoot!)}`}`,

@@ -1,18 +1,21 @@
 // `pevm run`: execute one block, verify it against its header, print the summary.
 import { loadBlockInput } from "../block/load.js";
 import { postStateDiff } from "../state/diff.js";
-import { intOption, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
+import { intOption, maxWorkers, optionHelp, parseArgs, UsageError, type OptionSpec } from "./args.js";
 import { availableParallelism } from "node:os";
-import { startWorkerPool } from "../exec/parallel/executor.js";
+import { closeWorkerPool, startWorkerPool } from "../exec/parallel/executor.js";
 import { formatDiff, formatRun, runBlock, runJson, type BlockRun } from "./blockReport.js";
 import { checkBalPath, HintsError, readHints, writeBalFile, type Hints } from "./records.js";
 import { writeRecordFile } from "../records/json.js";
 import { STORE_OPTIONS, storePathOf, storeRun } from "./storeOutput.js";
+import { RecordStore } from "../store/store.js";
+import { existsSync } from "node:fs";
 
 const SPEC: Record<string, OptionSpec> = {
   prestate: { value: true, description: "pre-state file for a block.json (fixture pre_state.json or geth prestateTracer output)" },
   workers: { value: true, description: "threads for Block-STM parallel execution, the main thread included, waiting for them to start (about 2 s). Default: every core once the threads are warm, so a single block in a fresh process runs sequentially; blocks where parallel execution would lose run sequentially and say why" },
   sequential: { description: "execute sequentially (same as --workers 1)" },
+  "force-parallel": { description: "run Block-STM even where the cost model predicts it would lose (measuring the executor itself; waits for the threads)" },
   json: { description: "print one JSON object (schema: docs/run-json.md)" },
   txs: { description: "also print every transaction's outcome (status, gas, logs)" },
   diff: { description: "also print the post-state diff (every changed account and slot, old and new)" },
@@ -56,12 +59,20 @@ export async function runCommand(argv: string[]): Promise<number> {
   const workers = workerCount(options);
   if (options["no-record"] && (options.record !== undefined || options.bal !== undefined || options.hints !== undefined)) throw new UsageError("--no-record excludes --record, --bal and --hints");
   if (typeof options.bal === "string") checkBalPath(options.bal);
-  storePathOf(options); // --store with --no-record: a usage error before the run, not after it
+  const storePath = storePathOf(options); // --store with --no-record: a usage error before the run, not after it
   // A single block in a fresh process runs sequentially unless threads were asked for (--workers,
   // --hints): starting worker threads and compiling the executor on them takes longer than the block.
   const threadsAsked = options.workers !== undefined || options.hints !== undefined;
   if (threadsAsked) startWorkerPool(workers);
-  const input = loadBlockInput(positionals[0]!, { prestate: options.prestate as string | undefined });
+  let input: ReturnType<typeof loadBlockInput>;
+  try {
+    input = loadBlockInput(positionals[0]!, { prestate: options.prestate as string | undefined });
+    // An existing store that cannot be opened fails the run before it writes --record or --bal, not after.
+    if (storePath !== null && existsSync(storePath)) RecordStore.open(storePath).close();
+  } catch (e) {
+    closeWorkerPool(); // threads still starting would hold the process open for seconds after the error
+    throw e;
+  }
   let hints: Hints | null = null;
   let hintsError: string | undefined;
   if (typeof options.hints === "string") {
@@ -72,8 +83,11 @@ export async function runCommand(argv: string[]): Promise<number> {
       hintsError = e.message;
     }
   }
-  const run = await runBlock(input, workers, { record: !options["no-record"], hints, whenThreadsCold: threadsAsked ? "wait" : "sequential" });
-  if (hintsError !== undefined) run.hintsError = hintsError;
+  const run = await runBlock(input, workers, { record: !options["no-record"], hints, whenThreadsCold: threadsAsked ? "wait" : "sequential", forceParallel: options["force-parallel"] === true });
+  if (hintsError !== undefined) {
+    run.hintsError = hintsError;
+    console.error(`pevm run: hints not used: ${hintsError}`); // the exit status is 1: say why where errors go
+  }
   await writeOutputs(run, options);
   const stored = storeRun(run, options);
   if (options.json) {
@@ -125,13 +139,14 @@ function formatTransactions(rows: TxRow[]): string {
 
 /**
  * --workers N or --sequential (1); by default every available core (`--workers max` says the same).
- * The parallel executor itself runs sequentially the blocks where it measured a loss.
+ * The parallel executor itself runs sequentially the blocks where its cost model predicts a loss.
  */
 export function workerCount(options: Record<string, string | boolean>): number {
   if (options.sequential) {
     if (options.workers !== undefined) throw new UsageError("--sequential and --workers exclude each other");
+    if (options["force-parallel"]) throw new UsageError("--sequential and --force-parallel exclude each other");
     return 1;
   }
   if (options.workers === "max") return availableParallelism();
-  return intOption(options, "workers", availableParallelism());
+  return intOption(options, "workers", availableParallelism(), maxWorkers(availableParallelism()));
 }

@@ -42,8 +42,7 @@ export interface BlockWorkload {
 export const DEFAULT_HOT_RATIO = 0.1;
 
 /**
- * `mixed`'s default size: 3,000 transactions, 94.5M gas, well above the parallel executor's 7.5M
- * threshold. On the 2-core machine a sequential run takes 75-85 ms, and `pevm bench` with no
+ * `mixed`'s default size: 3,000 transactions, 94.5M gas. On the 2-core machine a sequential run takes 75-85 ms, and `pevm bench` with no
  * options (generation, warm-ups, timed runs, the recorded run, the store and the report) 5-6 s
  * (9-10 s while others loaded the machine); 5,000 transactions took 7.5 s and gained no more.
  */

@@ -105,9 +105,9 @@ test("--json adds the record's summary, where it was stored and the report", () 
   assert.equal(a.hotTxs, 12);
   assert.equal(Object.values(a.mix).reduce((x, y) => x + y, 0), 120);
   assert.deepEqual(a.rows.map((row) => row.mode), ["sequential", "parallel"]);
-  // A block this small (under 7.5M gas) the parallel executor runs in order, recorded as it goes.
+  // A block this small the cost model runs in order, recorded as it goes.
   assert.equal(a.record.mode, "sequential");
-  assert.match(a.record.fallback ?? "", /under 7\.5M gas/);
+  assert.match(a.record.fallback ?? "", /^cost model: .* faster sequentially$/);
   assert.equal(a.record.source, "sequential");
   assert.equal(a.record.equalsSequential, true);
   assert.equal(a.record.summary.txCount, 120);

@@ -62,7 +62,7 @@ if (!existsSync(BLOCK)) {
   });
 
   test("a record fed back as hints: the run matches its graph and re-executes nothing", () => {
-    const r = pevm("run", BLOCK, "--workers", "2", "--json", "--hints", recordFile);
+    const r = pevm("run", BLOCK, "--workers", "2", "--force-parallel", "--json", "--hints", recordFile);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.mode, "parallel");
@@ -73,9 +73,10 @@ if (!existsSync(BLOCK)) {
 
   test("an access list fed back (RLP and JSON): every transaction runs against its values, and the run reproduces it exactly", () => {
     for (const file of [balRlp, balJson]) {
-      const r = pevm("run", BLOCK, "--workers", "2", "--json", "--hints", file);
+      const r = pevm("run", BLOCK, "--workers", "2", "--force-parallel", "--json", "--hints", file);
       assert.equal(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout);
+      assert.equal(out.mode, "parallel");
       assert.equal(out.parallel.hints, "values");
       assert.equal(out.hints.exact, true);
       assert.equal(out.record.summary.reexecutions, 0);

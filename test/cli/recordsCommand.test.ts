@@ -157,7 +157,7 @@ if (!existsSync(BLOCK) || !existsSync(SMALL)) {
     const first = pevm("run", BLOCK, "--sequential", "--store", "--db", db);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stderr, new RegExp(`stored block 10760440 in ${db} \\(run 1\\)`));
-    const second = pevm("run", BLOCK, "--workers", "2", "--db", db, "--json");
+    const second = pevm("run", BLOCK, "--workers", "2", "--force-parallel", "--db", db, "--json");
     assert.equal(second.status, 0, second.stderr);
     const out = JSON.parse(second.stdout);
     assert.deepEqual(out.stored, { db, run: 2 });
@@ -165,7 +165,7 @@ if (!existsSync(BLOCK) || !existsSync(SMALL)) {
     withStore(db, (s) => {
       assert.deepEqual(s.runsOf(10760440), [1, 2]);
       assert.equal(s.getRecord(10760440).transactions.length, 202);
-      assert.equal(s.describe(10760440).label, `pevm run ${BLOCK} --workers 2 --db ${db} --json`);
+      assert.equal(s.describe(10760440).label, `pevm run ${BLOCK} --workers 2 --force-parallel --db ${db} --json`);
       assert.ok(s.accessListWithPreState(10760440), "run --store builds the access list with the pre-state");
     });
     assertFails(pevm("run", BLOCK, "--no-record", "--store", "--db", db), 2, /--no-record excludes --store/);

@@ -31,7 +31,7 @@ test("run verifies a block and prints the documented JSON fields", async () => {
   // Every core by default; a one-transaction block then runs sequentially, and says why.
   assert.equal(out.workers, availableParallelism());
   assert.equal(out.mode, "sequential");
-  if (out.workers > 1) assert.match(out.parallel.fallback, /fewer than \d+ transactions/);
+  if (out.workers > 1) assert.match(out.parallel.fallback, /^cost model: 0\.\d\dx predicted \(.*; 1 transaction, 21k gas\), under 1\.1x: faster sequentially$/);
   assert.equal(typeof out.executionMs, "number");
 });
 
@@ -161,7 +161,7 @@ test("run --workers 2 executes a generated block with Block-STM and verifies it"
   const dir = join(mkdtempSync(join(tmpdir(), "pevm-par-")), "block");
   const written = pevm("bench", "--workload", "erc20-hot", "--hot", "0.3", "--txs", "400", "--write", dir, "--runs", "0");
   assert.equal(written.status, 0, written.stderr);
-  const r = pevm("run", dir, "--workers", "2", "--json");
+  const r = pevm("run", dir, "--workers", "2", "--force-parallel", "--json");
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.ok, true);
@@ -170,9 +170,10 @@ test("run --workers 2 executes a generated block with Block-STM and verifies it"
   assert.equal(out.parallel.fallback, null);
   assert.deepEqual(out.checks, { gasUsed: true, logsBloom: true, receiptsRoot: true, transactionsRoot: true, withdrawalsRoot: true, blobGasUsed: true, requestsHash: null });
   assert.equal(pevm("run", dir, "--sequential", "--workers", "2").status, 2);
+  assert.equal(pevm("run", dir, "--sequential", "--force-parallel").status, 2);
 });
 
-test("a single block in a fresh process: by default it runs sequentially and says the threads are still starting; --workers 2 waits for them and runs Block-STM", () => {
+test("a single block in a fresh process: by default it runs sequentially and says why (the threads are still starting, or the cost model); --workers 2 --force-parallel waits for them and runs Block-STM", () => {
   const dir = join(mkdtempSync(join(tmpdir(), "pevm-cold-")), "block");
   const written = pevm("bench", "--workload", "erc20", "--txs", "400", "--write", dir, "--runs", "0");
   assert.equal(written.status, 0, written.stderr);
@@ -181,9 +182,9 @@ test("a single block in a fresh process: by default it runs sequentially and say
   const out = JSON.parse(byDefault.stdout);
   if (availableParallelism() > 1) {
     assert.equal(out.mode, "sequential");
-    assert.match(out.parallel.fallback, /worker threads are still starting/);
+    assert.match(out.parallel.fallback, /worker threads are still starting|^cost model: /);
   }
-  const asked = JSON.parse(pevm("run", dir, "--workers", "2", "--json").stdout);
+  const asked = JSON.parse(pevm("run", dir, "--workers", "2", "--force-parallel", "--json").stdout);
   assert.equal(asked.mode, "parallel", asked.parallel?.fallback);
   assert.equal(asked.ok, true);
 });

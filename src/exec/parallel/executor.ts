@@ -18,25 +18,26 @@ import { WorldState, type AccountState } from "../../state/world.js";
 import { applyBlockEpilogue, applyBlockPrologue } from "../blockRules.js";
 import { BlockResultBuilder } from "../blockResult.js";
 import { BlockExecutionError, blockEnv, executeBlock, executeTransactions, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
-import { validateReadSet, VersionedReader, type AccountLocations, type IncarnationResult } from "./incarnation.js";
+import { VersionedReader, type AccountLocations, type IncarnationResult } from "./incarnation.js";
 import { discardSpareMvBuffers, LocationKind, MvMemory } from "./mvmemory.js";
 import { discardSpareSchedulerBuffer, Scheduler } from "./scheduler.js";
 import { discardSpareReceiptBuffers, SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
 import type { JobMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
-import { BlockStmLoop, buildContext, conflictBudget, CONTROL_WORDS, packHints, encodeReceipts, hashReceiptGroups, runBlockStmAlone, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SharedHandles } from "./workerLoop.js";
+import { BlockStmLoop, buildContext, conflictBudget, CONTROL_WORDS, packHints, encodeReceipts, hashReceiptGroups, runBlockStmAlone, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SenderChains, type SharedHandles } from "./workerLoop.js";
 import { warmUpSteps } from "../warmup.js";
 import { epilogueChanges, executeBlockRecorded, lazyTransferRecipient, prologueChanges } from "../recording.js";
 import { Field, labelTransactions, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
-import { checkTxDag, criticalPathOrder, type TxDag } from "../../records/txDag.js";
+import { checkTxDag, criticalPath, criticalPathOrder, type TxDag } from "../../records/txDag.js";
+import { chooseMode, type CostModel, type SpeedupBound } from "./costModel.js";
 import { blockStmAccesses, blockStmTimeline, blockStmTransactions, type BlockStmAccesses } from "./record.js";
 import type { BlockContext } from "./incarnation.js";
 
 export interface ParallelOptions extends ExecuteOptions {
   /** Executors: the main thread and workers - 1 worker threads (default: available cores). 1 runs sequentially. */
   workers?: number;
-  /** Blocks with fewer transactions run sequentially (default MIN_PARALLEL_TXS). */
+  /** Blocks with fewer transactions run sequentially (default: the cost model decides alone). */
   minTxs?: number;
   /**
    * Aborted or blocked incarnations allowed before the executors stop and the main thread runs the
@@ -47,8 +48,10 @@ export interface ParallelOptions extends ExecuteOptions {
   conflictBudget?: number;
   /** Run Block-STM even with one worker or a small block (for measuring the executor itself). */
   forceParallel?: boolean;
-  /** The machine's cores (default: available cores); with two or fewer, blocks of plain transfers run sequentially on two threads. */
+  /** The machine's cores, for the cost model (default: available cores): threads that leave no core to spare give less each. */
   cores?: number;
+  /** The cost model's constants (default COST_MODEL, measured by bench/costmodel): a machine measured apart may bring its own. */
+  costModel?: CostModel;
   /** Executions per batch of results a worker thread streams while the block runs (default 0: all at the end; see MAIN_SLICE_MS). */
   streamBatch?: number;
   /**
@@ -103,6 +106,9 @@ export interface ParallelStats {
   workers: number;
   /** Why the block ran sequentially, when it did. */
   fallback: string | null;
+  /** The cost model's predicted speedup and its reason (null where the model was not asked: forced, one worker, too few transactions). */
+  predictedSpeedup: number | null;
+  reason: string | null;
   /** Worker failures during the block (the block then completed sequentially). */
   faults: string[];
   executions: number;
@@ -144,45 +150,6 @@ export interface ParallelStats {
  */
 export type ParallelResult = BlockResult & { stats: ParallelStats; txDag?: number[][]; record?: BlockRecord };
 
-/** Measured on the 2-core CI machine: below this, thread hand-off costs more than it saves. */
-export const MIN_PARALLEL_TXS = 8;
-
-/**
- * Blocks whose header claims less gas than this run sequentially: they take a few milliseconds,
- * about what a parallel run costs in fixed overhead and in threads whose compiled code is still
- * cold for the block's contracts. Measured with 2 threads on the 2-core machine (alternating
- * runs, the time of the whole call, Block-STM forced): first at 9M, when 1.3M gas ran at 0.10x,
- * 2.0M at 0.77x, 6.6M-6.7M at 0.33x-0.84x, and the eleven fixture blocks of 50+ transactions
- * between 7.7M and 8.8M at 0.92x on average. Since the worker threads start sooner (each code sent
- * once, the job posted first), those eleven ran at 0.83x-1.63x, 1.24x on average (two runs of
- * 15 and 21; the only loss, 6196166, is a 3 ms block), and 6.6M-6.7M still at 0.32x-1.02x.
- * The claim is only a hint; a false one costs speed, not correctness.
- */
-export const MIN_PARALLEL_GAS = 7_500_000n;
-
-/** MIN_PARALLEL_GAS as people write it ("7.5M"). */
-export const MIN_PARALLEL_GAS_TEXT = `${Number(MIN_PARALLEL_GAS) / 1e6}M`;
-
-/**
- * On two threads with no spare core, blocks whose transactions average less gas than this (mostly
- * plain transfers, 21,000 each) run sequentially: a plain transfer executes in a few microseconds,
- * and Block-STM's bookkeeping per transaction (locations, versions, validation, the post-state)
- * cost more than the second thread gave while V8's own threads (GC, compiler) had no core of their
- * own. Measured on the 2-core machine: 1-gigagas raw transfers (21,000 per transaction) ran at
- * 0.72x-0.84x, mainnet block 14396881 (22,300) at 0.85x-0.99x, while 15274915 (24,400) gained
- * 1.06x-1.14x and 1-gigagas ERC-20 transfers (26,700) 1.2x-1.3x. On the 16-core machine the same
- * raw transfers gained 1.15x on two threads and 1.5x on four (bench/scaling), so the rule is for
- * two threads on two cores.
- */
-export const MIN_PARALLEL_GAS_PER_TX_TWO_THREADS = 23_000n;
-
-/**
- * Transactions from one sender run in nonce order, one after another: their gas bounds the block's
- * critical path, so total / largest chain bounds any speedup. Below this bound Block-STM's own
- * costs outweigh what parallelism can give (a payout block from one exchange wallet ran at 0.2x).
- */
-export const MIN_SPEEDUP_BOUND = 1.3;
-
 /**
  * Why the block's transactions cannot travel to the worker threads, or null: their packed form
  * holds 20-byte addresses (the JSON loaders accept no other; a program building blocks might).
@@ -196,10 +163,28 @@ function firstWideAddress(block: Block): string | null {
   return null;
 }
 
-/** The speedup bound set by the longest same-sender chain (by gas limit), and that chain's share of the block. */
+/**
+ * The speedup bound set by the longest same-sender chain (by gas limit), and that chain's share of
+ * the block: transactions from one sender run in nonce order, one after another, so total / largest
+ * chain bounds any speedup.
+ */
 export function senderChainBound(block: Block, chains = senderChains(block)): { speedup: number; share: number } {
   const share = chains.longestGasShare;
   return { speedup: share === 0 ? Infinity : 1 / share, share };
+}
+
+/**
+ * What the block's own structure allows, for the cost model: the hinted dependency graph's bound
+ * when hints are given (total cost over its critical path), else the sender chains'.
+ */
+function speedupBoundOf(block: Block, chains: SenderChains, options: ParallelOptions): SpeedupBound {
+  if (options.hints !== undefined) {
+    const costs = options.hintCosts ?? block.transactions.map((t) => Number(t.gasLimit));
+    const total = costs.reduce((a, b) => a + b, 0);
+    const path = criticalPath(options.hints, costs);
+    return { speedup: path > 0 ? total / path : Infinity, source: "hinted dependency graph's chains" };
+  }
+  return { speedup: senderChainBound(block, chains).speedup, source: "same-sender transaction chains" };
 }
 
 // Blocks run one at a time: the worker pool and the shared buffers (reused between blocks) are
@@ -213,13 +198,12 @@ export function executeBlockParallel(block: Block, pre: MemoryState, options: Pa
 }
 
 async function executeOne(block: Block, pre: MemoryState, options: ParallelOptions): Promise<ParallelResult> {
-  if (options.whenThreadsCold === "wait" && (options.workers ?? availableParallelism()) > 1) await workerPoolReady(options.workers ?? availableParallelism());
-  // Wall time from here: a fallback's time includes the abandoned parallel attempt.
-  const callStart = performance.now();
+  // Wall time from here (after any wait for the threads): a fallback's time includes the abandoned parallel attempt.
+  let callStart = performance.now();
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, hints: options.seed !== undefined ? "values" : options.hints !== undefined ? "graph" : null, stopped: null, inOrderExecutions: 0, streamedResults: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, predictedSpeedup: null, reason: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, hints: options.seed !== undefined ? "values" : options.hints !== undefined ? "graph" : null, stopped: null, inOrderExecutions: 0, streamedResults: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = options.record === true ? executeBlockRecorded(block, pre, { ...options, rules }) : executeBlock(block, pre, { ...options, rules });
     result.executionMs = performance.now() - callStart;
@@ -233,33 +217,32 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   let blockStmRecord: ReturnType<typeof blockStmTransactions> | null = null;
   let accesses: BlockStmAccesses | null = null;
   if (!rules.eip158) return sequential("before EIP-161 (Spurious Dragon): empty accounts still exist");
-  if (!options.forceParallel) {
-    if (workers <= 1) return sequential("one worker");
-    if (block.transactions.length < (options.minTxs ?? MIN_PARALLEL_TXS)) return sequential(`fewer than ${options.minTxs ?? MIN_PARALLEL_TXS} transactions`);
-    if (header.gasUsed < MIN_PARALLEL_GAS) return sequential(`under ${MIN_PARALLEL_GAS_TEXT} gas (header gasUsed ${header.gasUsed})`);
-    const gasPerTx = header.gasUsed / BigInt(block.transactions.length);
-    if (workers <= 2 && (options.cores ?? availableParallelism()) <= 2 && gasPerTx < MIN_PARALLEL_GAS_PER_TX_TWO_THREADS) {
-      return sequential(`mostly plain transfers (${gasPerTx} gas per transaction, under ${MIN_PARALLEL_GAS_PER_TX_TWO_THREADS.toLocaleString("en-US")}): on 2 threads of 2 cores they run faster sequentially`);
-    }
-    if (options.whenThreadsCold === "sequential" && !workerPoolWarm(workers)) {
-      return sequential("the worker threads are still starting (about 2 s in a fresh process, compiling the executor): until they are warm a block runs faster sequentially; --workers N waits for them");
-    }
-  }
   if (block.transactions.length === 0) return sequential("no transactions");
   const wide = firstWideAddress(block);
   if (wide !== null) return sequential(wide);
   const chains = senderChains(block);
+  if (options.hints !== undefined) checkHints(options.hints, options.hintCosts, block.transactions.length);
   if (!options.forceParallel) {
-    const bound = senderChainBound(block, chains);
-    if (bound.speedup < MIN_SPEEDUP_BOUND) return sequential(`one sender's transactions hold ${(100 * bound.share).toFixed(0)}% of the block's gas limit: at most ${bound.speedup.toFixed(2)}x in parallel`);
+    if (workers <= 1) return sequential("one worker");
+    if (options.minTxs !== undefined && block.transactions.length < options.minTxs) return sequential(`fewer than ${options.minTxs} transactions`);
+    const choice = chooseMode({ txs: block.transactions.length, gas: Number(header.gasUsed), bound: speedupBoundOf(block, chains, options) }, workers, options.cores ?? availableParallelism(), options.costModel);
+    stats.predictedSpeedup = choice.prediction.speedup;
+    stats.reason = choice.reason;
+    if (!choice.parallel) return sequential(choice.reason);
+    if (options.whenThreadsCold === "sequential" && !workerPoolWarm(workers)) {
+      return sequential("the worker threads are still starting (about 2 s in a fresh process, compiling the executor): until they are warm a block runs faster sequentially; --workers N waits for them");
+    }
+  }
+  if (options.whenThreadsCold === "wait" && workers > 1 && !workerPoolWarm(workers)) {
+    await workerPoolReady(workers);
+    callStart = performance.now();
   }
 
   const start = performance.now();
   const txCount = block.transactions.length;
-  if (options.hints !== undefined) checkHints(options.hints, txCount);
   if (options.seed !== undefined && options.seed.writes.length !== txCount) throw new RangeError(`seeded values for ${options.seed.writes.length} transactions, but the block has ${txCount}`);
   const base = stateAfterPrologue(block, pre, rules, options);
-  const scheduler = Scheduler.create(txCount, "block", executionOrder(options, txCount));
+  const scheduler = Scheduler.create(txCount, "block", executionOrder(options));
   const mv = MvMemory.create(txCount, header.gasLimit);
   const receipts = SharedReceipts.create(txCount, header.gasLimit);
   const control = new SharedArrayBuffer(4 * CONTROL_WORDS);
@@ -318,7 +301,6 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
       stats.assembleMs = performance.now() - assembleStart;
       return;
     }
-    if (process.env.PEVM_CHECK_READSETS === "1") checkReadSets(mv, base, scheduler, txCount);
     if (options.txDag === true) txDag = dependencyGraph(mv, txCount);
     const finals = finalIncarnations(outcomes, scheduler, txCount);
     if (typeof finals === "string") {
@@ -368,15 +350,15 @@ function faultFirst(fault: ParallelOptions["fault"], workers: number): { faultFi
 }
 
 /** Block order (undefined), or the critical-path order of the hinted graph when its costs are given. */
-function executionOrder(options: ParallelOptions, txCount: number): Int32Array | undefined {
+function executionOrder(options: ParallelOptions): Int32Array | undefined {
   if (options.hints === undefined || options.hintCosts === undefined) return undefined;
-  if (options.hintCosts.length !== txCount) throw new RangeError(`hint costs for ${options.hintCosts.length} transactions, but the block has ${txCount}`);
   return criticalPathOrder(options.hints, options.hintCosts);
 }
 
-function checkHints(hints: TxDag, txCount: number): void {
+function checkHints(hints: TxDag, costs: readonly number[] | undefined, txCount: number): void {
   if (hints.length !== txCount) throw new RangeError(`dependency hints for ${hints.length} transactions, but the block has ${txCount}`);
-  checkTxDag(hints, new Array<number>(txCount).fill(0));
+  if (costs !== undefined && costs.length !== txCount) throw new RangeError(`hint costs for ${costs.length} transactions, but the block has ${txCount}`);
+  checkTxDag(hints, costs ?? new Array<number>(txCount).fill(0));
 }
 
 /**
@@ -452,22 +434,6 @@ function dependencyGraph(mv: MvMemory, txCount: number): number[][] {
     graph.push([...writers].sort((a, b) => a - b));
   }
   return graph;
-}
-
-/** Debugging aid (PEVM_CHECK_READSETS=1): after the run every final read set must still be valid. */
-function checkReadSets(mv: MvMemory, base: MemoryState, scheduler: Scheduler, txCount: number): void {
-  const reader = new VersionedReader(mv, base);
-  for (let tx = 0; tx < txCount; tx++) {
-    if (validateReadSet(reader, tx, (l) => mv.describe(l))) continue;
-    console.error(`post-check: transaction ${tx} has a stale read set (incarnation ${scheduler.incarnationOf(tx)})`);
-    for (let i = 0; i < mv.readSetLength(tx); i++) {
-      const recorded = mv.readSetLocation(tx, i);
-      const loc = recorded < 0 ? ~recorded : recorded;
-      const st = mv.read(loc, tx);
-      const resolved = String(mv.resolved);
-      if (st === 0 && resolved !== mv.readSetValue(tx, i)) console.error("   ", i, "recorded", mv.readSetValue(tx, i), "now", resolved, "versions", JSON.stringify(mv.dump(loc).filter((v) => v[0] < tx).sort((a, b) => b[0] - a[0]).slice(0, 6)));
-    }
-  }
 }
 
 function addStats(total: ParallelStats, s: LoopStats): void {

@@ -343,10 +343,6 @@ export class MvMemory {
     return out;
   }
 
-  readSetValue(tx: number, i: number): string {
-    return readBig(this.w, this.arenaBase + this.w[this.txBase + TX_WORDS * tx + 2]! + READ_WORDS * i + 1).toString();
-  }
-
   // ---------- reads ----------
 
   /** Resolution of the last `read`: the value, or the sum of deltas to add to the pre-state. */
