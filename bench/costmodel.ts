@@ -128,9 +128,9 @@ function fit(samples: Sample[]): CostModel {
 
 /**
  * The model's error on blocks it was not fitted on: each workload's blocks predicted by the model
- * fitted on the other workloads. The largest over-prediction (predicted / measured speedup, blocks
- * of 256 transactions or more, where a run is long enough to time) is the margin the executor's
- * threshold must leave (MIN_PREDICTED_SPEEDUP).
+ * fitted on the other workloads. The largest over-prediction (predicted / measured speedup) is the margin the executor's
+ * threshold must leave (MIN_PREDICTED_SPEEDUP). Blocks of 1,024 transactions or more only: below, a
+ * run takes a few milliseconds, within this host's timing noise.
  */
 function crossValidation(samples: Sample[]): { worstOver: number; line: string } {
   let worstOver = 0;
@@ -142,7 +142,7 @@ function crossValidation(samples: Sample[]): { worstOver: number; line: string }
     if (held.length === 0 || rest.length < 6) continue;
     const model = fit(rest);
     let over = 0;
-    for (const s of held.filter((x) => x.txs >= 256)) {
+    for (const s of held.filter((x) => x.txs >= 1024)) {
       const predicted = predict({ txs: s.txs, gas: s.gas, bound: { speedup: s.bound, source: "" } }, workers, cores, model).speedup;
       const ratio = predicted / (s.seq / s.many);
       if (ratio > over) over = ratio;
@@ -150,7 +150,7 @@ function crossValidation(samples: Sample[]): { worstOver: number; line: string }
     }
     parts.push(`${workload} ${x(over)}`);
   }
-  return { worstOver, line: `Leave-one-workload-out: the largest over-prediction (predicted / measured speedup, 256+ transactions) per held-out workload: ${parts.join(", ")}; worst ${x(worstOver)} (${worstName}). MIN_PREDICTED_SPEEDUP is ${MIN_PREDICTED_SPEEDUP}.` };
+  return { worstOver, line: `Leave-one-workload-out: the largest over-prediction (predicted / measured speedup, 1,024+ transactions) per held-out workload: ${parts.join(", ")}; worst ${x(worstOver)} (${worstName}). MIN_PREDICTED_SPEEDUP is ${MIN_PREDICTED_SPEEDUP}.` };
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

@@ -65,8 +65,8 @@ header's gasUsed, logsBloom, receiptsRoot and stateRoot. Then:
      its pre-state on every run, as for a new block. It prints the median time, Mgas/s and speedup
      per executor, and when the parallel executor chose to run sequentially or stopped early, why
      (the cost model predicts each block's speedup from its transactions, gas, sender chains and
-     the threads and cores at hand; blocks it predicts under 1.1x, such as small blocks and, on two
-     threads of a 2-core machine, raw-transfers, run sequentially);
+     the threads and cores at hand; blocks it predicts under 1.4x, its error on block kinds it was
+     not fitted on, run sequentially: on two threads of a 2-core machine, every block);
   2. one more parallel run is recorded (every transaction's reads and writes, the threads'
      timeline) and its result checked equal to the sequential one: gasUsed, logsBloom, receipts
      root and post-state root;

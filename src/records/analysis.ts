@@ -221,11 +221,12 @@ function speedupTable(dag: TxDag, costs: readonly number[], path: CriticalPathSu
 
 function achieved(record: BlockRecord, sequentialMs: number | undefined, byTime: CriticalPathSummary): RecordSummary["achieved"] {
   const executionMs = record.run.executionMs;
-  const measured = executionMs > 0;
+  // A run in order (sequential, or the recording pass after a fallback) parallelised nothing: its time says nothing of scheduling.
+  const measured = executionMs > 0 && record.run.mode === "parallel";
   return {
     parallelism: measured ? byTime.blockTotal / executionMs : null,
     speedup: measured && sequentialMs !== undefined ? sequentialMs / executionMs : null,
-    schedulingEfficiency: schedulingEfficiency(sequentialMs, executionMs, byTime.share),
+    schedulingEfficiency: schedulingEfficiency(sequentialMs, executionMs, byTime.share, measured),
   };
 }
 
@@ -236,8 +237,8 @@ function achieved(record: BlockRecord, sequentialMs: number | undefined, byTime:
  * the critical path, i.e. T / (the unbounded ideal speedup by time). Null without T, without a
  * measured A or critical-path share, or when T = L (nothing to save: the block is one chain).
  */
-function schedulingEfficiency(sequentialMs: number | undefined, executionMs: number, criticalShare: number | null): number | null {
-  if (sequentialMs === undefined || executionMs <= 0 || criticalShare === null) return null;
+function schedulingEfficiency(sequentialMs: number | undefined, executionMs: number, criticalShare: number | null, measured: boolean): number | null {
+  if (sequentialMs === undefined || !measured || criticalShare === null) return null;
   const lowerBound = sequentialMs * criticalShare;
   if (sequentialMs === lowerBound) return null;
   return (sequentialMs - executionMs) / (sequentialMs - lowerBound);
