@@ -287,7 +287,7 @@ function write(text: string): void {
   const cpu = cpus();
   replaceSection(join(REPO, "BENCHMARKS.md"), "costmodel", `## The parallel executor's cost model (\`bench/costmodel.ts\`)
 
-${new Date().toISOString().slice(0, 10)} · \`node dist/bench/costmodel.js --workers ${workers} --runs ${runs} --mainnet-runs ${mainnetRuns} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
+${new Date().toISOString().slice(0, 10)} · \`node dist/bench/costmodel.js --workers ${workers} --runs ${runs} --mainnet-runs ${mainnetRuns} --write\`${option("--from-samples") !== undefined ? " (the analysis again on the measurements saved by --samples)" : ""} · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
 the constants of src/exec/parallel/costModel.ts fitted on generated blocks (ETH transfers, ERC-20
 transfers, swaps, the mix, and the first three with a tenth of their transactions on one hot account or pool; ${sizes.join(", ")} transactions; medians of ${runs} runs, ${Math.max(5, Math.ceil(runs / 2))} above 256 transactions, after 3 warm-up runs,
 an untimed pass over every block first, then sequential, Block-STM on 1 thread and on ${workers} threads alternating, each timing the executor's \`executionMs\`), then
