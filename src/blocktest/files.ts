@@ -1,6 +1,5 @@
 // Finding and reading blockchain-test files (execution-spec-tests' blockchain_tests format).
-import { readFileSync } from "node:fs";
-import { listJsonFiles } from "../primitives/jsonFiles.js";
+import { listJsonFiles, readJsonFile } from "../primitives/jsonFiles.js";
 import type { BlockchainTestJson } from "./runner.js";
 
 /** Every .json file under `path` (or `path` itself), sorted for a stable order. */
@@ -10,12 +9,8 @@ const REQUIRED = ["network", "genesisRLP", "genesisBlockHeader", "pre", "blocks"
 
 /** Reads a blockchain-test file: an object of named tests. Throws a clear error on malformed input. */
 export function readBlockchainTestFile(file: string): Record<string, BlockchainTestJson> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
-  }
+  // Refused unread above the JSON size limit; malformed and binary files named with where.
+  const parsed = readJsonFile(file);
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: expected an object of named blockchain tests`);
   for (const [name, test] of Object.entries(parsed as Record<string, unknown>)) {
     if (typeof test !== "object" || test === null) throw new Error(`${file}: test "${name}" is not an object`);

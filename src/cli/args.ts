@@ -46,7 +46,7 @@ export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): Par
 
 export function optionHelp(spec: Record<string, OptionSpec>): string {
   return Object.entries(spec)
-    .map(([name, def]) => `  --${name}${def.value ? " <value>" : ""}`.padEnd(28) + def.description)
+    .map(([name, def]) => `${`  --${name}${def.value ? " <value>" : ""}`.padEnd(26)}  ${def.description}`)
     .join("\n");
 }
 

@@ -1,6 +1,5 @@
 // Finding and reading state-test files.
-import { readFileSync } from "node:fs";
-import { listJsonFiles } from "../primitives/jsonFiles.js";
+import { listJsonFiles, readJsonFile } from "../primitives/jsonFiles.js";
 import type { StateTestJson } from "./runner.js";
 
 /** Every .json file under `path` (or `path` itself), sorted for a stable order. */
@@ -8,12 +7,8 @@ export const listTestFiles = listJsonFiles;
 
 /** Reads a state-test file: an object of named tests. Throws a clear error on malformed input. */
 export function readTestFile(file: string): Record<string, StateTestJson> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
-  }
+  // Refused unread above the JSON size limit; malformed and binary files named with where.
+  const parsed = readJsonFile(file);
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: expected an object of named state tests`);
   for (const [name, test] of Object.entries(parsed as Record<string, unknown>)) {
     const t = test as Partial<StateTestJson>;

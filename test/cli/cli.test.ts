@@ -1,7 +1,7 @@
 // The pevm command line: help, usage errors and bad input give clear messages and exit codes.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -38,8 +38,20 @@ test("statetest names a missing path and a malformed file", () => {
   writeFileSync(bad, "{ not json");
   const r = pevm("statetest", bad, "--workers", "1");
   assert.equal(r.code, 1);
-  assert.match(r.out, /bad\.json: not valid JSON/);
+  assert.match(r.out, /bad\.json: malformed JSON/);
   assert.match(r.out, /0 passed, 1 failed/);
+});
+
+test("statetest and blocktest refuse a 1 GB file by its size, without reading it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pevm-"));
+  const huge = join(dir, "huge.json");
+  writeFileSync(huge, "");
+  truncateSync(huge, 2 ** 30); // sparse: costs no disk
+  for (const command of ["statetest", "blocktest"]) {
+    const r = pevm(command, huge, ...(command === "statetest" ? ["--workers", "1"] : []));
+    assert.equal(r.code, 1, `${command}: ${r.out}`);
+    assert.match(r.out, /huge\.json: 1073741824 bytes, more than the \d+ \(256 MiB\) a JSON input may have/, command);
+  }
 });
 
 test("bench runs the embedded loop workload and reports Mgas/s as JSON", () => {
