@@ -81,6 +81,8 @@ export function applyBlockTransaction(evm: Evm, block: Block, i: number, builder
     return applyTransaction(evm, tx, tx.sender, block.header.gasLimit - builder.cumulativeGasUsed);
   } catch (e) {
     if (e instanceof InvalidTransactionError) throw new BlockExecutionError(`transaction ${i} is invalid: ${e.message}`, i);
+    // Input the block lacks (an ancestor hash for BLOCKHASH): name the transaction that needed it.
+    if (e instanceof BlockExecutionError && e.txIndex === null) throw new BlockExecutionError(`transaction ${i}: ${e.message}`, i);
     throw e;
   }
 }

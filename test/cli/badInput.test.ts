@@ -401,7 +401,7 @@ const CASES: Case[] = [
       return c.run();
     },
     status: 1,
-    expect: () => [`BLOCKHASH(${NUMBER - 1}) is needed but no hash was given for block ${NUMBER - 1} (block_hashes.json)`],
+    expect: () => [`transaction 0: BLOCKHASH(${NUMBER - 1}) is needed but no hash was given for block ${NUMBER - 1} (block_hashes.json)`],
   },
   {
     name: "a block_hashes.json key that is not a block number",
