@@ -173,18 +173,16 @@ export function senderChainBound(block: Block, chains = senderChains(block)): { 
   return { speedup: share === 0 ? Infinity : 1 / share, share };
 }
 
-/**
- * What the block's own structure allows, for the cost model: the hinted dependency graph's bound
- * when hints are given (total cost over its critical path), else the sender chains'.
- */
-function speedupBoundOf(block: Block, chains: SenderChains, options: ParallelOptions): SpeedupBound {
-  if (options.hints !== undefined) {
-    const costs = options.hintCosts ?? block.transactions.map((t) => Number(t.gasLimit));
-    const total = costs.reduce((a, b) => a + b, 0);
-    const path = criticalPath(options.hints, costs);
-    return { speedup: path > 0 ? total / path : Infinity, source: "hinted dependency graph's chains" };
-  }
-  return { speedup: senderChainBound(block, chains).speedup, source: "same-sender transaction chains" };
+const SENDER_CHAINS = "same-sender transaction chains";
+/** No bound of the block's own yet: the threads' limit alone. */
+const UNBOUNDED: SpeedupBound = { speedup: Infinity, source: SENDER_CHAINS };
+
+/** The hinted dependency graph's bound on the speedup, for the cost model: its total cost over its critical path. */
+function hintedBound(block: Block, hints: TxDag, hintCosts: readonly number[] | undefined): SpeedupBound {
+  const costs = hintCosts ?? block.transactions.map((t) => Number(t.gasLimit));
+  const total = costs.reduce((a, b) => a + b, 0);
+  const path = criticalPath(hints, costs);
+  return { speedup: path > 0 ? total / path : Infinity, source: "hinted dependency graph's chains" };
 }
 
 // Blocks run one at a time: the worker pool and the shared buffers (reused between blocks) are
@@ -220,12 +218,19 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   if (block.transactions.length === 0) return sequential("no transactions");
   const wide = firstWideAddress(block);
   if (wide !== null) return sequential(wide);
-  const chains = senderChains(block);
   if (options.hints !== undefined) checkHints(options.hints, options.hintCosts, block.transactions.length);
+  let chains: SenderChains | null = null;
   if (!options.forceParallel) {
     if (workers <= 1) return sequential("one worker");
     if (options.minTxs !== undefined && block.transactions.length < options.minTxs) return sequential(`fewer than ${options.minTxs} transactions`);
-    const choice = chooseMode({ txs: block.transactions.length, gas: Number(header.gasUsed), bound: speedupBoundOf(block, chains, options) }, workers, options.cores ?? availableParallelism(), options.costModel);
+    const shape = { txs: block.transactions.length, gas: Number(header.gasUsed) };
+    const cores = options.cores ?? availableParallelism();
+    // The threads alone decide most blocks on few cores: the sender chains are walked only where they could change the choice.
+    let choice = chooseMode({ ...shape, bound: options.hints !== undefined ? hintedBound(block, options.hints, options.hintCosts) : UNBOUNDED }, workers, cores, options.costModel);
+    if (choice.parallel && options.hints === undefined) {
+      chains = senderChains(block);
+      choice = chooseMode({ ...shape, bound: { speedup: senderChainBound(block, chains).speedup, source: SENDER_CHAINS } }, workers, cores, options.costModel);
+    }
     stats.predictedSpeedup = choice.prediction.speedup;
     stats.reason = choice.reason;
     if (!choice.parallel) return sequential(choice.reason);
@@ -233,6 +238,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
       return sequential("the worker threads are still starting (about 2 s in a fresh process, compiling the executor): until they are warm a block runs faster sequentially; --workers N waits for them");
     }
   }
+  chains ??= senderChains(block);
   if (options.whenThreadsCold === "wait" && workers > 1 && !workerPoolWarm(workers)) {
     await workerPoolReady(workers);
     callStart = performance.now();
