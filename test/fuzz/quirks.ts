@@ -1,0 +1,59 @@
+// Corrections for @ethereumjs/vm 10.1.3 behaviour that differs from the specification (each one
+// adjudicated in docs/ethereumjs-divergences.md and listed in known-divergences.json). When a raw
+// run of a case diverges from ours, the case runs again with these hooks installed; a correction
+// that fires is recorded, and if the corrected run agrees with ours, the divergence is explained.
+//
+// The hooks use ethereumjs's message events and wrap one EVM method on the instance; nothing in
+// node_modules changes.
+import type { VM } from "@ethereumjs/vm";
+
+/** Ids of the corrections, as known-divergences.json names them. */
+export const CREATE_REVERT_EF = "create-revert-ef";
+
+interface ExecResultLike {
+  executionGasUsed: bigint;
+  returnValue: Uint8Array;
+  exceptionError?: { error: string };
+}
+
+interface Frame {
+  isCreate: boolean;
+  /** The init code's own result when it ended in REVERT. */
+  reverted?: ExecResultLike;
+}
+
+/**
+ * Installs the corrections on `vm`; the ids of those that fire are added to `applied`.
+ *
+ * create-revert-ef: ethereumjs applies the EIP-3541 check (new code must not start with 0xEF) to
+ * the output of init code that REVERTed, turning the revert into an exceptional halt that burns
+ * all the frame's gas and drops the revert data. The correction restores the REVERT result.
+ */
+export function installQuirkFixes(vm: VM, applied: Set<string>): void {
+  const evm = vm.evm as unknown as {
+    events: { on(topic: string, listener: (data: never) => void): void };
+    runInterpreter(message: { isCreate?: boolean }, opts?: unknown): Promise<ExecResultLike>;
+  };
+  const frames: Frame[] = [];
+  evm.events.on("beforeMessage", (message: { to?: unknown }) => {
+    frames.push({ isCreate: message.to === undefined });
+  });
+  const runInterpreter = evm.runInterpreter.bind(evm);
+  evm.runInterpreter = async (message, opts) => {
+    const result = await runInterpreter(message, opts);
+    const frame = frames[frames.length - 1];
+    if (message.isCreate === true && frame?.isCreate === true && result.exceptionError?.error === "revert") {
+      frame.reverted = { executionGasUsed: result.executionGasUsed, returnValue: result.returnValue, exceptionError: result.exceptionError };
+    }
+    return result;
+  };
+  evm.events.on("afterMessage", (result: { execResult: ExecResultLike }) => {
+    const frame = frames.pop();
+    const reverted = frame?.reverted;
+    if (reverted === undefined || result.execResult.exceptionError?.error !== "invalid bytecode deployed") return;
+    result.execResult.exceptionError = reverted.exceptionError;
+    result.execResult.executionGasUsed = reverted.executionGasUsed;
+    result.execResult.returnValue = reverted.returnValue;
+    applied.add(CREATE_REVERT_EF);
+  });
+}
