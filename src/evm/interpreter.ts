@@ -4,7 +4,7 @@
 import { keccak256 } from "../primitives/hash.js";
 import type { WorldState } from "../state/world.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
-import { analyzeCode, CodeCache, delegationTarget, type AnalyzedCode } from "./code.js";
+import { analyzeCode, threadCodeCache, delegationTarget, type CodeCache, type AnalyzedCode } from "./code.js";
 import type { BlockEnv, TxEnv } from "./env.js";
 import { COLD_ACCOUNT_ACCESS_COST, COLD_SLOAD_COST, WARM_STORAGE_READ_COST, type ForkRules } from "../fork/forks.js";
 import { Memory, memoryCost, MAX_MEMORY_BYTES } from "./memory.js";
@@ -133,7 +133,7 @@ export class Evm {
     readonly world: WorldState,
     readonly block: BlockEnv,
     readonly rules: ForkRules,
-    readonly codeCache: CodeCache = new CodeCache(),
+    readonly codeCache: CodeCache = threadCodeCache,
   ) {
     this.table = opTableFor(rules);
   }

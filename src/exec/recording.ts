@@ -6,7 +6,7 @@
 // coinbase's fees and code-less transfer recipients are credited without being read, so the
 // record of a block is the same whichever executor produced it.
 import { performance } from "node:perf_hooks";
-import { canWriteOwnStorage, CodeCache } from "../evm/code.js";
+import { canWriteOwnStorage, threadCodeCache, type CodeCache } from "../evm/code.js";
 import { rulesFor, type ForkRules } from "../fork/forks.js";
 import { Evm } from "../evm/interpreter.js";
 import type { Word } from "../primitives/word.js";
@@ -278,7 +278,7 @@ export function executeBlockRecorded(block: Block, pre: StateReader, options: Ex
   keepShapesAlive();
   const start = performance.now();
   const env = blockEnv(block, options, rules);
-  const codeCache = options.codeCache ?? new CodeCache();
+  const codeCache = options.codeCache ?? threadCodeCache;
   const state = new CommittedState(pre);
 
   const prologue = recordPrologue(state, block, env, rules, codeCache);
@@ -336,7 +336,7 @@ function recordEpilogue(
 
 /** What the block's pre-execution changes (DAO, EIP-4788) read and wrote, on `pre`: for executors that record otherwise. */
 export function prologueChanges(block: Block, pre: StateReader, rules: ForkRules, options: ExecuteOptions): SystemChanges {
-  return recordPrologue(new CommittedState(pre), block, blockEnv(block, options, rules), rules, new CodeCache());
+  return recordPrologue(new CommittedState(pre), block, blockEnv(block, options, rules), rules, threadCodeCache);
 }
 
 /**
@@ -345,7 +345,7 @@ export function prologueChanges(block: Block, pre: StateReader, rules: ForkRules
  */
 export function epilogueChanges(block: Block, afterTransactions: WorldState, rules: ForkRules, options: ExecuteOptions, receipts: readonly Receipt[]): SystemChanges {
   const state = new CommittedState(new WorldReader(afterTransactions));
-  return recordEpilogue(state, block, blockEnv(block, options, rules), rules, new CodeCache(), receipts, options.completeState === true).changes;
+  return recordEpilogue(state, block, blockEnv(block, options, rules), rules, threadCodeCache, receipts, options.completeState === true).changes;
 }
 
 /** A world seen as a reader of the state it holds (reads load accounts into it, and change nothing). */

@@ -2,7 +2,7 @@
 import { performance } from "node:perf_hooks";
 import type { BlockEnv } from "../evm/env.js";
 import { rulesFor, type ForkRules } from "../fork/forks.js";
-import { CodeCache } from "../evm/code.js";
+import { threadCodeCache, type CodeCache } from "../evm/code.js";
 import { Evm } from "../evm/interpreter.js";
 import { applyTransaction, blobBaseFee, InvalidTransactionError, type TxResult } from "../evm/processor.js";
 import { BlockResultBuilder } from "./blockResult.js";
@@ -26,7 +26,7 @@ export interface ExecuteOptions {
   chainId?: bigint;
   /** Rules to use instead of the mainnet schedule's. */
   rules?: ForkRules;
-  /** Code analysis cache to share between blocks (a fresh one by default). */
+  /** Code analysis cache (by default the thread's own, shared by every block it executes: threadCodeCache). */
   codeCache?: CodeCache;
   /** When given, filled with each transaction's execution time in milliseconds, by index (bench/ideal). */
   transactionMs?: number[];
@@ -95,7 +95,7 @@ export function executeBlock(block: Block, pre: StateReader, options: ExecuteOpt
   const start = performance.now();
   const env = blockEnv(block, options, rules);
   const world = new WorldState(pre);
-  const evm = new Evm(world, env, rules, options.codeCache ?? new CodeCache());
+  const evm = new Evm(world, env, rules, options.codeCache ?? threadCodeCache);
 
   applyBlockPrologue(evm, block);
   const builder = new BlockResultBuilder(rules);

@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { availableParallelism } from "node:os";
 import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
-import { CodeCache } from "../../evm/code.js";
+import { threadCodeCache } from "../../evm/code.js";
 import { rulesFor } from "../../fork/forks.js";
 import { Evm } from "../../evm/interpreter.js";
 import { MASK160, type Word } from "../../primitives/word.js";
@@ -338,7 +338,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const root = rules.byzantium ? receipts.root() : null;
   stats.receiptsOnMain = rules.byzantium && root === null;
   const post = options.record === true ? epilogueChanges(block, world, rules, options, builder.receipts) : null;
-  const epilogue = applyBlockEpilogue(new Evm(world, blockEnv(block, options, rules), rules, options.codeCache ?? new CodeCache()), block, builder.receipts, options.completeState === true);
+  const epilogue = applyBlockEpilogue(new Evm(world, blockEnv(block, options, rules), rules, options.codeCache ?? threadCodeCache), block, builder.receipts, options.completeState === true);
   const finished = builder.finish(world, epilogue, root ?? undefined);
   stats.assembleMs += performance.now() - finishStart;
   finished.executionMs = performance.now() - callStart;
@@ -474,7 +474,7 @@ function checkedFinals(finals: IncarnationResult[]): IncarnationResult[] | strin
 /** The pre-state with the block's prologue (DAO change, EIP-4788 call) applied, as a new state. */
 function stateAfterPrologue(block: Block, pre: MemoryState, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions): MemoryState {
   const world = new WorldState(pre);
-  applyBlockPrologue(new Evm(world, blockEnv(block, options, rules), rules, new CodeCache()), block);
+  applyBlockPrologue(new Evm(world, blockEnv(block, options, rules), rules, threadCodeCache), block);
   const changed = [...world.dirtyAccounts()];
   if (changed.length === 0) return pre;
   const base = new MemoryState();
@@ -517,7 +517,7 @@ function assemble(block: Block, rules: ReturnType<typeof rulesFor>, world: World
  */
 function continueSequentially(block: Block, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, { world, builder }: Assembled, from: number): string | null {
   try {
-    executeTransactions(new Evm(world, blockEnv(block, options, rules), rules, options.codeCache ?? new CodeCache()), block, builder, from);
+    executeTransactions(new Evm(world, blockEnv(block, options, rules), rules, options.codeCache ?? threadCodeCache), block, builder, from);
     return null;
   } catch (e) {
     if (e instanceof BlockExecutionError) return e.message;
@@ -533,7 +533,7 @@ function continueSequentially(block: Block, rules: ReturnType<typeof rulesFor>, 
  */
 function postState(block: Block, pre: StateReader, rules: ReturnType<typeof rulesFor>, options: ExecuteOptions, mv: MvMemory, known: (AccountLocations | undefined)[], below = block.transactions.length): WorldState {
   const world = new WorldState(pre);
-  applyBlockPrologue(new Evm(world, blockEnv(block, options, rules), rules, new CodeCache()), block);
+  applyBlockPrologue(new Evm(world, blockEnv(block, options, rules), rules, threadCodeCache), block);
   const writer = new FinalWriter(world, mv, pre, known);
   mv.forEachFinalWrite((loc, value, delta) => writer.apply(loc, value, delta), below);
   for (const account of world.dirtyAccounts()) world.deleteIfEmpty(account);

@@ -45,8 +45,6 @@ parentPort!.on("message", (msg: JobMessage) => {
     } else if (cached === null || cached.key !== msg.jobKey) {
       throw new Error(`worker has no block for job key ${msg.jobKey}`);
     }
-    // A fresh code-analysis cache per run keeps repeated runs comparable with the sequential ones.
-    cached.ctx.codeCache = new (cached.ctx.codeCache.constructor as new () => BlockContext["codeCache"])();
     const stream = msg.streamEvery > 0 ? { every: msg.streamEvery, send: (batch: IncarnationResult[]) => sendBatch(msg.id, batch) } : null;
     const { results, unsent, ...outcome } = runWorkerLoop(cached.ctx, cached.base, msg.handles, msg.fault, stream);
     const packed = encodeResults(unsent);

@@ -1,6 +1,6 @@
 // The Block-STM worker loop (the paper's algorithm 1), run by every worker thread on a block.
 import { performance } from "node:perf_hooks";
-import { CodeCache } from "../../evm/code.js";
+import { threadCodeCache } from "../../evm/code.js";
 import { rulesFor, type Fork, type ForkRules } from "../../fork/forks.js";
 import type { Word } from "../../primitives/word.js";
 import type { Block } from "../../block/block.js";
@@ -161,7 +161,7 @@ export function buildContext(job: BlockJob, transactions: TransactionSource, bas
     transactions,
     gasLimit: job.block.header.gasLimit,
     coinbase: job.block.header.coinbase,
-    codeCache: new CodeCache(),
+    codeCache: threadCodeCache,
     previousFromSender: job.previousFromSender,
   };
   return { ctx, base };
