@@ -253,16 +253,18 @@ export function fromBytes(buf: Uint8Array, off: number, len: number): Word {
     for (let t = 0; t < tail; t++) v *= 256;
     return v;
   }
-  // Right-align the bytes in the scratch word, then read four 64-bit limbs.
-  SCRATCH.fill(0);
-  const shift = 32 - len;
-  if (avail > off) SCRATCH.set(buf.subarray(off, avail), shift);
-  const v =
-    (SCRATCH_VIEW.getBigUint64(0) << 192n) |
-    (SCRATCH_VIEW.getBigUint64(8) << 128n) |
-    (SCRATCH_VIEW.getBigUint64(16) << 64n) |
-    SCRATCH_VIEW.getBigUint64(24);
-  return norm(v);
+  // Right-align the significant bytes in the scratch word, copied by hand (a subarray to copy from
+  // would allocate), then read only the 64-bit limbs they reach: each bigint step allocates, and
+  // most wide words (addresses, amounts) fill two or three limbs, not four.
+  const first = 32 - significant;
+  for (let k = first & ~7; k < first; k++) SCRATCH[k] = 0;
+  let at = first;
+  for (; i < avail; i++) SCRATCH[at++] = buf[i]!;
+  for (; at < 32; at++) SCRATCH[at] = 0;
+  if (significant <= 8) return norm(SCRATCH_VIEW.getBigUint64(24));
+  if (significant <= 16) return (SCRATCH_VIEW.getBigUint64(16) << 64n) | SCRATCH_VIEW.getBigUint64(24);
+  if (significant <= 24) return (SCRATCH_VIEW.getBigUint64(8) << 128n) | (SCRATCH_VIEW.getBigUint64(16) << 64n) | SCRATCH_VIEW.getBigUint64(24);
+  return (SCRATCH_VIEW.getBigUint64(0) << 192n) | (SCRATCH_VIEW.getBigUint64(8) << 128n) | (SCRATCH_VIEW.getBigUint64(16) << 64n) | SCRATCH_VIEW.getBigUint64(24);
 }
 
 /** Writes `a` as 32 big-endian bytes at buf[off..off+32). */
