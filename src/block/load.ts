@@ -12,6 +12,7 @@ import { JsonFileError, readJsonFile } from "../primitives/jsonFiles.js";
 import { describe, expectObject, InputError, isJsonObject, parseBlockNumberKey, parseHash } from "./json.js";
 import { FIXTURE_ACCOUNT_FIELDS, preStateFromFixture, type BytecodeTable } from "./prestate.js";
 import { convertPrestateTrace } from "./prestateTracer.js";
+import { BytecodeIndex } from "./bytecodeIndex.js";
 import { blockFromRpc } from "./rpc.js";
 import { mainnetFork } from "./schedule.js";
 import { checkTransactionsForChain, recoverSenders } from "./senders.js";
@@ -46,7 +47,9 @@ export function loadBlockInput(path: string, options: LoadOptions = {}): BlockIn
     {
       block: readJson(blockPath, options.cache),
       preState: readJson(preStatePath, options.cache),
-      // Read only for a fixture pre-state, which needs it (a trace carries its code).
+      // Read only for a fixture pre-state, which needs it (a trace carries its code): by key where
+      // the file has the plain shape, else parsed whole.
+      bytecodeIndex: () => (bytecodesPath === null ? null : readBytecodeIndex(bytecodesPath, options.cache)),
       bytecodes: () => (bytecodesPath === null ? undefined : readJson(bytecodesPath, options.cache)),
       blockHashes: blockHashesPath === null ? undefined : readJson(blockHashesPath, options.cache),
       receipts: existsSync(receiptsPath) ? readJson(receiptsPath) : undefined,
@@ -60,6 +63,8 @@ export interface BlockParts {
   block: unknown;
   preState: unknown;
   bytecodes?: unknown | (() => unknown);
+  /** The bytecode file read by key, tried before `bytecodes` (null: it has no plain shape; see BytecodeIndex). */
+  bytecodeIndex?: () => BytecodeIndex | null;
   blockHashes?: unknown;
   receipts?: unknown;
 }
@@ -78,15 +83,51 @@ export function blockInputFromParts(parts: BlockParts, names: { block: string; p
     const converted = convertPrestateTrace(parts.preState, names.preState);
     preState = preStateFromFixture(converted.preState, converted.bytecodes, names.preState, `${names.preState} (code)`);
   } else {
-    const raw = typeof parts.bytecodes === "function" ? (parts.bytecodes as () => unknown)() : parts.bytecodes;
     const bytecodesName = names.bytecodes ?? "bytecodes.json (not found beside the block)";
-    const bytecodes = raw === undefined ? {} : (expectObject(raw, bytecodesName) as BytecodeTable);
-    preState = preStateFromFixture(parts.preState, bytecodes, names.preState, bytecodesName);
+    preState = fromBytecodeIndex(parts, names.preState, bytecodesName) ?? fromBytecodeTable(parts, names.preState, bytecodesName);
   }
   const blockHashes = parts.blockHashes === undefined ? new Map<bigint, Word>() : parseBlockHashes(parts.blockHashes, names.blockHashes ?? "blockHashes");
   const expectedReceipts = parts.receipts === undefined ? null : blockReceipts(parts.receipts, names.receipts, block);
   recoverSenders(block, rules, names.block);
   return { block, rules, preState, blockHashes, expectedReceipts, sources: { block: names.block, preState: names.preState, bytecodes: names.bytecodes, blockHashes: names.blockHashes } };
+}
+
+/**
+ * The fixture pre-state with its codes read by key from the bytecode file, or null where that
+ * cannot be done (no index) or fails in any way: the caller then builds it from the whole table,
+ * so every error reads as it would have.
+ */
+function fromBytecodeIndex(parts: BlockParts, preStateName: string, bytecodesName: string): MemoryState | null {
+  const index = parts.bytecodeIndex?.() ?? null;
+  if (index === null) return null;
+  try {
+    return preStateFromFixture(parts.preState, (key) => index.get(key), preStateName, bytecodesName);
+  } catch (e) {
+    if (e instanceof InputError) return null;
+    throw e;
+  }
+}
+
+function fromBytecodeTable(parts: BlockParts, preStateName: string, bytecodesName: string): MemoryState {
+  const raw = typeof parts.bytecodes === "function" ? (parts.bytecodes as () => unknown)() : parts.bytecodes;
+  const bytecodes = raw === undefined ? {} : (expectObject(raw, bytecodesName) as BytecodeTable);
+  return preStateFromFixture(parts.preState, bytecodes, preStateName, bytecodesName);
+}
+
+/** BytecodeIndex.read, with errors as InputErrors and the index shared through `cache` (null: no plain shape). */
+function readBytecodeIndex(path: string, cache?: Map<string, unknown>): BytecodeIndex | null {
+  const key = `bytecode index: ${path}`;
+  const cached = cache?.get(key);
+  if (cached !== undefined) return cached as BytecodeIndex | null;
+  let index: BytecodeIndex | null;
+  try {
+    index = BytecodeIndex.read(path);
+  } catch (e) {
+    if (e instanceof JsonFileError) throw new InputError(e.message);
+    throw e;
+  }
+  cache?.set(key, index);
+  return index;
 }
 
 function locate(path: string, prestate: string | undefined): { blockPath: string; preStatePath: string } {

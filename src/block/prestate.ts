@@ -9,6 +9,9 @@ import { describe, expectObject, InputError, parseAddress, parseData, parseHash,
 /** Raw bytecode table: code hash (0x hex) → code (0x hex), parsed lazily. */
 export type BytecodeTable = Record<string, unknown>;
 
+/** The raw code under a code hash as spelled (undefined where absent): a table read by key (BytecodeIndex). */
+export type BytecodeLookup = (hashHex: string) => unknown;
+
 /** The fields of a fixture account; any other is an error (a typo there would otherwise lose data silently). */
 export const FIXTURE_ACCOUNT_FIELDS: readonly string[] = ["balance", "nonce", "code_hash", "codeHash", "storage"];
 
@@ -18,7 +21,7 @@ export const FIXTURE_ACCOUNT_FIELDS: readonly string[] = ["balance", "nonce", "c
  * one address or slot written twice (in another letter case, or with other leading zeros), is an
  * error naming both spellings: JSON keys that differ only so would otherwise keep the later one.
  */
-export function preStateFromFixture(json: unknown, bytecodes: BytecodeTable, where: string, bytecodesWhere = "bytecodes.json"): MemoryState {
+export function preStateFromFixture(json: unknown, bytecodes: BytecodeTable | BytecodeLookup, where: string, bytecodesWhere = "bytecodes.json"): MemoryState {
   const state = new MemoryState();
   const accounts = expectObject(json, where);
   const spelled = new Map<Word, string>();
@@ -56,8 +59,9 @@ export function preStateFromFixture(json: unknown, bytecodes: BytecodeTable, whe
   return state;
 }
 
-function codeFor(codeHash: Word, hashHex: string, bytecodes: BytecodeTable, at: string, bytecodesWhere: string): Uint8Array {
-  const raw = bytecodes[hashHex] ?? bytecodes[hashHex.toLowerCase()];
+function codeFor(codeHash: Word, hashHex: string, bytecodes: BytecodeTable | BytecodeLookup, at: string, bytecodesWhere: string): Uint8Array {
+  const lookup: BytecodeLookup = typeof bytecodes === "function" ? bytecodes : (key) => bytecodes[key];
+  const raw = lookup(hashHex) ?? lookup(hashHex.toLowerCase());
   if (raw === undefined) throw new InputError(`${at}: code hash ${hashHex} has no bytecode in ${bytecodesWhere}`);
   const code = parseData(raw, `${bytecodesWhere}["${hashHex}"]`);
   if (keccak256Word(code) !== codeHash) throw new InputError(`${bytecodesWhere}["${hashHex}"]: the bytecode does not hash to its key (keccak ${wordToHex(keccak256Word(code), 32)})`);

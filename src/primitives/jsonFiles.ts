@@ -47,6 +47,15 @@ export function readJsonFile(path: string, maxBytes = MAX_JSON_BYTES): unknown {
 }
 
 function readTextFile(path: string, maxBytes: number): string {
+  const bytes = readFileBytes(path, maxBytes);
+  return decodeText(path, bytes);
+}
+
+/**
+ * The bytes of the file at `path`, with readJsonFile's checks and one-line errors: refused before
+ * reading when it is a directory, not a regular file, empty or larger than `maxBytes`.
+ */
+export function readFileBytes(path: string, maxBytes = MAX_JSON_BYTES): Buffer {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -66,7 +75,7 @@ function readTextFile(path: string, maxBytes: number): string {
       if (n === 0) break;
       read += n;
     }
-    return decodeText(path, bytes.subarray(0, read));
+    return bytes.subarray(0, read);
   } catch (e) {
     if (e instanceof JsonFileError) throw e;
     throw new JsonFileError(`${path}: cannot read (${errorCode(e)})`);
