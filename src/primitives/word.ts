@@ -99,9 +99,17 @@ export function mulmod(a: Word, b: Word, n: Word): Word {
 export function exp(base: Word, exponent: Word): Word {
   if (exponent === 0) return 1;
   if (base === 0 || base === 1) return base;
-  if (typeof base === "number" && typeof exponent === "number" && exponent < 64) {
-    const r = Math.pow(base, exponent);
-    if (r <= MAX_SAFE) return r;
+  if (typeof base === "number" && typeof exponent === "number") {
+    if (exponent < 64) {
+      const r = Math.pow(base, exponent);
+      if (r <= MAX_SAFE) return r;
+    }
+    // A power of two raised to a power (2**k and 0x100**k, as compilers build masks and shifts):
+    // one shift instead of a square-and-multiply over bigints.
+    if (base <= 0xffffffff && (base & (base - 1)) === 0) {
+      const shift = (31 - Math.clz32(base)) * exponent;
+      return shift >= 256 ? 0 : shift < 53 ? 2 ** shift : 1n << BigInt(shift);
+    }
   }
   let result = 1n;
   let b = big(base);

@@ -69,6 +69,23 @@ check("exp (small exponents)", (a, b) => W.exp(a, W.and(b, 0x1ff)), (a, b) => {
   return r;
 });
 
+test("exp: powers of two raised to any exponent (the shift path) equal square-and-multiply mod 2^256", () => {
+  const modPow = (b: bigint, e: bigint): bigint => {
+    let r = 1n;
+    for (let x = b, k = e; k > 0n; k >>= 1n, x = (x * x) % M) if (k & 1n) r = (r * x) % M;
+    return r;
+  };
+  let cases = 0;
+  for (let log = 0; log <= 40; log++) {
+    const base = 2n ** BigInt(log);
+    for (const e of [0n, 1n, 2n, 7n, 31n, 52n, 53n, 63n, 64n, 127n, 128n, 255n, 256n, 257n, 1000n, 2n ** 53n - 1n, 2n ** 64n, M - 1n]) {
+      assert.equal(W.big(W.exp(W.norm(base), W.norm(e))), modPow(base, e), `${base} ** ${e}`);
+      cases++;
+    }
+  }
+  assert.equal(cases, 41 * 18);
+});
+
 test("word addmod and mulmod use full precision", () => {
   for (const a of VALUES.slice(0, 30))
     for (const b of VALUES.slice(0, 30))
