@@ -253,6 +253,7 @@ export function fromBytes(buf: Uint8Array, off: number, len: number): Word {
   const avail = Math.min(end, buf.length);
   let i = off;
   while (i < avail && buf[i] === 0) i++;
+  if (i >= avail) return 0; // no nonzero byte: zero, however many zero bytes are appended
   const tail = end - avail; // zero bytes appended at the end
   const significant = avail - i + tail;
   if (significant <= 6) {

@@ -107,6 +107,23 @@ test("word bytes round trip and zero padding", () => {
   assert.equal(W.fromBytes(Uint8Array.from([0, 0, 7]), 0, 3), 7);
 });
 
+test("fromBytes gives the canonical word for every offset, length and zero padding (reading past the end included)", () => {
+  const reference = (buf: Uint8Array, off: number, len: number): W.Word => {
+    let v = 0n;
+    for (let k = off; k < off + len; k++) v = (v << 8n) | BigInt(k < buf.length ? buf[k]! : 0);
+    return W.norm(v);
+  };
+  const buffers = [new Uint8Array(0), new Uint8Array(40), Uint8Array.from({ length: 40 }, (_, k) => (k * 37 + 11) & 255), Uint8Array.from({ length: 40 }, (_, k) => (k % 9 === 0 ? 1 : 0))];
+  let cases = 0;
+  for (const buf of buffers)
+    for (let off = 0; off <= 48; off += 3)
+      for (let len = 0; len <= 32; len++) {
+        assert.equal(W.fromBytes(buf, off, len), reference(buf, off, len), `length ${buf.length}, offset ${off}, ${len} bytes`);
+        cases++;
+      }
+  assert.equal(cases, 4 * 17 * 33);
+});
+
 test("word byteLength counts significant bytes", () => {
   for (const v of VALUES) assert.equal(W.byteLength(W.norm(v)), v === 0n ? 0 : Math.ceil(v.toString(16).length / 2));
 });
