@@ -8,7 +8,7 @@ import { TxType, type AccessListEntry, type Authorization, type Transaction } fr
 import { CodeCache } from "../evm/code.js";
 import type { BlockEnv } from "../evm/env.js";
 import { forkByName, rulesFor, type BlobParams, type ForkRules } from "../fork/forks.js";
-import { Evm } from "../evm/interpreter.js";
+import { Evm, type Status } from "../evm/interpreter.js";
 import { applyTransaction, blobBaseFee, InvalidTransactionError } from "../evm/processor.js";
 import { addressToBytes, fromBytes, wordFromHex, wordToBytes, type Word } from "../primitives/word.js";
 import { applyWorld, memoryStateRoot } from "../state/apply.js";
@@ -175,6 +175,8 @@ export interface CaseOutcome {
   post: MemoryState;
   logs: Log[];
   gasUsed?: bigint;
+  /** How the top frame ended: success, revert or exceptional halt (absent when the transaction was rejected). */
+  status?: Status;
   /** The processor's message when it rejected the transaction. */
   rejected?: string;
 }
@@ -187,9 +189,9 @@ export function executeCase(test: StateTestJson, context: CaseContext, indexes: 
   const world = new WorldState(post);
   const evm = new Evm(world, block, context.rules, codeCache);
   try {
-    const { logs, gasUsed } = applyTransaction(evm, tx, tx.sender!);
+    const { logs, gasUsed, status } = applyTransaction(evm, tx, tx.sender!);
     applyWorld(world, post);
-    return { tx, post, logs, gasUsed };
+    return { tx, post, logs, gasUsed, status };
   } catch (e) {
     if (!(e instanceof InvalidTransactionError)) throw e;
     return { tx, post, logs: [], rejected: e.message };

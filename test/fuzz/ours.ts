@@ -6,7 +6,8 @@ import { addressToBytes, wordToBytes } from "../../src/primitives/word.js";
 import { forkByName, rulesFor } from "../../src/fork/forks.js";
 import { memoryStateRoot } from "../../src/state/apply.js";
 import type { MemoryState } from "../../src/state/memory.js";
-import { chainIdOf, executeCase, rulesWithSchedule, type StateTestJson } from "../../src/statetest/runner.js";
+import { chainIdOf, executeCase, rulesWithSchedule, type CaseOutcome, type StateTestJson } from "../../src/statetest/runner.js";
+import { Status } from "../../src/evm/interpreter.js";
 import type { AccountView, Outcome, StateView } from "./outcome.js";
 
 /** Runs the index vector (0, 0, 0) of `test` under `forkName` ("Cancun", "Prague"...). */
@@ -35,17 +36,18 @@ export function runOurs(test: StateTestJson, forkName: string): Outcome {
   };
 }
 
-const STATUS_NAMES = ["success", "revert", "halt"] as const; // src/evm/interpreter.ts Status order
-
-/**
- * The top frame's status, when executeCase reports it. It does not yet (CaseOutcome has no
- * `status`), so the comparison skips the field; the generator's status marker (programs.ts)
- * makes a revert or halt of the entry contract visible in the post-state instead.
- */
-function statusOf(outcome: object): Outcome["status"] {
-  const status = (outcome as { status?: unknown }).status;
-  if (typeof status === "number") return STATUS_NAMES[status];
-  return typeof status === "string" ? (status as Outcome["status"]) : undefined;
+/** The top frame's status as executeCase reports it, in the oracle's words. */
+function statusOf(outcome: CaseOutcome): Outcome["status"] {
+  switch (outcome.status) {
+    case Status.Success:
+      return "success";
+    case Status.Revert:
+      return "revert";
+    case Status.Failure:
+      return "halt";
+    default:
+      throw new Error("executeCase ran the transaction but reported no status");
+  }
 }
 
 function stateView(post: MemoryState): StateView {

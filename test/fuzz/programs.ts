@@ -36,8 +36,8 @@ export interface ProgramShape {
   /** Creation nesting: init code made at depth 2 creates nothing. */
   createDepth: number;
   /**
-   * A slot set to 1 first thing: our state-test path does not report the top frame's status, and
-   * this makes a revert or halt of the frame show in the post-state.
+   * A slot set to 1 first thing: a revert or halt of the frame then shows in the post-state too,
+   * not only in the status both sides report.
    */
   markerSlot?: bigint;
 }

@@ -9,6 +9,7 @@ import type { VM } from "@ethereumjs/vm";
 
 /** Ids of the corrections, as known-divergences.json names them. */
 export const CREATE_REVERT_EF = "create-revert-ef";
+export const PRECOMPILE_FAILURE_REVERT = "precompile-failure-revert";
 
 interface ExecResultLike {
   executionGasUsed: bigint;
@@ -18,6 +19,8 @@ interface ExecResultLike {
 
 interface Frame {
   isCreate: boolean;
+  /** The message, whose `isCompiled` ethereumjs sets once it runs a precompile for it. */
+  message: { isCompiled?: boolean };
   /** The init code's own result when it ended in REVERT. */
   reverted?: ExecResultLike;
 }
@@ -28,6 +31,10 @@ interface Frame {
  * create-revert-ef: ethereumjs applies the EIP-3541 check (new code must not start with 0xEF) to
  * the output of init code that REVERTed, turning the revert into an exceptional halt that burns
  * all the frame's gas and drops the revert data. The correction restores the REVERT result.
+ *
+ * precompile-failure-revert: a precompile that fails on its input (a point off the curve, say) is
+ * an exceptional halt, and ethereumjs runs it as one (all the gas consumed, no output), but names
+ * the error "revert". The correction names it as a halt.
  */
 export function installQuirkFixes(vm: VM, applied: Set<string>): void {
   const evm = vm.evm as unknown as {
@@ -35,8 +42,8 @@ export function installQuirkFixes(vm: VM, applied: Set<string>): void {
     runInterpreter(message: { isCreate?: boolean }, opts?: unknown): Promise<ExecResultLike>;
   };
   const frames: Frame[] = [];
-  evm.events.on("beforeMessage", (message: { to?: unknown }) => {
-    frames.push({ isCreate: message.to === undefined });
+  evm.events.on("beforeMessage", (message: { to?: unknown; isCompiled?: boolean }) => {
+    frames.push({ isCreate: message.to === undefined, message });
   });
   const runInterpreter = evm.runInterpreter.bind(evm);
   evm.runInterpreter = async (message, opts) => {
@@ -49,6 +56,12 @@ export function installQuirkFixes(vm: VM, applied: Set<string>): void {
   };
   evm.events.on("afterMessage", (result: { execResult: ExecResultLike }) => {
     const frame = frames.pop();
+    const exec = result.execResult;
+    if (frame?.message.isCompiled === true && exec.exceptionError?.error === "revert" && exec.returnValue.length === 0) {
+      exec.exceptionError = { error: "precompile failed" };
+      applied.add(PRECOMPILE_FAILURE_REVERT);
+      return;
+    }
     const reverted = frame?.reverted;
     if (reverted === undefined || result.execResult.exceptionError?.error !== "invalid bytecode deployed") return;
     result.execResult.exceptionError = reverted.exceptionError;
