@@ -50,6 +50,7 @@ if (!existsSync(BLOCKS_DIR)) {
   const blocks = readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b));
   let hintedBlockStm = 0;
   let orderedBlockStm = 0;
+  let wrongHintedBlockStm = 0;
   for (const name of blocks) {
     test(`mainnet block ${name}: hinted and seeded runs equal sequential; correct hints re-execute nothing; wrong ones change nothing`, async () => {
       const input = loadBlockInput(join(BLOCKS_DIR, name), { cache });
@@ -65,8 +66,10 @@ if (!existsSync(BLOCKS_DIR)) {
         assert.deepEqual(observable(result, pre), expected, `${what} (${result.stats.mode}${result.stats.fallback ? ": " + result.stats.fallback : ""})`);
         return result;
       };
+      let blockStmRuns = false;
       for (const workers of [2, 4]) {
         const hinted = await run({ workers, hints: graph }, `hinted, ${workers} executors`);
+        if (workers === 2) blockStmRuns = hinted.record!.run.source === "block-stm";
         const seeded = await run({ workers, seed: { writes, codes: recorded.codes } }, `seeded, ${workers} executors`);
         const ordered = await run({ workers, hints: graph, hintCosts: costs }, `hinted in critical-path order, ${workers} executors`);
         if (ordered.record!.run.source === "block-stm") {
@@ -81,17 +84,27 @@ if (!existsSync(BLOCKS_DIR)) {
           assert.equal(reexecutions(seeded.record!), 0, `seeded, ${workers} executors: re-executions`);
         }
       }
+      // Wrong hints: where correct ones ran in Block-STM, the wrong ones must too (what they cost
+      // is re-executions, and the result must still be the sequential one).
+      const wrong = async (options: Partial<ParallelOptions>, what: string): Promise<void> => {
+        const result = await run(options, what);
+        if (blockStmRuns) {
+          assert.equal(result.record!.run.source, "block-stm", `${what}: ran in Block-STM`);
+          wrongHintedBlockStm++;
+        }
+      };
       const next = random(Number(name));
-      for (const kind of ["drop", "add", "redirect"] as const) await run({ workers: 2, hints: mutateGraph(graph, kind, next) }, `hints with edges ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "redirected"}`);
+      for (const kind of ["drop", "add", "redirect"] as const) await wrong({ workers: 2, hints: mutateGraph(graph, kind, next) }, `hints with edges ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "redirected"}`);
       // Wrong costs reorder execution arbitrarily (and dropped edges let transactions run before what they read).
       const wrongCosts = costs.map(() => next() * 10);
-      await run({ workers: 2, hints: mutateGraph(graph, "drop", next), hintCosts: wrongCosts }, "hints with edges dropped, in an order from random costs");
-      await run({ workers: 4, hints: graph.map(() => []), hintCosts: wrongCosts }, "no edges, in an order from random costs");
-      for (const kind of ["change", "drop", "add"] as const) await run({ workers: 2, seed: { writes: mutateWrites(writes, kind, next), codes: recorded.codes } }, `seeded values ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "changed"}`);
+      await wrong({ workers: 2, hints: mutateGraph(graph, "drop", next), hintCosts: wrongCosts }, "hints with edges dropped, in an order from random costs");
+      await wrong({ workers: 4, hints: graph.map(() => []), hintCosts: wrongCosts }, "no edges, in an order from random costs");
+      for (const kind of ["change", "drop", "add"] as const) await wrong({ workers: 2, seed: { writes: mutateWrites(writes, kind, next), codes: recorded.codes } }, `seeded values ${kind === "add" ? "added" : kind === "drop" ? "dropped" : "changed"}`);
     });
   }
   test("the hinted runs ran in Block-STM (not a fallback comparing sequential with sequential)", () => {
     assert.ok(hintedBlockStm >= 2 * 40, `hinted Block-STM runs: ${hintedBlockStm}`);
     assert.ok(orderedBlockStm >= 2 * 40, `Block-STM runs in critical-path order: ${orderedBlockStm}`);
+    assert.ok(wrongHintedBlockStm >= 8 * 40, `Block-STM runs with wrong hints: ${wrongHintedBlockStm}`);
   });
 }
