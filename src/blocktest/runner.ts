@@ -6,7 +6,7 @@
 // be the test's.
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { addressToHex, fromBytes, type Word } from "../primitives/word.js";
-import { CodeCache } from "../evm/code.js";
+import { threadCodeCache } from "../evm/code.js";
 import type { BlockHeader } from "../block/block.js";
 import { checkBlockBlobGas, checkHeaderLayout, InvalidBlockError, validateBlockBody, validateHeader } from "../block/headerRules.js";
 import { InputError } from "../block/json.js";
@@ -96,9 +96,6 @@ interface Chain {
   /** Hashes of the head and its ancestors by number, for BLOCKHASH. */
   hashes: Map<bigint, Word>;
 }
-
-// Shared by every test: code is keyed by its hash.
-const codeCache = new CodeCache();
 
 /** Runs the selected tests of one file. */
 export function runBlockchainTestFile(file: string, options: BlockTestOptions = {}): BlockTestResult[] {
@@ -202,7 +199,7 @@ function importBlock(chain: Chain, rlp: Uint8Array): Imported {
   });
   atStage("transaction", () => checkBlockBlobGas(block, rules));
   atStage("signature", () => recoverSenders(block, rules, "block", chain.chainId));
-  const result = atStage("execution", () => executeBlock(block, chain.state, { blockHashes: chain.hashes, chainId: chain.chainId, rules, completeState: true, codeCache }));
+  const result = atStage("execution", () => executeBlock(block, chain.state, { blockHashes: chain.hashes, chainId: chain.chainId, rules, completeState: true, codeCache: threadCodeCache }));
   const post = copyState(chain.state);
   applyWorld(result.world, post);
   const mismatches = resultMismatches(decoded, result, post);

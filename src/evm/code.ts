@@ -5,7 +5,8 @@
 import { addressToBytes, fromBytes, type Word } from "../primitives/word.js";
 
 export interface AnalyzedCode {
-  readonly code: Uint8Array;
+  /** The code (the latest array a CodeCache was asked for it with: equal bytes). */
+  code: Uint8Array;
   /** 1 where a JUMPDEST opcode (not push data) stands. */
   readonly jumpdests: Uint8Array;
   /** Decoded values of PUSH7..PUSH32 by position, once each has run. */
@@ -85,10 +86,18 @@ export class CodeCache {
 
   get(codeHash: Word, code: Uint8Array): AnalyzedCode {
     const cached = this.byHash.get(codeHash);
-    if (cached !== undefined && (cached.code === code || sameBytes(cached.code, code))) return cached;
+    if (cached !== undefined) {
+      if (cached.code === code) return cached;
+      if (sameBytes(cached.code, code)) {
+        // Keep the caller's array, so that its next calls (a block's pre-state) match by identity.
+        cached.code = code;
+        return cached;
+      }
+      this.byHash.delete(codeHash);
+      this.bytes -= cached.code.length;
+    }
     if (this.bytes + code.length > MAX_CACHED_BYTES) this.clear();
     const analyzed = analyzeCode(code);
-    if (cached !== undefined) this.bytes -= cached.code.length;
     this.byHash.set(codeHash, analyzed);
     this.bytes += code.length;
     return analyzed;

@@ -5,7 +5,7 @@ import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
 import { calldataFloorGas, senderFromSecretKey } from "../tx/transaction.js";
 import { TxType, type AccessListEntry, type Authorization, type Transaction } from "../tx/types.js";
-import { CodeCache } from "../evm/code.js";
+import { threadCodeCache } from "../evm/code.js";
 import type { BlockEnv } from "../evm/env.js";
 import { forkByName, rulesFor, type BlobParams, type ForkRules } from "../fork/forks.js";
 import { Evm, type Status } from "../evm/interpreter.js";
@@ -90,7 +90,6 @@ export interface RunOptions {
   skip?: string[];
 }
 
-const codeCache = new CodeCache();
 
 /** What a case runs under: the fork's rules (blob parameters from the test's config) and the chain id. */
 export interface CaseContext {
@@ -187,7 +186,7 @@ export function executeCase(test: StateTestJson, context: CaseContext, indexes: 
   const block = buildBlockEnv(test.env, context);
   const tx = buildTransaction(test.transaction, indexes, context.chainId);
   const world = new WorldState(post);
-  const evm = new Evm(world, block, context.rules, codeCache);
+  const evm = new Evm(world, block, context.rules, threadCodeCache);
   try {
     const { logs, gasUsed, status } = applyTransaction(evm, tx, tx.sender!);
     applyWorld(world, post);

@@ -44,3 +44,12 @@ test("CodeCache: starts over past its byte bound", () => {
   cache.clear();
   assert.equal(cache.size, 0);
 });
+
+test("CodeCache: an equal-bytes hit keeps the caller's array, so its next calls match by identity", () => {
+  const cache = new CodeCache();
+  const code = hex("6003 56 5b 00");
+  const first = cache.get(7n, code);
+  const copy = code.slice();
+  assert.equal(cache.get(7n, copy), first);
+  assert.equal(first.code, copy, "the analysis now holds the caller's array");
+});
