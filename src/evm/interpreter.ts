@@ -518,14 +518,14 @@ export class Evm {
             const offset = stack[sp - 1]!;
             gas -= expandMemory(mem, offset, 32, gas);
             if (gas < 0) throw new Halt(OUT_OF_GAS);
-            stack[sp - 1] = W.fromBytes(mem.buf, offset as number, 32);
+            stack[sp - 1] = W.wordAt(mem.view, offset as number);
             break;
           }
           case Op.MSTORE: {
             const offset = stack[sp - 1]!;
             gas -= expandMemory(mem, offset, 32, gas);
             if (gas < 0) throw new Halt(OUT_OF_GAS);
-            W.toBytes32(stack[sp - 2]!, mem.buf, offset as number);
+            W.setWordAt(mem.view, offset as number, stack[sp - 2]!);
             sp -= 2;
             break;
           }

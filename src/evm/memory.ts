@@ -2,12 +2,14 @@
 
 export class Memory {
   buf = new Uint8Array(4096);
+  /** A view of `buf` (replaced with it), for whole-word loads and stores. */
+  view = new DataView(this.buf.buffer);
   /** Active size in 32-byte words (what MSIZE and the expansion cost see). */
   words = 0;
 
   /** Empties the memory for reuse by another call frame. */
   reset(): void {
-    if (this.buf.length > 1 << 20) this.buf = new Uint8Array(4096);
+    if (this.buf.length > 1 << 20) this.replace(new Uint8Array(4096));
     else this.buf.fill(0, 0, this.words * 32);
     this.words = 0;
   }
@@ -20,9 +22,14 @@ export class Memory {
       while (cap < needed) cap *= 2;
       const next = new Uint8Array(cap);
       next.set(this.buf.subarray(0, this.words * 32));
-      this.buf = next;
+      this.replace(next);
     }
     this.words = newWords;
+  }
+
+  private replace(buf: Uint8Array<ArrayBuffer>): void {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer);
   }
 }
 

@@ -250,6 +250,14 @@ const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
 /** Big-endian word from `len` (<= 32) bytes of `buf` starting at `off`; bytes past the end read as 0. */
 export function fromBytes(buf: Uint8Array, off: number, len: number): Word {
   const end = off + len;
+  if (len === 32 && end <= buf.length) {
+    // A whole word in range (memory, call data, hashes): eight 32-bit limbs instead of a byte loop.
+    for (let k = 0; k < 32; k += 4) {
+      const j = off + k;
+      SCRATCH_VIEW.setUint32(k, (buf[j]! << 24) | (buf[j + 1]! << 16) | (buf[j + 2]! << 8) | buf[j + 3]!);
+    }
+    return wordAt(SCRATCH_VIEW, 0);
+  }
   const avail = Math.min(end, buf.length);
   let i = off;
   while (i < avail && buf[i] === 0) i++;
@@ -274,6 +282,44 @@ export function fromBytes(buf: Uint8Array, off: number, len: number): Word {
   if (significant <= 16) return (SCRATCH_VIEW.getBigUint64(16) << 64n) | SCRATCH_VIEW.getBigUint64(24);
   if (significant <= 24) return (SCRATCH_VIEW.getBigUint64(8) << 128n) | (SCRATCH_VIEW.getBigUint64(16) << 64n) | SCRATCH_VIEW.getBigUint64(24);
   return (SCRATCH_VIEW.getBigUint64(0) << 192n) | (SCRATCH_VIEW.getBigUint64(8) << 128n) | (SCRATCH_VIEW.getBigUint64(16) << 64n) | SCRATCH_VIEW.getBigUint64(24);
+}
+
+/**
+ * The word in the 32 big-endian bytes at view[off..off+32). The limbs are read as 32-bit numbers
+ * first, so that a small value (most words in memory: offsets, lengths, amounts) never makes a
+ * bigint, and a wide one reads only the 64-bit limbs its value reaches.
+ */
+export function wordAt(view: DataView, off: number): Word {
+  const high = view.getUint32(off) | view.getUint32(off + 4);
+  const upper = view.getUint32(off + 8) | view.getUint32(off + 12);
+  const lower = view.getUint32(off + 16) | view.getUint32(off + 20);
+  if ((high | upper | lower) === 0) {
+    const top = view.getUint32(off + 24);
+    return top < 0x200000 ? top * TWO32 + view.getUint32(off + 28) : view.getBigUint64(off + 24);
+  }
+  if ((high | upper) === 0) return (view.getBigUint64(off + 16) << 64n) | view.getBigUint64(off + 24);
+  if (high === 0) return (view.getBigUint64(off + 8) << 128n) | (view.getBigUint64(off + 16) << 64n) | view.getBigUint64(off + 24);
+  return (view.getBigUint64(off) << 192n) | (view.getBigUint64(off + 8) << 128n) | (view.getBigUint64(off + 16) << 64n) | view.getBigUint64(off + 24);
+}
+
+/** Writes `a` as 32 big-endian bytes at view[off..off+32). */
+export function setWordAt(view: DataView, off: number, a: Word): void {
+  if (typeof a === "number") {
+    view.setUint32(off, 0);
+    view.setUint32(off + 4, 0);
+    view.setUint32(off + 8, 0);
+    view.setUint32(off + 12, 0);
+    view.setUint32(off + 16, 0);
+    view.setUint32(off + 20, 0);
+    view.setUint32(off + 24, Math.floor(a / TWO32));
+    view.setUint32(off + 28, a >>> 0);
+    return;
+  }
+  // setBigUint64 keeps the low 64 bits of its argument.
+  view.setBigUint64(off, a >> 192n);
+  view.setBigUint64(off + 8, a >> 128n);
+  view.setBigUint64(off + 16, a >> 64n);
+  view.setBigUint64(off + 24, a);
 }
 
 /** Writes `a` as 32 big-endian bytes at buf[off..off+32). */

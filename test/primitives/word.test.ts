@@ -124,6 +124,24 @@ test("fromBytes gives the canonical word for every offset, length and zero paddi
   assert.equal(cases, 4 * 17 * 33);
 });
 
+test("wordAt and setWordAt read and write the canonical word at any offset of a view", () => {
+  const bytes = new Uint8Array(45);
+  const view = new DataView(bytes.buffer);
+  let cases = 0;
+  for (const v of VALUES)
+    for (const off of [0, 1, 5, 13]) {
+      bytes.fill(0xa5);
+      W.setWordAt(view, off, W.norm(v));
+      assert.equal(BigInt("0x" + Buffer.from(bytes.subarray(off, off + 32)).toString("hex")), v, `written at ${off}`);
+      assert.ok(bytes.subarray(0, off).every((b) => b === 0xa5) && bytes.subarray(off + 32).every((b) => b === 0xa5), `bytes around ${off} untouched`);
+      const read = W.wordAt(view, off);
+      assert.equal(read, W.norm(v), `read at ${off}`);
+      assert.equal(typeof read, v <= BigInt(W.MAX_SAFE) ? "number" : "bigint");
+      cases++;
+    }
+  assert.equal(cases, VALUES.length * 4);
+});
+
 test("word byteLength counts significant bytes", () => {
   for (const v of VALUES) assert.equal(W.byteLength(W.norm(v)), v === 0n ? 0 : Math.ceil(v.toString(16).length / 2));
 });
