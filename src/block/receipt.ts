@@ -1,7 +1,7 @@
 // Receipts (Yellow Paper 4.3.1, EIP-658, EIP-2718), the logs bloom filter, and the receipts root.
 import { keccak256 } from "../primitives/hash.js";
 import { bigintToBytes } from "../primitives/bytes.js";
-import { addressToBytes, toBytes32, wordToBytes, type Word } from "../primitives/word.js";
+import { addressToBytes, setWordAt, toBytes32, wordToBytes, type Word } from "../primitives/word.js";
 import type { Log } from "../state/world.js";
 import { orderedTrieRoot } from "../trie/root.js";
 import { TxType } from "../tx/types.js";
@@ -58,11 +58,18 @@ export function addToBloom(bloom: Uint8Array, data: Uint8Array): void {
   setBloomBits(bloom, bloomBits(data));
 }
 
-export function logsBloom(logs: readonly Log[]): Uint8Array {
+/** The bloom of `logs`; `also`, when given (a block's bloom), gets the same bits set (cheaper than OR-ing 256 bytes after). */
+export function logsBloom(logs: readonly Log[], also: Uint8Array | null = null): Uint8Array {
   const bloom = new Uint8Array(BLOOM_BYTES);
   for (const log of logs) {
-    setBloomBits(bloom, cachedBits(addressBits, log.address, addressToBytes));
-    for (const topic of log.topics) setBloomBits(bloom, cachedBits(topicBits, topic, wordToBytes));
+    const ofAddress = cachedBits(addressBits, log.address, addressToBytes);
+    setBloomBits(bloom, ofAddress);
+    if (also !== null) setBloomBits(also, ofAddress);
+    for (const topic of log.topics) {
+      const ofTopic = cachedBits(topicBits, topic, wordToBytes);
+      setBloomBits(bloom, ofTopic);
+      if (also !== null) setBloomBits(also, ofTopic);
+    }
   }
   return bloom;
 }
@@ -115,6 +122,15 @@ function logPayloadSize(log: Log): number {
 }
 
 const WORD_SCRATCH = new Uint8Array(32);
+/** A view of the last output buffer written to (receipts of a block go into one buffer). */
+let outView: DataView | null = null;
+
+function viewOf(out: Uint8Array): DataView {
+  if (outView === null || outView.buffer !== out.buffer || outView.byteOffset !== out.byteOffset || outView.byteLength !== out.byteLength) {
+    outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  }
+  return outView;
+}
 
 /** Writes one log in place (no allocation: addresses and topics go straight into `out`). */
 function writeLog(out: Uint8Array, pos: number, log: Log): number {
@@ -123,9 +139,10 @@ function writeLog(out: Uint8Array, pos: number, log: Log): number {
   toBytes32(log.address, WORD_SCRATCH, 0);
   for (let i = 12; i < 32; i++) out[pos++] = WORD_SCRATCH[i]!;
   pos = writeHeader(out, pos, 33 * log.topics.length, 0xc0);
+  const view = viewOf(out);
   for (const topic of log.topics) {
     out[pos++] = 0x80 + 32;
-    toBytes32(topic, out, pos);
+    setWordAt(view, pos, topic);
     pos += 32;
   }
   return writeString(out, pos, log.data);

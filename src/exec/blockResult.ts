@@ -30,8 +30,11 @@ export class BlockResultBuilder {
 
   /** Adds the next transaction's receipt; `bloomOfLogs`: its bloom when already computed. */
   add(tx: Transaction, result: TxResult, bloomOfLogs: Uint8Array | null = null): void {
-    const bloom = result.logs.length === 0 ? ZERO_BLOOM : (bloomOfLogs ?? logsBloom(result.logs));
-    if (result.logs.length > 0) orInto(this.blockBloom, bloom);
+    let bloom = ZERO_BLOOM;
+    if (result.logs.length > 0) {
+      if (bloomOfLogs === null) bloom = logsBloom(result.logs, this.blockBloom);
+      else orInto(this.blockBloom, (bloom = bloomOfLogs));
+    }
     this.cumulativeGasUsed += result.gasUsed;
     this.blobGasUsed += result.blobGasUsed;
     this.txResults.push(result);
