@@ -9,7 +9,7 @@
 // process).
 // Peak memory: the largest block (most gas) run once per engine in a fresh child process.
 //
-// usage: node dist/bench/mainnet.js [--runs N] [--warmup N] [--filter TEXT] [--fixtures DIR] [--write] [--json]
+// usage: node dist/bench/mainnet.js [--runs N] [--warmup N] [--passes N] [--filter TEXT] [--fixtures DIR] [--write] [--json]
 //   --write replaces the "Mainnet blocks" section of BENCHMARKS.md with this run's table.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -103,14 +103,15 @@ async function benchBlock(engine: string, dir: string, name: string, runs: numbe
 }
 
 /**
- * Child-process mode: one engine over the blocks, one JSON row per line on stdout. A first,
- * untimed pass runs every block once, so that the JIT has seen every block's code paths before
- * any timing (measured: without it, the first blocks of a run are up to 5x slower for us); the
- * same pass runs for both engines.
+ * Child-process mode: one engine over the blocks, one JSON row per line on stdout. `passes`
+ * untimed passes run every block once each, so that the JIT has seen every block's code paths
+ * before any timing, the same for both engines. One pass was not enough: V8 was still
+ * recompiling our interpreter loop (deoptimized at the end of the pass by a path it had no
+ * feedback for) while the first blocks were timed, and those read 2-10x slower (--trace-deopt).
  */
-async function engineChild(dir: string, engine: string, names: string[], runs: number, warmups: number): Promise<void> {
+async function engineChild(dir: string, engine: string, names: string[], runs: number, warmups: number, passes: number): Promise<void> {
   const cache = new Map<string, unknown>();
-  for (const name of names) await benchBlock(engine, dir, name, 0, 0, cache);
+  for (let pass = 0; pass < passes; pass++) for (const name of names) await benchBlock(engine, dir, name, 0, 0, cache);
   for (const name of names) {
     const row = await benchBlock(engine, dir, name, runs, warmups, cache);
     process.stdout.write(JSON.stringify(row) + "\n");
@@ -119,8 +120,8 @@ async function engineChild(dir: string, engine: string, names: string[], runs: n
 }
 
 /** Runs one engine over all blocks in a fresh process, so neither engine's garbage or JIT state touches the other's timings. */
-function runEngine(dir: string, engine: string, names: string[], runs: number, warmups: number): Map<string, EngineRow> {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--engine-child", engine, "--blocks", names.join(","), "--runs", String(runs), "--warmup", String(warmups), "--fixtures", dir], {
+function runEngine(dir: string, engine: string, names: string[], runs: number, warmups: number, passes: number): Map<string, EngineRow> {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--engine-child", engine, "--blocks", names.join(","), "--runs", String(runs), "--warmup", String(warmups), "--passes", String(passes), "--fixtures", dir], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 * 2 ** 20,
@@ -173,14 +174,16 @@ async function main(): Promise<void> {
 
   const runs = Number(option("--runs") ?? 3);
   const warmups = Number(option("--warmup") ?? 3);
+  const passes = Number(option("--passes") ?? 3);
+  if (!Number.isInteger(passes) || passes < 1) throw new Error("bench/mainnet: --passes needs a positive integer");
   const child = option("--engine-child");
-  if (child !== undefined) return engineChild(dir, child, option("--blocks")!.split(","), runs, warmups);
+  if (child !== undefined) return engineChild(dir, child, option("--blocks")!.split(","), runs, warmups, passes);
   const filter = option("--filter");
   const names = readdirSync(join(dir, "blocks"))
     .filter((n) => filter === undefined || n.includes(filter))
     .sort((a, b) => Number(a) - Number(b));
-  const ours = runEngine(dir, "ours", names, runs, warmups);
-  const ejs = runEngine(dir, "ethereumjs", names, runs, warmups);
+  const ours = runEngine(dir, "ours", names, runs, warmups, passes);
+  const ejs = runEngine(dir, "ethereumjs", names, runs, warmups, passes);
   const rows: Row[] = names.map((name) => {
     const o = ours.get(name)!;
     const e = ejs.get(name)!;
@@ -212,7 +215,7 @@ async function main(): Promise<void> {
     console.log(table(rows));
     console.log(JSON.stringify(summary, null, 2));
   }
-  if (flag("--write")) writeSection(rows, warmups, summary, runs);
+  if (flag("--write")) writeSection(rows, warmups, summary, runs, passes);
 }
 
 interface Summary {
@@ -225,19 +228,20 @@ interface Summary {
   memory: { block: string; ours: number; ejs: number };
 }
 
-function writeSection(rows: Row[], warmups: number, s: Summary, runs: number): void {
+function writeSection(rows: Row[], warmups: number, s: Summary, runs: number, passes: number): void {
   const path = join(REPO, "BENCHMARKS.md");
   const cpu = cpus();
   replaceSection(path, "mainnet", `## Mainnet blocks vs \`@ethereumjs/vm\` (\`bench/mainnet.ts\`)
 
-${new Date().toISOString().slice(0, 10)} · \`node dist/bench/mainnet.js --runs ${runs} --warmup ${warmups} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
+${new Date().toISOString().slice(0, 10)} · \`node dist/bench/mainnet.js --runs ${runs} --warmup ${warmups} --passes ${passes} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
 all ${rows.length} fixture blocks (\`../shared/fixtures/mainnet\`), each executed by our sequential
 executor and by \`@ethereumjs/vm\` 10.1.3 (\`runBlock\` with \`generate: true\` and validation skipped, on a
 \`SimpleStateManager\` filled from the same pre-state; its \`deleteAccount\` is patched to also drop code
 and storage, without which it gets the gas of 116525, 1796867, 11743952 and 12047794 wrong). Times are
 execution only (no loading, parsing or sender recovery), medians of ${runs} runs after ${warmups} untimed
-warm-up runs per engine and block; each engine runs all blocks in its own child process, after a
-first untimed pass over all blocks (so that neither engine's JIT meets a block's code paths cold).
+warm-up runs per engine and block; each engine runs all blocks in its own child process, after ${passes}
+untimed passes over all blocks (so that neither engine's JIT meets a block's code paths cold, and
+its compilers have settled before the first block is timed).
 Ours is timed twice per run, alternating: with the thread's code-analysis cache (the default: after
 a block's first run it holds the block's contracts, as in a long-running process that has executed
 blocks calling them) and with a fresh cache per run ("code analysed per run": every contract the
