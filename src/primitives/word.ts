@@ -333,11 +333,7 @@ export function toBytes32(a: Word, buf: Uint8Array, off: number): void {
     }
     return;
   }
-  // setBigUint64 keeps the low 64 bits of its argument.
-  SCRATCH_VIEW.setBigUint64(0, a >> 192n);
-  SCRATCH_VIEW.setBigUint64(8, a >> 128n);
-  SCRATCH_VIEW.setBigUint64(16, a >> 64n);
-  SCRATCH_VIEW.setBigUint64(24, a);
+  setWordAt(SCRATCH_VIEW, 0, a);
   buf.set(SCRATCH, off);
 }
 
