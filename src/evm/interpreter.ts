@@ -2,7 +2,7 @@
 // state is reached only through the journaled WorldState. Each call frame runs in `run`, whose hot
 // values (pc, sp, gas, stack) live in locals.
 import { keccak256 } from "../primitives/hash.js";
-import type { WorldState } from "../state/world.js";
+import { EmittedLog, type WorldState } from "../state/world.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import { analyzeCode, threadCodeCache, delegationTarget, type CodeCache, type AnalyzedCode } from "./code.js";
 import type { BlockEnv, TxEnv } from "./env.js";
@@ -22,21 +22,40 @@ export const enum CallKind {
   Create2,
 }
 
-export interface Message {
-  kind: CallKind;
-  caller: Word;
+/**
+ * A message call or creation frame. A class, not object literals: see world.ts's JournalEntry
+ * (a literal's allocation site deciding on old-generation allocation mid-block throws away the
+ * optimized interpreter loop that inlined it).
+ */
+export class Message {
+  // Declared, not class fields: a class field is defined on each instance before the constructor
+  // runs (undefined first, then the value), two stores where an object literal made one.
+  declare kind: CallKind;
+  declare readonly caller: Word;
   /** The account whose storage and balance the code acts on. */
-  to: Word;
+  declare to: Word;
   /** The account whose code runs (differs from `to` for CALLCODE/DELEGATECALL). */
-  codeAddress: Word;
+  declare codeAddress: Word;
   /** Value transferred (CALL, CREATE) or shown by CALLVALUE (DELEGATECALL). */
-  value: bigint;
+  declare readonly value: bigint;
   /** Call data; for CREATE/CREATE2 (given to `create`), the init code. */
-  data: Uint8Array;
+  declare readonly data: Uint8Array;
   /** Gas given to the frame: a word, since a transaction may carry more than 2^53 gas. */
-  gas: Word;
-  depth: number;
-  isStatic: boolean;
+  declare readonly gas: Word;
+  declare readonly depth: number;
+  declare readonly isStatic: boolean;
+
+  constructor(kind: CallKind, caller: Word, to: Word, codeAddress: Word, value: bigint, data: Uint8Array, gas: Word, depth: number, isStatic: boolean) {
+    this.kind = kind;
+    this.caller = caller;
+    this.to = to;
+    this.codeAddress = codeAddress;
+    this.value = value;
+    this.data = data;
+    this.gas = gas;
+    this.depth = depth;
+    this.isStatic = isStatic;
+  }
 }
 
 export const enum Status {
@@ -55,6 +74,20 @@ export interface CallResult {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Messages holding a small and a wide address, made before any code runs: V8 first stores a field
+ * in the narrowest representation it has seen (a bigint address: a heap object), and the first
+ * small value there (a precompile's address) changes the field's representation, which aborts the
+ * optimization of every function depending on it. The interpreter loop's first compile in a fresh
+ * process was thrown away that way on block 17666333. (Gas is left alone: on mainnet it is always
+ * a small number, and a field that may also hold a bigint is slower to read.) Kept alive for the
+ * reason keepShapes.ts gives.
+ */
+export const MESSAGE_SHAPES: readonly Message[] = [
+  new Message(CallKind.Call, 1, 1, 1, 0n, EMPTY, 1, 0, false),
+  new Message(CallKind.Call, 1n << 100n, 1n << 100n, 1n << 100n, 0n, EMPTY, 1, 0, false),
+];
 const MAX_DEPTH = 1024;
 const STACK_LIMIT = 1024;
 const CALL_STIPEND = 2300;
@@ -70,11 +103,27 @@ const MAX_NONCE = 0xffffffffffffffffn;
 class Halt {
   constructor(readonly message: string) {}
 }
-// An instance that never dies: V8 drops a class's instance shape when its last instance is
-// collected, which would throw away the optimized interpreter code that caught one.
-const HALT_SHAPE = new Halt("");
-void HALT_SHAPE;
 const OUT_OF_GAS = "out of gas";
+// Each halt is one instance made here, thrown wherever it applies: a `throw new Halt(...)` that
+// had never run when V8 optimized the interpreter loop has no feedback there, and reaching it
+// threw the optimized loop away (a fresh process recompiled it, about 100 ms of work, at the
+// first out-of-gas of an opcode it had not seen run out). These also keep Halt's instance shape
+// alive: V8 drops a class's shape when its last instance is collected, which would throw away
+// the optimized code that caught one.
+const HALT_OUT_OF_GAS = new Halt(OUT_OF_GAS);
+const HALT_CREATE_IN_STATIC_CALL = new Halt("CREATE in static call");
+const HALT_LOG_IN_STATIC_CALL = new Halt("LOG in static call");
+const HALT_SELFDESTRUCT_IN_STATIC_CALL = new Halt("SELFDESTRUCT in static call");
+const HALT_SSTORE_IN_STATIC_CALL = new Halt("SSTORE in static call");
+const HALT_TSTORE_IN_STATIC_CALL = new Halt("TSTORE in static call");
+const HALT_BAD_JUMP_DESTINATION = new Halt("bad jump destination");
+const HALT_INITCODE_TOO_LARGE = new Halt("initcode too large");
+const HALT_RETURN_DATA_OUT_OF_BOUNDS = new Halt("return data out of bounds");
+const HALT_STACK_OVERFLOW = new Halt("stack overflow");
+const HALT_STACK_UNDERFLOW = new Halt("stack underflow");
+const HALT_VALUE_TRANSFER_IN_STATIC_CALL = new Halt("value transfer in static call");
+/** The halt of each undefined opcode, by opcode. */
+const HALT_INVALID_OPCODE: readonly Halt[] = Array.from({ length: 256 }, (_, op) => new Halt(`invalid opcode 0x${op.toString(16)}`));
 
 /** Frame resources reused across calls at the same depth, to avoid allocating per call. */
 class FramePool {
@@ -118,7 +167,7 @@ function smallPush(code: Uint8Array, start: number, len: number): number {
 }
 
 function initCodeFrame(msg: Message): Message {
-  return { kind: msg.kind, caller: msg.caller, to: msg.to, codeAddress: msg.codeAddress, value: msg.value, data: EMPTY, gas: msg.gas, depth: msg.depth, isStatic: msg.isStatic };
+  return new Message(msg.kind, msg.caller, msg.to, msg.codeAddress, msg.value, EMPTY, msg.gas, msg.depth, msg.isStatic);
 }
 
 export class Evm {
@@ -262,11 +311,11 @@ export class Evm {
       for (;;) {
         const op = pc < codeLen ? code[pc]! : Op.STOP;
         const cost = staticGas[op]!;
-        if (cost < 0) throw new Halt(`invalid opcode 0x${op.toString(16)}`);
-        if (sp < stackMin[op]!) throw new Halt("stack underflow");
-        if (sp > stackLimit[op]!) throw new Halt("stack overflow");
+        if (cost < 0) throw HALT_INVALID_OPCODE[op]!;
+        if (sp < stackMin[op]!) throw HALT_STACK_UNDERFLOW;
+        if (sp > stackLimit[op]!) throw HALT_STACK_OVERFLOW;
         gas -= cost;
-        if (gas < 0) throw new Halt(OUT_OF_GAS);
+        if (gas < 0) throw HALT_OUT_OF_GAS;
 
         switch (op) {
           case Op.STOP:
@@ -310,7 +359,7 @@ export class Evm {
           case Op.EXP: {
             const exponent = stack[sp - 2]!;
             gas -= rules.gasExpByte * W.byteLength(exponent);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             stack[sp - 2] = W.exp(stack[sp - 1]!, exponent);
             sp--;
             break;
@@ -380,7 +429,7 @@ export class Evm {
             const offset = stack[sp - 1]!;
             const size = stack[sp - 2]!;
             gas -= expandMemory(mem, offset, size, gas) + 6 * wordCount(size);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             const data = size === 0 ? EMPTY : mem.buf.subarray(offset as number, (offset as number) + (size as number));
             stack[sp - 2] = W.fromBytes(keccak256(data), 0, 32);
             sp--;
@@ -392,7 +441,7 @@ export class Evm {
           case Op.BALANCE: {
             const address = W.toAddress(stack[sp - 1]!);
             gas -= this.accessAccountCost(address);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             stack[sp - 1] = W.norm(world.getBalance(address));
             break;
           }
@@ -420,7 +469,7 @@ export class Evm {
             const size = stack[sp - 3]!;
             sp -= 3;
             gas -= expandMemory(mem, memOffset, size, gas) + 3 * wordCount(size);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             copyPadded(mem.buf, memOffset, op === Op.CODECOPY ? code : msg.data, srcOffset, size);
             break;
           }
@@ -433,7 +482,7 @@ export class Evm {
           case Op.EXTCODESIZE: {
             const address = W.toAddress(stack[sp - 1]!);
             gas -= this.accessAccountCost(address);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             stack[sp - 1] = world.getCode(address).length;
             break;
           }
@@ -444,9 +493,9 @@ export class Evm {
             const size = stack[sp - 4]!;
             sp -= 4;
             gas -= expandMemory(mem, memOffset, size, gas) + 3 * wordCount(size);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             gas -= this.accessAccountCost(address);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             copyPadded(mem.buf, memOffset, world.getCode(address), srcOffset, size);
             break;
           }
@@ -459,9 +508,9 @@ export class Evm {
             const size = stack[sp - 3]!;
             sp -= 3;
             gas -= expandMemory(mem, memOffset, size, gas) + 3 * wordCount(size);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             if (typeof srcOffset !== "number" || typeof size !== "number" || srcOffset + size > returnData.length) {
-              throw new Halt("return data out of bounds");
+              throw HALT_RETURN_DATA_OUT_OF_BOUNDS;
             }
             if (size > 0) mem.buf.set(returnData.subarray(srcOffset, srcOffset + size), memOffset as number);
             break;
@@ -469,7 +518,7 @@ export class Evm {
           case Op.EXTCODEHASH: {
             const address = W.toAddress(stack[sp - 1]!);
             gas -= this.accessAccountCost(address);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             stack[sp - 1] = world.isDead(address) ? 0 : world.getCodeHash(address);
             break;
           }
@@ -517,14 +566,14 @@ export class Evm {
           case Op.MLOAD: {
             const offset = stack[sp - 1]!;
             gas -= expandMemory(mem, offset, 32, gas);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             stack[sp - 1] = W.wordAt(mem.view, offset as number);
             break;
           }
           case Op.MSTORE: {
             const offset = stack[sp - 1]!;
             gas -= expandMemory(mem, offset, 32, gas);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             W.setWordAt(mem.view, offset as number, stack[sp - 2]!);
             sp -= 2;
             break;
@@ -532,7 +581,7 @@ export class Evm {
           case Op.MSTORE8: {
             const offset = stack[sp - 1]!;
             gas -= expandMemory(mem, offset, 1, gas);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             const v = stack[sp - 2]!;
             mem.buf[offset as number] = typeof v === "number" ? v % 256 : Number(v & 0xffn);
             sp -= 2;
@@ -542,22 +591,22 @@ export class Evm {
             const slot = stack[sp - 1]!;
             if (rules.eip2929) {
               gas -= world.warmSlot(self, slot) ? COLD_SLOAD_COST : WARM_STORAGE_READ_COST;
-              if (gas < 0) throw new Halt(OUT_OF_GAS);
+              if (gas < 0) throw HALT_OUT_OF_GAS;
             }
             stack[sp - 1] = world.getStorage(self, slot);
             break;
           }
           case Op.SSTORE: {
-            if (msg.isStatic) throw new Halt("SSTORE in static call");
-            if (rules.sstoreMode === "eip2200" && gas <= CALL_STIPEND) throw new Halt(OUT_OF_GAS);
+            if (msg.isStatic) throw HALT_SSTORE_IN_STATIC_CALL;
+            if (rules.sstoreMode === "eip2200" && gas <= CALL_STIPEND) throw HALT_OUT_OF_GAS;
             gas -= this.sstore(self, stack[sp - 1]!, stack[sp - 2]!);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             sp -= 2;
             break;
           }
           case Op.JUMP: {
             const dest = stack[sp - 1]!;
-            if (typeof dest !== "number" || dest >= codeLen || jumpdests[dest] !== 1) throw new Halt("bad jump destination");
+            if (typeof dest !== "number" || dest >= codeLen || jumpdests[dest] !== 1) throw HALT_BAD_JUMP_DESTINATION;
             pc = dest;
             sp--;
             continue;
@@ -567,7 +616,7 @@ export class Evm {
             const cond = stack[sp - 2]!;
             sp -= 2;
             if (cond !== 0) {
-              if (typeof dest !== "number" || dest >= codeLen || jumpdests[dest] !== 1) throw new Halt("bad jump destination");
+              if (typeof dest !== "number" || dest >= codeLen || jumpdests[dest] !== 1) throw HALT_BAD_JUMP_DESTINATION;
               pc = dest;
               continue;
             }
@@ -588,7 +637,7 @@ export class Evm {
             stack[sp - 1] = world.getTransient(self, stack[sp - 1]!);
             break;
           case Op.TSTORE:
-            if (msg.isStatic) throw new Halt("TSTORE in static call");
+            if (msg.isStatic) throw HALT_TSTORE_IN_STATIC_CALL;
             world.setTransient(self, stack[sp - 1]!, stack[sp - 2]!);
             sp -= 2;
             break;
@@ -599,7 +648,7 @@ export class Evm {
             sp -= 3;
             const far = typeof src === "number" && typeof dst === "number" ? Math.max(src, dst) : W.MAX_SAFE;
             gas -= expandMemory(mem, far, size, gas) + 3 * wordCount(size);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             if (size !== 0) mem.buf.copyWithin(dst as number, src as number, (src as number) + (size as number));
             break;
           }
@@ -611,22 +660,22 @@ export class Evm {
             const offset = stack[sp - 1]!;
             const size = stack[sp - 2]!;
             gas -= expandMemory(mem, offset, size, gas);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             const output = size === 0 ? EMPTY : mem.buf.slice(offset as number, (offset as number) + (size as number));
             return { status: op === Op.RETURN ? Status.Success : Status.Revert, gasLeft: reserve === 0n ? gas : gasWord(gas, reserve), output };
           }
           case Op.CREATE:
           case Op.CREATE2: {
-            if (msg.isStatic) throw new Halt("CREATE in static call");
+            if (msg.isStatic) throw HALT_CREATE_IN_STATIC_CALL;
             const value = W.big(stack[sp - 1]!);
             const offset = stack[sp - 2]!;
             const size = stack[sp - 3]!;
             const salt = op === Op.CREATE2 ? stack[sp - 4]! : 0;
             sp -= op === Op.CREATE2 ? 4 : 3;
-            if (rules.eip3860 && (typeof size !== "number" || size > rules.maxInitCodeSize)) throw new Halt("initcode too large");
+            if (rules.eip3860 && (typeof size !== "number" || size > rules.maxInitCodeSize)) throw HALT_INITCODE_TOO_LARGE;
             const words = wordCount(size);
             gas -= expandMemory(mem, offset, size, gas) + (rules.eip3860 ? 2 * words : 0) + (op === Op.CREATE2 ? 6 * words : 0);
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             const initCode = size === 0 ? EMPTY : mem.buf.slice(offset as number, (offset as number) + (size as number));
             returnData = EMPTY;
             const nonce = world.getNonce(self);
@@ -646,17 +695,7 @@ export class Evm {
             }
             const address = op === Op.CREATE ? createAddress(self, nonce) : create2Address(self, salt, initCode);
             world.setNonce(self, nonce + 1n);
-            const child: Message = {
-              kind: op === Op.CREATE ? CallKind.Create : CallKind.Create2,
-              caller: self,
-              to: address,
-              codeAddress: address,
-              value,
-              data: initCode,
-              gas: childGas,
-              depth: msg.depth + 1,
-              isStatic: false,
-            };
+            const child = new Message(op === Op.CREATE ? CallKind.Create : CallKind.Create2, self, address, address, value, initCode, childGas, msg.depth + 1, false);
             const result = this.create(child, address);
             const left = result.gasLeft;
             if (reserve === 0n && typeof left === "number" && gas + left <= GAS_CHUNK) gas += left;
@@ -679,7 +718,7 @@ export class Evm {
             const outOffset = stack[a - 2]!;
             const outSize = stack[a - 3]!;
             sp = a - 3;
-            if (op === Op.CALL && msg.isStatic && value !== 0n) throw new Halt("value transfer in static call");
+            if (op === Op.CALL && msg.isStatic && value !== 0n) throw HALT_VALUE_TRANSFER_IN_STATIC_CALL;
 
             let extra = this.accessAccountCost(target);
             // EIP-7702: a delegated target runs its delegate's code; reaching the delegate is an access too.
@@ -700,14 +739,14 @@ export class Evm {
               if (newAccount) extra += NEW_ACCOUNT_GAS;
             }
             gas -= extra;
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             let childGas: Word;
             if (reserve === 0n) {
               if (rules.eip150) {
                 const available = gas - Math.floor(gas / 64);
                 childGas = typeof requested === "number" && requested < available ? requested : available;
               } else {
-                if (typeof requested !== "number" || requested > gas) throw new Halt(OUT_OF_GAS);
+                if (typeof requested !== "number" || requested > gas) throw HALT_OUT_OF_GAS;
                 childGas = requested;
               }
               gas -= childGas;
@@ -717,25 +756,24 @@ export class Evm {
               if (rules.eip150) {
                 const available = total - total / 64n;
                 if (child > available) child = available;
-              } else if (child > total) throw new Halt(OUT_OF_GAS);
+              } else if (child > total) throw HALT_OUT_OF_GAS;
               [gas, reserve] = splitGas(total - child);
               childGas = W.norm(child);
             }
             if (value !== 0n) childGas = W.add(childGas, CALL_STIPEND);
 
             const input = inSize === 0 ? EMPTY : mem.buf.slice(inOffset as number, (inOffset as number) + (inSize as number));
-            const child: Message = {
-              kind:
-                op === Op.CALL ? CallKind.Call : op === Op.CALLCODE ? CallKind.CallCode : op === Op.DELEGATECALL ? CallKind.DelegateCall : CallKind.StaticCall,
-              caller: op === Op.DELEGATECALL ? msg.caller : self,
-              to: op === Op.CALL || op === Op.STATICCALL ? target : self,
+            const child = new Message(
+              op === Op.CALL ? CallKind.Call : op === Op.CALLCODE ? CallKind.CallCode : op === Op.DELEGATECALL ? CallKind.DelegateCall : CallKind.StaticCall,
+              op === Op.DELEGATECALL ? msg.caller : self,
+              op === Op.CALL || op === Op.STATICCALL ? target : self,
               codeAddress,
-              value: op === Op.DELEGATECALL ? msg.value : value,
-              data: input,
-              gas: childGas,
-              depth: msg.depth + 1,
-              isStatic: msg.isStatic || op === Op.STATICCALL,
-            };
+              op === Op.DELEGATECALL ? msg.value : value,
+              input,
+              childGas,
+              msg.depth + 1,
+              msg.isStatic || op === Op.STATICCALL,
+            );
             const result = this.call(child, delegated);
             const left = result.gasLeft;
             if (reserve === 0n && typeof left === "number" && gas + left <= GAS_CHUNK) gas += left;
@@ -749,7 +787,7 @@ export class Evm {
             break;
           }
           case Op.SELFDESTRUCT: {
-            if (msg.isStatic) throw new Halt("SELFDESTRUCT in static call");
+            if (msg.isStatic) throw HALT_SELFDESTRUCT_IN_STATIC_CALL;
             const beneficiary = W.toAddress(stack[sp - 1]!);
             sp--;
             let extra = 0;
@@ -760,7 +798,7 @@ export class Evm {
               if (newAccount) extra += NEW_ACCOUNT_GAS;
             }
             gas -= extra;
-            if (gas < 0) throw new Halt(OUT_OF_GAS);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             this.selfDestruct(self, beneficiary, balance);
             return { status: Status.Success, gasLeft: reserve === 0n ? gas : gasWord(gas, reserve), output: EMPTY };
           }
@@ -802,22 +840,22 @@ export class Evm {
               break;
             }
             if (op >= Op.LOG0 && op <= Op.LOG4) {
-              if (msg.isStatic) throw new Halt("LOG in static call");
+              if (msg.isStatic) throw HALT_LOG_IN_STATIC_CALL;
               const offset = stack[sp - 1]!;
               const size = stack[sp - 2]!;
               const topicCount = op - Op.LOG0;
               gas -= expandMemory(mem, offset, size, gas);
-              if (gas < 0 || typeof size !== "number") throw new Halt(OUT_OF_GAS);
+              if (gas < 0 || typeof size !== "number") throw HALT_OUT_OF_GAS;
               gas -= 8 * size;
-              if (gas < 0) throw new Halt(OUT_OF_GAS);
-              const topics: Word[] = [];
-              for (let i = 0; i < topicCount; i++) topics.push(stack[sp - 3 - i]!);
+              if (gas < 0) throw HALT_OUT_OF_GAS;
+              // Topic 0 is the third stack item from the top: the slice reversed (no array literal: see EmittedLog).
+              const topics = stack.slice(sp - 2 - topicCount, sp - 2).reverse();
               sp -= 2 + topicCount;
               const data = size === 0 ? EMPTY : mem.buf.slice(offset as number, (offset as number) + size);
-              world.addLog({ address: self, topics, data });
+              world.addLog(new EmittedLog(self, topics, data));
               break;
             }
-            throw new Halt(`invalid opcode 0x${op.toString(16)}`);
+            throw HALT_INVALID_OPCODE[op]!;
         }
         pc++;
       }

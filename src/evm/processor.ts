@@ -7,7 +7,7 @@ import type { ForkRules } from "../fork/forks.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import type { Log } from "../state/world.js";
 import { delegationCode, delegationTarget, isDelegation } from "./code.js";
-import { CallKind, createAddress, Status, type CallResult, type Evm, type Message } from "./interpreter.js";
+import { CallKind, createAddress, Message, Status, type CallResult, type Evm } from "./interpreter.js";
 import { big, norm, type Word } from "../primitives/word.js";
 import { precompileAddresses } from "./precompiles/index.js";
 
@@ -83,17 +83,7 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
 
   const gas = norm(tx.gasLimit - intrinsic);
   let contractAddress: Word | null = null;
-  const msg: Message = {
-    kind: CallKind.Call,
-    caller: sender,
-    to: tx.to ?? 0,
-    codeAddress: tx.to ?? 0,
-    value: tx.value,
-    data: tx.data,
-    gas,
-    depth: 0,
-    isStatic: false,
-  };
+  const msg = new Message(CallKind.Call, sender, tx.to ?? 0, tx.to ?? 0, tx.value, tx.data, gas, 0, false);
   let result: CallResult;
   if (tx.to === null) {
     const nonce = world.getNonce(sender);

@@ -66,12 +66,41 @@ const enum J {
   Log,
 }
 
-interface JournalEntry {
-  kind: J;
-  account: AccountState | null;
-  key: Word;
-  prev: unknown;
+// Journal entries and logs are class instances, not object literals: V8 tracks a literal's
+// allocation site and may decide mid-block to allocate it in the old generation (entries of a long
+// transaction and logs outlive young collections). That decision invalidates optimized code that
+// inlined the literal, the interpreter loop among it: a fresh process threw away its first
+// compile of the loop (about 140 ms of work) on every run of block 14029313 (--trace-opt).
+class JournalEntry {
+  // Declared fields (see interpreter.ts's Message): one store each.
+  declare readonly kind: J;
+  declare readonly account: AccountState | null;
+  declare readonly key: Word;
+  declare readonly prev: unknown;
+
+  constructor(kind: J, account: AccountState | null, key: Word, prev: unknown) {
+    this.kind = kind;
+    this.account = account;
+    this.key = key;
+    this.prev = prev;
+  }
 }
+
+/** A log as the EVM emits it (see JournalEntry for why a class). */
+export class EmittedLog implements Log {
+  declare readonly address: Word;
+  declare readonly topics: Word[];
+  declare readonly data: Uint8Array;
+
+  constructor(address: Word, topics: Word[], data: Uint8Array) {
+    this.address = address;
+    this.topics = topics;
+    this.data = data;
+  }
+}
+
+/** An idle entry and log, so that V8 keeps their classes' shapes (see exec/keepShapes.ts). */
+export const KEPT_JOURNAL_SHAPES: readonly unknown[] = [new JournalEntry(J.Log, null, 0, null), new EmittedLog(1n << 100n, [], new Uint8Array(0))];
 
 interface AccountSnapshot {
   nonce: bigint;
@@ -164,7 +193,7 @@ export class WorldState {
 
   private markExists(account: AccountState): void {
     if (!account.exists) {
-      this.journal.push({ kind: J.Exists, account, key: 0, prev: false });
+      this.journal.push(new JournalEntry(J.Exists, account, 0, false));
       account.exists = true;
     }
     account.dirty = true;
@@ -172,7 +201,7 @@ export class WorldState {
 
   setBalance(address: Word, balance: bigint): void {
     const account = this.account(address);
-    this.journal.push({ kind: J.Balance, account, key: 0, prev: account.balance });
+    this.journal.push(new JournalEntry(J.Balance, account, 0, account.balance));
     account.balance = balance;
     this.markExists(account);
     this.touchAccount(account);
@@ -188,14 +217,14 @@ export class WorldState {
 
   setNonce(address: Word, nonce: bigint): void {
     const account = this.account(address);
-    this.journal.push({ kind: J.Nonce, account, key: 0, prev: account.nonce });
+    this.journal.push(new JournalEntry(J.Nonce, account, 0, account.nonce));
     account.nonce = nonce;
     this.markExists(account);
   }
 
   setCode(address: Word, code: Uint8Array): void {
     const account = this.account(address);
-    this.journal.push({ kind: J.Code, account, key: 0, prev: [account.codeHash, account.code] });
+    this.journal.push(new JournalEntry(J.Code, account, 0, [account.codeHash, account.code]));
     account.code = code;
     account.codeHash = code.length === 0 ? KECCAK_EMPTY_WORD : fromBytes(keccak256(code), 0, 32);
     this.markExists(account);
@@ -209,7 +238,7 @@ export class WorldState {
   private touchAccount(account: AccountState): void {
     if (!this.touched.has(account)) {
       this.touched.add(account);
-      this.journal.push({ kind: J.Touch, account, key: 0, prev: null });
+      this.journal.push(new JournalEntry(J.Touch, account, 0, null));
       if (account.address === RIPEMD160_ADDRESS) this.ripemdTouchedInTx = true;
     }
   }
@@ -229,7 +258,7 @@ export class WorldState {
       storageCleared: account.storageCleared,
       storage: new Map(account.storage),
     };
-    this.journal.push({ kind: J.Create, account, key: 0, prev: snapshot });
+    this.journal.push(new JournalEntry(J.Create, account, 0, snapshot));
     account.nonce = 0n;
     account.codeHash = KECCAK_EMPTY_WORD;
     account.code = EMPTY_BYTES;
@@ -237,7 +266,7 @@ export class WorldState {
     account.storageCleared = true;
     account.storage = NO_STORAGE;
     account.dirty = true;
-    this.journal.push({ kind: J.Created, account: null, key: address, prev: this.createdInTx.has(address) });
+    this.journal.push(new JournalEntry(J.Created, null, address, this.createdInTx.has(address)));
     this.createdInTx.add(address);
   }
 
@@ -257,7 +286,7 @@ export class WorldState {
     const account = this.account(address);
     if (!this.destructed.has(account)) {
       this.destructed.add(account);
-      this.journal.push({ kind: J.Destruct, account, key: 0, prev: null });
+      this.journal.push(new JournalEntry(J.Destruct, account, 0, null));
     }
   }
 
@@ -296,7 +325,7 @@ export class WorldState {
       this.withOriginals.push(account);
     }
     if (!account.original.has(slot)) account.original.set(slot, prev);
-    this.journal.push({ kind: J.Storage, account, key: slot, prev });
+    this.journal.push(new JournalEntry(J.Storage, account, slot, prev));
     writableStorage(account).set(slot, value);
     account.dirty = true;
   }
@@ -311,7 +340,7 @@ export class WorldState {
       account.transient = new Map();
       this.withTransient.push(account);
     }
-    this.journal.push({ kind: J.Transient, account, key: slot, prev: account.transient.get(slot) ?? 0 });
+    this.journal.push(new JournalEntry(J.Transient, account, slot, account.transient.get(slot) ?? 0));
     account.transient.set(slot, value);
   }
 
@@ -321,7 +350,7 @@ export class WorldState {
   warmAddress(address: Word): boolean {
     if (this.warmAddresses.has(address)) return false;
     this.warmAddresses.add(address);
-    this.journal.push({ kind: J.WarmAddress, account: null, key: address, prev: null });
+    this.journal.push(new JournalEntry(J.WarmAddress, null, address, null));
     return true;
   }
 
@@ -338,19 +367,19 @@ export class WorldState {
     }
     if (slots.has(slot)) return false;
     slots.add(slot);
-    this.journal.push({ kind: J.WarmSlot, account: null, key: address, prev: slot });
+    this.journal.push(new JournalEntry(J.WarmSlot, null, address, slot));
     return true;
   }
 
   // ---------- refunds and logs ----------
 
   addRefund(amount: number): void {
-    this.journal.push({ kind: J.Refund, account: null, key: 0, prev: this.refund });
+    this.journal.push(new JournalEntry(J.Refund, null, 0, this.refund));
     this.refund += amount;
   }
 
   addLog(log: Log): void {
-    this.journal.push({ kind: J.Log, account: null, key: 0, prev: null });
+    this.journal.push(new JournalEntry(J.Log, null, 0, null));
     this.logs.push(log);
   }
 
