@@ -4,7 +4,12 @@
 // spawn to exit (whole-process wall time); its own report gives the execution time (executionMs
 // for pevm; runBlock's time for @ethereumjs/vm, building its state excluded).
 //
-// usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--json] [--write]
+// With --trace-compiles, each block also gets that many more fresh default runs under V8's
+// --trace-opt --trace-deopt, and the table counts what V8 did with the interpreter loop (Evm.run)
+// in them: optimized compiles finished, compiles thrown away before they finished, and
+// deoptimizations of finished code. Each compile of the loop is 100-250 ms of work on this machine.
+//
+// usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--trace-compiles] [--json] [--write]
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -20,9 +25,10 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = join(REPO, "dist/src/cli/main.js");
 const SELF = fileURLToPath(import.meta.url);
 const DEFAULT_BLOCKS = ["13217637", "14029313", "15199017", "17666333"];
-const USAGE = `usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--json] [--write]
+const USAGE = `usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--trace-compiles] [--json] [--write]
   --runs N        fresh processes per block and variant (default 3)     --blocks   fixture blocks (default ${DEFAULT_BLOCKS.join(",")}: 30M gas)
   --fixtures DIR  fixtures root holding mainnet/blocks (default ../shared/fixtures, or $PEVM_FIXTURES)
+  --trace-compiles  also count V8's compiles of the interpreter loop in --runs more fresh default runs (--trace-opt --trace-deopt)
   --json          print the rows as JSON                                 --write    write the section "coldstart" into BENCHMARKS.md`;
 
 interface Options {
@@ -31,14 +37,16 @@ interface Options {
   fixtures: string;
   json: boolean;
   write: boolean;
+  traceCompiles: boolean;
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { runs: 3, blocks: DEFAULT_BLOCKS, fixtures: process.env.PEVM_FIXTURES ?? join(REPO, "../shared/fixtures"), json: false, write: false };
+  const o: Options = { runs: 3, blocks: DEFAULT_BLOCKS, fixtures: process.env.PEVM_FIXTURES ?? join(REPO, "../shared/fixtures"), json: false, write: false, traceCompiles: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--json") o.json = true;
     else if (a === "--write") o.write = true;
+    else if (a === "--trace-compiles") o.traceCompiles = true;
     else if (a === "--help") {
       console.log(USAGE);
       process.exit(0);
@@ -80,6 +88,38 @@ function fresh(args: string[], parseMs: (out: Record<string, unknown>) => number
   return { wallMs, executionMs: parseMs(out), mode: mode(out) };
 }
 
+/** What V8 did with the interpreter loop in one fresh process. */
+interface LoopCompiles {
+  /** Optimized compiles that finished (on-stack replacement ones included). */
+  finished: number;
+  /** Compiles thrown away before they finished (a dependency changed while compiling). */
+  aborted: number;
+  /** Deoptimizations of finished code (a path or value kind it had no feedback for). */
+  deoptimized: number;
+}
+
+/**
+ * Counts, in V8's --trace-opt/--trace-deopt lines, the events of the function named `run`: the
+ * interpreter loop (Evm.run; no other function of a `pevm run` process has that name).
+ */
+function countLoopCompiles(trace: string): LoopCompiles {
+  const counts: LoopCompiles = { finished: 0, aborted: 0, deoptimized: 0 };
+  for (const line of trace.split("\n")) {
+    if (!line.includes("<JSFunction run (")) continue;
+    if (line.startsWith("[completed compiling ")) counts.finished++;
+    else if (line.startsWith("[aborted optimizing ")) counts.aborted++;
+    else if (line.startsWith("[bailout (kind: deopt-eager") || line.startsWith("[bailout (kind: deopt-soft")) counts.deoptimized++;
+  }
+  return counts;
+}
+
+/** A fresh default `pevm run` under V8's tracing: its loop compiles (the report is the JSON after the trace lines). */
+function tracedRun(dir: string): LoopCompiles {
+  const r = spawnSync(process.execPath, ["--trace-opt", "--trace-deopt", CLI, "run", dir, "--json"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`traced pevm run ${dir}: exit ${r.status}: ${r.stderr.slice(0, 400)}`);
+  return countLoopCompiles(r.stdout);
+}
+
 interface Row {
   block: string;
   gasUsed: bigint;
@@ -87,6 +127,8 @@ interface Row {
   pevmDefault: { wallMs: number; executionMs: number; modes: string[] };
   pevmSequential: { wallMs: number; executionMs: number };
   ethereumjs: { wallMs: number; executionMs: number };
+  /** With --trace-compiles: each traced run's counts. */
+  loopCompiles?: LoopCompiles[];
 }
 
 function steadyState(dir: string): { ms: number; gasUsed: bigint } {
@@ -110,6 +152,7 @@ function measure(o: Options, block: string): Row {
     sequential.push(fresh([CLI, "run", dir, "--sequential", "--json"], pevmMs, pevmMode));
     ejs.push(fresh([SELF, "--child-ethereumjs", dir], (out) => out.ms as number, () => "ethereumjs"));
   }
+  const loopCompiles = o.traceCompiles ? Array.from({ length: o.runs }, () => tracedRun(dir)) : undefined;
   const steady = steadyState(dir);
   const med = (samples: Sample[], key: "wallMs" | "executionMs"): number => median(samples.map((s) => s[key]));
   return {
@@ -119,6 +162,7 @@ function measure(o: Options, block: string): Row {
     pevmDefault: { wallMs: med(byDefault, "wallMs"), executionMs: med(byDefault, "executionMs"), modes: [...new Set(byDefault.map((s) => s.mode))] },
     pevmSequential: { wallMs: med(sequential, "wallMs"), executionMs: med(sequential, "executionMs") },
     ethereumjs: { wallMs: med(ejs, "wallMs"), executionMs: med(ejs, "executionMs") },
+    ...(loopCompiles === undefined ? {} : { loopCompiles }),
   };
 }
 
@@ -132,6 +176,12 @@ function table(rows: Row[]): string {
     lines.push(
       `| ${r.block} | ${r.gasUsed} | ${f(r.steadyMs)} | ${f(r.pevmDefault.executionMs)}, ${f(r.pevmDefault.wallMs)} | ${f(r.pevmSequential.executionMs)}, ${f(r.pevmSequential.wallMs)} | ${f(r.ethereumjs.executionMs)}, ${f(r.ethereumjs.wallMs)} | ${(r.pevmDefault.executionMs / r.steadyMs).toFixed(1)}x | ${(r.ethereumjs.wallMs / r.pevmDefault.wallMs).toFixed(2)}x | ${r.pevmDefault.modes.join("; ")} |`,
     );
+  }
+  const traced = rows.filter((r) => r.loopCompiles !== undefined);
+  if (traced.length > 0) {
+    lines.push("", "V8's work on the interpreter loop (`Evm.run`) in fresh default runs under `--trace-opt --trace-deopt`, one entry per run: compiles finished / thrown away unfinished / deoptimizations.", "");
+    lines.push("| block | finished / aborted / deoptimized, per run |", "| ---: | --- |");
+    for (const r of traced) lines.push(`| ${r.block} | ${r.loopCompiles!.map((c) => `${c.finished} / ${c.aborted} / ${c.deoptimized}`).join("; ")} |`);
   }
   return lines.join("\n");
 }
