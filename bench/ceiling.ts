@@ -12,6 +12,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { BenchArgs } from "./args.js";
 import { replaceSection } from "./benchmarksFile.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { keepShapesAlive } from "../src/exec/keepShapes.js";
@@ -142,7 +143,9 @@ interface Row {
   ceiling: number;
 }
 
-const USAGE = "usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--fixtures DIR] [--gc-compare] [--json] [--write]";
+const USAGE = `usage: node dist/bench/ceiling.js [--threads N] [--gas G] [--rounds N] [--runs N] [--warmup N] [--fixtures DIR] [--gc-compare] [--json] [--write]
+  --gc-compare  also measure with V8's garbage collection on the executing threads only (--single-threaded-gc, in a child process)
+  --json        print the rows as JSON`;
 
 /**
  * The same measurement in a child process whose V8 does all its garbage collection on the
@@ -158,23 +161,14 @@ function measureWithSingleThreadedGc(args: string[]): Map<string, Row> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const option = (name: string): string | undefined => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  if (args.includes("--help")) {
-    console.log(USAGE);
-    console.log("  --gc-compare  also measure with V8's garbage collection on the executing threads only (--single-threaded-gc, in a child process)");
-    console.log("  --json        print the rows as JSON");
-    return;
-  }
-  const threads = Number(option("--threads") ?? 2);
-  if (!Number.isInteger(threads) || threads < 2) throw new Error("--threads: an integer of at least 2");
-  const gas = Number(option("--gas") ?? 2e8);
-  const rounds = Number(option("--rounds") ?? 9);
-  const runs = Number(option("--runs") ?? 3);
-  const warmup = Number(option("--warmup") ?? 3);
+  const parsed = new BenchArgs("ceiling", USAGE, { values: ["--threads", "--gas", "--rounds", "--runs", "--warmup", "--fixtures"], flags: ["--gc-compare", "--json", "--write"] });
+  const args = [...parsed.argv];
+  const option = (name: string): string | undefined => parsed.option(name);
+  const threads = parsed.int("--threads", 2, 2);
+  const gas = parsed.number("--gas", 2e8);
+  const rounds = parsed.int("--rounds", 9, 1);
+  const runs = parsed.int("--runs", 3, 1);
+  const warmup = parsed.int("--warmup", 3);
   const rows: Row[] = [];
   const blocksDir = join(option("--fixtures") ?? process.env.PEVM_FIXTURES ?? resolve(REPO, "..", "shared", "fixtures"), "mainnet", "blocks");
   const workloads = existsSync(blocksDir) ? [...WORKLOADS, "mainnet"] : WORKLOADS;

@@ -20,6 +20,7 @@ import { executeBlock } from "../src/exec/sequential.js";
 import { median } from "../src/primitives/median.js";
 import { replaceSection } from "./benchmarksFile.js";
 import { prepareEthereumjsBlock, runEthereumjsBlock } from "./ethereumjsBaseline.js";
+import { BenchArgs } from "./args.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = join(REPO, "dist/src/cli/main.js");
@@ -41,23 +42,15 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { runs: 3, blocks: DEFAULT_BLOCKS, fixtures: process.env.PEVM_FIXTURES ?? join(REPO, "../shared/fixtures"), json: false, write: false, traceCompiles: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--json") o.json = true;
-    else if (a === "--write") o.write = true;
-    else if (a === "--trace-compiles") o.traceCompiles = true;
-    else if (a === "--help") {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (a === "--runs") {
-      o.runs = Number(argv[++i]);
-      if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error(`--runs needs a positive integer\n${USAGE}`);
-    } else if (a === "--blocks") o.blocks = (argv[++i] ?? "").split(",").filter((b) => b !== "");
-    else if (a === "--fixtures") o.fixtures = argv[++i] ?? "";
-    else throw new Error(`unknown option ${a}\n${USAGE}`);
-  }
-  return o;
+  const args = new BenchArgs("coldstart", USAGE, { values: ["--runs", "--blocks", "--fixtures"], flags: ["--json", "--write", "--trace-compiles"] }, argv);
+  return {
+    runs: args.int("--runs", 3, 1),
+    blocks: args.list("--blocks", DEFAULT_BLOCKS),
+    fixtures: args.option("--fixtures") ?? process.env.PEVM_FIXTURES ?? join(REPO, "../shared/fixtures"),
+    json: args.flag("--json"),
+    write: args.flag("--write"),
+    traceCompiles: args.flag("--trace-compiles"),
+  };
 }
 
 /** In a child process: the block through @ethereumjs/vm once; prints {ms}. */

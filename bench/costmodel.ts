@@ -30,18 +30,17 @@ import { generateBlock } from "../src/workload/blocks.js";
 import { median } from "../src/primitives/median.js";
 import { rulesFor } from "../src/fork/forks.js";
 import { mainnetFork } from "../src/block/schedule.js";
+import { BenchArgs } from "./args.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const flag = (name: string) => args.includes(name);
-let workers = Number(option("--workers") ?? 2);
-const runs = Number(option("--runs") ?? 15);
-const mainnetRuns = Number(option("--mainnet-runs") ?? 11);
-const sizes = (option("--sizes") ?? "16,64,256,1024,4096").split(",").map(Number);
+const USAGE = "usage: node dist/bench/costmodel.js [--workers N] [--runs N] [--mainnet-runs N] [--sizes 16,64,...] [--skip-mainnet] [--fixtures DIR] [--samples FILE.json] [--from-samples FILE.json] [--write]";
+const args = new BenchArgs("costmodel", USAGE, { values: ["--workers", "--runs", "--mainnet-runs", "--sizes", "--fixtures", "--samples", "--from-samples"], flags: ["--skip-mainnet", "--write"] });
+const option = (name: string): string | undefined => args.option(name);
+const flag = (name: string): boolean => args.flag(name);
+let workers = args.int("--workers", 2, 1);
+const runs = args.int("--runs", 15, 1);
+const mainnetRuns = args.int("--mainnet-runs", 11, 1);
+const sizes = args.ints("--sizes", [16, 64, 256, 1024, 4096]);
 // The hot variants (a tenth of the transactions on one account or pool) bring conflicts, which the model does not see: they widen its measured error.
 const WORKLOADS = ["raw-transfers", "erc20", "swaps", "mixed", "raw-hot", "erc20-hot", "swaps-hot"];
 let cores = availableParallelism();
@@ -243,7 +242,6 @@ function mainnetCheck(samples: Sample[], model: CostModel): string {
 }
 
 async function main(): Promise<void> {
-  if (flag("--help")) return console.log("usage: node dist/bench/costmodel.js [--workers N] [--runs N] [--mainnet-runs N] [--sizes 16,64,...] [--skip-mainnet] [--fixtures DIR] [--samples FILE.json] [--from-samples FILE.json] [--write]");
   const fromSamples = option("--from-samples");
   let generated: Sample[];
   let mainnet: Sample[];

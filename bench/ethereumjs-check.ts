@@ -10,14 +10,12 @@ import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { prepareEthereumjsBlock, runEthereumjsBlock } from "./ethereumjsBaseline.js";
+import { BenchArgs } from "./args.js";
 
 const BYZANTIUM = 4_370_000n;
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const args = new BenchArgs("ethereumjs-check", "usage: node dist/bench/ethereumjs-check.js [--fixtures DIR] [--filter N]", { values: ["--fixtures", "--filter"], flags: [] });
+const option = (name: string): string | undefined => args.option(name);
 
 function mainnetDir(): string | undefined {
   const root = option("--fixtures") ?? process.env.PEVM_FIXTURES ?? resolve(process.cwd(), "..", "shared", "fixtures");

@@ -19,18 +19,17 @@ import { join } from "node:path";
 import { loadKnownDivergences } from "../test/fuzz/compare.js";
 import { describeDivergence, FuzzStats, runCase, savedStateTest, type CaseReport } from "../test/fuzz/fuzzer.js";
 import { FUZZ_FORKS, type FuzzFork } from "../test/fuzz/opcodes.js";
+import { BenchArgs } from "./args.js";
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const flag = (name: string) => args.includes(name);
+const USAGE = "usage: node dist/bench/fuzz.js [--cases N] [--from F] [--seed S] [--fork Cancun|Prague|Osaka] [--case I] [--save DIR] [--exec-coverage] [--quiet-known] [--list]";
+const args = new BenchArgs("fuzz", USAGE, { values: ["--cases", "--from", "--seed", "--fork", "--case", "--save"], flags: ["--exec-coverage", "--quiet-known", "--list"] });
+const option = (name: string): string | undefined => args.option(name);
+const flag = (name: string): boolean => args.flag(name);
 
 function parseFork(name: string | undefined): FuzzFork | undefined {
   if (name === undefined) return undefined;
   const fork = FUZZ_FORKS.find((f) => f.toLowerCase() === name.toLowerCase());
-  if (fork === undefined) throw new Error(`--fork: one of ${FUZZ_FORKS.join(", ")}`);
+  if (fork === undefined) args.fail(`--fork: one of ${FUZZ_FORKS.join(", ")}, got ${name}`);
   return fork;
 }
 
@@ -42,11 +41,11 @@ async function save(dir: string, report: CaseReport): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const seed = Number(option("--seed") ?? 1);
+  const seed = args.int("--seed", 1);
   const fork = parseFork(option("--fork"));
   const single = option("--case");
-  const from = single !== undefined ? Number(single) : Number(option("--from") ?? 0);
-  const cases = single !== undefined ? 1 : Number(option("--cases") ?? 1000);
+  const from = single !== undefined ? args.int("--case", 0) : args.int("--from", 0);
+  const cases = single !== undefined ? 1 : args.int("--cases", 1000, 1);
   const saveDir = option("--save");
   const countExecution = flag("--exec-coverage");
   const quietKnown = flag("--quiet-known");

@@ -18,19 +18,17 @@ import { executeBlock } from "../src/exec/sequential.js";
 import { median } from "../src/primitives/median.js";
 import { criticalPath, idealMakespan, makespanLowerBound, type TxDag } from "../src/records/txDag.js";
 
+import { BenchArgs } from "./args.js";
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const THREADS = [2, 4, 8, 16];
 const USAGE = "usage: node dist/bench/ideal.js [--workers N] [--runs N] [--warmup N] [--min-txs N] [--fixtures DIR] [--write] [--json]";
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const workers = Number(option("--workers") ?? 2);
-const runs = Number(option("--runs") ?? 9);
-const warmups = Number(option("--warmup") ?? 5);
-const minTxs = Number(option("--min-txs") ?? 50);
+const args = new BenchArgs("ideal", USAGE, { values: ["--workers", "--runs", "--warmup", "--min-txs", "--fixtures"], flags: ["--write", "--json"] });
+const option = (name: string): string | undefined => args.option(name);
+const workers = args.int("--workers", 2, 1);
+const runs = args.int("--runs", 9, 1);
+const warmups = args.int("--warmup", 5);
+const minTxs = args.int("--min-txs", 50, 1);
 
 interface Row {
   name: string;
@@ -118,11 +116,6 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  if (args.includes("--help")) return console.log(USAGE);
-  for (const [name, v] of [["--workers", workers], ["--runs", runs], ["--min-txs", minTxs]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: a positive integer, got ${option(name)}`);
-  }
-  if (!Number.isInteger(warmups) || warmups < 0) throw new Error(`--warmup: a non-negative integer, got ${option("--warmup")}`);
   const root = option("--fixtures") ?? process.env.PEVM_FIXTURES ?? resolve(REPO, "..", "shared", "fixtures");
   const dir = join(root, "mainnet", "blocks");
   if (!existsSync(dir)) {
@@ -148,9 +141,9 @@ async function main(): Promise<void> {
   }
   closeWorkerPool();
   const text = table(rows);
-  if (args.includes("--json")) console.log(JSON.stringify({ workers, threads: THREADS, rows }, null, 1));
+  if (args.flag("--json")) console.log(JSON.stringify({ workers, threads: THREADS, rows }, null, 1));
   else console.log(text);
-  if (args.includes("--write")) write(text);
+  if (args.flag("--write")) write(text);
 }
 
 function write(text: string): void {

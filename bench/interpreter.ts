@@ -19,6 +19,7 @@ import { WorldState } from "../src/state/world.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { loopWorkloads } from "../src/workload/loops.js";
 import { BENCH_BLOCK } from "../src/workload/runCall.js";
+import { BenchArgs } from "./args.js";
 
 interface Workload {
   name: string;
@@ -30,16 +31,14 @@ interface Workload {
   gas: number;
 }
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(name);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
-const RUNS = Number(option("--runs", "3"));
+const USAGE = "usage: node dist/bench/interpreter.js [--runs N] [--gas-cap G] [--filter TEXT] [--fixtures DIR] [--json]";
+const args = new BenchArgs("interpreter", USAGE, { values: ["--runs", "--gas-cap", "--filter", "--fixtures"], flags: ["--json"] });
+const flag = (name: string): boolean => args.flag(name);
+const option = (name: string, fallback: string): string => args.option(name) ?? fallback;
+const RUNS = args.int("--runs", 3, 1);
 // Each call gets at most this much gas, so heavy vectors stay bounded in time (a vector that runs
 // out of it has done the same metered work in both engines; gas agreement is checked).
-const GAS_CAP = Number(option("--gas-cap", "5000000"));
+const GAS_CAP = args.number("--gas-cap", 5000000);
 const FIXTURES = option("--fixtures", resolve(process.cwd(), "..", "shared", "fixtures"));
 const CALLER = "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b";
 const CONTRACT = "0x0000000000000000000000000000000000c0ffee";

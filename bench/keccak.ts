@@ -4,6 +4,9 @@
 // Usage: node dist/bench/keccak.js [--json]
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { keccak256 } from "../src/primitives/hash.js";
+import { BenchArgs } from "./args.js";
+
+const args = new BenchArgs("keccak", "usage: node dist/bench/keccak.js [--json]", { values: [], flags: ["--json"] });
 
 const SIZES = [32, 64, 1024, 4096];
 const ROUNDS = 5;
@@ -27,7 +30,7 @@ const rows = SIZES.map((size) => {
   const noble = timePerHash(keccak_256, data, n);
   return { bytes: size, oursMicros: Number(ours.toFixed(3)), nobleMicros: Number(noble.toFixed(3)), speedup: Number((noble / ours).toFixed(2)) };
 });
-if (process.argv.includes("--json")) console.log(JSON.stringify(rows, null, 2));
+if (args.flag("--json")) console.log(JSON.stringify(rows, null, 2));
 else {
   console.log("| input bytes | ours µs/hash | @noble/hashes µs/hash | speedup |\n| ---: | ---: | ---: | ---: |");
   for (const r of rows) console.log(`| ${r.bytes} | ${r.oursMicros} | ${r.nobleMicros} | ${r.speedup}x |`);

@@ -16,6 +16,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BenchArgs } from "./args.js";
 import { replaceSection } from "./benchmarksFile.js";
 import { loadBlockInput, readJson } from "../src/block/load.js";
 import { verifyExecution } from "../src/block/verify.js";
@@ -25,12 +26,11 @@ import { prepareEthereumjsBlock, runEthereumjsBlock } from "./ethereumjsBaseline
 import { median } from "../src/primitives/median.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const flag = (name: string) => args.includes(name);
+const USAGE = "usage: node dist/bench/mainnet.js [--runs N] [--warmup N] [--passes N] [--filter TEXT] [--fixtures DIR] [--write] [--json]";
+// --memory-probe, --engine-child and --blocks are how the script runs its own child processes.
+const args = new BenchArgs("mainnet", USAGE, { values: ["--runs", "--warmup", "--passes", "--filter", "--fixtures", "--memory-probe", "--engine-child", "--blocks"], flags: ["--write", "--json"] });
+const option = (name: string): string | undefined => args.option(name);
+const flag = (name: string): boolean => args.flag(name);
 
 interface Row {
   block: string;
@@ -141,8 +141,8 @@ async function memoryProbe(dir: string, name: string): Promise<void> {
 
 /** Peak RSS of a fresh process running `name` once: ours in bench/memoryProbe (which loads only our engine), @ethereumjs/vm in this script. */
 function peakMemory(dir: string, name: string, engine: string): number {
-  const args = engine === "ours" ? [join(dirname(fileURLToPath(import.meta.url)), "memoryProbe.js"), join(dir, "blocks", name)] : [fileURLToPath(import.meta.url), "--memory-probe", name, "--fixtures", dir];
-  const r = spawnSync(process.execPath, args, { encoding: "utf8" });
+  const childArgs = engine === "ours" ? [join(dirname(fileURLToPath(import.meta.url)), "memoryProbe.js"), join(dir, "blocks", name)] : [fileURLToPath(import.meta.url), "--memory-probe", name, "--fixtures", dir];
+  const r = spawnSync(process.execPath, childArgs, { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`memory probe (${engine}) failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!).peakRssMiB;
 }
@@ -172,12 +172,11 @@ async function main(): Promise<void> {
   const probe = option("--memory-probe");
   if (probe !== undefined) return memoryProbe(dir, probe);
 
-  const runs = Number(option("--runs") ?? 3);
-  const warmups = Number(option("--warmup") ?? 3);
-  const passes = Number(option("--passes") ?? 3);
-  if (!Number.isInteger(passes) || passes < 1) throw new Error("bench/mainnet: --passes needs a positive integer");
+  const runs = args.int("--runs", 3, 1);
+  const warmups = args.int("--warmup", 3);
+  const passes = args.int("--passes", 3, 1);
   const child = option("--engine-child");
-  if (child !== undefined) return engineChild(dir, child, option("--blocks")!.split(","), runs, warmups, passes);
+  if (child !== undefined) return engineChild(dir, child, args.list("--blocks", []), runs, warmups, passes);
   const filter = option("--filter");
   const names = readdirSync(join(dir, "blocks"))
     .filter((n) => filter === undefined || n.includes(filter))

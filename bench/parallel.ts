@@ -20,21 +20,26 @@ import { closeWorkerPool, executeBlockParallel, workerPoolReady, type ParallelSt
 import { executeBlock } from "../src/exec/sequential.js";
 import { generateBlock } from "../src/workload/blocks.js";
 import { median } from "../src/primitives/median.js";
+import { BenchArgs } from "./args.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const flag = (name: string) => args.includes(name);
-const workers = Number(option("--workers") ?? 2);
-const runs = Number(option("--runs") ?? 3);
-const warmups = Number(option("--warmup") ?? 2);
-const gigagas = Number(option("--gas") ?? 1e9);
+const USAGE = `usage: node dist/bench/parallel.js [--workers N] [--runs N] [--warmup N] [--mainnet-runs N]
+       [--mainnet-warmup N] [--gas G] [--skip-mainnet] [--skip-gigagas] [--fixtures DIR] [--write]`;
+
+// --child and --hot are how the script runs its own child processes.
+const args = new BenchArgs("parallel", USAGE, {
+  values: ["--workers", "--runs", "--warmup", "--gas", "--mainnet-runs", "--mainnet-warmup", "--fixtures", "--child", "--hot"],
+  flags: ["--skip-mainnet", "--skip-gigagas", "--write"],
+});
+const option = (name: string): string | undefined => args.option(name);
+const flag = (name: string): boolean => args.flag(name);
+const workers = args.int("--workers", 2, 1);
+const runs = args.int("--runs", 3, 1);
+const warmups = args.int("--warmup", 2);
+const gigagas = args.number("--gas", 1e9);
 // Mainnet blocks take milliseconds: more runs, so that one slow run moves no median.
-const mainnetRuns = Number(option("--mainnet-runs") ?? 15);
-const mainnetWarmups = Number(option("--mainnet-warmup") ?? 5);
+const mainnetRuns = args.int("--mainnet-runs", 15, 1);
+const mainnetWarmups = args.int("--mainnet-warmup", 5);
 
 const GIGAGAS_WORKLOADS: [string, number][] = [
   ["raw-transfers", 0],
@@ -158,11 +163,7 @@ function summary(rows: Row[]): string {
   return `Blocks with 50 or more transactions: mean speedup ${mean.toFixed(2)}x (goal 1.5x); lowest speedup over all blocks ${lowest(rows.filter((r) => r.txs > 0))}x (goal: none below 0.95x), over the ${timed.length} blocks taking 1 ms or more ${lowest(timed)}x (below that, tens of microseconds of dispatch show as large ratios).`;
 }
 
-const USAGE = `usage: node dist/bench/parallel.js [--workers N] [--runs N] [--warmup N] [--mainnet-runs N]
-       [--mainnet-warmup N] [--gas G] [--skip-mainnet] [--skip-gigagas] [--fixtures DIR] [--write]`;
-
 async function main(): Promise<void> {
-  if (flag("--help")) return console.log(USAGE);
   const child = option("--child");
   if (child !== undefined) return gigagasChild(child, Number(option("--hot") ?? 0));
   const mainnet = flag("--skip-mainnet") ? [] : await mainnetRows();

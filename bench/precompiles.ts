@@ -37,6 +37,7 @@ import { ripemd160 } from "../src/evm/precompiles/ripemd160.js";
 import { sha256 } from "../src/evm/precompiles/sha256.js";
 import { Fork, rulesFor } from "../src/fork/forks.js";
 import { replaceSection } from "./benchmarksFile.js";
+import { BenchArgs } from "./args.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const GAS_LIMIT = 100_000_000;
@@ -205,14 +206,15 @@ interface Result {
   note?: string;
 }
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
-}
+const args = new BenchArgs("precompiles", "usage: node dist/bench/precompiles.js [--samples N] [--sample-ms MS] [--warmup-ms MS] [--filter TEXT] [--json] [--write]", {
+  values: ["--samples", "--sample-ms", "--warmup-ms", "--filter"],
+  flags: ["--json", "--write"],
+});
+const option = (name: string, fallback: string): string => args.option(name) ?? fallback;
 
-const SAMPLES = Number(option("--samples", "15"));
-const SAMPLE_MS = Number(option("--sample-ms", "20"));
-const WARMUP_MS = Number(option("--warmup-ms", "300"));
+const SAMPLES = args.int("--samples", 15, 1);
+const SAMPLE_MS = args.int("--sample-ms", 20, 1);
+const WARMUP_MS = args.int("--warmup-ms", 300);
 const FILTER = option("--filter", "");
 
 /** Milliseconds for `batch` calls (awaiting a call that returns a promise). */
@@ -311,9 +313,9 @@ for (const row of ROWS.filter((r) => r.name.includes(FILTER))) {
   results.push(result);
   process.stderr.write(`${row.name}: ${result.note ?? `ours ${result.oursMicros} µs, @ethereumjs/evm ${result.ethereumjsMicros} µs`}\n`);
 }
-if (process.argv.includes("--json")) console.log(JSON.stringify({ machine, rows: results }, null, 2));
+if (args.flag("--json")) console.log(JSON.stringify({ machine, rows: results }, null, 2));
 else console.log(markdownTable(results));
-if (process.argv.includes("--write")) replaceSection(join(REPO, "BENCHMARKS.md"), "precompiles", sectionText(results));
+if (args.flag("--write")) replaceSection(join(REPO, "BENCHMARKS.md"), "precompiles", sectionText(results));
 
 function markdownTable(rows: Result[]): string {
   const lines = ["| precompile | address | input bytes | ours µs | @ethereumjs/evm µs | speedup |", "| --- | --- | ---: | ---: | ---: | ---: |"];

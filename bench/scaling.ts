@@ -22,6 +22,7 @@ import { executeBlock } from "../src/exec/sequential.js";
 import { generateBlock } from "../src/workload/blocks.js";
 import { median } from "../src/primitives/median.js";
 import { bytesToHex } from "../src/primitives/bytes.js";
+import { BenchArgs } from "./args.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const USAGE = `usage: node dist/bench/scaling.js [--threads 2,4,8,16] [--gas G] [--runs N] [--warmup N]
@@ -41,20 +42,21 @@ Our Block-STM executor on each thread count against our sequential executor, sam
   --phases           print where each parallel run's time went (stderr)
   --write            replace the scaling section of BENCHMARKS.md`;
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const flag = (name: string) => args.includes(name);
-const threadCounts = (option("--threads") ?? "2,4,8,16").split(",").map(Number);
-const gas = Number(option("--gas") ?? 1e9);
-const runs = Number(option("--runs") ?? 3);
-const warmups = Number(option("--warmup") ?? 1);
-const mainnetRuns = Number(option("--mainnet-runs") ?? 5);
-const workloads = (option("--workloads") ?? "raw-transfers,erc20,swaps,erc20-hot").split(",");
+// --child is how the script runs its own child processes.
+const args = new BenchArgs("scaling", USAGE, {
+  values: ["--threads", "--gas", "--runs", "--warmup", "--mainnet-runs", "--workloads", "--stream-batch", "--fixtures", "--child"],
+  flags: ["--skip-mainnet", "--skip-gigagas", "--phases", "--write"],
+});
+const option = (name: string): string | undefined => args.option(name);
+const flag = (name: string): boolean => args.flag(name);
+const threadCounts = args.ints("--threads", [2, 4, 8, 16]);
+const gas = args.number("--gas", 1e9);
+const runs = args.int("--runs", 3, 1);
+const warmups = args.int("--warmup", 1);
+const mainnetRuns = args.int("--mainnet-runs", 5, 1);
+const workloads = args.list("--workloads", ["raw-transfers", "erc20", "swaps", "erc20-hot"]);
 /** Results per streamed batch (ParallelOptions.streamBatch); default: the executor's (none). */
-const streamBatch = option("--stream-batch") === undefined ? undefined : Number(option("--stream-batch"));
+const streamBatch = option("--stream-batch") === undefined ? undefined : args.int("--stream-batch", 0, 1);
 /** Hot workloads send this share of their transactions to one account or pool. */
 const HOT_RATIO = 0.1;
 /** The mainnet goal's set: blocks with at least this many transactions. */
@@ -196,7 +198,6 @@ function mainnetTable(m: MainnetSummary): string {
 }
 
 async function main(): Promise<void> {
-  if (flag("--help")) return console.log(USAGE);
   const child = option("--child");
   if (child !== undefined) return gigagasChild(child);
   const mainnet = flag("--skip-mainnet") ? null : await mainnetSummary();

@@ -7,6 +7,9 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak256 } from "../src/primitives/hash.js";
 import { recoverAddressBytes, recoverPublicKey } from "../src/primitives/secp256k1.js";
+import { BenchArgs } from "./args.js";
+
+const args = new BenchArgs("secp256k1", "usage: node dist/bench/secp256k1.js [--json]", { values: [], flags: ["--json"] });
 
 const COUNT = 1000;
 const ROUNDS = 5;
@@ -74,7 +77,7 @@ const rows = cases.map(([name, ours, noble]) => {
   const n = microsPer(noble, sigs);
   return { recovery: name, oursMicros: Number(o.toFixed(1)), nobleMicros: Number(n.toFixed(1)), speedup: Number((n / o).toFixed(2)) };
 });
-if (process.argv.includes("--json")) console.log(JSON.stringify(rows, null, 2));
+if (args.flag("--json")) console.log(JSON.stringify(rows, null, 2));
 else {
   console.log(`secp256k1 recovery, ${COUNT} random signatures, median of ${ROUNDS} runs (µs per recovery)\n`);
   console.log("| recovery | ours µs | @noble/curves µs | speedup |\n| --- | ---: | ---: | ---: |");

@@ -15,6 +15,7 @@ import { loadBlockInput } from "../src/block/load.js";
 import { executeBlockRecorded } from "../src/exec/recording.js";
 import { RecordStore } from "../src/store/store.js";
 import { replaceSection } from "./benchmarksFile.js";
+import { BenchArgs } from "./args.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const USAGE = `usage: node dist/bench/serve.js [--requests N] [--clients N] [--fixtures DIR] [--json] [--write]
@@ -31,23 +32,14 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { requests: 10000, clients: 50, fixtures: process.env.PEVM_FIXTURES ?? join(REPO, "../shared/fixtures"), json: false, write: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--json") o.json = true;
-    else if (a === "--write") o.write = true;
-    else if (a === "--help") {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (a === "--requests" || a === "--clients") {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${a} needs a positive integer\n${USAGE}`);
-      if (a === "--requests") o.requests = n;
-      else o.clients = n;
-    } else if (a === "--fixtures") o.fixtures = argv[++i] ?? "";
-    else throw new Error(`unknown option ${a}\n${USAGE}`);
-  }
-  return o;
+  const args = new BenchArgs("serve", USAGE, { values: ["--requests", "--clients", "--fixtures"], flags: ["--json", "--write"] }, argv);
+  return {
+    requests: args.int("--requests", 10000, 1),
+    clients: args.int("--clients", 50, 1),
+    fixtures: args.option("--fixtures") ?? process.env.PEVM_FIXTURES ?? join(REPO, "../shared/fixtures"),
+    json: args.flag("--json"),
+    write: args.flag("--write"),
+  };
 }
 
 /** Records every fixture block into a new store; returns the block numbers. */

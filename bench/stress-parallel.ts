@@ -23,35 +23,17 @@ import { postStateDiff } from "../src/state/diff.js";
 import { closeWorkerPool, executeBlockParallel, workerPoolReady } from "../src/exec/parallel/executor.js";
 import { executeBlock, type BlockResult } from "../src/exec/sequential.js";
 import { randomBlock } from "../test/helpers/randomBlock.js";
+import { BenchArgs } from "./args.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const args = process.argv.slice(2);
 const USAGE = "usage: node dist/bench/stress-parallel.js [--runs N (100000)] [--threads 1,2,4,8,16] [--seeds N (200)] [--txs N (100)] [--mainnet-rounds N (0)] [--fixtures DIR] [--write]";
-if (args.includes("--help")) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const number = (name: string, fallback: number): number => {
-  const value = Number(option(name) ?? fallback);
-  if (!Number.isInteger(value) || value < 0) {
-    console.error(`${name}: expected a whole number, got ${option(name)}\n${USAGE}`);
-    process.exit(2);
-  }
-  return value;
-};
-const targetRuns = number("--runs", 100_000);
-const seeds = number("--seeds", 200);
-const txs = number("--txs", 100);
-const mainnetRounds = number("--mainnet-rounds", 0);
-const threadCounts = (option("--threads") ?? "1,2,4,8,16").split(",").map(Number);
-if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) {
-  console.error(`--threads: expected thread counts such as 1,2,4, got ${option("--threads")}`);
-  process.exit(2);
-}
+const args = new BenchArgs("stress-parallel", USAGE, { values: ["--runs", "--threads", "--seeds", "--txs", "--mainnet-rounds", "--fixtures"], flags: ["--write"] });
+const option = (name: string): string | undefined => args.option(name);
+const targetRuns = args.int("--runs", 100_000);
+const seeds = args.int("--seeds", 200);
+const txs = args.int("--txs", 100);
+const mainnetRounds = args.int("--mainnet-rounds", 0);
+const threadCounts = args.ints("--threads", [1, 2, 4, 8, 16]);
 
 interface Tally {
   runs: number;
@@ -155,7 +137,7 @@ async function main(): Promise<void> {
   const rounds = all.at(-1)?.rounds ?? 0;
   const text = report(all.length, rounds, seconds);
   console.log(text);
-  if (args.includes("--write")) write(text);
+  if (args.flag("--write")) write(text);
   const different = [...tallies.values()].reduce((a, t) => a + t.different, 0);
   process.exitCode = different === 0 ? 0 : 1;
 }
@@ -183,7 +165,7 @@ function write(text: string): void {
   const cpu = cpus();
   replaceSection(join(REPO, "BENCHMARKS.md"), "stress-parallel", `## Equivalence under stress (\`bench/stress-parallel.ts\`)
 
-${new Date().toISOString().slice(0, 10)} · \`node dist/bench/stress-parallel.js ${args.filter((a) => a !== "--write").join(" ")} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"} (${availableParallelism()} available), ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
+${new Date().toISOString().slice(0, 10)} · \`node dist/bench/stress-parallel.js ${args.argv.filter((a) => a !== "--write").join(" ")} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"} (${availableParallelism()} available), ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
 Block-STM forced with no conflict budget on generated conflict-heavy blocks (same-sender chains, a
 hot reverting counter, exact coinbase reads, create + selfdestruct, deployments), each result's gas,
 receipts, transaction outcomes and post-state diff compared with the sequential executor's. Every

@@ -6,15 +6,12 @@ import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { bytesToHex } from "../src/primitives/bytes.js";
 import { trieRoot } from "../src/trie/root.js";
 import { median } from "../src/primitives/median.js";
+import { BenchArgs } from "./args.js";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1]! : fallback;
-};
-const SIZES = option("--sizes", "10000,100000").split(",").map(Number);
-const RUNS = Number(option("--runs", "5"));
-const VALUE_BYTES = Number(option("--value-bytes", "32"));
+const args = new BenchArgs("trie", "usage: node dist/bench/trie.js [--sizes 10000,100000] [--runs 5] [--value-bytes 32] [--json]", { values: ["--sizes", "--runs", "--value-bytes"], flags: ["--json"] });
+const SIZES = args.ints("--sizes", [10000, 100000]);
+const RUNS = args.int("--runs", 5, 1);
+const VALUE_BYTES = args.int("--value-bytes", 32, 1);
 const SMALL_TRIES = 1000;
 const SMALL_KEYS = 8;
 
@@ -84,7 +81,7 @@ for (const size of SIZES) {
   rows.push({ case: `${SMALL_TRIES} tries of ${SMALL_KEYS} keys`, keys: SMALL_KEYS, roots: SMALL_TRIES, pevmMs, mptMs, speedup: mptMs / pevmMs });
 }
 
-if (args.includes("--json")) {
+if (args.flag("--json")) {
   console.log(JSON.stringify({ runs: RUNS, valueBytes: VALUE_BYTES, node: process.version, rows }, null, 2));
 } else {
   console.log(`trie root, median of ${RUNS} runs, ${VALUE_BYTES}-byte values, ms per root`);

@@ -5,14 +5,11 @@
 //   hybrid  - a number when <= 2^53-1, else a bigint (what src/primitives/word.ts does)
 // Usage: node dist/bench/word-representation.js [--iterations N] [--runs R] [--json]
 import * as W from "../src/primitives/word.js";
+import { BenchArgs } from "./args.js";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const ITER = arg("--iterations", 3_000_000);
-const RUNS = arg("--runs", 5);
+const args = new BenchArgs("word-representation", "usage: node dist/bench/word-representation.js [--iterations N] [--runs N] [--json]", { values: ["--iterations", "--runs"], flags: ["--json"] });
+const ITER = args.int("--iterations", 3_000_000, 1);
+const RUNS = args.int("--runs", 5, 1);
 const OPS_PER_ITER = 16;
 const M = (1n << 256n) - 1n;
 
@@ -102,7 +99,7 @@ const rows = candidates.map(([name, f]) => {
   const ms = median(times);
   return { name, medianMs: Number(ms.toFixed(1)), mopsPerSec: Number(((ITER * OPS_PER_ITER) / ms / 1000).toFixed(1)) };
 });
-if (args.includes("--json")) console.log(JSON.stringify({ iterations: ITER, runs: RUNS, rows }, null, 2));
+if (args.flag("--json")) console.log(JSON.stringify({ iterations: ITER, runs: RUNS, rows }, null, 2));
 else {
   console.log(`word representation, ${ITER} loop iterations x ${OPS_PER_ITER} ops, median of ${RUNS} runs`);
   for (const r of rows) console.log(`${r.name.padEnd(8)} ${String(r.medianMs).padStart(8)} ms ${String(r.mopsPerSec).padStart(8)} Mops/s`);
