@@ -9,9 +9,12 @@
 // in them: optimized compiles finished, compiles thrown away before they finished, and
 // deoptimizations of finished code. Each compile of the loop is 100-250 ms of work on this machine.
 //
-// usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--trace-compiles] [--json] [--write]
+// With --baseline DIR (another checkout, built), that build's fresh default `pevm run` takes turns
+// with this one's, for a change smaller than the host's drift between two separate runs.
+//
+// usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--trace-compiles] [--baseline DIR] [--json] [--write]
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,10 +29,11 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = join(REPO, "dist/src/cli/main.js");
 const SELF = fileURLToPath(import.meta.url);
 const DEFAULT_BLOCKS = ["13217637", "14029313", "15199017", "17666333"];
-const USAGE = `usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--trace-compiles] [--json] [--write]
+const USAGE = `usage: node dist/bench/coldstart.js [--runs N] [--blocks A,B,...] [--fixtures DIR] [--trace-compiles] [--baseline DIR] [--json] [--write]
   --runs N        fresh processes per block and variant (default 3)     --blocks   fixture blocks (default ${DEFAULT_BLOCKS.join(",")}: 30M gas)
   --fixtures DIR  fixtures root holding mainnet/blocks (default ../shared/fixtures, or $PEVM_FIXTURES)
   --trace-compiles  also count V8's compiles of the interpreter loop in --runs more fresh default runs (--trace-opt --trace-deopt)
+  --baseline DIR  another checkout (built): its fresh default pevm run takes turns with this build's
   --json          print the rows as JSON                                 --write    write the section "coldstart" into BENCHMARKS.md`;
 
 interface Options {
@@ -39,11 +43,17 @@ interface Options {
   json: boolean;
   write: boolean;
   traceCompiles: boolean;
+  /** Another build's dist/src/cli/main.js, or null. */
+  baselineCli: string | null;
 }
 
 function parse(argv: string[]): Options {
-  const args = new BenchArgs("coldstart", USAGE, { values: ["--runs", "--blocks", "--fixtures"], flags: ["--json", "--write", "--trace-compiles"] }, argv);
+  const args = new BenchArgs("coldstart", USAGE, { values: ["--runs", "--blocks", "--fixtures", "--baseline"], flags: ["--json", "--write", "--trace-compiles"] }, argv);
+  const baseline = args.option("--baseline");
+  const baselineCli = baseline === undefined ? null : join(resolve(baseline), "dist/src/cli/main.js");
+  if (baselineCli !== null && !existsSync(baselineCli)) args.fail(`--baseline ${baseline}: no ${baselineCli} (build it first)`);
   return {
+    baselineCli,
     runs: args.int("--runs", 3, 1),
     blocks: args.list("--blocks", DEFAULT_BLOCKS),
     fixtures: args.option("--fixtures") ?? process.env.PEVM_FIXTURES ?? join(REPO, "../shared/fixtures"),
@@ -107,8 +117,8 @@ function countLoopCompiles(trace: string): LoopCompiles {
 }
 
 /** A fresh default `pevm run` under V8's tracing: its loop compiles (the report is the JSON after the trace lines). */
-function tracedRun(dir: string): LoopCompiles {
-  const r = spawnSync(process.execPath, ["--trace-opt", "--trace-deopt", CLI, "run", dir, "--json"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+function tracedRun(cli: string, dir: string): LoopCompiles {
+  const r = spawnSync(process.execPath, ["--trace-opt", "--trace-deopt", cli, "run", dir, "--json"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`traced pevm run ${dir}: exit ${r.status}: ${r.stderr.slice(0, 400)}`);
   return countLoopCompiles(r.stdout);
 }
@@ -118,10 +128,13 @@ interface Row {
   gasUsed: bigint;
   steadyMs: number;
   pevmDefault: { wallMs: number; executionMs: number; modes: string[] };
+  /** With --baseline: the other build's fresh default runs. */
+  baselineDefault?: { wallMs: number; executionMs: number };
   pevmSequential: { wallMs: number; executionMs: number };
   ethereumjs: { wallMs: number; executionMs: number };
-  /** With --trace-compiles: each traced run's counts. */
+  /** With --trace-compiles: each traced run's counts (and the baseline build's, with --baseline). */
   loopCompiles?: LoopCompiles[];
+  baselineLoopCompiles?: LoopCompiles[];
 }
 
 function steadyState(dir: string): { ms: number; gasUsed: bigint } {
@@ -137,15 +150,19 @@ function measure(o: Options, block: string): Row {
   const pevmMs = (out: Record<string, unknown>): number => out.executionMs as number;
   const pevmMode = (out: Record<string, unknown>): string => `${out.mode as string}${(out.parallel as { fallback?: string } | undefined)?.fallback ? ": " + (out.parallel as { fallback: string }).fallback.split(":")[0] : ""}`;
   const byDefault: Sample[] = [];
+  const baseline: Sample[] = [];
   const sequential: Sample[] = [];
   const ejs: Sample[] = [];
   for (let i = 0; i < o.runs; i++) {
     // Taking turns, so that a drift of the host's speed touches each alike.
     byDefault.push(fresh([CLI, "run", dir, "--json"], pevmMs, pevmMode));
+    if (o.baselineCli !== null) baseline.push(fresh([o.baselineCli, "run", dir, "--json"], pevmMs, pevmMode));
     sequential.push(fresh([CLI, "run", dir, "--sequential", "--json"], pevmMs, pevmMode));
     ejs.push(fresh([SELF, "--child-ethereumjs", dir], (out) => out.ms as number, () => "ethereumjs"));
   }
-  const loopCompiles = o.traceCompiles ? Array.from({ length: o.runs }, () => tracedRun(dir)) : undefined;
+  const loopCompiles = o.traceCompiles ? Array.from({ length: o.runs }, () => tracedRun(CLI, dir)) : undefined;
+  const baselineCli = o.baselineCli;
+  const baselineLoopCompiles = o.traceCompiles && baselineCli !== null ? Array.from({ length: o.runs }, () => tracedRun(baselineCli, dir)) : undefined;
   const steady = steadyState(dir);
   const med = (samples: Sample[], key: "wallMs" | "executionMs"): number => median(samples.map((s) => s[key]));
   return {
@@ -153,9 +170,11 @@ function measure(o: Options, block: string): Row {
     gasUsed: steady.gasUsed,
     steadyMs: steady.ms,
     pevmDefault: { wallMs: med(byDefault, "wallMs"), executionMs: med(byDefault, "executionMs"), modes: [...new Set(byDefault.map((s) => s.mode))] },
+    ...(baseline.length === 0 ? {} : { baselineDefault: { wallMs: med(baseline, "wallMs"), executionMs: med(baseline, "executionMs") } }),
     pevmSequential: { wallMs: med(sequential, "wallMs"), executionMs: med(sequential, "executionMs") },
     ethereumjs: { wallMs: med(ejs, "wallMs"), executionMs: med(ejs, "executionMs") },
     ...(loopCompiles === undefined ? {} : { loopCompiles }),
+    ...(baselineLoopCompiles === undefined ? {} : { baselineLoopCompiles }),
   };
 }
 
@@ -170,11 +189,22 @@ function table(rows: Row[]): string {
       `| ${r.block} | ${r.gasUsed} | ${f(r.steadyMs)} | ${f(r.pevmDefault.executionMs)}, ${f(r.pevmDefault.wallMs)} | ${f(r.pevmSequential.executionMs)}, ${f(r.pevmSequential.wallMs)} | ${f(r.ethereumjs.executionMs)}, ${f(r.ethereumjs.wallMs)} | ${(r.pevmDefault.executionMs / r.steadyMs).toFixed(1)}x | ${(r.ethereumjs.wallMs / r.pevmDefault.wallMs).toFixed(2)}x | ${r.pevmDefault.modes.join("; ")} |`,
     );
   }
+  const compared = rows.filter((r) => r.baselineDefault !== undefined);
+  if (compared.length > 0) {
+    lines.push("", "The baseline build's fresh default `pevm run`, taking turns with this build's (medians):", "");
+    lines.push("| block | baseline: execution ms, wall ms | this build: execution ms, wall ms | execution, baseline / this build |", "| ---: | ---: | ---: | ---: |");
+    for (const r of compared) {
+      const b = r.baselineDefault!;
+      lines.push(`| ${r.block} | ${f(b.executionMs)}, ${f(b.wallMs)} | ${f(r.pevmDefault.executionMs)}, ${f(r.pevmDefault.wallMs)} | ${(b.executionMs / r.pevmDefault.executionMs).toFixed(2)}x |`);
+    }
+  }
   const traced = rows.filter((r) => r.loopCompiles !== undefined);
   if (traced.length > 0) {
     lines.push("", "V8's work on the interpreter loop (`Evm.run`) in fresh default runs under `--trace-opt --trace-deopt`, one entry per run: compiles finished / thrown away unfinished / deoptimizations.", "");
-    lines.push("| block | finished / aborted / deoptimized, per run |", "| ---: | --- |");
-    for (const r of traced) lines.push(`| ${r.block} | ${r.loopCompiles!.map((c) => `${c.finished} / ${c.aborted} / ${c.deoptimized}`).join("; ")} |`);
+    const cells = (runs: LoopCompiles[]): string => runs.map((c) => `${c.finished} / ${c.aborted} / ${c.deoptimized}`).join("; ");
+    const withBaseline = traced.some((r) => r.baselineLoopCompiles !== undefined);
+    lines.push(`| block | finished / aborted / deoptimized, per run |${withBaseline ? " the baseline build, per run |" : ""}`, withBaseline ? "| ---: | --- | --- |" : "| ---: | --- |");
+    for (const r of traced) lines.push(`| ${r.block} | ${cells(r.loopCompiles!)} |${r.baselineLoopCompiles === undefined ? "" : ` ${cells(r.baselineLoopCompiles)} |`}`);
   }
   return lines.join("\n");
 }
