@@ -179,11 +179,11 @@ async function main(): Promise<void> {
     console.error(`${workload}: 1 thread ${m.oneMs.toFixed(1)} ms per block, ${threads} threads ${m.manyMs.toFixed(1)} ms per block each, ceiling ${ceiling.toFixed(2)}x`);
     rows.push({ workload, txs: m.txs, oneMs: m.oneMs, manyMs: m.manyMs, ceiling });
   }
-  if (args.includes("--json")) {
+  if (parsed.flag("--json")) {
     console.log(JSON.stringify(rows));
     return;
   }
-  const singleGc = args.includes("--gc-compare") ? measureWithSingleThreadedGc(args) : null;
+  const singleGc = parsed.flag("--gc-compare") ? measureWithSingleThreadedGc(args) : null;
   const cells = (r: Row) => `${r.oneMs.toFixed(1)} | ${r.manyMs.toFixed(1)} | ${r.ceiling.toFixed(2)}x`;
   const head = `| workload | txs | 1 thread alone: ms per block | ${threads} threads at once: ms per block | ceiling |${singleGc === null ? "" : ` GC on the executing threads only: 1 alone, ms | ${threads} at once, ms | ceiling | ceiling, each at its faster setting |`}`;
   const align = singleGc === null ? "|---|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
@@ -196,7 +196,7 @@ async function main(): Promise<void> {
   });
   const text = [head, align, ...lines].join("\n");
   console.log(text);
-  if (args.includes("--write")) {
+  if (parsed.flag("--write")) {
     const cpu = cpus();
     const command = `node dist/bench/ceiling.js --threads ${threads} --gas ${gas.toExponential()} --rounds ${rounds} --runs ${runs} --warmup ${warmup}${singleGc === null ? "" : " --gc-compare"} --write`;
     replaceSection(join(REPO, "BENCHMARKS.md"), "ceiling", `## Thread-scaling ceiling of the machine (\`bench/ceiling.ts\`)
