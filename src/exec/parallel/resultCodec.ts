@@ -5,7 +5,7 @@
 import type { Status } from "../../evm/interpreter.js";
 import type { TxResult } from "../../evm/processor.js";
 import type { Word } from "../../primitives/word.js";
-import type { Log } from "../../state/world.js";
+import { EmittedLog, type Log } from "../../state/world.js";
 import type { IncarnationResult } from "./incarnation.js";
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -196,7 +196,7 @@ export function decodeResults(buf: ArrayBuffer): IncarnationResult[] {
         const address = r.word();
         const topics: Word[] = new Array(r.u32());
         for (let t = 0; t < topics.length; t++) topics[t] = r.word();
-        logs[i] = { address, topics, data: r.data()! };
+        logs[i] = new EmittedLog(address, topics, r.data()!);
       }
       // The same shape as the processor's result, so that results compare equal.
       result = { status, gasUsed, logs, contractAddress, output, blobGasUsed, error };
