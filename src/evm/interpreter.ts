@@ -75,19 +75,6 @@ export interface CallResult {
 
 const EMPTY = new Uint8Array(0);
 
-/**
- * Messages holding a small and a wide address, made before any code runs: V8 first stores a field
- * in the narrowest representation it has seen (a bigint address: a heap object), and the first
- * small value there (a precompile's address) changes the field's representation, which aborts the
- * optimization of every function depending on it. The interpreter loop's first compile in a fresh
- * process was thrown away that way on block 17666333. (Gas is left alone: on mainnet it is always
- * a small number, and a field that may also hold a bigint is slower to read.) Kept alive for the
- * reason keepShapes.ts gives.
- */
-export const MESSAGE_SHAPES: readonly Message[] = [
-  new Message(CallKind.Call, 1, 1, 1, 0n, EMPTY, 1, 0, false),
-  new Message(CallKind.Call, 1n << 100n, 1n << 100n, 1n << 100n, 0n, EMPTY, 1, 0, false),
-];
 const MAX_DEPTH = 1024;
 const STACK_LIMIT = 1024;
 const CALL_STIPEND = 2300;

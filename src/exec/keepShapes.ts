@@ -14,11 +14,11 @@
 // here, before the first block, leaves nothing to invalidate.
 import { CodeCache } from "../evm/code.js";
 import { Fork, rulesFor } from "../fork/forks.js";
-import { Evm, Status, type CallResult } from "../evm/interpreter.js";
+import { CallKind, Evm, Message, Status, type CallResult } from "../evm/interpreter.js";
 import { Memory } from "../evm/memory.js";
 import { runPrecompile } from "../evm/precompiles/index.js";
 import { MemoryState } from "../state/memory.js";
-import { WorldState } from "../state/world.js";
+import { EmittedLog, WorldState } from "../state/world.js";
 import { blockEnv } from "./sequential.js";
 
 let kept: unknown[] | null = null;
@@ -35,7 +35,20 @@ export function keepShapesAlive(): void {
   };
   const evm = new Evm(world, blockEnv({ header, transactions: [], withdrawals: null, ommers: [] }, { blockHashes: new Map() }, rulesFor(Fork.Cancun)), rulesFor(Fork.Cancun), new CodeCache());
   evm.tx = { origin: 0, gasPrice: 0n, blobHashes: [] };
-  kept = [evm, world, settledCodeCache(), settledMemory(), settledWorld(), settledCallResult(), settledPrecompileResults()];
+  // A journal entry and a log that stay (the transaction is never finalized).
+  world.addLog(new EmittedLog(1n << 100n, [], new Uint8Array(0)));
+  kept = [evm, world, settledMessages(), settledCodeCache(), settledMemory(), settledWorld(), settledCallResult(), settledPrecompileResults()];
+}
+
+/**
+ * Messages holding a small and a wide address: V8 first stores a field in the narrowest
+ * representation it has seen (a bigint address: a heap object), and the first small value there
+ * (a precompile's address) changed it. (Gas is left alone: on mainnet it is always a small number,
+ * and a field that may also hold a bigint is slower to read.)
+ */
+function settledMessages(): Message[] {
+  const wide = 1n << 100n;
+  return [new Message(CallKind.Call, 1, 1, 1, 0n, new Uint8Array(0), 1, 0, false), new Message(CallKind.Call, wide, wide, wide, 0n, new Uint8Array(0), 1, 0, false)];
 }
 
 /** A code cache that has analysed two codes, one of them again from an equal copy (its byte count and an entry's code changed). */

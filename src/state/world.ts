@@ -99,9 +99,6 @@ export class EmittedLog implements Log {
   }
 }
 
-/** An idle entry and log, so that V8 keeps their classes' shapes (see exec/keepShapes.ts). */
-export const KEPT_JOURNAL_SHAPES: readonly unknown[] = [new JournalEntry(J.Log, null, 0, null), new EmittedLog(1n << 100n, [], new Uint8Array(0))];
-
 interface AccountSnapshot {
   nonce: bigint;
   balance: bigint;
