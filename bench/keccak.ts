@@ -1,4 +1,4 @@
-// keccak-256 throughput: ours (src/primitives/hash.ts: hash-wasm's WebAssembly sponge, called as
+// keccak-256 throughput: ours (src/primitives/hash.ts: the WebAssembly sponge of keccakWasm.ts, called as
 // the trie and the interpreter call it) against @noble/hashes, on the input sizes the EVM hashes
 // most (32 and 64 bytes: storage keys, mapping slots), a 1 KB input and a 4 KB one (receipts).
 // Usage: node dist/bench/keccak.js [--json]

@@ -1,30 +1,52 @@
 // keccak256 (the original Keccak padding, as Ethereum uses it) and the hashes the protocol treats
-// as constants. The sponge is hash-wasm's keccak-256 (WebAssembly, 64-bit lanes): 2.6x-4.2x faster,
-// from 32 bytes to 4 KB, than the JavaScript permutation this module held before (timed side by
-// side when it was replaced; bench/keccak compares it with @noble/hashes, which the tests check it
-// against). Trie hashing, the receipts root above all, spent most of its time in it. Each thread
-// instantiates its own module.
-import { createKeccak } from "hash-wasm";
+// as constants. The permutation is WebAssembly (./keccakWasm.ts: 64-bit lanes), several times
+// faster than a JavaScript permutation over 32-bit halves; this module copies the input into the
+// module's memory, pads the last block and reads the digest from the state, one call into the
+// module per hash (bench/keccak compares it with @noble/hashes, which the tests check it against).
+// Each thread instantiates its own module.
+import { INPUT, INPUT_BLOCKS, instantiateKeccak, RATE, STATE } from "./keccakWasm.js";
 import { fromBytes, type Word } from "./word.js";
 
-const hasher = await createKeccak(256);
+const keccak = instantiateKeccak();
+const absorb = keccak.absorb;
+const heap = new Uint8Array(keccak.memory.buffer);
+
+/** Hashes src[srcOff, srcOff+len) into the module's state: the digest is heap[STATE, STATE+32). */
+function sponge(src: Uint8Array, srcOff: number, len: number): void {
+  heap.fill(0, STATE, STATE + 200);
+  let at = srcOff;
+  let left = len;
+  while (left >= RATE) {
+    const blocks = Math.min(Math.floor(left / RATE), INPUT_BLOCKS);
+    const bytes = blocks * RATE;
+    heap.set(src.subarray(at, at + bytes), INPUT);
+    absorb(INPUT, blocks);
+    at += bytes;
+    left -= bytes;
+  }
+  // The last block: the rest of the input, then the pad10*1 bits (0x01 ... 0x80).
+  if (left > 0) heap.set(src.subarray(at, at + left), INPUT);
+  heap.fill(0, INPUT + left, INPUT + RATE);
+  heap[INPUT + left] = 0x01;
+  heap[INPUT + RATE - 1]! |= 0x80;
+  absorb(INPUT, 1);
+}
 
 /** keccak256 of src[srcOff, srcOff+len), written as 32 bytes at dst[dstOff]. */
 export function keccak256Into(src: Uint8Array, srcOff: number, len: number, dst: Uint8Array, dstOff: number): void {
-  hasher.init();
-  hasher.update(srcOff === 0 && len === src.length ? src : src.subarray(srcOff, srcOff + len));
-  dst.set(hasher.digest("binary"), dstOff);
+  sponge(src, srcOff, len);
+  dst.set(heap.subarray(STATE, STATE + 32), dstOff);
 }
 
 export function keccak256(data: Uint8Array): Uint8Array {
-  hasher.init();
-  hasher.update(data);
-  return hasher.digest("binary");
+  sponge(data, 0, data.length);
+  return heap.slice(STATE, STATE + 32);
 }
 
 /** keccak256 of the data as a 256-bit word. */
 export function keccak256Word(data: Uint8Array): Word {
-  return fromBytes(keccak256(data), 0, 32);
+  sponge(data, 0, data.length);
+  return fromBytes(heap, STATE, 32);
 }
 
 /** keccak256 of no bytes: the code hash of accounts without code. */

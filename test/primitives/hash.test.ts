@@ -13,6 +13,7 @@ import {
   keccak256Into,
   keccak256Word,
 } from "../../src/primitives/hash.js";
+import { INPUT_BLOCKS } from "../../src/primitives/keccakWasm.js";
 
 test("keccak256 constants", () => {
   assert.equal(bytesToHex(KECCAK_EMPTY), "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
@@ -51,4 +52,20 @@ test("keccak256Into reads a view on shared memory (receipts are encoded into one
 
 test("keccak256Word is the hash as a canonical word", () => {
   assert.equal(keccak256Word(new TextEncoder().encode("abc")), 0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45n);
+});
+
+test("keccak256 of inputs longer than the module's input area (absorbed in several calls)", () => {
+  // The area holds INPUT_BLOCKS whole blocks: lengths just below, at and above a multiple of it.
+  const area = INPUT_BLOCKS * 136;
+  for (const len of [area - 1, area, area + 1, 2 * area + 135, 2 * area + 136]) {
+    const input = new Uint8Array(len).map((_, i) => (i * 37 + len) & 255);
+    assert.deepEqual(keccak256(input), keccak_256(input), `length ${len}`);
+  }
+});
+
+test("keccak256 returns its own array: a later hash does not change an earlier result", () => {
+  const first = keccak256(Uint8Array.of(1, 2, 3));
+  const copy = first.slice();
+  keccak256(Uint8Array.of(4, 5, 6));
+  assert.deepEqual(first, copy);
 });
