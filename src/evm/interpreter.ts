@@ -1,7 +1,7 @@
 // The interpreter: message calls, contract creation and the opcode loop. Synchronous throughout;
 // state is reached only through the journaled WorldState. Each call frame runs in `run`, whose hot
 // values (pc, sp, gas, stack) live in locals.
-import { keccak256 } from "../primitives/hash.js";
+import { keccak256, keccak256WordOf } from "../primitives/hash.js";
 import { EmittedLog, type WorldState } from "../state/world.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import { analyzeCode, threadCodeCache, delegationTarget, type CodeCache, type AnalyzedCode } from "./code.js";
@@ -417,8 +417,7 @@ export class Evm {
             const size = stack[sp - 2]!;
             gas -= expandMemory(mem, offset, size, gas) + 6 * wordCount(size);
             if (gas < 0) throw HALT_OUT_OF_GAS;
-            const data = size === 0 ? EMPTY : mem.buf.subarray(offset as number, (offset as number) + (size as number));
-            stack[sp - 2] = W.fromBytes(keccak256(data), 0, 32);
+            stack[sp - 2] = size === 0 ? KECCAK_EMPTY_WORD : keccak256WordOf(mem.buf, offset as number, size as number);
             sp--;
             break;
           }

@@ -49,6 +49,12 @@ export function keccak256Word(data: Uint8Array): Word {
   return fromBytes(heap, STATE, 32);
 }
 
+/** keccak256 of src[srcOff, srcOff+len) as a word: no view of the source and no digest array made. */
+export function keccak256WordOf(src: Uint8Array, srcOff: number, len: number): Word {
+  sponge(src, srcOff, len);
+  return fromBytes(heap, STATE, 32);
+}
+
 /** keccak256 of no bytes: the code hash of accounts without code. */
 export const KECCAK_EMPTY: Uint8Array = keccak256(new Uint8Array(0));
 export const KECCAK_EMPTY_WORD: Word = fromBytes(KECCAK_EMPTY, 0, 32);

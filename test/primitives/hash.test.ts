@@ -12,6 +12,7 @@ import {
   keccak256,
   keccak256Into,
   keccak256Word,
+  keccak256WordOf,
 } from "../../src/primitives/hash.js";
 import { INPUT_BLOCKS } from "../../src/primitives/keccakWasm.js";
 
@@ -68,4 +69,11 @@ test("keccak256 returns its own array: a later hash does not change an earlier r
   const copy = first.slice();
   keccak256(Uint8Array.of(4, 5, 6));
   assert.deepEqual(first, copy);
+});
+
+test("keccak256WordOf hashes a window of the source as a word", () => {
+  const src = new Uint8Array(300).map((_, i) => (i * 11) & 255);
+  const expected = BigInt(bytesToHex(keccak_256(src.subarray(40, 240))));
+  assert.equal(keccak256WordOf(src, 40, 200), expected);
+  assert.equal(keccak256WordOf(src, 0, 0), KECCAK_EMPTY_WORD);
 });
