@@ -73,7 +73,9 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
   if (rules.eip2929) {
     world.warmAddress(sender);
     if (tx.to !== null) world.warmAddress(tx.to);
-    for (const p of precompileAddresses(rules)) world.warmAddress(p);
+    // The precompiles 0x01..0x(count) as one range; any beyond it (P-256 at 0x100) one by one.
+    world.warmAddressRange(rules.precompileCount + 1);
+    for (const p of precompileAddresses(rules)) if (p > rules.precompileCount) world.warmAddress(p);
     for (const entry of tx.accessList) {
       world.warmAddress(entry.address);
       for (const key of entry.storageKeys) world.warmSlot(entry.address, key);

@@ -24,8 +24,9 @@ function sponge(src: Uint8Array, srcOff: number, len: number): void {
     at += bytes;
     left -= bytes;
   }
-  // The last block: the rest of the input, then the pad10*1 bits (0x01 ... 0x80).
-  if (left > 0) heap.set(src.subarray(at, at + left), INPUT);
+  // The last block: the rest of the input (under 136 bytes: copied by hand, where a view of the
+  // source would be allocated per hash), then the pad10*1 bits (0x01 ... 0x80).
+  for (let k = 0; k < left; k++) heap[INPUT + k] = src[at + k]!;
   heap.fill(0, INPUT + left, INPUT + RATE);
   heap[INPUT + left] = 0x01;
   heap[INPUT + RATE - 1]! |= 0x80;

@@ -118,6 +118,8 @@ export class WorldState {
   // Per-transaction state.
   private readonly touched = new Set<AccountState>();
   private readonly warmAddresses = new Set<Word>();
+  /** Addresses 1 .. warmRangeEnd-1 are warm too (warmAddressRange). */
+  private warmRangeEnd = 0;
   private readonly warmSlots = new Map<Word, Set<Word>>();
   readonly destructed = new Set<AccountState>();
   private readonly createdInTx = new Set<Word>();
@@ -343,8 +345,18 @@ export class WorldState {
 
   // ---------- EIP-2929 access lists ----------
 
+  /**
+   * Addresses 1 .. end-1 are warm until the transaction ends (the precompiles, warm from its
+   * start): a range instead of ten or more set entries and journal entries per transaction. Warm
+   * from the start, they never need reverting.
+   */
+  warmAddressRange(end: number): void {
+    this.warmRangeEnd = end;
+  }
+
   /** Marks the address warm; returns whether it was cold. */
   warmAddress(address: Word): boolean {
+    if (typeof address === "number" && address > 0 && address < this.warmRangeEnd) return false;
     if (this.warmAddresses.has(address)) return false;
     this.warmAddresses.add(address);
     this.journal.push(new JournalEntry(J.WarmAddress, null, address, null));
@@ -352,7 +364,7 @@ export class WorldState {
   }
 
   isWarmAddress(address: Word): boolean {
-    return this.warmAddresses.has(address);
+    return (typeof address === "number" && address > 0 && address < this.warmRangeEnd) || this.warmAddresses.has(address);
   }
 
   /** Marks the slot warm; returns whether it was cold. */
@@ -476,6 +488,7 @@ export class WorldState {
     this.destructed.clear();
     this.createdInTx.clear();
     this.warmAddresses.clear();
+    this.warmRangeEnd = 0;
     this.warmSlots.clear();
     this.journal.length = 0;
     this.refund = 0;
