@@ -748,7 +748,9 @@ export class Evm {
             }
             if (value !== 0n) childGas = W.add(childGas, CALL_STIPEND);
 
-            const input = inSize === 0 ? EMPTY : mem.buf.slice(inOffset as number, (inOffset as number) + (inSize as number));
+            // A view, not a copy: this frame's memory does not change until the call returns, and
+            // nothing keeps the input past it (precompiles copy what they return of it).
+            const input = inSize === 0 ? EMPTY : mem.buf.subarray(inOffset as number, (inOffset as number) + (inSize as number));
             const child = new Message(
               op === Op.CALL ? CallKind.Call : op === Op.CALLCODE ? CallKind.CallCode : op === Op.DELEGATECALL ? CallKind.DelegateCall : CallKind.StaticCall,
               op === Op.DELEGATECALL ? msg.caller : self,

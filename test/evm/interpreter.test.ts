@@ -223,3 +223,17 @@ test("EIP-7702 designators: exactly 0xef0100 followed by 20 address bytes", () =
   // The delegate's code runs on the account's storage, whatever the designator's bytes read as opcodes.
   assert.equal(canWriteOwnStorage(code), true);
 });
+
+test("a call's input is a view of the caller's memory: the identity precompile's return data keeps what was sent", () => {
+  const aa = "aa".repeat(32);
+  const bb = "bb".repeat(32);
+  const code =
+    `7f${aa}600052` + // mstore(0, 0xaa..aa)
+    "6000600060206000" + "60045afa50" + // staticcall(gas, 4, 0, 32, 0, 0); pop
+    `7f${bb}600052` + // mstore(0, 0xbb..bb): the memory the input came from changes
+    "602060006020" + "3e" + // returndatacopy(32, 0, 32)
+    "602051600055" + "00"; // sstore(0, mload(32)); stop
+  const { result, world } = call(code);
+  assert.equal(result.status, Status.Success);
+  assert.equal(world.getStorage(BENCH_CONTRACT, 0), BigInt("0x" + aa));
+});
