@@ -135,8 +135,18 @@ export async function prepareEthereumjsBlock(
   const common = commonFor(number, BigInt(rpc.timestamp));
   // The fixtures have no uncle headers, so ethereumjs pays no uncle rewards: the state differs
   // from mainnet's there, gas does not.
-  const block = createBlockFromRPC(rpc, [], { common });
-  for (const tx of block.transactions) tx.getSenderAddress();
+  // Not frozen: a fixture transaction without a signature (the Prague fixtures give `from`
+  // instead) gets its sender from `from`, as our loader takes it.
+  const block = createBlockFromRPC(rpc, [], { common, freeze: false });
+  block.transactions.forEach((tx, i) => {
+    if (!tx.isSigned()) {
+      const from = (rpc.transactions[i] as { from?: string }).from;
+      if (from === undefined) throw new Error(`block ${number}: transaction ${i} has neither a signature nor a sender (from)`);
+      const sender = createAddressFromString(from);
+      (tx as { getSenderAddress: () => typeof sender }).getSenderAddress = () => sender;
+    }
+    tx.getSenderAddress();
+  });
   return {
     number,
     hardfork: common.hardfork(),
