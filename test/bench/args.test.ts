@@ -19,6 +19,8 @@ const BAD: { script: string; args: string[]; says: RegExp }[] = [
   { script: "parallel", args: ["--gas", "lots"], says: /^bench\/parallel: --gas: a positive number, got lots$/m },
   { script: "ceiling", args: ["--threads", "1"], says: /^bench\/ceiling: --threads: a whole number of at least 2, got 1$/m },
   { script: "coldstart", args: ["--blocks"], says: /^bench\/coldstart: --blocks needs a value$/m },
+  { script: "contention", args: ["--runs", "0"], says: /^bench\/contention: --runs: a whole number of at least 1, got 0$/m },
+  { script: "contention", args: ["--blocks", "1,2"], says: /^bench\/contention: no fixture block 1 under /m },
   { script: "stress-parallel", args: ["--rounds", "20"], says: /^bench\/stress-parallel: unknown option --rounds$/m },
   { script: "fuzz", args: ["--fork", "Homestead"], says: /^bench\/fuzz: --fork: one of .*, got Homestead$/m },
 ];
@@ -35,7 +37,7 @@ for (const c of BAD) {
 }
 
 test("bench scripts print their usage for --help and exit 0", () => {
-  for (const script of ["mainnet", "parallel", "coldstart", "serve", "costmodel"]) {
+  for (const script of ["mainnet", "parallel", "coldstart", "serve", "costmodel", "contention"]) {
     const r = bench(script, "--help");
     assert.equal(r.code, 0, `${script}: ${r.err}`);
     assert.match(r.out, new RegExp(`^usage: node dist/bench/${script}\\.js`, "m"), script);
