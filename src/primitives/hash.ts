@@ -46,8 +46,7 @@ export function keccak256(data: Uint8Array): Uint8Array {
 
 /** keccak256 of the data as a 256-bit word. */
 export function keccak256Word(data: Uint8Array): Word {
-  sponge(data, 0, data.length);
-  return fromBytes(heap, STATE, 32);
+  return keccak256WordOf(data, 0, data.length);
 }
 
 /** keccak256 of src[srcOff, srcOff+len) as a word: no view of the source and no digest array made. */

@@ -28,6 +28,7 @@ const RHO = [0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15,
 const enum Op {
   Block = 0x02,
   Loop = 0x03,
+  Br = 0x0c,
   BrIf = 0x0d,
   End = 0x0b,
   LocalGet = 0x20,
@@ -122,7 +123,7 @@ function absorbBody(): number[] {
   get(BLOCKS);
   code.push(Op.I32Const, ...sleb(1), Op.I32Sub);
   set(BLOCKS);
-  code.push(0x0c, 0, Op.End, Op.End); // br 0 (next block), end loop, end block
+  code.push(Op.Br, 0, Op.End, Op.End); // next block; end loop, end block
   // Store the state back.
   for (let i = 0; i < 25; i++) {
     code.push(Op.I32Const, ...sleb(0));

@@ -356,8 +356,7 @@ export class WorldState {
 
   /** Marks the address warm; returns whether it was cold. */
   warmAddress(address: Word): boolean {
-    if (typeof address === "number" && address > 0 && address < this.warmRangeEnd) return false;
-    if (this.warmAddresses.has(address)) return false;
+    if (this.isWarmAddress(address)) return false;
     this.warmAddresses.add(address);
     this.journal.push(new JournalEntry(J.WarmAddress, null, address, null));
     return true;
