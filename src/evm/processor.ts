@@ -124,7 +124,7 @@ export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAva
   // The parallel executor credits fees as deltas, so that paying the coinbase is no conflict. A
   // zero fee still touches the coinbase (EIP-161), which needs its account: no deferring then.
   if (evm.deferCoinbaseFee && fee > 0n) evm.deferredFee = fee;
-  else world.addBalance(block.coinbase, fee);
+  else world.payFee(block.coinbase, fee);
 
   const logs = world.finalizeTransaction(rules);
   return { status: result.status, gasUsed, logs, contractAddress, output: result.output, blobGasUsed, error: result.error };

@@ -1,17 +1,17 @@
-// The recording executor: runs a block in order, like the sequential executor, and keeps its
-// execution record. Each transaction runs on a fresh world over the state the transactions below
-// it committed (`CommittedState`), which notes every location the transaction reads with the
-// version it saw, and every location it changes. Reads are taken at the granularity the
-// parallel executor uses (an account's nonce, code and balance together; a storage slot), the
-// coinbase's fees and code-less transfer recipients are credited without being read, so the
-// record of a block is the same whichever executor produced it.
+// The recording executor: runs a block in order on one world, like the sequential executor, and
+// keeps its execution record. The world tells the recorder (an AccessObserver) of each
+// transaction's first access to every account and slot; the recorder notes each such read with
+// the version it saw, and after the transaction turns what changed into writes. Reads are taken
+// at the granularity the parallel executor uses (an account's nonce, code and balance together; a
+// storage slot), the coinbase's fees and code-less transfer recipients are credited without being
+// read, so the record of a block is the same whichever executor produced it.
 import { performance } from "node:perf_hooks";
 import { canWriteOwnStorage, threadCodeCache, type CodeCache } from "../evm/code.js";
 import { rulesFor, type ForkRules } from "../fork/forks.js";
 import { Evm } from "../evm/interpreter.js";
 import type { Word } from "../primitives/word.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../state/reader.js";
-import { WorldState } from "../state/world.js";
+import { WorldState, type AccessObserver, type AccountState } from "../state/world.js";
 import type { Block } from "../block/block.js";
 import type { Transaction } from "../tx/types.js";
 import type { Receipt } from "../block/receipt.js";
@@ -31,13 +31,11 @@ const NOT_CLEARED = -2;
 /** The writer of changes made after the transactions (rewards, withdrawals). */
 const SYSTEM_POST_VERSION = Number.MAX_SAFE_INTEGER;
 
-interface CommittedSlot {
-  value: Word;
-  version: number;
-}
-
-/** An account as the transactions below the current one left it, with the version of each field. */
-class CommittedAccount {
+/**
+ * What the recorder keeps of an account (its `observerData`): the version of each field, and the
+ * account as the running transaction found it.
+ */
+class AccountTrace {
   nonceVersion = PRE_STATE;
   balanceVersion = PRE_STATE;
   codeVersion = PRE_STATE;
@@ -45,22 +43,22 @@ class CommittedAccount {
   balanceCredits: readonly number[] = NO_CREDITS;
   /** The transaction that destroyed the account's pre-existing storage, or NOT_CLEARED. */
   clearedBy = NOT_CLEARED;
-  slots: Map<Word, CommittedSlot> | null = null;
-  /** Written by some transaction or system change: part of the post-state. */
-  changed = false;
-  /** The slots the running transaction read, with the values it saw (valid while `slotsReadBy` is the running serial). */
-  slotsRead: Map<Word, Word> | null = null;
-  slotsReadBy = -1;
+  /** The writer of each slot written in the block (since `clearedBy`). */
+  slotVersions: Map<Word, number> | null = null;
+  /** The recorder's phase in which the fields below were taken. */
+  phase = -1;
+  startExists = false;
+  startNonce = 0n;
+  startBalance = 0n;
+  startCodeHash: Word = KECCAK_EMPTY_WORD;
+  startStorageEpoch = 0;
+  /** The slots the running phase accessed, with their values at its start (valid while `slotsPhase` is the running phase). */
+  slotsSeen: Map<Word, Word> | null = null;
+  slotsPhase = -1;
   /** The account's field locations, made once and shared by every read and write of them (records are read-only). */
   private fieldLocations: Location[] | null = null;
 
-  constructor(
-    readonly address: Word,
-    public exists: boolean,
-    public nonce: bigint,
-    public balance: bigint,
-    public codeHash: Word,
-  ) {}
+  constructor(readonly address: Word) {}
 
   location(field: Field.Nonce | Field.Balance | Field.Code): Location {
     if (this.fieldLocations === null) {
@@ -75,32 +73,47 @@ class CommittedAccount {
   }
 }
 
+function traceOf(account: AccountState): AccountTrace {
+  let trace = account.observerData as AccountTrace | null;
+  if (trace === null) account.observerData = trace = new AccountTrace(account.address);
+  return trace;
+}
+
 /**
- * The state below the running transaction, and its recorder: the reader of each transaction's
- * fresh world. `tx` is the running transaction (PRE_STATE during system changes).
+ * The recorder of one world: a phase is a transaction (`tx`) or the system changes before or
+ * after them (PRE_STATE during those).
  */
-class CommittedState implements StateReader {
-  private readonly accounts = new Map<Word, CommittedAccount>();
+class BlockRecorder implements AccessObserver {
   private readonly codes = new Map<Word, Uint8Array>();
+  private phase = 0;
   tx = PRE_STATE;
   reads: Read[] = [];
   /** Reads during system changes (no versions: only the pre-state lies below them). */
   systemReads: Location[] | null = null;
-  /** Counts begin() calls: which transaction (or system phase) an account's `slotsRead` belongs to. */
-  private serial = 0;
+  /** The accounts the phase accessed, in the order of their first access. */
+  private accessed: AccountState[] = [];
   /** The running transaction's code-less transfer recipient, credited without reading its balance (-1: none). */
-  lazyCandidate: Word = -1;
-  lazyCredited: Word = -1;
+  private lazyCandidate: Word = -1;
+  private lazyCredited: Word = -1;
+  /** The fee the phase credited with payFee, and to whom. */
+  private feeAccount: AccountState | null = null;
+  private fee = 0n;
 
-  constructor(readonly pre: StateReader) {}
+  constructor(readonly world: WorldState) {
+    world.observe(this);
+  }
 
   begin(tx: number, lazyCandidate: Word): void {
     this.tx = tx;
     this.reads = [];
     this.systemReads = null;
+    this.accessed = [];
     this.lazyCandidate = lazyCandidate;
     this.lazyCredited = -1;
-    this.serial++;
+    this.feeAccount = null;
+    this.fee = 0n;
+    this.phase++;
+    this.world.beginAccessEpoch();
   }
 
   beginSystem(): void {
@@ -108,53 +121,48 @@ class CommittedState implements StateReader {
     this.systemReads = [];
   }
 
-  committed(address: Word): CommittedAccount {
-    let account = this.accounts.get(address);
-    if (account === undefined) {
-      const info = this.pre.readAccount(address);
-      account = info === null ? new CommittedAccount(address, false, 0n, 0n, KECCAK_EMPTY_WORD) : new CommittedAccount(address, true, info.nonce, info.balance, info.codeHash);
-      this.accounts.set(address, account);
+  // ---------- the world's accesses ----------
+
+  accountAccessed(account: AccountState): void {
+    const trace = traceOf(account);
+    trace.phase = this.phase;
+    trace.startExists = account.exists;
+    trace.startNonce = account.nonce;
+    trace.startBalance = account.balance;
+    trace.startCodeHash = account.codeHash;
+    trace.startStorageEpoch = account.storageEpoch;
+    this.accessed.push(account);
+    this.note(trace.location(Field.Nonce), trace.nonceVersion, NO_CREDITS);
+    this.note(trace.location(Field.Code), trace.codeVersion, NO_CREDITS);
+    if (account.address === this.lazyCandidate && account.codeHash === KECCAK_EMPTY_WORD) this.lazyCredited = account.address;
+    else this.note(trace.location(Field.Balance), trace.balanceVersion, trace.balanceCredits);
+  }
+
+  slotAccessed(account: AccountState, slot: Word, value: Word): void {
+    let trace = account.observerData as AccountTrace | null;
+    if (trace === null || trace.phase !== this.phase) {
+      this.accountAccessed(account);
+      trace = account.observerData as AccountTrace;
     }
-    return account;
-  }
-
-  changedAccounts(): IterableIterator<CommittedAccount> {
-    return this.accounts.values();
-  }
-
-  readAccount(address: Word): AccountInfo | null {
-    const account = this.committed(address);
-    this.note(account.location(Field.Nonce), account.nonceVersion, NO_CREDITS);
-    this.note(account.location(Field.Code), account.codeVersion, NO_CREDITS);
-    if (address === this.lazyCandidate && account.codeHash === KECCAK_EMPTY_WORD) this.lazyCredited = address;
-    else this.note(account.location(Field.Balance), account.balanceVersion, account.balanceCredits);
-    // The account is its own AccountInfo: the world copies the three fields out when it loads it.
-    return account.exists ? account : null;
-  }
-
-  readCode(codeHash: Word): Uint8Array {
-    return this.codes.get(codeHash) ?? this.pre.readCode(codeHash);
-  }
-
-  readStorage(address: Word, slot: Word): Word {
-    const account = this.committed(address);
-    let entry = account.slots?.get(slot);
-    if (entry === undefined) entry = { value: account.clearedBy === NOT_CLEARED ? this.pre.readStorage(address, slot) : 0, version: account.clearedBy === NOT_CLEARED ? PRE_STATE : account.clearedBy };
-    this.note({ address, field: Field.Storage, slot }, entry.version, NO_CREDITS);
-    if (account.slotsReadBy !== this.serial) {
-      // One map per account for the whole block, emptied when another transaction first reads it.
-      if (account.slotsRead === null) account.slotsRead = new Map();
-      else account.slotsRead.clear();
-      account.slotsReadBy = this.serial;
+    let seen = trace.slotsSeen;
+    if (trace.slotsPhase !== this.phase) {
+      // One map per account for the whole block, emptied when another phase first accesses it.
+      if (seen === null) trace.slotsSeen = seen = new Map();
+      else seen.clear();
+      trace.slotsPhase = this.phase;
+    } else if (seen!.has(slot)) {
+      return;
     }
-    account.slotsRead!.set(slot, entry.value);
-    return entry.value;
+    seen!.set(slot, value);
+    // The storage of a missing account, or one cleared in this phase, is read from nothing.
+    if (!account.exists || account.storageEpoch !== trace.startStorageEpoch) return;
+    const version = trace.slotVersions?.get(slot) ?? (trace.clearedBy === NOT_CLEARED ? PRE_STATE : trace.clearedBy);
+    this.note({ address: account.address, field: Field.Storage, slot }, version, NO_CREDITS);
   }
 
-  hasStorage(address: Word): boolean {
-    const account = this.committed(address);
-    if (account.slots !== null) for (const s of account.slots.values()) if (s.value !== 0) return true;
-    return account.clearedBy === NOT_CLEARED && (this.pre.hasStorage?.(address) ?? false);
+  feePaid(account: AccountState, fee: bigint): void {
+    this.feeAccount = account;
+    this.fee = fee;
   }
 
   private note(location: Location, version: number, credits: readonly number[]): void {
@@ -162,102 +170,81 @@ class CommittedState implements StateReader {
     else this.reads.push({ location, version, credits: credits.length === 0 ? NO_CREDITS : credits.slice() });
   }
 
-  // ---------- committing a transaction's changes ----------
+  readCode(codeHash: Word): Uint8Array {
+    return this.codes.get(codeHash) ?? this.world.reader.readCode(codeHash);
+  }
 
-  /** Turns the changes of the running transaction (its world's dirty accounts) into writes, and commits them as version `version`. */
-  commit(world: WorldState, version: number, coinbase: Word, fee: bigint): Write[] {
+  // ---------- committing a phase's changes ----------
+
+  /** Turns what the phase changed into writes, committed as version `version`. */
+  commit(version: number): Write[] {
     const writes: Write[] = [];
-    let feeFolded = fee === 0n;
-    for (const account of world.loadedAccounts()) {
-      if (!account.dirty) continue;
+    const feeAccount = this.feeAccount;
+    const fee = this.fee;
+    let feeFolded = feeAccount === null;
+    for (const account of this.accessed) {
+      const trace = account.observerData as AccountTrace;
       const address = account.address;
-      // The account as the transactions below left it; updated below once its old values were read.
-      const target = this.committed(address);
       const nonce = account.exists ? account.nonce : 0n;
       let balance = account.exists ? account.balance : 0n;
       const codeHash = account.exists ? account.codeHash : KECCAK_EMPTY_WORD;
-      const beforeNonce = target.exists ? target.nonce : 0n;
-      const beforeBalance = target.exists ? target.balance : 0n;
-      const beforeCode = target.exists ? target.codeHash : KECCAK_EMPTY_WORD;
-      if (address === coinbase && !feeFolded && (balance !== beforeBalance || nonce !== beforeNonce || codeHash !== beforeCode)) {
-        balance += fee;
-        feeFolded = true;
+      const beforeNonce = trace.startExists ? trace.startNonce : 0n;
+      const beforeBalance = trace.startExists ? trace.startBalance : 0n;
+      const beforeCode = trace.startExists ? trace.startCodeHash : KECCAK_EMPTY_WORD;
+      if (account === feeAccount && !feeFolded) {
+        // The fee goes into the balance written when the coinbase changed otherwise; else it is a credit, written last.
+        const withoutFee = account.exists ? balance - fee : 0n;
+        if (withoutFee !== beforeBalance || nonce !== beforeNonce || codeHash !== beforeCode || !account.exists) feeFolded = true;
+        else balance = withoutFee;
       }
-      target.changed = true;
-      if (address === this.lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && account.storage.size === 0) {
-        if (balance !== beforeBalance) writes.push(this.credit(target, version, balance - beforeBalance));
+      const slotsSeen = trace.slotsPhase === this.phase ? trace.slotsSeen : null;
+      if (address === this.lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && (slotsSeen === null || slotsSeen.size === 0)) {
+        if (balance !== beforeBalance) writes.push(this.credit(trace, version, balance - beforeBalance, balance));
         continue;
       }
       if (nonce !== beforeNonce) {
-        target.nonce = nonce;
-        target.nonceVersion = version;
-        writes.push({ location: target.location(Field.Nonce), value: nonce, credit: null });
+        trace.nonceVersion = version;
+        writes.push({ location: trace.location(Field.Nonce), value: nonce, credit: null });
       }
-      if (balance !== beforeBalance || (!account.exists && target.exists)) {
-        target.balance = balance;
-        target.balanceVersion = version;
-        target.balanceCredits = NO_CREDITS;
-        writes.push({ location: target.location(Field.Balance), value: balance, credit: null });
+      if (balance !== beforeBalance || (!account.exists && trace.startExists)) {
+        trace.balanceVersion = version;
+        trace.balanceCredits = NO_CREDITS;
+        writes.push({ location: trace.location(Field.Balance), value: balance, credit: null });
       }
       if (codeHash !== beforeCode) {
-        target.codeHash = codeHash;
-        target.codeVersion = version;
+        trace.codeVersion = version;
         if (codeHash !== KECCAK_EMPTY_WORD && account.code !== null) this.codes.set(codeHash, account.code);
-        writes.push({ location: target.location(Field.Code), value: codeHash, credit: null });
+        writes.push({ location: trace.location(Field.Code), value: codeHash, credit: null });
       }
-      target.exists = account.exists;
-      if (account.storageCleared && beforeCode !== KECCAK_EMPTY_WORD && this.mayHoldStorage(address, beforeCode)) {
+      const cleared = account.storageEpoch !== trace.startStorageEpoch;
+      if (cleared && account.storageCleared && beforeCode !== KECCAK_EMPTY_WORD && this.mayHoldStorage(address, beforeCode)) {
         // A pre-existing contract lost its storage (SELFDESTRUCT before Cancun): every slot now reads 0 as of this version.
-        target.clearedBy = version;
-        target.slots = null;
+        trace.clearedBy = version;
+        trace.slotVersions = null;
       }
-      const slotsBefore = target.slotsReadBy === this.serial ? target.slotsRead : null;
-      for (const [slot, value] of account.storage) {
-        const prior = account.storageCleared ? 0 : (slotsBefore?.get(slot) ?? 0);
-        if (value === prior) continue;
-        if (target.slots === null) target.slots = new Map();
-        target.slots.set(slot, { value, version });
-        writes.push({ location: { address, field: Field.Storage, slot }, value, credit: null });
+      if (slotsSeen !== null) {
+        for (const [slot, start] of slotsSeen) {
+          const value = account.storage.get(slot) ?? 0;
+          if (value === (cleared ? 0 : start)) continue;
+          if (trace.slotVersions === null) trace.slotVersions = new Map();
+          trace.slotVersions.set(slot, version);
+          writes.push({ location: { address, field: Field.Storage, slot }, value, credit: null });
+        }
       }
     }
-    if (!feeFolded) {
-      const target = this.committed(coinbase);
-      target.changed = true;
-      writes.push(this.credit(target, version, fee));
-    }
+    if (!feeFolded) writes.push(this.credit(traceOf(feeAccount!), version, fee, feeAccount!.balance));
     return writes;
   }
 
-  private credit(target: CommittedAccount, version: number, amount: bigint): Write {
-    target.balance += amount;
-    target.exists = true;
+  private credit(trace: AccountTrace, version: number, amount: bigint, balance: bigint): Write {
     // Appended in place (a coinbase is credited by most transactions): a read copies the list.
-    if (target.balanceCredits === NO_CREDITS) target.balanceCredits = [version];
-    else (target.balanceCredits as number[]).push(version);
-    return { location: target.location(Field.Balance), value: target.balance, credit: amount };
+    if (trace.balanceCredits === NO_CREDITS) trace.balanceCredits = [version];
+    else (trace.balanceCredits as number[]).push(version);
+    return { location: trace.location(Field.Balance), value: balance, credit: amount };
   }
 
   private mayHoldStorage(address: Word, codeHash: Word): boolean {
-    return (this.pre.hasStorage?.(address) ?? true) || canWriteOwnStorage(this.readCode(codeHash));
-  }
-
-  /** The block's post-state: a world over the pre-state holding every committed change. */
-  postWorld(): WorldState {
-    const world = new WorldState(this.pre);
-    for (const committed of this.accounts.values()) {
-      if (!committed.changed) continue;
-      const account = world.account(committed.address);
-      if (!committed.exists) {
-        world.commitDeletion(account);
-        continue;
-      }
-      if (committed.clearedBy !== NOT_CLEARED) world.commitStorageCleared(account);
-      if (committed.nonce !== account.nonce || !account.exists) world.commitNonce(account, committed.nonce);
-      if (committed.balance !== account.balance || !account.exists) world.commitBalance(account, committed.balance, false);
-      if (committed.codeHash !== account.codeHash) world.commitCode(account, committed.codeHash, this.readCode(committed.codeHash));
-      if (committed.slots !== null) for (const [slot, s] of committed.slots) world.commitStorage(account, slot, s.value);
-    }
-    return world;
+    return (this.world.reader.hasStorage?.(address) ?? true) || canWriteOwnStorage(this.readCode(codeHash));
   }
 }
 
@@ -278,32 +265,27 @@ export function executeBlockRecorded(block: Block, pre: StateReader, options: Ex
   keepShapesAlive();
   const start = performance.now();
   const env = blockEnv(block, options, rules);
-  const codeCache = options.codeCache ?? threadCodeCache;
-  const state = new CommittedState(pre);
+  const world = new WorldState(pre);
+  const evm = new Evm(world, env, rules, options.codeCache ?? threadCodeCache);
+  const recorder = new BlockRecorder(world);
 
-  const prologue = recordPrologue(state, block, env, rules, codeCache);
-
+  const prologue = recordPrologue(recorder, evm, block);
   const builder = new BlockResultBuilder(rules);
   const transactions: TxRecord[] = [];
-  // One world and EVM for every transaction, emptied between them: each transaction starts with no
-  // account loaded, so that it reads what it uses from the committed state (and records it).
-  const world = new WorldState(state);
-  const evm = new Evm(world, env, rules, codeCache);
-  evm.deferCoinbaseFee = true;
   for (let i = 0; i < block.transactions.length; i++) {
-    transactions.push(executeRecordedTransaction(block, i, state, evm, builder, options.transactionMs));
+    transactions.push(executeRecordedTransaction(block, i, recorder, evm, builder, options.transactionMs));
   }
+  const { changes: epilogue, outcome } = recordEpilogue(recorder, evm, block, builder.receipts, options.completeState === true);
+  world.observe(null);
 
-  const { changes: epilogue, outcome } = recordEpilogue(state, block, env, rules, codeCache, builder.receipts, options.completeState === true);
-
-  const result = builder.finish(state.postWorld(), outcome);
+  const result = builder.finish(world, outcome);
   result.executionMs = performance.now() - start;
   labelTransactions(transactions, block.transactions);
   const record: BlockRecord = {
     block: { number: header.number, hash: header.hash, fork: rules.name, coinbase: header.coinbase, gasUsed: result.gasUsed, txCount: block.transactions.length },
     run: { mode: "sequential", workers: 1, fallback: null, stopped: null, executionMs: result.executionMs, source: "sequential" },
     transactions,
-    codes: collectCodes(state, transactions, prologue, epilogue),
+    codes: collectCodes(recorder, transactions, prologue, epilogue),
     pre: prologue,
     post: epilogue,
     timeline: [],
@@ -311,32 +293,23 @@ export function executeBlockRecorded(block: Block, pre: StateReader, options: Ex
   return { ...result, record };
 }
 
-function recordPrologue(state: CommittedState, block: Block, env: ReturnType<typeof blockEnv>, rules: ForkRules, codeCache: CodeCache): SystemChanges {
-  state.beginSystem();
-  const world = new WorldState(state);
-  applyBlockPrologue(new Evm(world, env, rules, codeCache), block);
-  world.finalizeTransaction(rules);
-  return { reads: state.systemReads!, writes: state.commit(world, PRE_STATE, block.header.coinbase, 0n) };
+function recordPrologue(recorder: BlockRecorder, evm: Evm, block: Block): SystemChanges {
+  recorder.beginSystem();
+  applyBlockPrologue(evm, block);
+  evm.world.finalizeTransaction(evm.rules);
+  return { reads: recorder.systemReads!, writes: recorder.commit(PRE_STATE) };
 }
 
-function recordEpilogue(
-  state: CommittedState,
-  block: Block,
-  env: ReturnType<typeof blockEnv>,
-  rules: ForkRules,
-  codeCache: CodeCache,
-  receipts: readonly Receipt[],
-  completeState: boolean,
-): { changes: SystemChanges; outcome: EpilogueOutcome } {
-  state.beginSystem();
-  const world = new WorldState(state);
-  const outcome = applyBlockEpilogue(new Evm(world, env, rules, codeCache), block, receipts, completeState);
-  return { changes: { reads: state.systemReads!, writes: state.commit(world, SYSTEM_POST_VERSION, block.header.coinbase, 0n) }, outcome };
+function recordEpilogue(recorder: BlockRecorder, evm: Evm, block: Block, receipts: readonly Receipt[], completeState: boolean): { changes: SystemChanges; outcome: EpilogueOutcome } {
+  recorder.beginSystem();
+  const outcome = applyBlockEpilogue(evm, block, receipts, completeState);
+  return { changes: { reads: recorder.systemReads!, writes: recorder.commit(SYSTEM_POST_VERSION) }, outcome };
 }
 
 /** What the block's pre-execution changes (DAO, EIP-4788) read and wrote, on `pre`: for executors that record otherwise. */
 export function prologueChanges(block: Block, pre: StateReader, rules: ForkRules, options: ExecuteOptions): SystemChanges {
-  return recordPrologue(new CommittedState(pre), block, blockEnv(block, options, rules), rules, threadCodeCache);
+  const world = new WorldState(pre);
+  return recordPrologue(new BlockRecorder(world), new Evm(world, blockEnv(block, options, rules), rules, threadCodeCache), block);
 }
 
 /**
@@ -344,8 +317,9 @@ export function prologueChanges(block: Block, pre: StateReader, rules: ForkRules
  * `afterTransactions`, which they leave alone. `receipts`: the transactions' (deposit logs).
  */
 export function epilogueChanges(block: Block, afterTransactions: WorldState, rules: ForkRules, options: ExecuteOptions, receipts: readonly Receipt[]): SystemChanges {
-  const state = new CommittedState(new WorldReader(afterTransactions));
-  return recordEpilogue(state, block, blockEnv(block, options, rules), rules, threadCodeCache, receipts, options.completeState === true).changes;
+  const world = new WorldState(new WorldReader(afterTransactions));
+  const evm = new Evm(world, blockEnv(block, options, rules), rules, threadCodeCache);
+  return recordEpilogue(new BlockRecorder(world), evm, block, receipts, options.completeState === true).changes;
 }
 
 /** A world seen as a reader of the state it holds (reads load accounts into it, and change nothing). */
@@ -370,24 +344,20 @@ class WorldReader implements StateReader {
   }
 }
 
-function executeRecordedTransaction(block: Block, i: number, state: CommittedState, evm: Evm, builder: BlockResultBuilder, timings: number[] | undefined): TxRecord {
+function executeRecordedTransaction(block: Block, i: number, recorder: BlockRecorder, evm: Evm, builder: BlockResultBuilder, timings: number[] | undefined): TxRecord {
   const tx = block.transactions[i]!;
-  const coinbase = block.header.coinbase;
-  state.begin(i, lazyTransferRecipient(tx, coinbase));
-  const world = evm.world;
-  world.forgetAccounts();
-  evm.deferredFee = 0n;
+  recorder.begin(i, lazyTransferRecipient(tx, block.header.coinbase));
   const start = performance.now();
   const result = applyBlockTransaction(evm, block, i, builder);
   const ms = performance.now() - start;
   if (timings !== undefined) timings[i] = ms;
-  const writes = state.commit(world, i, coinbase, evm.deferredFee);
+  const writes = recorder.commit(i);
   builder.add(tx, result);
-  return { index: i, reads: state.reads, writes, gasUsed: result.gasUsed, status: result.status === Status.Success ? TxStatus.Success : TxStatus.Failure, ms, incarnations: 1, aborts: 0, validationFailures: 0 };
+  return { index: i, reads: recorder.reads, writes, gasUsed: result.gasUsed, status: result.status === Status.Success ? TxStatus.Success : TxStatus.Failure, ms, incarnations: 1, aborts: 0, validationFailures: 0 };
 }
 
 /** The code of every code write in the record, by hash. */
-function collectCodes(state: StateReader, transactions: TxRecord[], ...system: SystemChanges[]): Map<Word, Uint8Array> {
+function collectCodes(state: { readCode(codeHash: Word): Uint8Array }, transactions: TxRecord[], ...system: SystemChanges[]): Map<Word, Uint8Array> {
   const codes = new Map<Word, Uint8Array>();
   const add = (writes: Write[]): void => {
     for (const w of writes) if (w.location.field === Field.Code && w.value !== KECCAK_EMPTY_WORD && !codes.has(w.value as Word)) codes.set(w.value as Word, state.readCode(w.value as Word));

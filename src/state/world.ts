@@ -41,6 +41,12 @@ export class AccountState {
   transient: Map<Word, Word> | null = null;
   /** Touched, destroyed or written in the block: part of the block's post-state diff. */
   dirty = false;
+  /** The observer's access epoch in which the account was last accessed (see WorldState.observe). */
+  accessEpoch = 0;
+  /** Counts the times its storage was cleared (created, destroyed): an observer's test for "cleared since". */
+  storageEpoch = 0;
+  /** What an access observer keeps of the account; the world never reads it. */
+  observerData: object | null = null;
 
   constructor(readonly address: Word) {}
 
@@ -106,7 +112,22 @@ interface AccountSnapshot {
   code: Uint8Array | null;
   exists: boolean;
   storageCleared: boolean;
+  storageEpoch: number;
   storage: Map<Word, Word>;
+}
+
+/**
+ * Told of the first access to each account and to each storage slot in an access epoch (a
+ * transaction, for execution records): what a transaction read, seen from a world that lives for
+ * the whole block. Accesses that are no reads are not told: a fee credited with `payFee`.
+ */
+export interface AccessObserver {
+  /** The account's first access in the epoch, before any change to it in the epoch. */
+  accountAccessed(account: AccountState): void;
+  /** Every access to a slot (the observer keeps which it saw): `value` is the slot's value now. */
+  slotAccessed(account: AccountState, slot: Word, value: Word): void;
+  /** A fee was credited to the account with `payFee` (not an access). */
+  feePaid(account: AccountState, fee: bigint): void;
 }
 
 const RIPEMD160_ADDRESS: Word = 3;
@@ -129,14 +150,35 @@ export class WorldState {
   logs: Log[] = [];
   /** The ripemd160 touch that survives a revert (mainnet consensus quirk, block 2675119). */
   private ripemdTouchedInTx = false;
+  private observer: AccessObserver | null = null;
+  private accessEpoch = 0;
 
   constructor(readonly reader: StateReader) {}
+
+  // ---------- access observers ----------
+
+  /** Tells `observer` of first accesses from the next access epoch on (null: no one). */
+  observe(observer: AccessObserver | null): void {
+    this.observer = observer;
+  }
+
+  /** Starts a new access epoch: the next access to every account is a first access again. */
+  beginAccessEpoch(): void {
+    this.accessEpoch++;
+  }
+
+  private accessed(account: AccountState): void {
+    account.accessEpoch = this.accessEpoch;
+    this.observer!.accountAccessed(account);
+  }
 
   // ---------- accounts ----------
 
   account(address: Word): AccountState {
     const account = this.accounts.get(address);
-    return account !== undefined ? account : this.load(address, this.reader.readAccount(address));
+    if (account === undefined) return this.load(address, this.reader.readAccount(address));
+    if (this.observer !== null && account.accessEpoch !== this.accessEpoch) this.accessed(account);
+    return account;
   }
 
   /** `account`, where the caller already holds what the reader has for it (`info`). */
@@ -145,7 +187,7 @@ export class WorldState {
     return account !== undefined ? account : this.load(address, info);
   }
 
-  private load(address: Word, info: AccountInfo | null): AccountState {
+  private load(address: Word, info: AccountInfo | null, observed = true): AccountState {
     const account = new AccountState(address);
     if (info !== null) {
       account.exists = true;
@@ -154,6 +196,7 @@ export class WorldState {
       account.codeHash = info.codeHash;
     }
     this.accounts.set(address, account);
+    if (this.observer !== null && observed) this.accessed(account);
     return account;
   }
 
@@ -210,6 +253,24 @@ export class WorldState {
     this.setBalance(address, this.account(address).balance + amount);
   }
 
+  /**
+   * Credits a transaction's fee to the coinbase, as addBalance. Paying a fee reads nothing, so an
+   * observer is not told of the access; a zero fee only touches the account (EIP-161), which is
+   * an access like any other.
+   */
+  payFee(coinbase: Word, fee: bigint): void {
+    if (fee === 0n || this.observer === null) {
+      this.addBalance(coinbase, fee);
+      return;
+    }
+    const account = this.accounts.get(coinbase) ?? this.load(coinbase, this.reader.readAccount(coinbase), false);
+    this.journal.push(new JournalEntry(J.Balance, account, 0, account.balance));
+    account.balance += fee;
+    this.markExists(account);
+    this.touchAccount(account);
+    this.observer.feePaid(account, fee);
+  }
+
   subBalance(address: Word, amount: bigint): void {
     this.setBalance(address, this.account(address).balance - amount);
   }
@@ -255,6 +316,7 @@ export class WorldState {
       code: account.code,
       exists: account.exists,
       storageCleared: account.storageCleared,
+      storageEpoch: account.storageEpoch,
       storage: new Map(account.storage),
     };
     this.journal.push(new JournalEntry(J.Create, account, 0, snapshot));
@@ -263,6 +325,7 @@ export class WorldState {
     account.code = EMPTY_BYTES;
     account.exists = true;
     account.storageCleared = true;
+    account.storageEpoch++;
     account.storage = NO_STORAGE;
     account.dirty = true;
     this.journal.push(new JournalEntry(J.Created, null, address, this.createdInTx.has(address)));
@@ -306,6 +369,7 @@ export class WorldState {
       value = account.storageCleared || !account.exists ? 0 : this.reader.readStorage(account.address, slot);
       writableStorage(account).set(slot, value);
     }
+    if (this.observer !== null) this.observer.slotAccessed(account, slot, value);
     return value;
   }
 
@@ -437,6 +501,7 @@ export class WorldState {
         a.code = s.code;
         a.exists = s.exists;
         a.storageCleared = s.storageCleared;
+        a.storageEpoch = s.storageEpoch;
         a.storage = s.storage.size === 0 ? NO_STORAGE : new Map(s.storage);
         break;
       }
@@ -505,6 +570,7 @@ export class WorldState {
     account.code = EMPTY_BYTES;
     account.storage = NO_STORAGE;
     account.storageCleared = true;
+    account.storageEpoch++;
     account.dirty = true;
   }
 
@@ -552,6 +618,7 @@ export class WorldState {
   commitStorageCleared(account: AccountState): AccountState {
     account.storage = NO_STORAGE;
     account.storageCleared = true;
+    account.storageEpoch++;
     account.dirty = true;
     return account;
   }
@@ -561,14 +628,9 @@ export class WorldState {
     if (account.exists && account.isEmpty()) this.deleteAccount(account);
   }
 
-  /** Drops every loaded account, between transactions (their changes taken already): the next reads go to the reader again. */
-  forgetAccounts(): void {
-    this.accounts.clear();
-  }
-
   /**
-   * Every account loaded since the start (or since forgetAccounts), dirty or not: for per-transaction
-   * loops, which check `dirty` themselves (a Map iterator, where the generator below costs more).
+   * Every account loaded since the start, dirty or not: for loops over a transaction's own world,
+   * which check `dirty` themselves (a Map iterator, where the generator below costs more).
    */
   loadedAccounts(): IterableIterator<AccountState> {
     return this.accounts.values();

@@ -1,9 +1,11 @@
-// WorldState's EIP-2929 warm addresses: the precompile range and the set beside it.
+// WorldState: EIP-2929 warm addresses (the precompile range and the set beside it), and what an
+// access observer is told.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Fork, rulesFor } from "../../src/fork/forks.js";
 import { MemoryState } from "../../src/state/memory.js";
-import { WorldState } from "../../src/state/world.js";
+import { WorldState, type AccessObserver, type AccountState } from "../../src/state/world.js";
+import type { Word } from "../../src/primitives/word.js";
 
 test("warmAddressRange makes 1 .. end-1 warm until the transaction ends, and nothing outside it", () => {
   const world = new WorldState(new MemoryState());
@@ -31,4 +33,73 @@ test("a reverted checkpoint keeps the range warm and makes a warmed address cold
   world.revert(checkpoint);
   assert.equal(world.isWarmAddress(0x1234), false);
   assert.equal(world.isWarmAddress(3), true);
+});
+
+/** Writes down what the world tells it, as text. */
+class Log implements AccessObserver {
+  readonly events: string[] = [];
+  accountAccessed(account: AccountState): void {
+    this.events.push(`account ${account.address} balance ${account.balance}`);
+  }
+  slotAccessed(account: AccountState, slot: Word, value: Word): void {
+    this.events.push(`slot ${account.address}:${slot} = ${value}`);
+  }
+  feePaid(account: AccountState, fee: bigint): void {
+    this.events.push(`fee ${account.address} ${fee}`);
+  }
+}
+
+function stateWith(address: Word, balance: bigint, storage: [Word, Word][] = []): MemoryState {
+  const state = new MemoryState();
+  state.accounts.set(address, { nonce: 1n, balance, codeHash: 0x99n, storage: new Map(storage) });
+  return state;
+}
+
+test("an observer hears of each account's first access in every access epoch, before any change", () => {
+  const world = new WorldState(stateWith(7, 100n));
+  const log = new Log();
+  world.observe(log);
+  world.beginAccessEpoch();
+  world.addBalance(7, 5n);
+  world.getBalance(7);
+  world.getNonce(8);
+  assert.deepEqual(log.events, ["account 7 balance 100", "account 8 balance 0"]);
+  world.beginAccessEpoch();
+  world.getBalance(7);
+  world.getBalance(7);
+  assert.deepEqual(log.events.slice(2), ["account 7 balance 105"], "a new epoch: a first access again, seen once");
+  world.observe(null);
+  world.beginAccessEpoch();
+  world.getBalance(7);
+  assert.equal(log.events.length, 3, "no observer, nothing told");
+});
+
+test("every slot access is told with the slot's value now; a paid fee is told as a fee, not an access", () => {
+  const world = new WorldState(stateWith(7, 100n, [[1, 11]]));
+  const log = new Log();
+  world.observe(log);
+  world.beginAccessEpoch();
+  world.getStorage(7, 1);
+  world.setStorage(7, 1, 12);
+  world.payFee(9, 3n);
+  assert.deepEqual(log.events, ["account 7 balance 100", "slot 7:1 = 11", "slot 7:1 = 11", "fee 9 3"]);
+  assert.equal(world.getBalance(9), 3n, "the fee is credited");
+  assert.deepEqual(log.events.slice(4), ["account 9 balance 3"], "the coinbase's next access is its first in the epoch");
+  world.payFee(10, 0n);
+  assert.deepEqual(log.events.slice(5), ["account 10 balance 0"], "a zero fee only touches the account: an access");
+});
+
+test("storageEpoch counts clears of an account's storage, and a reverted creation restores it", () => {
+  const world = new WorldState(stateWith(7, 100n, [[1, 11]]));
+  const account = world.account(7);
+  assert.equal(account.storageEpoch, 0);
+  const checkpoint = world.checkpoint();
+  world.createAccount(7);
+  assert.equal(account.storageEpoch, 1, "a creation clears");
+  world.revert(checkpoint);
+  assert.equal(account.storageEpoch, 0, "reverted");
+  assert.equal(world.getStorage(7, 1), 11);
+  world.markDestructed(7);
+  world.finalizeTransaction(rulesFor(Fork.Cancun));
+  assert.equal(account.storageEpoch, 1, "a destruction clears");
 });
