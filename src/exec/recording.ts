@@ -84,7 +84,8 @@ function traceOf(account: AccountState): AccountTrace {
  * after them (PRE_STATE during those).
  */
 class BlockRecorder implements AccessObserver {
-  private readonly codes = new Map<Word, Uint8Array>();
+  /** The code of every code write, by hash. */
+  readonly codes = new Map<Word, Uint8Array>();
   private phase = 0;
   tx = PRE_STATE;
   reads: Read[] = [];
@@ -285,7 +286,7 @@ export function executeBlockRecorded(block: Block, pre: StateReader, options: Ex
     block: { number: header.number, hash: header.hash, fork: rules.name, coinbase: header.coinbase, gasUsed: result.gasUsed, txCount: block.transactions.length },
     run: { mode: "sequential", workers: 1, fallback: null, stopped: null, executionMs: result.executionMs, source: "sequential" },
     transactions,
-    codes: collectCodes(recorder, transactions, prologue, epilogue),
+    codes: recorder.codes,
     pre: prologue,
     post: epilogue,
     timeline: [],
@@ -354,15 +355,4 @@ function executeRecordedTransaction(block: Block, i: number, recorder: BlockReco
   const writes = recorder.commit(i);
   builder.add(tx, result);
   return { index: i, reads: recorder.reads, writes, gasUsed: result.gasUsed, status: result.status === Status.Success ? TxStatus.Success : TxStatus.Failure, ms, incarnations: 1, aborts: 0, validationFailures: 0 };
-}
-
-/** The code of every code write in the record, by hash. */
-function collectCodes(state: { readCode(codeHash: Word): Uint8Array }, transactions: TxRecord[], ...system: SystemChanges[]): Map<Word, Uint8Array> {
-  const codes = new Map<Word, Uint8Array>();
-  const add = (writes: Write[]): void => {
-    for (const w of writes) if (w.location.field === Field.Code && w.value !== KECCAK_EMPTY_WORD && !codes.has(w.value as Word)) codes.set(w.value as Word, state.readCode(w.value as Word));
-  };
-  for (const tx of transactions) add(tx.writes);
-  for (const s of system) add(s.writes);
-  return codes;
 }
