@@ -88,7 +88,15 @@ class BlockRecorder implements AccessObserver {
   readonly codes = new Map<Word, Uint8Array>();
   private phase = 0;
   tx = PRE_STATE;
-  reads: Read[] = [];
+  /**
+   * The phase's reads and writes, gathered in arrays kept for the whole block and copied out at the
+   * phase's end at their exact length: a record's arrays live until the block ends, and a push-grown
+   * array holds up to twice its length (young-generation collections copy all of it).
+   */
+  private readonly readBuffer: Read[] = [];
+  private readCount = 0;
+  private readonly writeBuffer: Write[] = [];
+  private writeCount = 0;
   /** Reads during system changes (no versions: only the pre-state lies below them). */
   systemReads: Location[] | null = null;
   /** The accounts the phase accessed, in the order of their first access. */
@@ -106,7 +114,7 @@ class BlockRecorder implements AccessObserver {
 
   begin(tx: number, lazyCandidate: Word): void {
     this.tx = tx;
-    this.reads = [];
+    this.readCount = 0;
     this.systemReads = null;
     this.accessed = [];
     this.lazyCandidate = lazyCandidate;
@@ -168,7 +176,16 @@ class BlockRecorder implements AccessObserver {
 
   private note(location: Location, version: number, credits: readonly number[]): void {
     if (this.systemReads !== null) this.systemReads.push(location);
-    else this.reads.push({ location, version, credits: credits.length === 0 ? NO_CREDITS : credits.slice() });
+    else this.readBuffer[this.readCount++] = { location, version, credits: credits.length === 0 ? NO_CREDITS : credits.slice() };
+  }
+
+  /** The running phase's reads. */
+  reads(): Read[] {
+    return this.readBuffer.slice(0, this.readCount);
+  }
+
+  private write(location: Location, value: Word | bigint, credit: bigint | null): void {
+    this.writeBuffer[this.writeCount++] = { location, value, credit };
   }
 
   readCode(codeHash: Word): Uint8Array {
@@ -179,7 +196,7 @@ class BlockRecorder implements AccessObserver {
 
   /** Turns what the phase changed into writes, committed as version `version`. */
   commit(version: number): Write[] {
-    const writes: Write[] = [];
+    this.writeCount = 0;
     const feeAccount = this.feeAccount;
     const fee = this.fee;
     let feeFolded = feeAccount === null;
@@ -200,22 +217,22 @@ class BlockRecorder implements AccessObserver {
       }
       const slotsSeen = trace.slotsPhase === this.phase ? trace.slotsSeen : null;
       if (address === this.lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && (slotsSeen === null || slotsSeen.size === 0)) {
-        if (balance !== beforeBalance) writes.push(this.credit(trace, version, balance - beforeBalance, balance));
+        if (balance !== beforeBalance) this.credit(trace, version, balance - beforeBalance, balance);
         continue;
       }
       if (nonce !== beforeNonce) {
         trace.nonceVersion = version;
-        writes.push({ location: trace.location(Field.Nonce), value: nonce, credit: null });
+        this.write(trace.location(Field.Nonce), nonce, null);
       }
       if (balance !== beforeBalance || (!account.exists && trace.startExists)) {
         trace.balanceVersion = version;
         trace.balanceCredits = NO_CREDITS;
-        writes.push({ location: trace.location(Field.Balance), value: balance, credit: null });
+        this.write(trace.location(Field.Balance), balance, null);
       }
       if (codeHash !== beforeCode) {
         trace.codeVersion = version;
         if (codeHash !== KECCAK_EMPTY_WORD && account.code !== null) this.codes.set(codeHash, account.code);
-        writes.push({ location: trace.location(Field.Code), value: codeHash, credit: null });
+        this.write(trace.location(Field.Code), codeHash, null);
       }
       const cleared = account.storageEpoch !== trace.startStorageEpoch;
       if (cleared && account.storageCleared && beforeCode !== KECCAK_EMPTY_WORD && this.mayHoldStorage(address, beforeCode)) {
@@ -229,19 +246,19 @@ class BlockRecorder implements AccessObserver {
           if (value === (cleared ? 0 : start)) continue;
           if (trace.slotVersions === null) trace.slotVersions = new Map();
           trace.slotVersions.set(slot, version);
-          writes.push({ location: { address, field: Field.Storage, slot }, value, credit: null });
+          this.write({ address, field: Field.Storage, slot }, value, null);
         }
       }
     }
-    if (!feeFolded) writes.push(this.credit(traceOf(feeAccount!), version, fee, feeAccount!.balance));
-    return writes;
+    if (!feeFolded) this.credit(traceOf(feeAccount!), version, fee, feeAccount!.balance);
+    return this.writeBuffer.slice(0, this.writeCount);
   }
 
-  private credit(trace: AccountTrace, version: number, amount: bigint, balance: bigint): Write {
+  private credit(trace: AccountTrace, version: number, amount: bigint, balance: bigint): void {
     // Appended in place (a coinbase is credited by most transactions): a read copies the list.
     if (trace.balanceCredits === NO_CREDITS) trace.balanceCredits = [version];
     else (trace.balanceCredits as number[]).push(version);
-    return { location: trace.location(Field.Balance), value: balance, credit: amount };
+    this.write(trace.location(Field.Balance), balance, amount);
   }
 
   private mayHoldStorage(address: Word, codeHash: Word): boolean {
@@ -354,5 +371,5 @@ function executeRecordedTransaction(block: Block, i: number, recorder: BlockReco
   if (timings !== undefined) timings[i] = ms;
   const writes = recorder.commit(i);
   builder.add(tx, result);
-  return { index: i, reads: recorder.reads, writes, gasUsed: result.gasUsed, status: result.status === Status.Success ? TxStatus.Success : TxStatus.Failure, ms, incarnations: 1, aborts: 0, validationFailures: 0 };
+  return { index: i, reads: recorder.reads(), writes, gasUsed: result.gasUsed, status: result.status === Status.Success ? TxStatus.Success : TxStatus.Failure, ms, incarnations: 1, aborts: 0, validationFailures: 0 };
 }
