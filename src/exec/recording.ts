@@ -57,6 +57,13 @@ class AccountTrace {
   slotsPhase = -1;
   /** The account's field locations, made once and shared by every read and write of them (records are read-only). */
   private fieldLocations: Location[] | null = null;
+  /**
+   * The last read of each field (balance, nonce, code), shared by the next transactions that read
+   * the same version with no credits (a contract's code and nonce, read by every call to it).
+   */
+  private lastBalanceRead: Read | null = null;
+  private lastNonceRead: Read | null = null;
+  private lastCodeRead: Read | null = null;
 
   constructor(readonly address: Word) {}
 
@@ -70,6 +77,17 @@ class AccountTrace {
       ];
     }
     return this.fieldLocations[field]!;
+  }
+
+  /** A read of `field` at `version` plus `credits`: the last one when it is the same. */
+  read(field: Field.Nonce | Field.Balance | Field.Code, version: number, credits: readonly number[]): Read {
+    const last = field === Field.Balance ? this.lastBalanceRead : field === Field.Nonce ? this.lastNonceRead : this.lastCodeRead;
+    if (last !== null && last.version === version && credits.length === 0 && last.credits.length === 0) return last;
+    const read: Read = { location: this.location(field), version, credits: credits.length === 0 ? NO_CREDITS : credits.slice() };
+    if (field === Field.Balance) this.lastBalanceRead = read;
+    else if (field === Field.Nonce) this.lastNonceRead = read;
+    else this.lastCodeRead = read;
+    return read;
   }
 }
 
@@ -141,10 +159,10 @@ class BlockRecorder implements AccessObserver {
     trace.startCodeHash = account.codeHash;
     trace.startStorageEpoch = account.storageEpoch;
     this.accessed.push(account);
-    this.note(trace.location(Field.Nonce), trace.nonceVersion, NO_CREDITS);
-    this.note(trace.location(Field.Code), trace.codeVersion, NO_CREDITS);
+    this.noteField(trace, Field.Nonce, trace.nonceVersion, NO_CREDITS);
+    this.noteField(trace, Field.Code, trace.codeVersion, NO_CREDITS);
     if (account.address === this.lazyCandidate && account.codeHash === KECCAK_EMPTY_WORD) this.lazyCredited = account.address;
-    else this.note(trace.location(Field.Balance), trace.balanceVersion, trace.balanceCredits);
+    else this.noteField(trace, Field.Balance, trace.balanceVersion, trace.balanceCredits);
   }
 
   slotAccessed(account: AccountState, slot: Word, value: Word): void {
@@ -172,6 +190,11 @@ class BlockRecorder implements AccessObserver {
   feePaid(account: AccountState, fee: bigint): void {
     this.feeAccount = account;
     this.fee = fee;
+  }
+
+  private noteField(trace: AccountTrace, field: Field.Nonce | Field.Balance | Field.Code, version: number, credits: readonly number[]): void {
+    if (this.systemReads !== null) this.systemReads.push(trace.location(field));
+    else this.readBuffer[this.readCount++] = trace.read(field, version, credits);
   }
 
   private note(location: Location, version: number, credits: readonly number[]): void {
