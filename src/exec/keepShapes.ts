@@ -18,7 +18,7 @@ import { CallKind, Evm, Message, Status, type CallResult } from "../evm/interpre
 import { Memory } from "../evm/memory.js";
 import { runPrecompile } from "../evm/precompiles/index.js";
 import { MemoryState } from "../state/memory.js";
-import { EmittedLog, WorldState } from "../state/world.js";
+import { EmittedLog, WorldState, type AccessObserver } from "../state/world.js";
 import { blockEnv } from "./sequential.js";
 
 let kept: unknown[] | null = null;
@@ -80,8 +80,21 @@ function settledWorld(): WorldState {
   world.setStorage(address, 1n << 100n, 1n << 100n);
   world.setTransient(address, 1, 1);
   world.finalizeTransaction(rulesFor(Fork.Cancun));
+  // Observed once (as a recording executor does) and no longer: otherwise the first recorded block
+  // after plain ones changed the world's observer field, and threw away the optimized code of
+  // every world method that had read it as always null (11 of them, --trace-deopt).
+  world.observe(IDLE_OBSERVER);
+  world.account(address).observerData = {};
+  world.observe(null);
   return world;
 }
+
+/** An access observer that keeps nothing. */
+const IDLE_OBSERVER: AccessObserver = {
+  accountAccessed(): void {},
+  slotAccessed(): void {},
+  feePaid(): void {},
+};
 
 /**
  * A call result (the interpreter's object literal: the same properties in the same order) whose gas
