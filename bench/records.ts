@@ -11,7 +11,8 @@
 //      per transaction (stats.executions, plus the transactions run in order after a stop);
 //   5. the ideal speedup on 2/4/8/16 and unbounded threads of the recorded graph (summarize), costed
 //      with each transaction's median time in the recording runs.
-// Every variant's runs alternate round-robin (run i starts at variant i mod V), after
+// Every run takes the variants in its own order (a seeded shuffle: a rotation would keep each
+// variant behind the same one, which then leaves it its garbage and caches every time), after
 // workerPoolReady, an untimed pass over every block and --warmup untimed runs per block; figures are
 // medians over --runs runs of the wall time of each call. Every run's gasUsed must equal the
 // sequential executor's.
@@ -33,6 +34,7 @@ import { summarize } from "../src/records/analysis.js";
 import { blockAccessList, transactionWritesFromBal } from "../src/records/balFromRecord.js";
 import { dependencyGraph } from "../src/records/graph.js";
 import type { BlockRecord } from "../src/records/record.js";
+import { Prng } from "../src/workload/keys.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const USAGE = `usage: node dist/bench/records.js [--workers N] [--runs N] [--warmup N] [--fixtures DIR] [--filter TEXT] [--json] [--write]
@@ -149,6 +151,16 @@ function modeSummary(labels: string[]): string {
   return [...counts].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${n}/${labels.length}`).join(", ");
 }
 
+/** The items in a random order drawn from `prng` (Fisher-Yates). */
+function shuffled<T>(items: readonly T[], prng: Prng): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = prng.below(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 async function measureBlock(name: string, input: BlockInput, o: Options): Promise<Row> {
   const { block, preState: pre, blockHashes } = input;
   const txs = block.transactions.length;
@@ -207,10 +219,11 @@ async function measureBlock(name: string, input: BlockInput, o: Options): Promis
   const extra = new Map<Key, number[]>(keys.map((k) => [k, []]));
   const txMs: number[][] = Array.from({ length: txs }, () => []);
   let recordedReexecutions: number | null = null;
+  const prng = new Prng(`bench/records/${input.block.header.number}`);
   for (let i = 0; i < o.warmups + o.runs; i++) {
-    for (let j = 0; j < keys.length; j++) {
-      // Round-robin, each run starting one variant later: no variant always follows the same one.
-      const key = keys[(i + j) % keys.length]!;
+    const order = shuffled(keys, prng);
+    for (let j = 0; j < order.length; j++) {
+      const key = order[j]!;
       const s = await variants.get(key)!();
       check(key, s);
       if (i < o.warmups) continue;
@@ -378,7 +391,7 @@ function write(o: Options, rows: Row[], s: Summary, text: string): void {
 ${new Date().toISOString().slice(0, 10)} · \`${command}\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}${commitText()} ·
 ${rows.length} mainnet fixture blocks, one process, ${o.workers} parallel executors (the main thread and ${o.workers - 1} worker thread${o.workers === 2 ? "" : "s"}). Per block,
 medians of ${o.runs} runs after ${o.warmups} warm-up run${o.warmups === 1 ? "" : "s"} (and an untimed pass over every block after \`workerPoolReady\`), the
-variants alternating round-robin within each run; every time is the wall time of the call (a
+variants in a shuffled order in each run (seeded by the block number); every time is the wall time of the call (a
 parallel run gets the block as a new object, so the workers receive it each time; the record's
 assembly is included where records are on). Sequential: \`executeBlock\`, records on:
 \`executeBlockRecorded\`. Plain: \`executeBlockParallel\` with default options, records on:
