@@ -98,14 +98,12 @@ function traceOf(account: AccountState): AccountTrace {
 }
 
 /**
- * The recorder of one world: a phase is a transaction (`tx`) or the system changes before or
- * after them (PRE_STATE during those).
+ * The recorder of one world: a phase is a transaction or the system changes before or after them.
  */
 class BlockRecorder implements AccessObserver {
   /** The code of every code write, by hash. */
   readonly codes = new Map<Word, Uint8Array>();
   private phase = 0;
-  tx = PRE_STATE;
   /**
    * The phase's reads and writes, gathered in arrays kept for the whole block and copied out at the
    * phase's end at their exact length: a record's arrays live until the block ends, and a push-grown
@@ -130,8 +128,8 @@ class BlockRecorder implements AccessObserver {
     world.observe(this);
   }
 
-  begin(tx: number, lazyCandidate: Word): void {
-    this.tx = tx;
+  /** Starts a phase: a transaction (whose code-less transfer recipient, if any, is `lazyCandidate`), or see beginSystem. */
+  begin(lazyCandidate: Word): void {
     this.readCount = 0;
     this.systemReads = null;
     this.accessed = [];
@@ -144,7 +142,7 @@ class BlockRecorder implements AccessObserver {
   }
 
   beginSystem(): void {
-    this.begin(PRE_STATE, -1);
+    this.begin(-1);
     this.systemReads = [];
   }
 
@@ -387,7 +385,7 @@ class WorldReader implements StateReader {
 
 function executeRecordedTransaction(block: Block, i: number, recorder: BlockRecorder, evm: Evm, builder: BlockResultBuilder, timings: number[] | undefined): TxRecord {
   const tx = block.transactions[i]!;
-  recorder.begin(i, lazyTransferRecipient(tx, block.header.coinbase));
+  recorder.begin(lazyTransferRecipient(tx, block.header.coinbase));
   const start = performance.now();
   const result = applyBlockTransaction(evm, block, i, builder);
   const ms = performance.now() - start;

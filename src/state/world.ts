@@ -184,7 +184,9 @@ export class WorldState {
   /** `account`, where the caller already holds what the reader has for it (`info`). */
   accountKnown(address: Word, info: AccountInfo | null): AccountState {
     const account = this.accounts.get(address);
-    return account !== undefined ? account : this.load(address, info);
+    if (account === undefined) return this.load(address, info);
+    if (this.observer !== null && account.accessEpoch !== this.accessEpoch) this.accessed(account);
+    return account;
   }
 
   private load(address: Word, info: AccountInfo | null, observed = true): AccountState {
@@ -242,7 +244,10 @@ export class WorldState {
   }
 
   setBalance(address: Word, balance: bigint): void {
-    const account = this.account(address);
+    this.setAccountBalance(this.account(address), balance);
+  }
+
+  private setAccountBalance(account: AccountState, balance: bigint): void {
     this.journal.push(new JournalEntry(J.Balance, account, 0, account.balance));
     account.balance = balance;
     this.markExists(account);
@@ -264,10 +269,7 @@ export class WorldState {
       return;
     }
     const account = this.accounts.get(coinbase) ?? this.load(coinbase, this.reader.readAccount(coinbase), false);
-    this.journal.push(new JournalEntry(J.Balance, account, 0, account.balance));
-    account.balance += fee;
-    this.markExists(account);
-    this.touchAccount(account);
+    this.setAccountBalance(account, account.balance + fee);
     this.observer.feePaid(account, fee);
   }
 

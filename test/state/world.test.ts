@@ -68,6 +68,10 @@ test("an observer hears of each account's first access in every access epoch, be
   world.getBalance(7);
   world.getBalance(7);
   assert.deepEqual(log.events.slice(2), ["account 7 balance 105"], "a new epoch: a first access again, seen once");
+  world.beginAccessEpoch();
+  world.accountKnown(7, null);
+  assert.deepEqual(log.events.slice(3), ["account 7 balance 105"], "accountKnown is an access too");
+  log.events.length = 3;
   world.observe(null);
   world.beginAccessEpoch();
   world.getBalance(7);
