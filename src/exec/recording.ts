@@ -45,8 +45,7 @@ class AccountTrace {
   clearedBy = NOT_CLEARED;
   /** The writer of each slot written in the block (since `clearedBy`). */
   slotVersions: Map<Word, number> | null = null;
-  /** The recorder's phase in which the fields below were taken. */
-  phase = -1;
+  /** The account as the phase that last accessed it (the account's accessEpoch) found it. */
   startExists = false;
   startNonce = 0n;
   startBalance = 0n;
@@ -103,6 +102,7 @@ function traceOf(account: AccountState): AccountTrace {
 class BlockRecorder implements AccessObserver {
   /** The code of every code write, by hash. */
   readonly codes = new Map<Word, Uint8Array>();
+  /** The running phase: the world's access epoch. */
   private phase = 0;
   /**
    * The phase's reads and writes, gathered in arrays kept for the whole block and copied out at the
@@ -137,8 +137,7 @@ class BlockRecorder implements AccessObserver {
     this.lazyCredited = -1;
     this.feeAccount = null;
     this.fee = 0n;
-    this.phase++;
-    this.world.beginAccessEpoch();
+    this.phase = this.world.beginAccessEpoch();
   }
 
   beginSystem(): void {
@@ -150,7 +149,6 @@ class BlockRecorder implements AccessObserver {
 
   accountAccessed(account: AccountState): void {
     const trace = traceOf(account);
-    trace.phase = this.phase;
     trace.startExists = account.exists;
     trace.startNonce = account.nonce;
     trace.startBalance = account.balance;
@@ -164,11 +162,8 @@ class BlockRecorder implements AccessObserver {
   }
 
   slotAccessed(account: AccountState, slot: Word, value: Word): void {
-    let trace = account.observerData as AccountTrace | null;
-    if (trace === null || trace.phase !== this.phase) {
-      this.accountAccessed(account);
-      trace = account.observerData as AccountTrace;
-    }
+    // The world told of the account's first access in the phase before this one.
+    const trace = account.observerData as AccountTrace;
     let seen = trace.slotsSeen;
     if (trace.slotsPhase !== this.phase) {
       // One map per account for the whole block, emptied when another phase first accesses it.

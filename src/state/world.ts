@@ -124,7 +124,7 @@ interface AccountSnapshot {
 export interface AccessObserver {
   /** The account's first access in the epoch, before any change to it in the epoch. */
   accountAccessed(account: AccountState): void;
-  /** Every access to a slot (the observer keeps which it saw): `value` is the slot's value now. */
+  /** Every access to a slot, after its account's first access in the epoch (the observer keeps which slots it saw): `value` is the slot's value now. */
   slotAccessed(account: AccountState, slot: Word, value: Word): void;
   /** A fee was credited to the account with `payFee` (not an access). */
   feePaid(account: AccountState, fee: bigint): void;
@@ -162,9 +162,9 @@ export class WorldState {
     this.observer = observer;
   }
 
-  /** Starts a new access epoch: the next access to every account is a first access again. */
-  beginAccessEpoch(): void {
-    this.accessEpoch++;
+  /** Starts a new access epoch, and returns it: the next access to every account is a first access again. */
+  beginAccessEpoch(): number {
+    return ++this.accessEpoch;
   }
 
   private accessed(account: AccountState): void {
@@ -371,7 +371,11 @@ export class WorldState {
       value = account.storageCleared || !account.exists ? 0 : this.reader.readStorage(account.address, slot);
       writableStorage(account).set(slot, value);
     }
-    if (this.observer !== null) this.observer.slotAccessed(account, slot, value);
+    if (this.observer !== null) {
+      // An account held from an earlier epoch is accessed again through its storage.
+      if (account.accessEpoch !== this.accessEpoch) this.accessed(account);
+      this.observer.slotAccessed(account, slot, value);
+    }
     return value;
   }
 

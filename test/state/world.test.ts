@@ -91,6 +91,10 @@ test("every slot access is told with the slot's value now; a paid fee is told as
   assert.deepEqual(log.events.slice(4), ["account 9 balance 3"], "the coinbase's next access is its first in the epoch");
   world.payFee(10, 0n);
   assert.deepEqual(log.events.slice(5), ["account 10 balance 0"], "a zero fee only touches the account: an access");
+  const held = world.account(7);
+  world.beginAccessEpoch();
+  world.storageOf(held, 1);
+  assert.deepEqual(log.events.slice(6), ["account 7 balance 100", "slot 7:1 = 12"], "an account held from an earlier epoch: its first access in this one comes before its slot's");
 });
 
 test("storageEpoch counts clears of an account's storage, and a reverted creation restores it", () => {
