@@ -132,10 +132,26 @@ export class Scheduler {
     return (this.status(tx) & 3) === EXECUTED;
   }
 
-  /** The highest transaction below `tx` not executed now (-1: none). Waiting for the highest first: the lower ones usually finish before it. */
+  /**
+   * This executor's lower bound of the executed prefix: every transaction below it was seen
+   * executed. It only grows, though a validation may abort one of them later (see below).
+   */
+  private executedPrefix = 0;
+
+  /**
+   * The highest transaction below `tx` not executed now (-1: none). Waiting for the highest first:
+   * the lower ones usually finish before it. A transaction below the executed prefix that a
+   * validation aborted since is not seen: the caller's read then fails validation, as any early
+   * read does. Without the prefix, each call in a block whose lower transactions have all
+   * executed would walk all of them (quadratic in a payout block, where most read the coinbase).
+   */
   highestUnexecutedBelow(tx: number): number {
-    for (let t = tx - 1; t >= 0; t--) if (!this.isExecuted(t)) return t;
-    return -1;
+    let prefix = this.executedPrefix;
+    while (prefix < tx && this.isExecuted(prefix)) prefix++;
+    if (prefix > this.executedPrefix) this.executedPrefix = prefix;
+    if (prefix >= tx) return -1;
+    for (let t = tx - 1; t > prefix; t--) if (!this.isExecuted(t)) return t;
+    return prefix;
   }
 
   /** CAS the status of `tx` from `from` state to `to` state (incarnation + bump); false if not in `from`. */

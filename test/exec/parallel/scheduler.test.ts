@@ -114,6 +114,31 @@ test("a dependency: a transaction that read an estimate of an unfinished lower o
   assert.ok(s.done());
 });
 
+test("highestUnexecutedBelow: the highest lower transaction not executed yet, -1 once all below have executed", () => {
+  const s = Scheduler.create(6);
+  const handed: number[] = [];
+  for (let i = 0; i < 40 && handed.length < 6; i++) {
+    const t = s.nextTask();
+    if (t !== NO_TASK && taskKind(t) === TaskKind.Execute) handed.push(taskTx(t));
+  }
+  assert.deepEqual(handed, [0, 1, 2, 3, 4, 5]);
+  assert.equal(s.highestUnexecutedBelow(0), -1, "nothing below the first");
+  assert.equal(s.highestUnexecutedBelow(4), 3);
+  s.finishExecution(0, 0, false);
+  s.finishExecution(1, 0, false);
+  assert.equal(s.highestUnexecutedBelow(2), -1, "0 and 1 executed");
+  assert.equal(s.highestUnexecutedBelow(5), 4);
+  // Out of order: 3 and 4 executed, 2 not.
+  s.finishExecution(3, 0, false);
+  s.finishExecution(4, 0, false);
+  assert.equal(s.highestUnexecutedBelow(5), 2, "the highest unexecuted below 5 is 2, under executed 3 and 4");
+  assert.equal(s.highestUnexecutedBelow(3), 2);
+  s.finishExecution(2, 0, false);
+  assert.equal(s.highestUnexecutedBelow(5), -1);
+  assert.equal(s.highestUnexecutedBelow(6), 5);
+  assert.equal(new Scheduler(s.buffer, 6).highestUnexecutedBelow(6), 5, "another executor's view of the same block");
+});
+
 test("an execution order: executions follow it; validations stay in block order, each after its transaction executed", () => {
   const order = [3, 1, 4, 0, 2];
   const s = Scheduler.create(5, "block", order);
