@@ -13,10 +13,13 @@
 // against 1.24 ms. The zk-proof verifications of mainnet blocks 11743952, 17666333 and 18988207
 // were 60-75% of those blocks' sequential time, each one transaction that bounded the block in
 // parallel.
-import mcl from "mcl-wasm";
+import type { Fp, Fp2, G1, G2, GT } from "mcl-wasm";
 import type { ForkRules } from "../../fork/forks.js";
 import { bytesToBigint, failure, slicePadded, success, type PrecompileResult } from "./common.js";
+import { loadMcl } from "./mclLoader.js";
 
+// An instance of mcl-wasm of its own (mclLoader.ts), on BN254.
+const mcl = loadMcl();
 await mcl.init(mcl.BN_SNARK1);
 // isValid checks only that a point is on its curve: G1 has cofactor 1, and G2's subgroup is
 // checked by inG2Subgroup. Set here rather than left to the library's defaults.
@@ -56,8 +59,8 @@ export function ecPairing(input: Uint8Array, gasLimit: number, rules: ForkRules)
   const cost = rules.precompileGas.ecPairingBase + rules.precompileGas.ecPairingPerPoint * pairs;
   if (cost > gasLimit) return failure(gasLimit);
   // Every point is checked before any pairing is computed: a malformed one fails the call.
-  const g1s: mcl.G1[] = [];
-  const g2s: mcl.G2[] = [];
+  const g1s: G1[] = [];
+  const g2s: G2[] = [];
   for (let offset = 0; offset < input.length; offset += PAIR_SIZE) {
     const g1 = readG1(input, offset);
     const g2 = readG2(input, offset + 64);
@@ -68,7 +71,7 @@ export function ecPairing(input: Uint8Array, gasLimit: number, rules: ForkRules)
     g2s.push(g2);
   }
   // The product of the Miller loops, with one final exponentiation.
-  let product: mcl.GT | null = null;
+  let product: GT | null = null;
   for (let i = 0; i < g1s.length; i++) {
     const loop = mcl.millerLoop(g1s[i]!, g2s[i]!);
     product = product === null ? loop : mcl.mul(product, loop);
@@ -79,7 +82,7 @@ export function ecPairing(input: Uint8Array, gasLimit: number, rules: ForkRules)
 }
 
 /** The G1 point in 64 bytes at `offset`, or null when a coordinate is >= p or it is off the curve. */
-function readG1(data: Uint8Array, offset: number): mcl.G1 | null {
+function readG1(data: Uint8Array, offset: number): G1 | null {
   const x = readFp(data, offset);
   const y = readFp(data, offset + 32);
   if (x === null || y === null) return null;
@@ -92,7 +95,7 @@ function readG1(data: Uint8Array, offset: number): mcl.G1 | null {
 }
 
 /** The G2 point in 128 bytes at `offset`, or null when invalid (see the header). */
-function readG2(data: Uint8Array, offset: number): mcl.G2 | null {
+function readG2(data: Uint8Array, offset: number): G2 | null {
   const xIm = readFp(data, offset);
   const xRe = readFp(data, offset + 32);
   const yIm = readFp(data, offset + 64);
@@ -117,14 +120,14 @@ const PSI_X = fp2Pow(9n, 1n, (P - 1n) / 3n);
 const PSI_Y = fp2Pow(9n, 1n, (P - 1n) / 2n);
 
 /** Whether `point`, on the twist, is in the order-r subgroup. */
-function inG2Subgroup(point: mcl.G2): boolean {
+function inG2Subgroup(point: G2): boolean {
   const uP = mcl.mul(point, SEED);
   const psiUP = psi(uP);
   const left = mcl.add(mcl.add(mcl.add(uP, point), psiUP), psi(psiUP));
   return left.isEqual(psi(psi(psi(mcl.dbl(uP)))));
 }
 
-function psi(point: mcl.G2): mcl.G2 {
+function psi(point: G2): G2 {
   if (point.isZero()) return point;
   const affine = mcl.normalize(point);
   const out = new mcl.G2();
@@ -134,12 +137,12 @@ function psi(point: mcl.G2): mcl.G2 {
   return out;
 }
 
-function conjugate(a: mcl.Fp2): mcl.Fp2 {
+function conjugate(a: Fp2): Fp2 {
   return fp2(a.get_a(), mcl.neg(a.get_b()));
 }
 
 /** (re + im * i)^e in Fp2 (i^2 = -1), computed once at load with bigints. */
-function fp2Pow(re: bigint, im: bigint, e: bigint): mcl.Fp2 {
+function fp2Pow(re: bigint, im: bigint, e: bigint): Fp2 {
   let [ar, ai] = [1n, 0n];
   let [br, bi] = [re, im];
   for (; e > 0n; e >>= 1n) {
@@ -149,14 +152,14 @@ function fp2Pow(re: bigint, im: bigint, e: bigint): mcl.Fp2 {
   return fp2(fpOf((ar + P) % P), fpOf((ai + P) % P));
 }
 
-function fpOf(value: bigint): mcl.Fp {
+function fpOf(value: bigint): Fp {
   const element = new mcl.Fp();
   element.setStr(value.toString(16), 16);
   return element;
 }
 
 /** The Fp element in 32 big-endian bytes at `offset`, or null when it is >= p. */
-function readFp(data: Uint8Array, offset: number): mcl.Fp | null {
+function readFp(data: Uint8Array, offset: number): Fp | null {
   const bytes = data.subarray(offset, offset + 32);
   if (bytesToBigint(bytes) >= P) return null;
   const element = new mcl.Fp();
@@ -164,7 +167,7 @@ function readFp(data: Uint8Array, offset: number): mcl.Fp | null {
   return element;
 }
 
-function fp2(re: mcl.Fp, im: mcl.Fp): mcl.Fp2 {
+function fp2(re: Fp, im: Fp): Fp2 {
   const element = new mcl.Fp2();
   element.set_a(re);
   element.set_b(im);
@@ -177,7 +180,7 @@ const FP2_ONE = new mcl.Fp2();
 FP2_ONE.setInt(1, 0);
 
 /** The point as x || y, 32 big-endian bytes each; (0, 0) for the point at infinity. */
-function writeG1(point: mcl.G1): Uint8Array {
+function writeG1(point: G1): Uint8Array {
   const out = new Uint8Array(64);
   if (point.isZero()) return out;
   point.normalize();
@@ -187,7 +190,7 @@ function writeG1(point: mcl.G1): Uint8Array {
 }
 
 /** mcl serializes an Fp element in 32 little-endian bytes. */
-function writeFp(out: Uint8Array, offset: number, element: mcl.Fp): void {
+function writeFp(out: Uint8Array, offset: number, element: Fp): void {
   const le = element.serialize();
   for (let i = 0; i < 32; i++) out[offset + i] = le[31 - i]!;
 }

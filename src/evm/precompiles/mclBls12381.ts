@@ -1,11 +1,8 @@
 // The process's one mcl-wasm instance on BLS12-381, shared by the point evaluation precompile
 // (kzg.ts) and the EIP-2537 precompiles (bls12381.ts, bls12381Points.ts).
 //
-// mcl-wasm keeps its WebAssembly instance, curve and settings in module state, and bn254.ts has
-// the package's own instance for BN254 (BN_SNARK1). So this module loads a private copy of the
-// package's CommonJS modules, with a WebAssembly instance of its own (loadPrivateMcl), that
-// neither is nor becomes the instance that `import "mcl-wasm"` gives anyone else. Being an ES
-// module, it runs once: the process has two instances, that one and this one.
+// It is an instance of mcl-wasm of its own (mclLoader.ts): bn254.ts has another, on BN254, and
+// `import "mcl-wasm"` gives anyone else the package's shared one, which neither is.
 //
 // The instance's settings are made here, once, and `mcl` is typed without their setters, so no
 // user can change them under another:
@@ -18,17 +15,12 @@
 //   other points.
 // bls12381Points.ts reads nothing that these settings change (not isValid, deserialize or
 // serialize): it checks points by their coordinates itself.
-import { createRequire } from "node:module";
-import { dirname, sep } from "node:path";
-// The shared instance is loaded (not initialised) before the private copy: see loadPrivateMcl.
-import "mcl-wasm";
-
-type Mcl = typeof import("mcl-wasm");
+import { loadMcl, type Mcl } from "./mclLoader.js";
 
 /** The instance's API, less what initialises it or changes its settings. */
 export type MclBls12381 = Omit<Mcl, "init" | "setETHserialization" | "verifyOrderG1" | "verifyOrderG2" | "setMapToMode">;
 
-const instance = loadPrivateMcl();
+const instance = loadMcl();
 await instance.init(instance.BLS12_381);
 instance.setETHserialization(true);
 instance.verifyOrderG1(true);
@@ -37,21 +29,3 @@ instance.setMapToMode(instance.IRTF);
 
 export const mcl: MclBls12381 = instance;
 
-/**
- * A copy of mcl-wasm of its own: required with the shared copy's entries set aside from
- * require's cache, which are then put back as they were. The shared copy must be loaded first
- * (the import above): Node's ES module loader keeps its own record of a CommonJS module it loads,
- * and one it loads after the cache was touched this way comes out incomplete, while one it has
- * already loaded is left as it is.
- */
-function loadPrivateMcl(): Mcl {
-  const require = createRequire(import.meta.url);
-  const packageDir = dirname(require.resolve("mcl-wasm")) + sep;
-  const cache = require.cache;
-  const setAside = Object.entries(cache).filter(([key]) => key.startsWith(packageDir));
-  for (const [key] of setAside) delete cache[key];
-  const copy = require("mcl-wasm") as Mcl;
-  for (const key of Object.keys(cache)) if (key.startsWith(packageDir)) delete cache[key];
-  for (const [key, module] of setAside) cache[key] = module;
-  return copy;
-}

@@ -6,10 +6,9 @@
 // (blsNobleReference.ts, a separate code base), and against @ethereumjs/evm's precompiles on its
 // mcl backend.
 //
-// The precompiles are called directly rather than through the dispatch table: that would load
-// bn254.ts, which initialises the package's shared mcl-wasm instance on BN254, and the
-// @ethereumjs/evm check initialises that instance on BLS12-381 (each test file runs in its own
-// process; ours is the separate instance of mclBls12381.ts, which that does not touch).
+// The precompiles are called directly rather than through the dispatch table. The @ethereumjs/evm
+// check initialises the package's shared mcl-wasm instance on BLS12-381; ours are instances of
+// their own (mclLoader.ts), which that does not touch.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
