@@ -1,7 +1,8 @@
 // bench/parallel: our parallel executor (Block-STM, --workers threads) against our sequential one,
 // in the same run: every mainnet fixture block, and the generated gigagas workloads.
 // Per block: median ms of --runs runs (mainnet blocks: --mainnet-runs) after warm-up runs,
-// sequential and parallel runs alternating; speedup = seq / parallel.
+// sequential and parallel runs alternating (the sequential one first or last, drawn per run);
+// speedup = seq / parallel.
 // Each gigagas workload runs in a fresh child process, whose peak RSS is reported.
 //
 // usage: node dist/bench/parallel.js [--workers N] [--runs N] [--warmup N] [--mainnet-runs N]
@@ -19,6 +20,7 @@ import type { Word } from "../src/primitives/word.js";
 import { closeWorkerPool, executeBlockParallel, workerPoolReady, type ParallelStats } from "../src/exec/parallel/executor.js";
 import { executeBlock } from "../src/exec/sequential.js";
 import { generateBlock } from "../src/workload/blocks.js";
+import { Prng } from "../src/workload/keys.js";
 import { median } from "../src/primitives/median.js";
 import { BenchArgs } from "./args.js";
 
@@ -71,17 +73,22 @@ async function benchBlock(name: string, block: Block, pre: MemoryState, blockHas
   let gas = 0n;
   let stats!: ParallelStats;
   // Runs alternate sequential and parallel, so that a host whose speed drifts (this VM's does,
-  // by up to 2x within minutes) slows both alike.
+  // by up to 2x within minutes) slows both alike. Whether the sequential run comes before or after
+  // the two parallel ones is drawn per run (seeded by the block's name): in a fixed order each
+  // executor would always run behind the same one, which biased such comparisons by a few percent.
+  const prng = new Prng(`bench/parallel/${name}`);
   for (let i = 0; i < warmups + runs; i++) {
-    const r = executeBlock(block, pre, { blockHashes });
-    gas = r.gasUsed;
+    const sequentialFirst = prng.below(2) === 0;
+    let r = sequentialFirst ? executeBlock(block, pre, { blockHashes }) : null;
     // A new block object each run: the workers receive the block and its pre-state every time, as
     // when replaying a chain (a block they already hold would be sent once and reused).
     const copy = { ...block };
     const p = await executeBlockParallel(copy, pre, { blockHashes, workers });
+    const h = await executeBlockParallel(copy, pre, { blockHashes, workers });
+    r ??= executeBlock(block, pre, { blockHashes });
+    gas = r.gasUsed;
     if (p.gasUsed !== gas) throw new Error(`${name}: parallel gas ${p.gasUsed} differs from sequential ${gas}`);
     stats = p.stats;
-    const h = await executeBlockParallel(copy, pre, { blockHashes, workers });
     if (i >= warmups) {
       seq.push(r.executionMs);
       par.push(p.executionMs);
@@ -182,7 +189,7 @@ function write(text: string): void {
 ${new Date().toISOString().slice(0, 10)} · \`node dist/bench/parallel.js --workers ${workers} --runs ${runs} --warmup ${warmups} --mainnet-runs ${mainnetRuns} --mainnet-warmup ${mainnetWarmups} --write\` · ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version} ·
 our Block-STM executor on ${workers} threads (the main thread and ${workers - 1} worker thread${workers === 2 ? "" : "s"}) against our sequential executor, same process and
 blocks; an untimed pass over all mainnet blocks first, then per block medians of ${mainnetRuns} runs after
-${mainnetWarmups} warm-up runs (gigagas blocks: ${runs} after ${warmups}), sequential and parallel runs alternating; both timings are the executors'
+${mainnetWarmups} warm-up runs (gigagas blocks: ${runs} after ${warmups}), sequential and parallel runs alternating (the sequential run before or after the parallel ones, drawn per run); both timings are the executors'
 \`executionMs\` (receipts, bloom and receipts root included). Each parallel run gets the block as a new
 object, so the worker threads receive it and its pre-state (serialized on the main thread) every
 time, as in a replay; "block held" runs it once more on the same object, which the workers keep:
