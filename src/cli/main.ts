@@ -1,21 +1,18 @@
 #!/usr/bin/env node
 // The `pevm` command line.
-import { benchCommand } from "./bench.js";
-import { blocktestCommand } from "./blocktest.js";
-import { fetchCommand } from "./fetch.js";
-import { replayCommand } from "./replay.js";
-import { runCommand } from "./run.js";
-import { statetestCommand } from "./statetest.js";
 import { UsageError } from "./args.js";
 
+// Each command's module is imported when the command runs: a fresh `pevm run` then loads neither
+// the workload generator, the report and the store nor the test runners (and `pevm --help` none).
+
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
-  run: { run: runCommand, summary: "execute a block and verify it against its header (gas, bloom, receipts and other roots, blob gas, requests)" },
-  replay: { run: replayCommand, summary: "run every block in a directory, with progress and a closing table" },
+  run: { run: async (argv) => (await import("./run.js")).runCommand(argv), summary: "execute a block and verify it against its header (gas, bloom, receipts and other roots, blob gas, requests)" },
+  replay: { run: async (argv) => (await import("./replay.js")).replayCommand(argv), summary: "run every block in a directory, with progress and a closing table" },
   records: { run: async (argv) => (await import("./recordsCommand.js")).recordsCommand(argv), summary: "the execution-record store: list, show, hotspots, export and import stored block records" },
-  statetest: { run: statetestCommand, summary: "run state tests (GeneralStateTests, execution-spec-tests) from files or directories" },
-  blocktest: { run: blocktestCommand, summary: "run blockchain tests (execution-spec-tests): import each chain's blocks and check every header field" },
-  fetch: { run: fetchCommand, summary: "download blocks and their pre-state from a node (JSON-RPC, prestateTracer)" },
-  bench: { run: benchCommand, summary: "the main job: generate a block (default: a mix of ERC-20 transfers, swaps and ETH transfers), run it sequentially and in parallel, record, store and report it" },
+  statetest: { run: async (argv) => (await import("./statetest.js")).statetestCommand(argv), summary: "run state tests (GeneralStateTests, execution-spec-tests) from files or directories" },
+  blocktest: { run: async (argv) => (await import("./blocktest.js")).blocktestCommand(argv), summary: "run blockchain tests (execution-spec-tests): import each chain's blocks and check every header field" },
+  fetch: { run: async (argv) => (await import("./fetch.js")).fetchCommand(argv), summary: "download blocks and their pre-state from a node (JSON-RPC, prestateTracer)" },
+  bench: { run: async (argv) => (await import("./bench.js")).benchCommand(argv), summary: "the main job: generate a block (default: a mix of ERC-20 transfers, swaps and ETH transfers), run it sequentially and in parallel, record, store and report it" },
   serve: { run: async (argv) => (await import("./serve.js")).serveCommand(argv), summary: "serve the record store over HTTP on 127.0.0.1: a JSON API and each block's report page" },
   report: { run: async (argv) => (await import("./report.js")).reportCommand(argv), summary: "one self-contained HTML page of a block's record: dependency graph, worker timeline, speedup chart, hot spots" },
 };
