@@ -73,7 +73,7 @@ export {
   type Write,
 } from "./records/record.js";
 export { dependencyGraph, type DependencyGraph, type Edge } from "./records/graph.js";
-export { criticalPath, criticalPathOrder, idealMakespan, idealSchedule, makespanLowerBound, speedupBound, type ScheduledTransaction, type TxDag } from "./records/txDag.js";
+export { criticalPath, criticalPathOrder, idealMakespan, idealMakespans, idealSchedule, makespanLowerBound, speedupBound, type ScheduledTransaction, type TxDag } from "./records/txDag.js";
 export {
   formatSummary,
   SPEEDUP_THREADS,

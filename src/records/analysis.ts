@@ -7,7 +7,7 @@
 import { addressToHex, wordToHex, type Word } from "../primitives/word.js";
 import type { DependencyGraph, Edge } from "./graph.js";
 import { Field, type BlockRecord } from "./record.js";
-import { criticalPath, idealMakespan, type TxDag } from "./txDag.js";
+import { criticalPath, idealMakespans, type TxDag } from "./txDag.js";
 
 export interface SummaryOptions {
   /** Wall time of a sequential run of the same block, in milliseconds (for speedup and efficiency). */
@@ -212,7 +212,7 @@ function criticalChain(dag: TxDag, costs: readonly number[]): number[] {
 function speedupTable(dag: TxDag, costs: readonly number[], path: CriticalPathSummary): SpeedupTable {
   const ratio = (makespan: number): number => (makespan === 0 ? 1 : path.blockTotal / makespan);
   return {
-    threads: SPEEDUP_THREADS.map((threads) => ({ threads, speedup: ratio(idealMakespan(dag, costs, threads)) })),
+    threads: idealMakespans(dag, costs, SPEEDUP_THREADS).map((makespan, k) => ({ threads: SPEEDUP_THREADS[k]!, speedup: ratio(makespan) })),
     unbounded: ratio(path.total),
   };
 }

@@ -39,9 +39,85 @@ export function criticalPath(dag: TxDag, costs: readonly number[]): number {
  * first in it instead of the lowest-numbered.
  */
 export function idealMakespan(dag: TxDag, costs: readonly number[], threads: number, order?: ArrayLike<number>): number {
-  let makespan = 0;
-  for (const slot of idealSchedule(dag, costs, threads, order)) if (slot.end > makespan) makespan = slot.end;
-  return makespan;
+  return idealMakespans(dag, costs, [threads], order)[0]!;
+}
+
+/**
+ * idealMakespan on each of `threadCounts`, the graph laid out once (a summary asks for four
+ * thread counts of each kind of cost). idealSchedule's events in the same order, without its
+ * schedule: a free thread is any thread, so a count stands for the free ones.
+ */
+export function idealMakespans(dag: TxDag, costs: readonly number[], threadCounts: readonly number[], order?: ArrayLike<number>): number[] {
+  checkTxDag(dag, costs);
+  for (const threads of threadCounts) if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads: ${threads}`);
+  const n = dag.length;
+  if (n === 0) return threadCounts.map(() => 0);
+  const { dependents, firstDependent, dependencyCount } = dependentsOf(dag);
+  const rank = rankOf(n, order);
+  const ready = new IndexHeap(n);
+  return threadCounts.map((threads) => {
+    const waitingOn = dependencyCount.slice();
+    for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, rank[tx]!);
+    const running = new IndexHeap(Math.min(n, threads));
+    let free = threads;
+    let now = 0;
+    for (let done = 0; done < n; done++) {
+      while (free > 0 && ready.size > 0) {
+        const tx = ready.pop();
+        free--;
+        running.push(tx, now + costs[tx]!);
+      }
+      now = running.peekKey();
+      const finished = running.pop();
+      free++;
+      for (let at = firstDependent[finished]!, end = firstDependent[finished + 1]!; at < end; at++) {
+        const u = dependents[at]!;
+        if (--waitingOn[u]! === 0) ready.push(u, rank[u]!);
+      }
+    }
+    return now; // the running heap pops in order of finish: the last is the latest
+  });
+}
+
+/** For each transaction, the later ones that depend on it (each once), as CSR arrays, and how many distinct ones each depends on. */
+interface Dependents {
+  dependents: Int32Array;
+  /** Transaction tx's dependents are dependents[firstDependent[tx] .. firstDependent[tx + 1]), ascending. */
+  firstDependent: Int32Array;
+  dependencyCount: Int32Array;
+}
+
+function dependentsOf(dag: TxDag): Dependents {
+  const n = dag.length;
+  const dependencyCount = new Int32Array(n);
+  const firstDependent = new Int32Array(n + 1);
+  const seenBy = new Int32Array(n).fill(-1); // a dependency listed twice counts once
+  for (let tx = 0; tx < n; tx++) {
+    for (const d of dag[tx]!) {
+      if (seenBy[d] === tx) continue;
+      seenBy[d] = tx;
+      dependencyCount[tx]!++;
+      firstDependent[d + 1]!++;
+    }
+  }
+  for (let tx = 0; tx < n; tx++) firstDependent[tx + 1]! += firstDependent[tx]!;
+  const dependents = new Int32Array(firstDependent[n]!);
+  const fill = firstDependent.slice(0, n);
+  seenBy.fill(-1);
+  for (let tx = 0; tx < n; tx++) {
+    for (const d of dag[tx]!) {
+      if (seenBy[d] === tx) continue;
+      seenBy[d] = tx;
+      dependents[fill[d]!++] = tx;
+    }
+  }
+  return { dependents, firstDependent, dependencyCount };
+}
+
+function rankOf(n: number, order: ArrayLike<number> | undefined): Int32Array {
+  const rank = new Int32Array(n);
+  for (let position = 0; position < n; position++) rank[order === undefined ? position : order[position]!] = position;
+  return rank;
 }
 
 /** Where and when idealSchedule runs one transaction. */
@@ -66,8 +142,7 @@ export function idealSchedule(dag: TxDag, costs: readonly number[], threads: num
     for (const d of deps) dependents[d]!.push(tx);
     waitingOn[tx] = deps.size;
   }
-  const rank = new Int32Array(n);
-  for (let position = 0; position < n; position++) rank[order === undefined ? position : order[position]!] = position;
+  const rank = rankOf(n, order);
   const ready = new MinHeap();
   for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, rank[tx]!);
   const running = new MinHeap(); // keyed by finish time
@@ -120,6 +195,60 @@ export function makespanLowerBound(dag: TxDag, costs: readonly number[], threads
 export function speedupBound(dag: TxDag, costs: readonly number[], threads: number): number {
   const floor = makespanLowerBound(dag, costs, threads);
   return floor === 0 ? 1 : costs.reduce((a, b) => a + b, 0) / floor;
+}
+
+/** MinHeap's order (by key, ties: lower index first) on typed arrays of a fixed capacity. */
+class IndexHeap {
+  private readonly items: Int32Array;
+  private readonly keys: Float64Array;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.items = new Int32Array(capacity);
+    this.keys = new Float64Array(capacity);
+  }
+
+  peekKey(): number {
+    return this.keys[0]!;
+  }
+
+  push(item: number, key: number): void {
+    const items = this.items, keys = this.keys;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pk = keys[parent]!;
+      if (pk < key || (pk === key && items[parent]! < item)) break;
+      items[i] = items[parent]!;
+      keys[i] = pk;
+      i = parent;
+    }
+    items[i] = item;
+    keys[i] = key;
+  }
+
+  pop(): number {
+    const items = this.items, keys = this.keys;
+    const top = items[0]!;
+    const n = --this.size;
+    if (n === 0) return top;
+    const item = items[n]!, key = keys[n]!;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let m = l;
+      if (r < n && (keys[r]! < keys[l]! || (keys[r] === keys[l] && items[r]! < items[l]!))) m = r;
+      if (key < keys[m]! || (key === keys[m] && item < items[m]!)) break;
+      items[i] = items[m]!;
+      keys[i] = keys[m]!;
+      i = m;
+    }
+    items[i] = item;
+    keys[i] = key;
+    return top;
+  }
 }
 
 /** A binary min-heap of transaction indices by key (ties: lower index first). */

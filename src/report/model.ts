@@ -5,7 +5,7 @@ import { addressToHex, wordToHex, type Word } from "../primitives/word.js";
 import { summarize, type RecordSummary } from "../records/analysis.js";
 import { dependencyGraph, type DependencyGraph } from "../records/graph.js";
 import { Field, type BlockRecord } from "../records/record.js";
-import { criticalPathOrder, idealMakespan, type TxDag } from "../records/txDag.js";
+import { criticalPathOrder, idealMakespans, type TxDag } from "../records/txDag.js";
 import { LAYOUT, layoutGraph, type GraphLayout } from "./layout.js";
 
 /** The chart's ideal curves run over 1..CHART_THREADS threads. */
@@ -163,12 +163,8 @@ function speedupSeries(record: BlockRecord, graph: DependencyGraph, summary: Rec
 /** total / idealMakespan on 1..CHART_THREADS threads (1 where the makespan is 0, as analysis.ts counts it). */
 export function idealCurve(dag: TxDag, costs: readonly number[]): number[] {
   const total = costs.reduce((a, b) => a + b, 0);
-  const curve: number[] = [];
-  for (let threads = 1; threads <= CHART_THREADS; threads++) {
-    const makespan = idealMakespan(dag, costs, threads);
-    curve.push(makespan === 0 ? 1 : total / makespan);
-  }
-  return curve;
+  const threads = Array.from({ length: CHART_THREADS }, (_, k) => k + 1);
+  return idealMakespans(dag, costs, threads).map((makespan) => (makespan === 0 ? 1 : total / makespan));
 }
 
 // ---- the page's data -------------------------------------------------------------------------
@@ -261,8 +257,8 @@ function idealData(dag: TxDag, costs: number[], record: BlockRecord): IdealData 
     selected: workers > 1 ? workers : 2,
     criticalOrder,
     makespan: {
-      block: threads.map((t) => idealMakespan(dag, costs, t)),
-      critical: threads.map((t) => idealMakespan(dag, costs, t, criticalOrder)),
+      block: idealMakespans(dag, costs, threads),
+      critical: idealMakespans(dag, costs, threads, criticalOrder),
     },
     totalMs: costs.reduce((a, b) => a + b, 0),
     actualMs: record.timeline.length > 0 ? record.run.executionMs : null,

@@ -1,7 +1,7 @@
 // The dependency-graph measures, on small graphs whose answers are worked out by hand.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkTxDag, criticalPath, criticalPathOrder, idealMakespan, idealSchedule, speedupBound } from "../../src/records/txDag.js";
+import { checkTxDag, criticalPath, criticalPathOrder, idealMakespan, idealMakespans, idealSchedule, speedupBound } from "../../src/records/txDag.js";
 
 test("a chain runs one transaction at a time, whatever the threads", () => {
   const dag = [[], [0], [1]];
@@ -102,4 +102,28 @@ test("idealSchedule: each transaction's thread and times, no thread running two 
   for (const schedule of [idealSchedule(dag, costs, 2), ordered]) {
     for (const [i, a] of schedule.entries()) for (const [j, b] of schedule.entries()) if (i < j && a.thread === b.thread) assert.ok(a.end <= b.start || b.end <= a.start, `${i} and ${j} overlap on thread ${a.thread}`);
   }
+});
+
+test("idealMakespans: the latest end of idealSchedule's schedule, on random graphs with equal costs and repeated dependencies", () => {
+  let seed = 12345;
+  const next = (below: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % below;
+  };
+  const threadCounts = [1, 2, 3, 4, 7, 64];
+  let graphs = 0;
+  for (let g = 0; g < 200; g++) {
+    const n = 1 + next(40);
+    const dag = Array.from({ length: n }, (_, tx) => Array.from({ length: tx === 0 ? 0 : next(4) }, () => next(tx)));
+    const costs = Array.from({ length: n }, () => 1 + next(3)); // few distinct costs: many ties in finish time
+    for (const order of [undefined, criticalPathOrder(dag, costs)]) {
+      const expected = threadCounts.map((threads) => Math.max(...idealSchedule(dag, costs, threads, order).map((s) => s.end)));
+      assert.deepEqual(idealMakespans(dag, costs, threadCounts, order), expected, `graph ${g}: ${JSON.stringify(dag)} costs ${costs}`);
+      assert.deepEqual(threadCounts.map((threads) => idealMakespan(dag, costs, threads, order)), expected);
+    }
+    graphs++;
+  }
+  assert.equal(graphs, 200);
+  assert.deepEqual(idealMakespans([], [], [1, 2]), [0, 0]);
+  assert.throws(() => idealMakespans([[]], [1], [0]), /threads: 0/);
 });
