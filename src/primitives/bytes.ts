@@ -10,12 +10,18 @@ function hexDigit(code: number): number {
   return -1;
 }
 
+/** Hex strings from this many digits on are decoded by Buffer (its call costs more than the loop on short ones). */
+const NATIVE_HEX_DIGITS = 256;
+
 /** Bytes of a hex string, with or without "0x"; rejects odd lengths and non-hex characters. */
 export function hexToBytes(hex: string): Uint8Array {
   const start = hex.length >= 2 && hex[0] === "0" && (hex[1] === "x" || hex[1] === "X") ? 2 : 0;
   const digits = hex.length - start;
   if (digits & 1) throw new Error(`hexToBytes: odd number of hex digits (${digits}) in "${abbreviate(hex)}"`);
   const out = new Uint8Array(digits >> 1);
+  // Long strings (contract code) through Node's decoder, several times faster than the loop below;
+  // it stops at the first character that is not hex, and the loop then says which.
+  if (digits >= NATIVE_HEX_DIGITS && Buffer.from(out.buffer, out.byteOffset, out.length).write(start === 0 ? hex : hex.slice(start), 0, out.length, "hex") === out.length) return out;
   for (let i = 0, p = start; i < out.length; i++, p += 2) {
     const hi = hexDigit(hex.charCodeAt(p));
     const lo = hexDigit(hex.charCodeAt(p + 1));

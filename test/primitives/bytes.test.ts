@@ -26,6 +26,13 @@ test("hexToBytes rejects odd lengths and non-hex characters", () => {
   assert.throws(() => hexToBytes("abc"), /odd number of hex digits/);
   assert.throws(() => hexToBytes("0xzz"), /invalid hex character at index 2/);
   assert.throws(() => hexToBytes("0g"), /invalid hex character at index 1/);
+  // Long strings take the native decoder: the same bytes, and the same errors at the same index.
+  const long = Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 255);
+  const longHex = long.map((b) => b.toString(16).padStart(2, "0")).join("");
+  assert.deepEqual(hexToBytes("0x" + longHex), Uint8Array.from(long));
+  assert.deepEqual(hexToBytes(longHex.toUpperCase()), Uint8Array.from(long));
+  assert.throws(() => hexToBytes("0x" + longHex.slice(0, 401) + "z" + longHex.slice(402)), /invalid hex character at index 403/);
+  assert.throws(() => hexToBytes("0x" + longHex + "0"), /odd number of hex digits/);
 });
 
 test("bytesToHex round-trips short and long inputs", () => {
