@@ -135,18 +135,12 @@ export function idealSchedule(dag: TxDag, costs: readonly number[], threads: num
   checkTxDag(dag, costs);
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads: ${threads}`);
   const n = dag.length;
-  const waitingOn = new Int32Array(n);
-  const dependents: number[][] = Array.from({ length: n }, () => []);
-  for (let tx = 0; tx < n; tx++) {
-    const deps = new Set(dag[tx]!);
-    for (const d of deps) dependents[d]!.push(tx);
-    waitingOn[tx] = deps.size;
-  }
+  const { dependents, firstDependent, dependencyCount: waitingOn } = dependentsOf(dag);
   const rank = rankOf(n, order);
-  const ready = new MinHeap();
+  const ready = new IndexHeap(n);
   for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, rank[tx]!);
-  const running = new MinHeap(); // keyed by finish time
-  const freeThreads = new MinHeap(); // keyed by thread number
+  const running = new IndexHeap(Math.min(n, threads)); // keyed by finish time
+  const freeThreads = new IndexHeap(threads); // keyed by thread number
   for (let t = 0; t < threads; t++) freeThreads.push(t, t);
   const schedule: ScheduledTransaction[] = new Array<ScheduledTransaction>(n);
   let now = 0;
@@ -160,7 +154,10 @@ export function idealSchedule(dag: TxDag, costs: readonly number[], threads: num
     now = running.peekKey();
     const finished = running.pop();
     freeThreads.push(schedule[finished]!.thread, schedule[finished]!.thread);
-    for (const u of dependents[finished]!) if (--waitingOn[u]! === 0) ready.push(u, rank[u]!);
+    for (let at = firstDependent[finished]!, end = firstDependent[finished + 1]!; at < end; at++) {
+      const u = dependents[at]!;
+      if (--waitingOn[u]! === 0) ready.push(u, rank[u]!);
+    }
   }
   return schedule;
 }
@@ -197,7 +194,7 @@ export function speedupBound(dag: TxDag, costs: readonly number[], threads: numb
   return floor === 0 ? 1 : costs.reduce((a, b) => a + b, 0) / floor;
 }
 
-/** MinHeap's order (by key, ties: lower index first) on typed arrays of a fixed capacity. */
+/** A binary min-heap of transaction indices by key (ties: lower index first), on typed arrays of a fixed capacity. */
 class IndexHeap {
   private readonly items: Int32Array;
   private readonly keys: Float64Array;
@@ -251,59 +248,3 @@ class IndexHeap {
   }
 }
 
-/** A binary min-heap of transaction indices by key (ties: lower index first). */
-class MinHeap {
-  private readonly items: number[] = [];
-  private readonly keys: number[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  peekKey(): number {
-    return this.keys[0]!;
-  }
-
-  push(item: number, key: number): void {
-    this.items.push(item);
-    this.keys.push(key);
-    let i = this.items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
-      i = parent;
-    }
-  }
-
-  pop(): number {
-    const top = this.items[0]!;
-    const lastItem = this.items.pop()!;
-    const lastKey = this.keys.pop()!;
-    if (this.items.length > 0) {
-      this.items[0] = lastItem;
-      this.keys[0] = lastKey;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.items.length && this.less(l, m)) m = l;
-        if (r < this.items.length && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-    return top;
-  }
-
-  private less(a: number, b: number): boolean {
-    return this.keys[a]! < this.keys[b]! || (this.keys[a] === this.keys[b] && this.items[a]! < this.items[b]!);
-  }
-
-  private swap(a: number, b: number): void {
-    [this.items[a], this.items[b]] = [this.items[b]!, this.items[a]!];
-    [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
-  }
-}

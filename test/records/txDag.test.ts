@@ -104,6 +104,14 @@ test("idealSchedule: each transaction's thread and times, no thread running two 
   }
 });
 
+test("a dependency listed twice counts once", () => {
+  const dag = [[], [0, 0], [1, 0, 1]];
+  const costs = [1, 2, 3];
+  assert.equal(idealMakespan(dag, costs, 2), 6);
+  assert.deepEqual(idealMakespans(dag, costs, [1, 4]), [6, 6]);
+  assert.deepEqual(idealSchedule(dag, costs, 2)[2], { thread: 0, start: 3, end: 6 });
+});
+
 test("idealMakespans: the latest end of idealSchedule's schedule, on random graphs with equal costs and repeated dependencies", () => {
   let seed = 12345;
   const next = (below: number): number => {
