@@ -47,7 +47,7 @@ export function loadMcl(): Mcl {
     loaded.set(file, module);
     const body = compileFunction(mclSource(file), ["exports", "require", "module", "__filename", "__dirname"], { filename: file });
     const localRequire = (id: string): unknown => (id.startsWith("./") ? load(join(dir, extname(id) === "" ? `${id}.js` : id)) : require(id));
-    body(module.exports, localRequire, module, file, dir);
+    body.call(module.exports, module.exports, localRequire, module, file, dir); // as Node calls a CommonJS module
     return module.exports;
   };
   return load(entry) as Mcl;
