@@ -3,7 +3,7 @@
 //   1. Block-STM's time per execution alone on one thread (`workers: 1`, forced: the main thread
 //      runs every incarnation), on two threads, and on two threads with hints that chain every
 //      transaction to the one before it (one thread executes at a time), against the sequential
-//      executor's time per transaction;
+//      executor's time per transaction; and the whole block, sequential and Block-STM on one thread;
 //   2. the sequential executor on the main thread alone, and beside a second thread that runs an
 //      integer loop, Atomics.add on a SharedArrayBuffer of its own, the same block, or other blocks.
 // The variants take turns within each run; medians.
@@ -70,6 +70,9 @@ interface ExecutionRow {
   block: string;
   txs: number;
   sequentialUsPerTx: number;
+  /** The whole block (executionMs): the sequential executor, and Block-STM forced on one thread. */
+  sequentialBlockMs: number;
+  oneThreadBlockMs: number;
   oneThreadUs: number;
   twoThreadsUs: number;
   chainedUs: number;
@@ -92,21 +95,25 @@ async function perExecution(name: string, input: Input, runs: number): Promise<E
     ["two", { ...forced, workers: 2 }],
     ["chained", { ...forced, workers: 2, hints: chain }],
   ];
-  const times = new Map<string, number[]>([["sequential", []], ...variants.map(([k]) => [k, []] as [string, number[]])]);
+  const times = new Map<string, number[]>([["sequential", []], ["sequentialBlock", []], ["oneBlock", []], ...variants.map(([k]) => [k, []] as [string, number[]])]);
   for (let r = -WARMUP; r < runs; r++) {
     const start = performance.now();
     executeBlock(input.block, input.preState, { blockHashes: input.blockHashes });
     const sequentialMs = performance.now() - start;
     if (r >= 0) times.get("sequential")!.push((sequentialMs * 1000) / txs);
+    if (r >= 0) times.get("sequentialBlock")!.push(sequentialMs);
     for (const [key, options] of variants) {
       // A new block object each time, as a caller with a new block gives it.
+      const callStart = performance.now();
       const result = await executeBlockParallel({ ...input.block }, input.preState, options);
+      const callMs = performance.now() - callStart;
       if (result.stats.mode !== "parallel") throw new Error(`bench/contention: block ${name} ran ${result.stats.mode} (${result.stats.fallback ?? result.stats.stopped}) with ${key}`);
       if (r >= 0) times.get(key)!.push((result.stats.executeMs * 1000) / result.stats.executions);
+      if (r >= 0 && key === "one") times.get("oneBlock")!.push(callMs);
     }
   }
   const m = (key: string): number => median(times.get(key)!);
-  return { block: name, txs, sequentialUsPerTx: m("sequential"), oneThreadUs: m("one"), twoThreadsUs: m("two"), chainedUs: m("chained") };
+  return { block: name, txs, sequentialUsPerTx: m("sequential"), sequentialBlockMs: m("sequentialBlock"), oneThreadBlockMs: m("oneBlock"), oneThreadUs: m("one"), twoThreadsUs: m("two"), chainedUs: m("chained") };
 }
 
 function sequentialMs(input: Input, runs: number): number {
@@ -148,9 +155,9 @@ async function companionRow(name: string, input: Input, blocksDir: string, other
 function table(executions: ExecutionRow[], companions: CompanionRow[], other: string[]): string {
   const f = (x: number, d = 1): string => x.toFixed(d);
   const lines = [
-    "| block | txs | sequential µs per transaction | Block-STM µs per execution: 1 thread | 2 threads | 2 threads, one executing at a time |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...executions.map((r) => `| ${r.block} | ${r.txs} | ${f(r.sequentialUsPerTx)} | ${f(r.oneThreadUs)} | ${f(r.twoThreadsUs)} (${f(r.twoThreadsUs / r.oneThreadUs, 2)}x) | ${f(r.chainedUs)} (${f(r.chainedUs / r.oneThreadUs, 2)}x) |`),
+    "| block | txs | sequential µs per transaction | Block-STM µs per execution: 1 thread | 2 threads | 2 threads, one executing at a time | whole block: sequential ms | Block-STM on 1 thread ms |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...executions.map((r) => `| ${r.block} | ${r.txs} | ${f(r.sequentialUsPerTx)} | ${f(r.oneThreadUs)} | ${f(r.twoThreadsUs)} (${f(r.twoThreadsUs / r.oneThreadUs, 2)}x) | ${f(r.chainedUs)} (${f(r.chainedUs / r.oneThreadUs, 2)}x) | ${f(r.sequentialBlockMs, 2)} | ${f(r.oneThreadBlockMs, 2)} (${f(r.oneThreadBlockMs / r.sequentialBlockMs, 2)}x) |`),
     "",
     `| block | sequential ms alone | ${COMPANIONS.map((k) => `beside ${k === "other blocks" ? `other blocks (${other.join(", ")})` : k}`).join(" | ")} |`,
     `| ---: | ---: | ${COMPANIONS.map(() => "---:").join(" | ")} |`,
@@ -199,7 +206,9 @@ ${new Date().toISOString().slice(0, 10)} · \`${command}\` · ${cpu.length} × $
 Medians of ${runs} runs after ${WARMUP}, the variants taking turns. First table: Block-STM forced (\`forceParallel\`,
 no conflict budget), its summed execution time over its executions, alone on the main thread (\`workers: 1\`),
 on two threads, and on two threads with hints chaining each transaction to the one before (so one thread
-executes at a time), beside the sequential executor's time per transaction. Second table: the sequential
+executes at a time), beside the sequential executor's time per transaction; in the last two columns the
+whole block, wall time of the call: the sequential executor, and Block-STM forced on one thread (its time over
+the sequential executor's: what Block-STM's bookkeeping costs before any parallelism). Second table: the sequential
 executor on the main thread alone (median of the runs before and after each companion) and while a second
 thread runs an integer loop, \`Atomics.add\` on a SharedArrayBuffer of its own, the same block, or other
 blocks, each sequentially and over and over.
