@@ -44,39 +44,57 @@ export function idealMakespan(dag: TxDag, costs: readonly number[], threads: num
 
 /**
  * idealMakespan on each of `threadCounts`, the graph laid out once (a summary asks for four
- * thread counts of each kind of cost). idealSchedule's events in the same order, without its
- * schedule: a free thread is any thread, so a count stands for the free ones.
+ * thread counts of each kind of cost).
  */
 export function idealMakespans(dag: TxDag, costs: readonly number[], threadCounts: readonly number[], order?: ArrayLike<number>): number[] {
   checkTxDag(dag, costs);
-  for (const threads of threadCounts) if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads: ${threads}`);
-  const n = dag.length;
-  if (n === 0) return threadCounts.map(() => 0);
-  const { dependents, firstDependent, dependencyCount } = dependentsOf(dag);
-  const rank = rankOf(n, order);
+  threadCounts.forEach(checkThreads);
+  const layout = dependentsOf(dag);
+  const rank = rankOf(dag.length, order);
+  return threadCounts.map((threads) => listSchedule(layout, costs, threads, rank, null));
+}
+
+function checkThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads: ${threads}`);
+}
+
+/**
+ * List scheduling with perfect foresight: whenever a thread is free it takes the ready
+ * transaction of lowest rank. Returns the makespan; fills `schedule` (one entry per transaction,
+ * the lowest free thread taking it) when given. Without a schedule a thread's identity does not
+ * matter, and a count stands for the free ones.
+ */
+function listSchedule(layout: Dependents, costs: readonly number[], threads: number, rank: Int32Array, schedule: ScheduledTransaction[] | null): number {
+  const { dependents, firstDependent } = layout;
+  const n = rank.length;
+  const waitingOn = layout.dependencyCount.slice();
   const ready = new IndexHeap(n);
-  return threadCounts.map((threads) => {
-    const waitingOn = dependencyCount.slice();
-    for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, rank[tx]!);
-    const running = new IndexHeap(Math.min(n, threads));
-    let free = threads;
-    let now = 0;
-    for (let done = 0; done < n; done++) {
-      while (free > 0 && ready.size > 0) {
-        const tx = ready.pop();
-        free--;
-        running.push(tx, now + costs[tx]!);
-      }
-      now = running.peekKey();
-      const finished = running.pop();
-      free++;
-      for (let at = firstDependent[finished]!, end = firstDependent[finished + 1]!; at < end; at++) {
-        const u = dependents[at]!;
-        if (--waitingOn[u]! === 0) ready.push(u, rank[u]!);
-      }
+  for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, rank[tx]!);
+  const running = new IndexHeap(Math.min(n, threads)); // keyed by finish time
+  let freeThreads: IndexHeap | null = null; // keyed by thread number
+  if (schedule !== null) {
+    freeThreads = new IndexHeap(threads);
+    for (let t = 0; t < threads; t++) freeThreads.push(t, t);
+  }
+  let free = threads;
+  let now = 0;
+  for (let done = 0; done < n; done++) {
+    while (free > 0 && ready.size > 0) {
+      const tx = ready.pop();
+      free--;
+      if (freeThreads !== null) schedule![tx] = { thread: freeThreads.pop(), start: now, end: now + costs[tx]! };
+      running.push(tx, now + costs[tx]!);
     }
-    return now; // the running heap pops in order of finish: the last is the latest
-  });
+    now = running.peekKey();
+    const finished = running.pop();
+    free++;
+    if (freeThreads !== null) freeThreads.push(schedule![finished]!.thread, schedule![finished]!.thread);
+    for (let at = firstDependent[finished]!, end = firstDependent[finished + 1]!; at < end; at++) {
+      const u = dependents[at]!;
+      if (--waitingOn[u]! === 0) ready.push(u, rank[u]!);
+    }
+  }
+  return now; // the running heap pops in order of finish: the last is the latest
 }
 
 /** For each transaction, the later ones that depend on it (each once), as CSR arrays, and how many distinct ones each depends on. */
@@ -133,32 +151,9 @@ export interface ScheduledTransaction {
  */
 export function idealSchedule(dag: TxDag, costs: readonly number[], threads: number, order?: ArrayLike<number>): ScheduledTransaction[] {
   checkTxDag(dag, costs);
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads: ${threads}`);
-  const n = dag.length;
-  const { dependents, firstDependent, dependencyCount: waitingOn } = dependentsOf(dag);
-  const rank = rankOf(n, order);
-  const ready = new IndexHeap(n);
-  for (let tx = 0; tx < n; tx++) if (waitingOn[tx] === 0) ready.push(tx, rank[tx]!);
-  const running = new IndexHeap(Math.min(n, threads)); // keyed by finish time
-  const freeThreads = new IndexHeap(threads); // keyed by thread number
-  for (let t = 0; t < threads; t++) freeThreads.push(t, t);
-  const schedule: ScheduledTransaction[] = new Array<ScheduledTransaction>(n);
-  let now = 0;
-  for (let done = 0; done < n; done++) {
-    while (freeThreads.size > 0 && ready.size > 0) {
-      const tx = ready.pop();
-      const thread = freeThreads.pop();
-      schedule[tx] = { thread, start: now, end: now + costs[tx]! };
-      running.push(tx, now + costs[tx]!);
-    }
-    now = running.peekKey();
-    const finished = running.pop();
-    freeThreads.push(schedule[finished]!.thread, schedule[finished]!.thread);
-    for (let at = firstDependent[finished]!, end = firstDependent[finished + 1]!; at < end; at++) {
-      const u = dependents[at]!;
-      if (--waitingOn[u]! === 0) ready.push(u, rank[u]!);
-    }
-  }
+  checkThreads(threads);
+  const schedule = new Array<ScheduledTransaction>(dag.length);
+  listSchedule(dependentsOf(dag), costs, threads, rankOf(dag.length, order), schedule);
   return schedule;
 }
 
