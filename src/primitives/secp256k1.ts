@@ -2,25 +2,12 @@
 // sender recovery need it, written for speed and checked bit for bit against @noble/curves
 // (test/primitives/secp256k1.test.ts).
 //
-// Field elements mod p = 2^256 - 2^32 - 977 are 11 limbs of 24 bits (value Σ limb_i·2^(24i)),
-// held as doubles in one module-level Float64Array and addressed by offset ("registers"). Limbs
-// are signed and loose: the invariant is |limb| <= 2^24 for every stored element, and the value is
-// only congruent to the element (not reduced below p); zero tests and outputs canonicalise.
-// With |limb| <= 2^24 a column of the schoolbook product is at most 11·2^48 < 2^51.5, so every
-// product, sum and carry below is an exact integer in a double (< 2^53). Carries are taken for all
-// limbs at once, rounding to the nearest multiple of 2^24 with the 1.5·2^52 trick (remainders in
-// [-2^23, 2^23]), so the work is independent and pipelines instead of forming a carry chain.
-// Reduction uses 2^264 ≡ 2^40 + 250112 (mod p), from 2^256 ≡ 2^32 + 977: the digit at position
-// 11+j folds into positions j (×250112) and j+1 (×65536).
-//   Bounds, with β = max|limb| / 2^23 (the invariant is β <= 2): fmul/fsqr of inputs with
-// βa·βb <= 4 give columns |c| <= 11·4·2^46; pass-1 digits |v| <= 2^23 + 22·2^23 < 2^27.6; the
-// fold gives |e| <= 315649·2^27.6 < 2^45.9; pass-2 carries |p| <= 2^21.9, so limbs 3..10 end at
-// most 2^23 + 2^21.9 and limbs 0..2 (where position 11 and its carry fold again, then one more
-// carry) at most 2^23 + 2^18: β_out <= 1.47. fadd/fsub (β <= 2 each) carry once: |q| <= 2, the
-// carry out of limb 10 folds as 250112·q into limb 0, β_out <= 1.06; fmulSmall (k <= 8): β_out
-// <= 1.25. fneg keeps β; fset and fcanon give limbs in [0, 2^24) (β <= 2).
-// On this machine fmul takes about half the time of a bigint product with a dedicated reduction
-// (~75 ns against ~165 ns), and additions allocate nothing.
+// Field elements mod p = 2^256 - 2^32 - 977 live in a WebAssembly module (./secp256k1Wasm.ts:
+// 10 loose limbs of 26 bits in 64-bit integer arithmetic, its bounds argued there), addressed by
+// byte offset ("registers"); the point doubling and additions are compiled into the module from
+// the formulas below, so each is one call. Zero tests and outputs canonicalise through bigints.
+// Measured here: a field multiply takes about 43 ns called from JavaScript (with the call), where
+// the same product on 11 limbs of 24 bits in doubles took 78 ns.
 //
 // Q = u1·G + u2·R with u1 = -e/r, u2 = s/r (mod n) is one interleaved (Strauss) wNAF walk: both
 // scalars are split with the GLV endomorphism φ(x, y) = (βx, y) = λ·(x, y) into halves below
@@ -30,6 +17,7 @@
 // (r³ + 7)^((p+1)/4) by an addition chain.
 
 import { keccak256Into } from "./hash.js";
+import { instantiateField, LIMBS, REGISTER_BYTES, type FieldModule, type FieldOp, type Program } from "./secp256k1Wasm.js";
 
 const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 /** The order n of secp256k1's group. */
@@ -50,13 +38,8 @@ const A2 = 0x114ca50f7a8e2f3f657c1108d9d44cfd8n;
 const B2 = A1;
 
 // ---------------------------------------------------------------------------------------------
-// Field arithmetic on 11×24-bit limbs
-
-const L = 11; // limbs per field element
-const RADIX = 16777216; // 2^24
-const INV24 = 5.9604644775390625e-8; // 2^-24, exact
-/** 1.5·2^52: (x + ROUND) - ROUND rounds a double |x| < 2^51 to the nearest integer (ties to even). */
-const ROUND = 6755399441055744;
+// Registers: field elements in the WebAssembly module's memory (./secp256k1Wasm.ts: 10 limbs of
+// 26 bits, loose), addressed by byte offset.
 
 /**
  * wNAF windows: R's table holds 1R, 3R, ..., 15R (built per call), G's holds 1G, 3G, ...,
@@ -66,16 +49,17 @@ const WR = 5;
 const WG = 10;
 const R_TABLE = 1 << (WR - 2);
 const G_TABLE = 1 << (WG - 2);
+/** Bytes between consecutive entries of a table. */
+const STRIDE = REGISTER_BYTES;
 
 let regCount = 0;
 function reg(count = 1): number {
-  const offset = regCount * L;
+  const address = regCount * REGISTER_BYTES;
   regCount += count;
-  return offset;
+  return address;
 }
 // Scratch registers.
 const T0 = reg(), T1 = reg(), T2 = reg(), T3 = reg(), T4 = reg(), T5 = reg(), T6 = reg(), T7 = reg(), T8 = reg(), T9 = reg();
-const CANON = reg();
 const ONE = reg();
 const SEVEN = reg();
 const BETA_REG = reg();
@@ -88,473 +72,170 @@ const RX = reg(R_TABLE), RBX = reg(R_TABLE), RY = reg(R_TABLE), RZ = reg(R_TABLE
 // Odd multiples of G (affine x, βx, y); GZ and GPRE are scratch space while the table is built.
 const GXT = reg(G_TABLE), GBX = reg(G_TABLE), GYT = reg(G_TABLE), GZ = reg(G_TABLE), GPRE = reg(G_TABLE);
 
-const F = new Float64Array(regCount * L);
+// ---------------------------------------------------------------------------------------------
+// Curve formulas, compiled into the module: each is one call from here.
 
-// fmul, fsqr, fadd, fsub and fmulSmall are written out in full (generated from the description at
-// the top). Measured here: a chained carry (limb by limb, Math.floor) made fmul ~140 ns; parallel
-// passes ~100 ns; rounding with the 1.5·2^52 trick instead of Math.floor ~75 ns.
-/** F[o] = F[a]·F[b] (mod p). */
-function fmul(o: number, a: number, b: number): void {
-  const a0 = F[a + 0]!, b0 = F[b + 0]!;
-  const a1 = F[a + 1]!, b1 = F[b + 1]!;
-  const a2 = F[a + 2]!, b2 = F[b + 2]!;
-  const a3 = F[a + 3]!, b3 = F[b + 3]!;
-  const a4 = F[a + 4]!, b4 = F[b + 4]!;
-  const a5 = F[a + 5]!, b5 = F[b + 5]!;
-  const a6 = F[a + 6]!, b6 = F[b + 6]!;
-  const a7 = F[a + 7]!, b7 = F[b + 7]!;
-  const a8 = F[a + 8]!, b8 = F[b + 8]!;
-  const a9 = F[a + 9]!, b9 = F[b + 9]!;
-  const a10 = F[a + 10]!, b10 = F[b + 10]!;
-  const c0 = a0 * b0;
-  const c1 = a0 * b1 + a1 * b0;
-  const c2 = a0 * b2 + a1 * b1 + a2 * b0;
-  const c3 = a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
-  const c4 = a0 * b4 + a1 * b3 + a2 * b2 + a3 * b1 + a4 * b0;
-  const c5 = a0 * b5 + a1 * b4 + a2 * b3 + a3 * b2 + a4 * b1 + a5 * b0;
-  const c6 = a0 * b6 + a1 * b5 + a2 * b4 + a3 * b3 + a4 * b2 + a5 * b1 + a6 * b0;
-  const c7 = a0 * b7 + a1 * b6 + a2 * b5 + a3 * b4 + a4 * b3 + a5 * b2 + a6 * b1 + a7 * b0;
-  const c8 = a0 * b8 + a1 * b7 + a2 * b6 + a3 * b5 + a4 * b4 + a5 * b3 + a6 * b2 + a7 * b1 + a8 * b0;
-  const c9 = a0 * b9 + a1 * b8 + a2 * b7 + a3 * b6 + a4 * b5 + a5 * b4 + a6 * b3 + a7 * b2 + a8 * b1 + a9 * b0;
-  const c10 = a0 * b10 + a1 * b9 + a2 * b8 + a3 * b7 + a4 * b6 + a5 * b5 + a6 * b4 + a7 * b3 + a8 * b2 + a9 * b1 + a10 * b0;
-  const c11 = a1 * b10 + a2 * b9 + a3 * b8 + a4 * b7 + a5 * b6 + a6 * b5 + a7 * b4 + a8 * b3 + a9 * b2 + a10 * b1;
-  const c12 = a2 * b10 + a3 * b9 + a4 * b8 + a5 * b7 + a6 * b6 + a7 * b5 + a8 * b4 + a9 * b3 + a10 * b2;
-  const c13 = a3 * b10 + a4 * b9 + a5 * b8 + a6 * b7 + a7 * b6 + a8 * b5 + a9 * b4 + a10 * b3;
-  const c14 = a4 * b10 + a5 * b9 + a6 * b8 + a7 * b7 + a8 * b6 + a9 * b5 + a10 * b4;
-  const c15 = a5 * b10 + a6 * b9 + a7 * b8 + a8 * b7 + a9 * b6 + a10 * b5;
-  const c16 = a6 * b10 + a7 * b9 + a8 * b8 + a9 * b7 + a10 * b6;
-  const c17 = a7 * b10 + a8 * b9 + a9 * b8 + a10 * b7;
-  const c18 = a8 * b10 + a9 * b9 + a10 * b8;
-  const c19 = a9 * b10 + a10 * b9;
-  const c20 = a10 * b10;
-  // Carry pass 1 (every column at once).
-  const q0 = (c0 * INV24 + ROUND) - ROUND;
-  const q1 = (c1 * INV24 + ROUND) - ROUND;
-  const q2 = (c2 * INV24 + ROUND) - ROUND;
-  const q3 = (c3 * INV24 + ROUND) - ROUND;
-  const q4 = (c4 * INV24 + ROUND) - ROUND;
-  const q5 = (c5 * INV24 + ROUND) - ROUND;
-  const q6 = (c6 * INV24 + ROUND) - ROUND;
-  const q7 = (c7 * INV24 + ROUND) - ROUND;
-  const q8 = (c8 * INV24 + ROUND) - ROUND;
-  const q9 = (c9 * INV24 + ROUND) - ROUND;
-  const q10 = (c10 * INV24 + ROUND) - ROUND;
-  const q11 = (c11 * INV24 + ROUND) - ROUND;
-  const q12 = (c12 * INV24 + ROUND) - ROUND;
-  const q13 = (c13 * INV24 + ROUND) - ROUND;
-  const q14 = (c14 * INV24 + ROUND) - ROUND;
-  const q15 = (c15 * INV24 + ROUND) - ROUND;
-  const q16 = (c16 * INV24 + ROUND) - ROUND;
-  const q17 = (c17 * INV24 + ROUND) - ROUND;
-  const q18 = (c18 * INV24 + ROUND) - ROUND;
-  const q19 = (c19 * INV24 + ROUND) - ROUND;
-  const q20 = (c20 * INV24 + ROUND) - ROUND;
-  // Fold positions 11..21 (weight 2^(264+24j) ≡ (2^40 + 250112)·2^24j) into positions 0..11.
-  const e0 = (c0 - q0 * RADIX) + 250112 * (c11 - q11 * RADIX + q10);
-  const e1 = (c1 - q1 * RADIX + q0) + 250112 * (c12 - q12 * RADIX + q11) + 65536 * (c11 - q11 * RADIX + q10);
-  const e2 = (c2 - q2 * RADIX + q1) + 250112 * (c13 - q13 * RADIX + q12) + 65536 * (c12 - q12 * RADIX + q11);
-  const e3 = (c3 - q3 * RADIX + q2) + 250112 * (c14 - q14 * RADIX + q13) + 65536 * (c13 - q13 * RADIX + q12);
-  const e4 = (c4 - q4 * RADIX + q3) + 250112 * (c15 - q15 * RADIX + q14) + 65536 * (c14 - q14 * RADIX + q13);
-  const e5 = (c5 - q5 * RADIX + q4) + 250112 * (c16 - q16 * RADIX + q15) + 65536 * (c15 - q15 * RADIX + q14);
-  const e6 = (c6 - q6 * RADIX + q5) + 250112 * (c17 - q17 * RADIX + q16) + 65536 * (c16 - q16 * RADIX + q15);
-  const e7 = (c7 - q7 * RADIX + q6) + 250112 * (c18 - q18 * RADIX + q17) + 65536 * (c17 - q17 * RADIX + q16);
-  const e8 = (c8 - q8 * RADIX + q7) + 250112 * (c19 - q19 * RADIX + q18) + 65536 * (c18 - q18 * RADIX + q17);
-  const e9 = (c9 - q9 * RADIX + q8) + 250112 * (c20 - q20 * RADIX + q19) + 65536 * (c19 - q19 * RADIX + q18);
-  const e10 = (c10 - q10 * RADIX + q9) + 250112 * q20 + 65536 * (c20 - q20 * RADIX + q19);
-  const e11 = 65536 * q20;
-  // Carry pass 2.
-  const p0 = (e0 * INV24 + ROUND) - ROUND;
-  const p1 = (e1 * INV24 + ROUND) - ROUND;
-  const p2 = (e2 * INV24 + ROUND) - ROUND;
-  const p3 = (e3 * INV24 + ROUND) - ROUND;
-  const p4 = (e4 * INV24 + ROUND) - ROUND;
-  const p5 = (e5 * INV24 + ROUND) - ROUND;
-  const p6 = (e6 * INV24 + ROUND) - ROUND;
-  const p7 = (e7 * INV24 + ROUND) - ROUND;
-  const p8 = (e8 * INV24 + ROUND) - ROUND;
-  const p9 = (e9 * INV24 + ROUND) - ROUND;
-  const p10 = (e10 * INV24 + ROUND) - ROUND;
-  const p11 = (e11 * INV24 + ROUND) - ROUND;
-  // Position 11 (weight 2^264) and the carry out of it (2^288) fold into positions 0..2.
-  const t11 = e11 - p11 * RADIX + p10;
-  const f0 = e0 - p0 * RADIX + 250112 * t11;
-  const f1 = e1 - p1 * RADIX + p0 + 65536 * t11 + 250112 * p11;
-  const f2 = e2 - p2 * RADIX + p1 + 65536 * p11;
-  const g0 = (f0 * INV24 + ROUND) - ROUND, g1 = (f1 * INV24 + ROUND) - ROUND, g2 = (f2 * INV24 + ROUND) - ROUND;
-  F[o] = f0 - g0 * RADIX;
-  F[o + 1] = f1 - g1 * RADIX + g0;
-  F[o + 2] = f2 - g2 * RADIX + g1;
-  F[o + 3] = e3 - p3 * RADIX + p2 + g2;
-  F[o + 4] = e4 - p4 * RADIX + p3;
-  F[o + 5] = e5 - p5 * RADIX + p4;
-  F[o + 6] = e6 - p6 * RADIX + p5;
-  F[o + 7] = e7 - p7 * RADIX + p6;
-  F[o + 8] = e8 - p8 * RADIX + p7;
-  F[o + 9] = e9 - p9 * RADIX + p8;
-  F[o + 10] = e10 - p10 * RADIX + p9;
+/** acc = 2·acc (dbl-2009-l, a = 0; acc not at infinity). Uses T0..T5. */
+const DBL: Program = {
+  name: "dbl",
+  params: [],
+  ops: (() => {
+    const A = T0, B = T1, C = T2, D = T3, E = T4, G = T5;
+    return [
+      ["sqr", A, AX], ["sqr", B, AY], ["sqr", C, B],
+      ["mul", D, AX, B], ["small", D, D, 4], // D = 4XY²
+      ["small", E, A, 3], // E = 3X²
+      ["sqr", G, E],
+      ["mul", AZ, AY, AZ], ["add", AZ, AZ, AZ], // Z3 = 2YZ
+      ["sub", AX, G, D], ["sub", AX, AX, D], // X3 = E² - 2D
+      ["sub", D, D, AX], ["mul", D, E, D], ["small", C, C, 8],
+      ["sub", AY, D, C], // Y3 = E(D - X3) - 8Y⁴
+    ] as const;
+  })(),
+};
+
+// acc += ±P (add-1998-cmo-2), in two parts: the first leaves H = U2 - U1 in T5 and R = S2 - S1
+// in T6, where a checked walk tests for the exceptional cases (H ≡ 0: acc = ±P) before the second.
+const Z1Z1 = T0, U1 = T1, U2 = T2, S1 = T3, S2 = T4, H = T5, R = T6, HH = T7, HHH = T8, V = T9;
+
+/** First part for a Jacobian P = (x, y, z) with z², z³ given; `neg` adds -P. */
+const ADD_JACOBIAN_START: readonly FieldOp[] = [
+  ["sqr", Z1Z1, AZ],
+  ["mul", U1, AX, "zz"], ["mul", U2, "x", Z1Z1],
+  ["mul", S1, AY, "zzz"], ["mul", Z1Z1, Z1Z1, AZ], // Z1³
+  ["mul", S2, "y", Z1Z1],
+  ["ifParam", "neg", [["add", R, S2, S1], ["neg", R, R]], [["sub", R, S2, S1]]], // R = (-S2) - S1 for -P
+  ["sub", H, U2, U1],
+];
+const ADD_JACOBIAN_END: readonly FieldOp[] = [
+  ["sqr", HH, H], ["mul", HHH, H, HH], ["mul", V, U1, HH],
+  ["sqr", AX, R], ["sub", AX, AX, HHH], ["sub", AX, AX, V], ["sub", AX, AX, V], // X3 = R² - H³ - 2·U1·H²
+  ["sub", V, V, AX], ["mul", V, R, V], ["mul", S1, S1, HHH], ["sub", AY, V, S1], // Y3 = R(U1·H² - X3) - S1·H³
+  ["mul", AZ, AZ, "z"], ["mul", AZ, AZ, H], // Z3 = Z1·Z2·H
+];
+/** The same for an affine P = (x, y) (madd: Z2 = 1, so U1 = X1 and S1 = Y1). */
+const ADD_AFFINE_START: readonly FieldOp[] = [
+  ["sqr", Z1Z1, AZ], ["mul", U2, "x", Z1Z1],
+  ["mul", Z1Z1, Z1Z1, AZ], ["mul", S2, "y", Z1Z1],
+  ["ifParam", "neg", [["add", R, S2, AY], ["neg", R, R]], [["sub", R, S2, AY]]],
+  ["sub", H, U2, AX],
+];
+const ADD_AFFINE_END: readonly FieldOp[] = [
+  ["sqr", HH, H], ["mul", HHH, H, HH], ["mul", V, AX, HH],
+  ["sqr", AX, R], ["sub", AX, AX, HHH], ["sub", AX, AX, V], ["sub", AX, AX, V],
+  ["sub", V, V, AX], ["mul", V, R, V], ["mul", HHH, AY, HHH], ["sub", AY, V, HHH],
+  ["mul", AZ, AZ, H],
+];
+const JACOBIAN_PARAMS = ["x", "y", "z", "zz", "zzz", "neg"] as const;
+const AFFINE_PARAMS = ["x", "y", "neg"] as const;
+
+/** o = a^((p+1)/4), the square root of a when it has one (p ≡ 3 mod 4). Uses T1..T7. */
+const SQRT: Program = {
+  name: "sqrt",
+  params: ["o", "a"],
+  ops: (() => {
+    // (p+1)/4 in binary: 223 ones, a zero, 22 ones, four zeros, two ones, two zeros. The chain builds
+    // a^(2^k - 1) for k in 1, [2], 3, 6, 9, 11, [22], 44, 88, 176, 220, [223] (libsecp256k1's).
+    const x2 = T1, x3 = T2, x6 = T3, x22 = T4, x44 = T5, t = T6, u = T7;
+    return [
+      ["sqr", x2, "a"], ["mul", x2, x2, "a"],
+      ["sqr", x3, x2], ["mul", x3, x3, "a"],
+      ["sqrN", x6, x3, 3], ["mul", x6, x6, x3],
+      ["sqrN", t, x6, 3], ["mul", t, t, x3], // x9
+      ["sqrN", u, t, 2], ["mul", u, u, x2], // x11
+      ["sqrN", x22, u, 11], ["mul", x22, x22, u],
+      ["sqrN", x44, x22, 22], ["mul", x44, x44, x22],
+      ["sqrN", t, x44, 44], ["mul", t, t, x44], // x88
+      ["sqrN", u, t, 88], ["mul", u, u, t], // x176
+      ["sqrN", u, u, 44], ["mul", u, u, x44], // x220
+      ["sqrN", u, u, 3], ["mul", u, u, x3], // x223
+      ["sqrN", u, u, 23], ["mul", u, u, x22],
+      ["sqrN", u, u, 6], ["mul", u, u, x2],
+      ["sqrN", "o", u, 2],
+    ] as const;
+  })(),
+};
+
+interface CurveModule extends FieldModule {
+  dbl(): void;
+  addJacobian(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
+  addJacobianStart(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
+  addJacobianEnd(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
+  addAffine(x: number, y: number, neg: number): void;
+  addAffineStart(x: number, y: number, neg: number): void;
+  addAffineEnd(x: number, y: number, neg: number): void;
+  /** zz = AZ², zzz = AZ³. */
+  accZPowers(zz: number, zzz: number): void;
+  sqrt(o: number, a: number): void;
 }
 
-/** F[o] = F[a]² (mod p). */
-function fsqr(o: number, a: number): void {
-  const a0 = F[a + 0]!;
-  const a1 = F[a + 1]!;
-  const a2 = F[a + 2]!;
-  const a3 = F[a + 3]!;
-  const a4 = F[a + 4]!;
-  const a5 = F[a + 5]!;
-  const a6 = F[a + 6]!;
-  const a7 = F[a + 7]!;
-  const a8 = F[a + 8]!;
-  const a9 = F[a + 9]!;
-  const a10 = F[a + 10]!;
-  const d0 = a0 + a0;
-  const d1 = a1 + a1;
-  const d2 = a2 + a2;
-  const d3 = a3 + a3;
-  const d4 = a4 + a4;
-  const d5 = a5 + a5;
-  const d6 = a6 + a6;
-  const d7 = a7 + a7;
-  const d8 = a8 + a8;
-  const d9 = a9 + a9;
-  const c0 = a0 * a0;
-  const c1 = d0 * a1;
-  const c2 = d0 * a2 + a1 * a1;
-  const c3 = d0 * a3 + d1 * a2;
-  const c4 = d0 * a4 + d1 * a3 + a2 * a2;
-  const c5 = d0 * a5 + d1 * a4 + d2 * a3;
-  const c6 = d0 * a6 + d1 * a5 + d2 * a4 + a3 * a3;
-  const c7 = d0 * a7 + d1 * a6 + d2 * a5 + d3 * a4;
-  const c8 = d0 * a8 + d1 * a7 + d2 * a6 + d3 * a5 + a4 * a4;
-  const c9 = d0 * a9 + d1 * a8 + d2 * a7 + d3 * a6 + d4 * a5;
-  const c10 = d0 * a10 + d1 * a9 + d2 * a8 + d3 * a7 + d4 * a6 + a5 * a5;
-  const c11 = d1 * a10 + d2 * a9 + d3 * a8 + d4 * a7 + d5 * a6;
-  const c12 = d2 * a10 + d3 * a9 + d4 * a8 + d5 * a7 + a6 * a6;
-  const c13 = d3 * a10 + d4 * a9 + d5 * a8 + d6 * a7;
-  const c14 = d4 * a10 + d5 * a9 + d6 * a8 + a7 * a7;
-  const c15 = d5 * a10 + d6 * a9 + d7 * a8;
-  const c16 = d6 * a10 + d7 * a9 + a8 * a8;
-  const c17 = d7 * a10 + d8 * a9;
-  const c18 = d8 * a10 + a9 * a9;
-  const c19 = d9 * a10;
-  const c20 = a10 * a10;
-  // Carry pass 1 (every column at once).
-  const q0 = (c0 * INV24 + ROUND) - ROUND;
-  const q1 = (c1 * INV24 + ROUND) - ROUND;
-  const q2 = (c2 * INV24 + ROUND) - ROUND;
-  const q3 = (c3 * INV24 + ROUND) - ROUND;
-  const q4 = (c4 * INV24 + ROUND) - ROUND;
-  const q5 = (c5 * INV24 + ROUND) - ROUND;
-  const q6 = (c6 * INV24 + ROUND) - ROUND;
-  const q7 = (c7 * INV24 + ROUND) - ROUND;
-  const q8 = (c8 * INV24 + ROUND) - ROUND;
-  const q9 = (c9 * INV24 + ROUND) - ROUND;
-  const q10 = (c10 * INV24 + ROUND) - ROUND;
-  const q11 = (c11 * INV24 + ROUND) - ROUND;
-  const q12 = (c12 * INV24 + ROUND) - ROUND;
-  const q13 = (c13 * INV24 + ROUND) - ROUND;
-  const q14 = (c14 * INV24 + ROUND) - ROUND;
-  const q15 = (c15 * INV24 + ROUND) - ROUND;
-  const q16 = (c16 * INV24 + ROUND) - ROUND;
-  const q17 = (c17 * INV24 + ROUND) - ROUND;
-  const q18 = (c18 * INV24 + ROUND) - ROUND;
-  const q19 = (c19 * INV24 + ROUND) - ROUND;
-  const q20 = (c20 * INV24 + ROUND) - ROUND;
-  // Fold positions 11..21 (weight 2^(264+24j) ≡ (2^40 + 250112)·2^24j) into positions 0..11.
-  const e0 = (c0 - q0 * RADIX) + 250112 * (c11 - q11 * RADIX + q10);
-  const e1 = (c1 - q1 * RADIX + q0) + 250112 * (c12 - q12 * RADIX + q11) + 65536 * (c11 - q11 * RADIX + q10);
-  const e2 = (c2 - q2 * RADIX + q1) + 250112 * (c13 - q13 * RADIX + q12) + 65536 * (c12 - q12 * RADIX + q11);
-  const e3 = (c3 - q3 * RADIX + q2) + 250112 * (c14 - q14 * RADIX + q13) + 65536 * (c13 - q13 * RADIX + q12);
-  const e4 = (c4 - q4 * RADIX + q3) + 250112 * (c15 - q15 * RADIX + q14) + 65536 * (c14 - q14 * RADIX + q13);
-  const e5 = (c5 - q5 * RADIX + q4) + 250112 * (c16 - q16 * RADIX + q15) + 65536 * (c15 - q15 * RADIX + q14);
-  const e6 = (c6 - q6 * RADIX + q5) + 250112 * (c17 - q17 * RADIX + q16) + 65536 * (c16 - q16 * RADIX + q15);
-  const e7 = (c7 - q7 * RADIX + q6) + 250112 * (c18 - q18 * RADIX + q17) + 65536 * (c17 - q17 * RADIX + q16);
-  const e8 = (c8 - q8 * RADIX + q7) + 250112 * (c19 - q19 * RADIX + q18) + 65536 * (c18 - q18 * RADIX + q17);
-  const e9 = (c9 - q9 * RADIX + q8) + 250112 * (c20 - q20 * RADIX + q19) + 65536 * (c19 - q19 * RADIX + q18);
-  const e10 = (c10 - q10 * RADIX + q9) + 250112 * q20 + 65536 * (c20 - q20 * RADIX + q19);
-  const e11 = 65536 * q20;
-  // Carry pass 2.
-  const p0 = (e0 * INV24 + ROUND) - ROUND;
-  const p1 = (e1 * INV24 + ROUND) - ROUND;
-  const p2 = (e2 * INV24 + ROUND) - ROUND;
-  const p3 = (e3 * INV24 + ROUND) - ROUND;
-  const p4 = (e4 * INV24 + ROUND) - ROUND;
-  const p5 = (e5 * INV24 + ROUND) - ROUND;
-  const p6 = (e6 * INV24 + ROUND) - ROUND;
-  const p7 = (e7 * INV24 + ROUND) - ROUND;
-  const p8 = (e8 * INV24 + ROUND) - ROUND;
-  const p9 = (e9 * INV24 + ROUND) - ROUND;
-  const p10 = (e10 * INV24 + ROUND) - ROUND;
-  const p11 = (e11 * INV24 + ROUND) - ROUND;
-  // Position 11 (weight 2^264) and the carry out of it (2^288) fold into positions 0..2.
-  const t11 = e11 - p11 * RADIX + p10;
-  const f0 = e0 - p0 * RADIX + 250112 * t11;
-  const f1 = e1 - p1 * RADIX + p0 + 65536 * t11 + 250112 * p11;
-  const f2 = e2 - p2 * RADIX + p1 + 65536 * p11;
-  const g0 = (f0 * INV24 + ROUND) - ROUND, g1 = (f1 * INV24 + ROUND) - ROUND, g2 = (f2 * INV24 + ROUND) - ROUND;
-  F[o] = f0 - g0 * RADIX;
-  F[o + 1] = f1 - g1 * RADIX + g0;
-  F[o + 2] = f2 - g2 * RADIX + g1;
-  F[o + 3] = e3 - p3 * RADIX + p2 + g2;
-  F[o + 4] = e4 - p4 * RADIX + p3;
-  F[o + 5] = e5 - p5 * RADIX + p4;
-  F[o + 6] = e6 - p6 * RADIX + p5;
-  F[o + 7] = e7 - p7 * RADIX + p6;
-  F[o + 8] = e8 - p8 * RADIX + p7;
-  F[o + 9] = e9 - p9 * RADIX + p8;
-  F[o + 10] = e10 - p10 * RADIX + p9;
+const W = instantiateField(regCount, [
+  DBL,
+  { name: "addJacobian", params: JACOBIAN_PARAMS, ops: [...ADD_JACOBIAN_START, ...ADD_JACOBIAN_END] },
+  { name: "addJacobianStart", params: JACOBIAN_PARAMS, ops: ADD_JACOBIAN_START },
+  { name: "addJacobianEnd", params: JACOBIAN_PARAMS, ops: ADD_JACOBIAN_END },
+  { name: "addAffine", params: AFFINE_PARAMS, ops: [...ADD_AFFINE_START, ...ADD_AFFINE_END] },
+  { name: "addAffineStart", params: AFFINE_PARAMS, ops: ADD_AFFINE_START },
+  { name: "addAffineEnd", params: AFFINE_PARAMS, ops: ADD_AFFINE_END },
+  { name: "accZPowers", params: ["zz", "zzz"], ops: [["sqr", "zz", AZ], ["mul", "zzz", "zz", AZ]] },
+  SQRT,
+]) as CurveModule;
+const { fmul, fsqr, fadd, fsub, fmulSmall, fneg, fcopy } = W;
+/** The module's memory as 32-bit limbs: register address a holds LIMB32[a/4 .. a/4 + 10). */
+const LIMB32 = new Uint32Array(W.memory.buffer);
+const MASK26 = (1n << 26n) - 1n;
+
+/** F[o] = x for 0 <= x < 2^260. */
+function fset(o: number, x: bigint): void {
+  const at = o >>> 2;
+  for (let i = 0; i < LIMBS; i++) {
+    LIMB32[at + i] = Number(x & MASK26);
+    x >>= 26n;
+  }
 }
 
-/** F[o] = F[a] + F[b], with one carry pass (position 10's carry, weight 2^264, folds into positions 0 and 1). */
-function fadd(o: number, a: number, b: number): void {
-  const c0 = F[a + 0]! + F[b + 0]!;
-  const c1 = F[a + 1]! + F[b + 1]!;
-  const c2 = F[a + 2]! + F[b + 2]!;
-  const c3 = F[a + 3]! + F[b + 3]!;
-  const c4 = F[a + 4]! + F[b + 4]!;
-  const c5 = F[a + 5]! + F[b + 5]!;
-  const c6 = F[a + 6]! + F[b + 6]!;
-  const c7 = F[a + 7]! + F[b + 7]!;
-  const c8 = F[a + 8]! + F[b + 8]!;
-  const c9 = F[a + 9]! + F[b + 9]!;
-  const c10 = F[a + 10]! + F[b + 10]!;
-  const q0 = (c0 * INV24 + ROUND) - ROUND;
-  const q1 = (c1 * INV24 + ROUND) - ROUND;
-  const q2 = (c2 * INV24 + ROUND) - ROUND;
-  const q3 = (c3 * INV24 + ROUND) - ROUND;
-  const q4 = (c4 * INV24 + ROUND) - ROUND;
-  const q5 = (c5 * INV24 + ROUND) - ROUND;
-  const q6 = (c6 * INV24 + ROUND) - ROUND;
-  const q7 = (c7 * INV24 + ROUND) - ROUND;
-  const q8 = (c8 * INV24 + ROUND) - ROUND;
-  const q9 = (c9 * INV24 + ROUND) - ROUND;
-  const q10 = (c10 * INV24 + ROUND) - ROUND;
-  F[o] = c0 - q0 * RADIX + 250112 * q10;
-  F[o + 1] = c1 - q1 * RADIX + q0 + 65536 * q10;
-  F[o + 2] = c2 - q2 * RADIX + q1;
-  F[o + 3] = c3 - q3 * RADIX + q2;
-  F[o + 4] = c4 - q4 * RADIX + q3;
-  F[o + 5] = c5 - q5 * RADIX + q4;
-  F[o + 6] = c6 - q6 * RADIX + q5;
-  F[o + 7] = c7 - q7 * RADIX + q6;
-  F[o + 8] = c8 - q8 * RADIX + q7;
-  F[o + 9] = c9 - q9 * RADIX + q8;
-  F[o + 10] = c10 - q10 * RADIX + q9;
+/** The canonical value of F[a] (in [0, p)) as a bigint. */
+function fget(a: number): bigint {
+  const at = a >>> 2;
+  let x = 0n;
+  // Two limbs at a time: below 2^53 for limbs below 2^26.5, exact in a double (loose limbs overlap: add, not or).
+  for (let i = LIMBS - 2; i >= 0; i -= 2) x = (x << 52n) + BigInt(LIMB32[at + i + 1]! * 67108864 + LIMB32[at + i]!);
+  return x % P;
 }
 
-/** F[o] = F[a] - F[b], with one carry pass (position 10's carry, weight 2^264, folds into positions 0 and 1). */
-function fsub(o: number, a: number, b: number): void {
-  const c0 = F[a + 0]! - F[b + 0]!;
-  const c1 = F[a + 1]! - F[b + 1]!;
-  const c2 = F[a + 2]! - F[b + 2]!;
-  const c3 = F[a + 3]! - F[b + 3]!;
-  const c4 = F[a + 4]! - F[b + 4]!;
-  const c5 = F[a + 5]! - F[b + 5]!;
-  const c6 = F[a + 6]! - F[b + 6]!;
-  const c7 = F[a + 7]! - F[b + 7]!;
-  const c8 = F[a + 8]! - F[b + 8]!;
-  const c9 = F[a + 9]! - F[b + 9]!;
-  const c10 = F[a + 10]! - F[b + 10]!;
-  const q0 = (c0 * INV24 + ROUND) - ROUND;
-  const q1 = (c1 * INV24 + ROUND) - ROUND;
-  const q2 = (c2 * INV24 + ROUND) - ROUND;
-  const q3 = (c3 * INV24 + ROUND) - ROUND;
-  const q4 = (c4 * INV24 + ROUND) - ROUND;
-  const q5 = (c5 * INV24 + ROUND) - ROUND;
-  const q6 = (c6 * INV24 + ROUND) - ROUND;
-  const q7 = (c7 * INV24 + ROUND) - ROUND;
-  const q8 = (c8 * INV24 + ROUND) - ROUND;
-  const q9 = (c9 * INV24 + ROUND) - ROUND;
-  const q10 = (c10 * INV24 + ROUND) - ROUND;
-  F[o] = c0 - q0 * RADIX + 250112 * q10;
-  F[o + 1] = c1 - q1 * RADIX + q0 + 65536 * q10;
-  F[o + 2] = c2 - q2 * RADIX + q1;
-  F[o + 3] = c3 - q3 * RADIX + q2;
-  F[o + 4] = c4 - q4 * RADIX + q3;
-  F[o + 5] = c5 - q5 * RADIX + q4;
-  F[o + 6] = c6 - q6 * RADIX + q5;
-  F[o + 7] = c7 - q7 * RADIX + q6;
-  F[o + 8] = c8 - q8 * RADIX + q7;
-  F[o + 9] = c9 - q9 * RADIX + q8;
-  F[o + 10] = c10 - q10 * RADIX + q9;
-}
-
-/** F[o] = k·F[a] for a small integer 0 <= k <= 8, with one carry pass (position 10's carry, weight 2^264, folds into positions 0 and 1). */
-function fmulSmall(o: number, a: number, k: number): void {
-  const c0 = F[a + 0]! * k;
-  const c1 = F[a + 1]! * k;
-  const c2 = F[a + 2]! * k;
-  const c3 = F[a + 3]! * k;
-  const c4 = F[a + 4]! * k;
-  const c5 = F[a + 5]! * k;
-  const c6 = F[a + 6]! * k;
-  const c7 = F[a + 7]! * k;
-  const c8 = F[a + 8]! * k;
-  const c9 = F[a + 9]! * k;
-  const c10 = F[a + 10]! * k;
-  const q0 = (c0 * INV24 + ROUND) - ROUND;
-  const q1 = (c1 * INV24 + ROUND) - ROUND;
-  const q2 = (c2 * INV24 + ROUND) - ROUND;
-  const q3 = (c3 * INV24 + ROUND) - ROUND;
-  const q4 = (c4 * INV24 + ROUND) - ROUND;
-  const q5 = (c5 * INV24 + ROUND) - ROUND;
-  const q6 = (c6 * INV24 + ROUND) - ROUND;
-  const q7 = (c7 * INV24 + ROUND) - ROUND;
-  const q8 = (c8 * INV24 + ROUND) - ROUND;
-  const q9 = (c9 * INV24 + ROUND) - ROUND;
-  const q10 = (c10 * INV24 + ROUND) - ROUND;
-  F[o] = c0 - q0 * RADIX + 250112 * q10;
-  F[o + 1] = c1 - q1 * RADIX + q0 + 65536 * q10;
-  F[o + 2] = c2 - q2 * RADIX + q1;
-  F[o + 3] = c3 - q3 * RADIX + q2;
-  F[o + 4] = c4 - q4 * RADIX + q3;
-  F[o + 5] = c5 - q5 * RADIX + q4;
-  F[o + 6] = c6 - q6 * RADIX + q5;
-  F[o + 7] = c7 - q7 * RADIX + q6;
-  F[o + 8] = c8 - q8 * RADIX + q7;
-  F[o + 9] = c9 - q9 * RADIX + q8;
-  F[o + 10] = c10 - q10 * RADIX + q9;
-}
-
-/** F[o] = -F[a] (limbwise; magnitudes unchanged). */
-function fneg(o: number, a: number): void {
-  for (let i = 0; i < L; i++) F[o + i] = -F[a + i]!;
-}
-
-function fcopy(o: number, a: number): void {
-  for (let i = 0; i < L; i++) F[o + i] = F[a + i]!;
-}
-
-/** F[o] = F[a]^(2^k). */
-function fsqrN(o: number, a: number, k: number): void {
-  fsqr(o, a);
-  for (let i = 1; i < k; i++) fsqr(o, o);
-}
-
-/** Brings F[a] to canonical form in place: limbs in [0, 2^24), value in [0, p). */
+/** Brings F[a] to canonical form in place: the value in [0, p), limbs below 2^26. */
 function fcanon(a: number): void {
-  // Carry until no carry leaves limb 10: the value is then in [0, 2^264).
-  for (;;) {
-    let q = 0;
-    for (let i = 0; i < L; i++) {
-      const c = F[a + i]! + q;
-      q = Math.floor(c * INV24);
-      F[a + i] = c - q * RADIX;
-    }
-    if (q === 0) break;
-    F[a] += 250112 * q;
-    F[a + 1] += 65536 * q;
-  }
-  // Fold bits 256..263 (the top 8 bits of limb 10): h·2^256 ≡ h·(2^32 + 977).
-  for (;;) {
-    const h = Math.floor(F[a + 10]! / 65536);
-    if (h === 0) break;
-    F[a + 10] -= h * 65536;
-    F[a] += 977 * h;
-    F[a + 1] += 256 * h;
-    let q = 0;
-    for (let i = 0; i < L; i++) {
-      const c = F[a + i]! + q;
-      q = Math.floor(c * INV24);
-      F[a + i] = c - q * RADIX;
-    }
-  }
-  // Now value < 2^256; subtract p when value + (2^32 + 977) reaches 2^256.
-  let q = Math.floor((F[a]! + 977) * INV24);
-  q = Math.floor((F[a + 1]! + 256 + q) * INV24);
-  for (let i = 2; i < L - 1; i++) q = Math.floor((F[a + i]! + q) * INV24);
-  if (F[a + 10]! + q >= 65536) {
-    F[a] += 977;
-    F[a + 1] += 256;
-    q = 0;
-    for (let i = 0; i < L; i++) {
-      const c = F[a + i]! + q;
-      q = Math.floor(c * INV24);
-      F[a + i] = c - q * RADIX;
-    }
-    F[a + 10] -= 65536;
-  }
+  fset(a, fget(a));
 }
 
 /** Whether F[a] ≡ 0 (mod p). */
 function fisZero(a: number): boolean {
-  fcopy(CANON, a);
-  fcanon(CANON);
-  for (let i = 0; i < L; i++) if (F[CANON + i] !== 0) return false;
-  return true;
+  return fget(a) === 0n;
 }
 
 /** Whether F[a] ≡ F[b] (mod p). */
 function fequal(a: number, b: number): boolean {
-  fsub(CANON, a, b);
-  return fisZero(CANON);
+  return fget(a) === fget(b);
 }
 
-const MASK48 = (1n << 48n) - 1n;
-
-/** F[o] = x for 0 <= x < 2^264. */
-function fset(o: number, x: bigint): void {
-  for (let i = 0; i < L; i += 2) {
-    const v = Number(x & MASK48);
-    const hi = Math.floor(v * INV24);
-    F[o + i] = v - hi * RADIX;
-    if (i + 1 < L) F[o + i + 1] = hi;
-    x >>= 48n;
-  }
-}
-
-/** The canonical value of F[a] as a bigint. */
-function fget(a: number): bigint {
-  fcopy(CANON, a);
-  fcanon(CANON);
-  let x = BigInt(F[CANON + 10]!);
-  for (let i = 8; i >= 0; i -= 2) x = (x << 48n) | BigInt(F[CANON + i + 1]! * RADIX + F[CANON + i]!);
-  return x;
-}
-
-/** Writes the canonical value of F[a] as 32 big-endian bytes at out[off]. */
+/** Writes the canonical value of F[a] as 32 big-endian bytes at out[off] (canonicalising F[a]). */
 function fwrite(a: number, out: Uint8Array, off: number): void {
-  fcopy(CANON, a);
-  fcanon(CANON);
-  // Limb i holds bytes 3i..3i+2 counted from the least significant end.
-  for (let j = 0; j < 32; j++) {
-    const limb = F[CANON + ((j / 3) | 0)]!;
-    out[off + 31 - j] = (limb >>> (8 * (j % 3))) & 0xff;
+  fcanon(a);
+  const at = a >>> 2;
+  // Limbs below 2^26 enter at the bottom of `bits` (below 2^34: exact); bytes leave from there.
+  let bits = 0, count = 0, j = 31;
+  for (let i = 0; i < LIMBS; i++) {
+    bits += LIMB32[at + i]! * 2 ** count;
+    count += 26;
+    for (; count >= 8 && j >= 0; count -= 8, j--) {
+      out[off + j] = bits % 256;
+      bits = Math.floor(bits / 256);
+    }
   }
-}
-
-/** F[o] = F[a]^((p+1)/4), the square root of F[a] when it has one (p ≡ 3 mod 4). Uses T1..T7. */
-function fsqrt(o: number, a: number): void {
-  // (p+1)/4 in binary: 223 ones, a zero, 22 ones, four zeros, two ones, two zeros. The chain builds
-  // a^(2^k - 1) for k in 1, [2], 3, 6, 9, 11, [22], 44, 88, 176, 220, [223] (libsecp256k1's).
-  const x2 = T1, x3 = T2, x6 = T3, x22 = T4, x44 = T5, t = T6, u = T7;
-  fsqr(x2, a);
-  fmul(x2, x2, a);
-  fsqr(x3, x2);
-  fmul(x3, x3, a);
-  fsqrN(x6, x3, 3);
-  fmul(x6, x6, x3);
-  fsqrN(t, x6, 3); // x9
-  fmul(t, t, x3);
-  fsqrN(u, t, 2); // x11
-  fmul(u, u, x2);
-  fsqrN(x22, u, 11);
-  fmul(x22, x22, u);
-  fsqrN(x44, x22, 22);
-  fmul(x44, x44, x22);
-  fsqrN(t, x44, 44); // x88
-  fmul(t, t, x44);
-  fsqrN(u, t, 88); // x176
-  fmul(u, u, t);
-  fsqrN(u, u, 44); // x220
-  fmul(u, u, x44);
-  fsqrN(u, u, 3); // x223
-  fmul(u, u, x3);
-  fsqrN(u, u, 23);
-  fmul(u, u, x22);
-  fsqrN(u, u, 6);
-  fmul(u, u, x2);
-  fsqrN(o, u, 2);
+  for (; j >= 0; j--) {
+    out[off + j] = bits % 256;
+    bits = Math.floor(bits / 256);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -647,115 +328,44 @@ let accInfinity = true;
 let checked = false;
 const stats = { checkedWalks: 0 };
 
-/** acc = 2·acc (dbl-2009-l, a = 0). Uses T0..T5. */
+/** acc = 2·acc. */
 function dbl(): void {
-  if (accInfinity) return;
-  const A = T0, B = T1, C = T2, D = T3, E = T4, G = T5;
-  fsqr(A, AX);
-  fsqr(B, AY);
-  fsqr(C, B);
-  fmul(D, AX, B);
-  fmulSmall(D, D, 4); // D = 4XY²
-  fmulSmall(E, A, 3); // E = 3X²
-  fsqr(G, E);
-  fmul(AZ, AY, AZ);
-  fadd(AZ, AZ, AZ); // Z3 = 2YZ
-  fsub(AX, G, D);
-  fsub(AX, AX, D); // X3 = E² - 2D
-  fsub(D, D, AX);
-  fmul(D, E, D);
-  fmulSmall(C, C, 8);
-  fsub(AY, D, C); // Y3 = E(D - X3) - 8Y⁴
+  if (!accInfinity) W.dbl();
 }
 
-/**
- * acc += ±(x, y, z) for a Jacobian point whose Z², Z³ are given (add-1998-cmo-2 with them
- * precomputed). Uses T0..T9.
- */
+/** acc = ±(x, y, z) when acc is infinity. */
+function accSet(x: number, y: number, z: number, negate: boolean): void {
+  fcopy(AX, x);
+  if (negate) fneg(AY, y);
+  else fcopy(AY, y);
+  fcopy(AZ, z);
+  accInfinity = false;
+}
+
+/** After the first part of a checked addition: whether it was exceptional (then it is done). */
+function exceptionalAddition(): boolean {
+  if (!fisZero(H)) return false;
+  if (fisZero(R)) dbl(); // acc = P: the sum is 2·acc
+  else accInfinity = true; // acc = -P
+  return true;
+}
+
+/** acc += ±(x, y, z) for a Jacobian point whose Z², Z³ are given. */
 function addJacobian(x: number, y: number, z: number, zz: number, zzz: number, negate: boolean): void {
-  if (accInfinity) {
-    fcopy(AX, x);
-    if (negate) fneg(AY, y);
-    else fcopy(AY, y);
-    fcopy(AZ, z);
-    accInfinity = false;
-    return;
-  }
-  const Z1Z1 = T0, U1 = T1, U2 = T2, S1 = T3, S2 = T4, H = T5, R = T6, HH = T7, HHH = T8, V = T9;
-  fsqr(Z1Z1, AZ);
-  fmul(U1, AX, zz);
-  fmul(U2, x, Z1Z1);
-  fmul(S1, AY, zzz);
-  fmul(Z1Z1, Z1Z1, AZ); // Z1³
-  fmul(S2, y, Z1Z1);
-  if (negate) {
-    fadd(R, S2, S1);
-    fneg(R, R); // R = (-S2) - S1 for the negated point
-  } else fsub(R, S2, S1);
-  fsub(H, U2, U1);
-  if (checked && fisZero(H)) {
-    if (fisZero(R)) dbl();
-    else accInfinity = true;
-    return;
-  }
-  fsqr(HH, H);
-  fmul(HHH, H, HH);
-  fmul(V, U1, HH);
-  fsqr(AX, R);
-  fsub(AX, AX, HHH);
-  fsub(AX, AX, V);
-  fsub(AX, AX, V); // X3 = R² - H³ - 2·U1·H²
-  fsub(V, V, AX);
-  fmul(V, R, V);
-  fmul(S1, S1, HHH);
-  fsub(AY, V, S1); // Y3 = R(U1·H² - X3) - S1·H³
-  fmul(AZ, AZ, z);
-  fmul(AZ, AZ, H); // Z3 = Z1·Z2·H
+  if (accInfinity) return accSet(x, y, z, negate);
+  const neg = negate ? 1 : 0;
+  if (!checked) return W.addJacobian(x, y, z, zz, zzz, neg);
+  W.addJacobianStart(x, y, z, zz, zzz, neg);
+  if (!exceptionalAddition()) W.addJacobianEnd(x, y, z, zz, zzz, neg);
 }
 
-/** acc += ±(x, y) for an affine point (madd: add-1998-cmo-2 with Z2 = 1). Uses T0..T9. */
+/** acc += ±(x, y) for an affine point. */
 function addAffine(x: number, y: number, negate: boolean): void {
-  if (accInfinity) {
-    fcopy(AX, x);
-    if (negate) fneg(AY, y);
-    else fcopy(AY, y);
-    fcopy(AZ, ONE);
-    accInfinity = false;
-    return;
-  }
-  const Z1Z1 = T0, U2 = T2, S2 = T4, H = T5, R = T6, HH = T7, HHH = T8, V = T9;
-  fsqr(Z1Z1, AZ);
-  fmul(U2, x, Z1Z1);
-  fmul(Z1Z1, Z1Z1, AZ);
-  fmul(S2, y, Z1Z1);
-  if (negate) {
-    fadd(R, S2, AY);
-    fneg(R, R);
-  } else fsub(R, S2, AY);
-  fsub(H, U2, AX);
-  if (checked && fisZero(H)) {
-    if (fisZero(R)) dbl();
-    else accInfinity = true;
-    return;
-  }
-  fsqr(HH, H);
-  fmul(HHH, H, HH);
-  fmul(V, AX, HH);
-  fsqr(AX, R);
-  fsub(AX, AX, HHH);
-  fsub(AX, AX, V);
-  fsub(AX, AX, V);
-  fsub(V, V, AX);
-  fmul(V, R, V);
-  fmul(HHH, AY, HHH);
-  fsub(AY, V, HHH);
-  fmul(AZ, AZ, H);
-}
-
-/** Stores the accumulator's Z², Z³ at zz, zzz. */
-function accZPowers(zz: number, zzz: number): void {
-  fsqr(zz, AZ);
-  fmul(zzz, zz, AZ);
+  if (accInfinity) return accSet(x, y, ONE, negate);
+  const neg = negate ? 1 : 0;
+  if (!checked) return W.addAffine(x, y, neg);
+  W.addAffineStart(x, y, neg);
+  if (!exceptionalAddition()) W.addAffineEnd(x, y, neg);
 }
 
 /** R's odd multiples 1R, 3R, ..., (2·R_TABLE - 1)R with βX, from R = (F[RX], F[RY]) affine. */
@@ -765,27 +375,21 @@ function buildRTable(): void {
   fcopy(RZZZ, ONE);
   fmul(RBX, RX, BETA_REG);
   // 2R
-  fcopy(AX, RX);
-  fcopy(AY, RY);
-  fcopy(AZ, ONE);
-  accInfinity = false;
+  accSet(RX, RY, ONE, false);
   dbl();
   fcopy(DX, AX);
   fcopy(DY, AY);
   fcopy(DZ, AZ);
-  accZPowers(DZZ, DZZZ);
+  W.accZPowers(DZZ, DZZZ);
   for (let i = 1; i < R_TABLE; i++) {
-    const prev = (i - 1) * L, cur = i * L;
-    fcopy(AX, RX + prev);
-    fcopy(AY, RY + prev);
-    fcopy(AZ, RZ + prev);
-    accInfinity = false;
+    const prev = (i - 1) * STRIDE, cur = i * STRIDE;
+    accSet(RX + prev, RY + prev, RZ + prev, false);
     addJacobian(DX, DY, DZ, DZZ, DZZZ, false);
     // (2i+1)R is never infinity nor equal to ±2R: R has prime order n.
     fcopy(RX + cur, AX);
     fcopy(RY + cur, AY);
     fcopy(RZ + cur, AZ);
-    accZPowers(RZZ + cur, RZZZ + cur);
+    W.accZPowers(RZZ + cur, RZZZ + cur);
     fmul(RBX + cur, AX, BETA_REG);
   }
 }
@@ -798,41 +402,36 @@ function buildGTable(): void {
   fset(GYT, GY);
   fcopy(GZ, ONE);
   // 2G, as a Jacobian point with Z², Z³.
-  fcopy(AX, GXT);
-  fcopy(AY, GYT);
-  fcopy(AZ, ONE);
-  accInfinity = false;
+  accSet(GXT, GYT, ONE, false);
   dbl();
   fcopy(DX, AX);
   fcopy(DY, AY);
   fcopy(DZ, AZ);
-  accZPowers(DZZ, DZZZ);
-  fcopy(AX, GXT);
-  fcopy(AY, GYT);
-  fcopy(AZ, ONE);
+  W.accZPowers(DZZ, DZZZ);
+  accSet(GXT, GYT, ONE, false);
   for (let i = 1; i < G_TABLE; i++) {
     addJacobian(DX, DY, DZ, DZZ, DZZZ, false);
-    fcopy(GXT + i * L, AX);
-    fcopy(GYT + i * L, AY);
-    fcopy(GZ + i * L, AZ);
+    fcopy(GXT + i * STRIDE, AX);
+    fcopy(GYT + i * STRIDE, AY);
+    fcopy(GZ + i * STRIDE, AZ);
   }
   // Batch inversion of the Z's (Montgomery's trick): GPRE[i] = Z0·…·Zi.
   fcopy(GPRE, GZ);
-  for (let i = 1; i < G_TABLE; i++) fmul(GPRE + i * L, GPRE + (i - 1) * L, GZ + i * L);
-  fset(T9, modInverse(fget(GPRE + (G_TABLE - 1) * L), P)); // (Z0·…·Zlast)⁻¹
+  for (let i = 1; i < G_TABLE; i++) fmul(GPRE + i * STRIDE, GPRE + (i - 1) * STRIDE, GZ + i * STRIDE);
+  fset(T9, modInverse(fget(GPRE + (G_TABLE - 1) * STRIDE), P)); // (Z0·…·Zlast)⁻¹
   for (let i = G_TABLE - 1; i >= 0; i--) {
     const zinv = T8;
     if (i > 0) {
-      fmul(zinv, T9, GPRE + (i - 1) * L);
-      fmul(T9, T9, GZ + i * L);
+      fmul(zinv, T9, GPRE + (i - 1) * STRIDE);
+      fmul(T9, T9, GZ + i * STRIDE);
     } else fcopy(zinv, T9);
     fsqr(T7, zinv);
-    fmul(GXT + i * L, GXT + i * L, T7);
+    fmul(GXT + i * STRIDE, GXT + i * STRIDE, T7);
     fmul(T7, T7, zinv);
-    fmul(GYT + i * L, GYT + i * L, T7);
-    fcanon(GXT + i * L);
-    fcanon(GYT + i * L);
-    fmul(GBX + i * L, GXT + i * L, BETA_REG);
+    fmul(GYT + i * STRIDE, GYT + i * STRIDE, T7);
+    fcanon(GXT + i * STRIDE);
+    fcanon(GYT + i * STRIDE);
+    fmul(GBX + i * STRIDE, GXT + i * STRIDE, BETA_REG);
   }
   gTableReady = true;
 }
@@ -928,11 +527,11 @@ function recoverIntoAcc(hash: Uint8Array, r: bigint, s: bigint, recovery: number
   fsqr(T0, RX);
   fmul(T0, T0, RX);
   fadd(T9, T0, SEVEN); // T9 = r³ + 7 (fsqrt uses T1..T7)
-  fsqrt(RY, T9);
+  W.sqrt(RY, T9);
   fsqr(T0, RY);
   if (!fequal(T0, T9)) return false; // r³ + 7 is not a square: no point has x = r
   fcanon(RY);
-  if ((F[RY]! & 1) !== recovery) fneg(RY, RY);
+  if ((LIMB32[RY >>> 2]! & 1) !== recovery) fneg(RY, RY);
   buildRTable();
   // u1 = -e/r, u2 = s/r (mod n), e = the hash as an integer reduced mod n.
   let e = bigint32(hash);
@@ -973,22 +572,22 @@ function walk(top: number, negG1: boolean, negG2: boolean, negR1: boolean, negR2
     dbl();
     let d = NAF_R1[i]!;
     if (d !== 0) {
-      const o = ((d < 0 ? -d : d) >> 1) * L;
+      const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
       addJacobian(RX + o, RY + o, RZ + o, RZZ + o, RZZZ + o, d < 0 !== negR1);
     }
     d = NAF_R2[i]!;
     if (d !== 0) {
-      const o = ((d < 0 ? -d : d) >> 1) * L;
+      const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
       addJacobian(RBX + o, RY + o, RZ + o, RZZ + o, RZZZ + o, d < 0 !== negR2);
     }
     d = NAF_G1[i]!;
     if (d !== 0) {
-      const o = ((d < 0 ? -d : d) >> 1) * L;
+      const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
       addAffine(GXT + o, GYT + o, d < 0 !== negG1);
     }
     d = NAF_G2[i]!;
     if (d !== 0) {
-      const o = ((d < 0 ? -d : d) >> 1) * L;
+      const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
       addAffine(GBX + o, GYT + o, d < 0 !== negG2);
     }
   }
@@ -1001,7 +600,7 @@ export function isCurveX(x: bigint): boolean {
   fsqr(T0, RX);
   fmul(T0, T0, RX);
   fadd(T9, T0, SEVEN);
-  fsqrt(RY, T9);
+  W.sqrt(RY, T9);
   fsqr(T0, RY);
   return fequal(T0, T9);
 }
@@ -1044,8 +643,9 @@ export function recoverAddressBytes(hash: Uint8Array, r: bigint, s: bigint, reco
 
 /** Internals for the tests (field arithmetic on registers, the checked-walk counter); not an API. */
 export const secp256k1Internals = {
-  F,
-  limbs: L,
+  /** The module's memory as 32-bit limbs: register address a holds limb32[a/4 .. a/4 + limbs). */
+  limb32: LIMB32,
+  limbs: LIMBS,
   registers: [T0, T1, T2, T3] as const,
   fmul,
   fsqr,
