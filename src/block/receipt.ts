@@ -30,9 +30,12 @@ function bloomBits(data: Uint8Array): number {
 }
 
 function setBloomBits(bloom: Uint8Array, packed: number): void {
+  // `packed` has 33 bits: `%` on it would be a floating-point remainder (a runtime call), so the
+  // quotient is floored and the remainder subtracted (both exact: 2048 is a power of two).
   for (let i = 0; i < 3; i++) {
-    const bit = packed % 2048;
-    packed = Math.floor(packed / 2048);
+    const rest = Math.floor(packed / 2048);
+    const bit = packed - rest * 2048;
+    packed = rest;
     bloom[BLOOM_BYTES - 1 - (bit >> 3)]! |= 1 << (bit & 7);
   }
 }
