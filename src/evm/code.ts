@@ -2,29 +2,133 @@
 // values of wide PUSHes (7-32 bytes), filled the first time each one runs. Most of a large
 // contract's code never runs in a given block, so nothing is decoded up front, and narrow PUSHes
 // are decoded in place by the interpreter (no allocation).
+//
+// Blocks: the interpreter charges static gas and checks the stack once per block of straight-line
+// code, not once per instruction. A block starts where execution can enter other than by falling
+// through (the frame's start, a jump's destination, the instruction after one that ends a block
+// and continues) and runs to the first instruction that ends a block (OpTable.endsBlock), an
+// undefined opcode or the end of the code; a JUMPDEST inside a block does not end it (the block
+// that starts there is another one). Charging a block's gas at its entry gives the same outcome as
+// charging each instruction: gas only falls, so the block runs out of gas per instruction exactly
+// when it does in total, and any exceptional halt consumes all gas and reverts the frame, whichever
+// instruction it happens at; no instruction before a block's last one reads the gas left or leaves
+// the frame. Each block is measured the first time it is entered, for the fork's opcode table.
 import { addressToBytes, fromBytes, type Word } from "../primitives/word.js";
+import { BLOCK_ENDING_OPS, type OpTable } from "./opcodes.js";
 
 export interface AnalyzedCode {
   /** The code (the latest array a CodeCache was asked for it with: equal bytes). */
   code: Uint8Array;
-  /** 1 where a JUMPDEST opcode (not push data) stands. */
-  readonly jumpdests: Uint8Array;
+  /**
+   * By position: the block that starts there (see measureBlock) as (index << 1) | (1 where a
+   * JUMPDEST opcode, not push data, stands); 0 where no block starts. Index 0: a start beyond
+   * the first MAX_INDEXED_BLOCKS, measured at each entry instead of once.
+   */
+  readonly starts: Uint16Array;
+  /** Blocks indexed by `starts`. */
+  readonly blockCount: number;
   /** Decoded values of PUSH7..PUSH32 by position, once each has run. */
   readonly bigPushes: Map<number, Word>;
+  /** The blocks measured for `blocksTable` (the last table asked for): two words per block index. */
+  blocks: Int32Array;
+  blocksTable: OpTable | null;
+  /** The blocks measured for each table (a thread's cache serves blocks of several forks). */
+  blocksByTable: Map<OpTable, Int32Array> | null;
 }
+
+const NO_BLOCKS = new Int32Array(0);
+const JUMPDEST = 0x5b;
+const PUSH1 = 0x60;
+const PUSH32 = 0x7f;
+/** Block indexes fit 15 bits beside the JUMPDEST bit. */
+const MAX_INDEXED_BLOCKS = 32767;
+const ENDS_BLOCK = new Uint8Array(256);
+for (const op of BLOCK_ENDING_OPS) ENDS_BLOCK[op] = 1;
 
 export function analyzeCode(code: Uint8Array): AnalyzedCode {
   const n = code.length;
-  const jumpdests = new Uint8Array(n);
+  const starts = new Uint16Array(n + 1);
+  let blockCount = 1; // index 0: not indexed
+  const start = (pc: number, jumpdest: number): void => {
+    if (starts[pc] !== 0) return;
+    starts[pc] = (blockCount <= MAX_INDEXED_BLOCKS ? blockCount++ << 1 : 0) | jumpdest;
+  };
+  start(0, code[0] === JUMPDEST && n > 0 ? 1 : 0);
   for (let pc = 0; pc < n; pc++) {
     const op = code[pc]!;
-    if (op === 0x5b) {
-      jumpdests[pc] = 1;
-    } else if (op >= 0x60 && op <= 0x7f) {
-      pc += op - 0x5f;
-    }
+    if (op === JUMPDEST) start(pc, 1);
+    else if (op >= PUSH1 && op <= PUSH32) pc += op - PUSH1 + 1;
+    else if (ENDS_BLOCK[op] === 1 && pc + 1 <= n) start(pc + 1, pc + 1 < n && code[pc + 1] === JUMPDEST ? 1 : 0);
   }
-  return { code, jumpdests, bigPushes: new Map() };
+  return { code, starts, blockCount, bigPushes: new Map(), blocks: NO_BLOCKS, blocksTable: null, blocksByTable: null };
+}
+
+/** Whether a JUMPDEST opcode (not push data) stands at `pc`. */
+export function isJumpdest(analyzed: AnalyzedCode, pc: number): boolean {
+  return pc < analyzed.code.length && (analyzed.starts[pc]! & 1) === 1;
+}
+
+/** A block that needs more items than the stack holds (it always underflows). */
+const UNREACHABLE_HEIGHT = 1025;
+const STACK_SLOTS = 1024;
+const HEIGHT_BITS = 2048;
+
+/** The blocks of `analyzed` measured for `table`. */
+export function blocksFor(analyzed: AnalyzedCode, table: OpTable): Int32Array {
+  if (analyzed.blocksTable !== table) {
+    const byTable = (analyzed.blocksByTable ??= new Map());
+    let blocks = byTable.get(table);
+    if (blocks === undefined) {
+      blocks = new Int32Array(2 * analyzed.blockCount);
+      byTable.set(table, blocks);
+    }
+    analyzed.blocks = blocks;
+    analyzed.blocksTable = table;
+  }
+  return analyzed.blocks;
+}
+
+/**
+ * Measures the block that starts at `start` into blocks[at] and blocks[at + 1]: the first is
+ * static gas + 1, or -(position + 1) of an undefined opcode the block reaches (0: not measured);
+ * the second packs the least stack height the block needs at entry (low 11 bits) and the greatest
+ * it allows + 1 (above them). Returns the first.
+ */
+export function measureBlock(blocks: Int32Array, at: number, code: Uint8Array, table: OpTable, start: number): number {
+  const n = code.length;
+  let gas = 0;
+  let height = 0; // relative to the entry
+  let needMin = 0;
+  let needMax = STACK_SLOTS;
+  for (let pc = start; pc < n; ) {
+    const op = code[pc]!;
+    const cost = table.gas[op]!;
+    if (cost < 0) {
+      blocks[at] = -pc - 1;
+      return -pc - 1;
+    }
+    gas += cost;
+    needMin = Math.max(needMin, table.stackMin[op]! - height);
+    needMax = Math.min(needMax, table.stackLimit[op]! - height);
+    height += table.stackDelta[op]!;
+    if (table.endsBlock[op] === 1) break;
+    pc += op >= PUSH1 && op <= PUSH32 ? op - PUSH1 + 2 : 1;
+  }
+  needMin = Math.min(needMin, UNREACHABLE_HEIGHT);
+  needMax = Math.max(needMax, -1);
+  blocks[at] = gas + 1;
+  blocks[at + 1] = needMin + (needMax + 1) * HEIGHT_BITS;
+  return gas + 1;
+}
+
+/** The least stack height at entry of a measured block. */
+export function blockNeedMin(packed: number): number {
+  return packed & (HEIGHT_BITS - 1);
+}
+
+/** The greatest stack height at entry of a measured block. */
+export function blockNeedMax(packed: number): number {
+  return (packed >> 11) - 1; // HEIGHT_BITS = 2^11
 }
 
 const SSTORE = 0x55;
@@ -72,7 +176,7 @@ export function delegationCode(address: Word): Uint8Array {
   return code;
 }
 
-/** Bytes of code (and as many of jump-destination map) a cache holds before it starts over. */
+/** Bytes of code a cache holds before it starts over (its analyses take about 3 bytes per byte of code more per fork). */
 const MAX_CACHED_BYTES = 32 << 20;
 
 /**

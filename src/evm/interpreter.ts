@@ -4,7 +4,7 @@
 import { keccak256, keccak256WordOf } from "../primitives/hash.js";
 import { EmittedLog, type WorldState } from "../state/world.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
-import { analyzeCode, threadCodeCache, delegationTarget, type CodeCache, type AnalyzedCode } from "./code.js";
+import { analyzeCode, blockNeedMax, blockNeedMin, blocksFor, delegationTarget, measureBlock, threadCodeCache, type AnalyzedCode, type CodeCache } from "./code.js";
 import type { BlockEnv, TxEnv } from "./env.js";
 import { COLD_ACCOUNT_ACCESS_COST, COLD_SLOAD_COST, WARM_STORAGE_READ_COST, type ForkRules } from "../fork/forks.js";
 import { Memory, memoryCost, MAX_MEMORY_BYTES } from "./memory.js";
@@ -272,13 +272,12 @@ export class Evm {
   run(msg: Message, analyzed: AnalyzedCode): CallResult {
     const world = this.world;
     const rules = this.rules;
-    const staticGas = this.table.gas;
-    const stackMin = this.table.stackMin;
-    const stackLimit = this.table.stackLimit;
+    const table = this.table;
     const code = analyzed.code;
     const codeLen = code.length;
-    const jumpdests = analyzed.jumpdests;
     const bigPushes = analyzed.bigPushes;
+    const starts = analyzed.starts;
+    const blocks = blocksFor(analyzed, table);
     const stack = this.pool.stack(msg.depth);
     const mem = this.pool.memory(msg.depth);
     const self = msg.to;
@@ -295,15 +294,12 @@ export class Evm {
     // Charges memory expansion to cover [offset, offset+size); returns false when out of gas.
     // Written inline as a local function would be a closure per call; see expandMemory below.
     try {
+      // Static gas and stack bounds are checked per block (src/evm/code.ts): here, at jumps, and
+      // after each instruction that ends a block and continues.
+      gas -= enterBlock(starts, blocks, code, table, 0, 0);
+      if (gas < 0) throw HALT_OUT_OF_GAS;
       for (;;) {
         const op = pc < codeLen ? code[pc]! : Op.STOP;
-        const cost = staticGas[op]!;
-        if (cost < 0) throw HALT_INVALID_OPCODE[op]!;
-        if (sp < stackMin[op]!) throw HALT_STACK_UNDERFLOW;
-        if (sp > stackLimit[op]!) throw HALT_STACK_OVERFLOW;
-        gas -= cost;
-        if (gas < 0) throw HALT_OUT_OF_GAS;
-
         switch (op) {
           case Op.STOP:
             return { status: Status.Success, gasLeft: reserve === 0n ? gas : gasWord(gas, reserve), output: EMPTY };
@@ -588,13 +584,17 @@ export class Evm {
             gas -= this.sstore(self, stack[sp - 1]!, stack[sp - 2]!);
             if (gas < 0) throw HALT_OUT_OF_GAS;
             sp -= 2;
-            break;
+            gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
+            continue;
           }
           case Op.JUMP: {
             const dest = stack[sp - 1]!;
-            if (typeof dest !== "number" || dest >= codeLen || jumpdests[dest] !== 1) throw HALT_BAD_JUMP_DESTINATION;
+            if (typeof dest !== "number" || dest >= codeLen || (starts[dest]! & 1) === 0) throw HALT_BAD_JUMP_DESTINATION;
             pc = dest;
             sp--;
+            gas -= enterBlock(starts, blocks, code, table, pc, sp);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
             continue;
           }
           case Op.JUMPI: {
@@ -602,11 +602,12 @@ export class Evm {
             const cond = stack[sp - 2]!;
             sp -= 2;
             if (cond !== 0) {
-              if (typeof dest !== "number" || dest >= codeLen || jumpdests[dest] !== 1) throw HALT_BAD_JUMP_DESTINATION;
+              if (typeof dest !== "number" || dest >= codeLen || (starts[dest]! & 1) === 0) throw HALT_BAD_JUMP_DESTINATION;
               pc = dest;
-              continue;
-            }
-            break;
+            } else pc++;
+            gas -= enterBlock(starts, blocks, code, table, pc, sp);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
+            continue;
           }
           case Op.PC:
             stack[sp++] = pc;
@@ -616,7 +617,9 @@ export class Evm {
             break;
           case Op.GAS:
             stack[sp++] = reserve === 0n ? gas : gasWord(gas, reserve);
-            break;
+            gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
+            continue;
           case Op.JUMPDEST:
             break;
           case Op.TLOAD:
@@ -667,7 +670,9 @@ export class Evm {
             const nonce = world.getNonce(self);
             if (msg.depth + 1 > MAX_DEPTH || value > world.getBalance(self) || nonce >= MAX_NONCE) {
               stack[sp++] = 0;
-              break;
+              gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
+              if (gas < 0) throw HALT_OUT_OF_GAS;
+              continue;
             }
             let childGas: Word;
             if (reserve === 0n) {
@@ -688,7 +693,9 @@ export class Evm {
             else [gas, reserve] = splitGas(BigInt(gas) + reserve + W.big(left));
             if (result.status === Status.Revert) returnData = result.output;
             stack[sp++] = result.status === Status.Success ? address : 0;
-            break;
+            gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
+            continue;
           }
           case Op.CALL:
           case Op.CALLCODE:
@@ -772,7 +779,9 @@ export class Evm {
               mem.buf.set(n === returnData.length ? returnData : returnData.subarray(0, n), outOffset as number);
             }
             stack[sp++] = result.status === Status.Success ? 1 : 0;
-            break;
+            gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
+            if (gas < 0) throw HALT_OUT_OF_GAS;
+            continue;
           }
           case Op.SELFDESTRUCT: {
             if (msg.isStatic) throw HALT_SELFDESTRUCT_IN_STATIC_CALL;
@@ -982,6 +991,32 @@ function expandMemory(mem: Memory, offset: Word, size: Word, gasLeft: number): n
   const cost = memoryCost(words) - memoryCost(mem.words);
   if (cost <= gasLeft) mem.grow(words);
   return cost;
+}
+
+/** Where a block beyond the indexed ones is measured, at each entry. */
+const UNINDEXED_BLOCK = new Int32Array(2);
+
+/**
+ * Static gas of the block entered at `at` with `sp` items on the stack (measured on first entry);
+ * throws the halt the block reaches instead: an undefined opcode, a stack underflow or overflow.
+ */
+function enterBlock(starts: Uint16Array, blocks: Int32Array, code: Uint8Array, table: OpTable, at: number, sp: number): number {
+  const index = starts[at]! >> 1;
+  let record = blocks;
+  let slot = 2 * index;
+  let entry = index === 0 ? 0 : blocks[slot]!;
+  if (entry === 0) {
+    if (index === 0) {
+      record = UNINDEXED_BLOCK;
+      slot = 0;
+    }
+    entry = measureBlock(record, slot, code, table, at);
+  }
+  if (entry < 0) throw HALT_INVALID_OPCODE[code[-entry - 1]!]!;
+  const bounds = record[slot + 1]!;
+  if (sp < blockNeedMin(bounds)) throw HALT_STACK_UNDERFLOW;
+  if (sp > blockNeedMax(bounds)) throw HALT_STACK_OVERFLOW;
+  return entry - 1;
 }
 
 /** Memory expansion for two ranges (CALL's input and output). */

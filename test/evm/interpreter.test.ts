@@ -237,3 +237,29 @@ test("a call's input is a view of the caller's memory: the identity precompile's
   assert.equal(result.status, Status.Success);
   assert.equal(world.getStorage(BENCH_CONTRACT, 0), BigInt("0x" + aa));
 });
+
+test("GAS reads the exact gas left although static gas is charged per block", () => {
+  // PUSH1 1, PUSH1 2, ADD, POP (11 gas), GAS (2), then mstore(0, gas) and return 32 bytes.
+  const { result } = call("600160020150" + "5a" + "5f52" + "6020" + "5ff3", 100_000);
+  assert.equal(result.status, Status.Success);
+  assert.equal(fromBytes(result.output, 0, 32), 100_000 - 13);
+  // The block after GAS is charged too: PUSH0, MSTORE with one word of memory, PUSH1, PUSH0 (13), RETURN.
+  assert.equal(result.gasLeft, 100_000 - 13 - 13);
+  // The same after a jump: PUSH1 4, JUMP, JUMPDEST (11 gas), GAS.
+  const jumped = call("600456" + "00" + "5b5a" + "5f52" + "6020" + "5ff3", 100_000);
+  assert.equal(fromBytes(jumped.result.output, 0, 32), 100_000 - 14);
+});
+
+test("jumps to blocks beyond the indexed ones (more than 32,767 JUMPDESTs) run and are charged", () => {
+  const jumpdests = 40_000;
+  const dest = 5 + jumpdests - 1; // the last JUMPDEST (PUSH2 dest, JUMP, STOP come first)
+  const code = "61" + dest.toString(16).padStart(4, "0") + "56" + "00" + "5b".repeat(jumpdests) + "602a5f52" + "60205ff3";
+  const gas = 100_000;
+  const { result } = call(code, gas);
+  assert.equal(result.status, Status.Success);
+  assert.equal(fromBytes(result.output, 0, 32), 0x2a);
+  // PUSH2 + JUMP (11), JUMPDEST (1), PUSH1 + PUSH0 + MSTORE with one word of memory (11), PUSH1 + PUSH0 (5), RETURN (0).
+  assert.equal(result.gasLeft, gas - 28);
+  // Falling short of it by one gas: out of gas at the block's entry.
+  assert.equal(call(code, 27).result.status, Status.Failure);
+});
