@@ -20,6 +20,11 @@ export interface AnalyzedCode {
   /** The code (the latest array a CodeCache was asked for it with: equal bytes). */
   code: Uint8Array;
   /**
+   * The code followed by PADDING zero bytes: the interpreter reads opcodes and narrow push data
+   * from it without testing for the end (past it, a STOP; a push's missing bytes read as zeros).
+   */
+  readonly padded: Uint8Array;
+  /**
    * By position: the block that starts there (see measureBlock) as (index << 1) | (1 where a
    * JUMPDEST opcode, not push data, stands); 0 where no block starts. Index 0: a start beyond
    * the first MAX_INDEXED_BLOCKS, measured at each entry instead of once.
@@ -37,6 +42,8 @@ export interface AnalyzedCode {
 }
 
 const NO_BLOCKS = new Int32Array(0);
+/** A PUSH32 in the last byte leaves the program counter 32 bytes past the end. */
+const PADDING = 33;
 const JUMPDEST = 0x5b;
 const PUSH1 = 0x60;
 const PUSH32 = 0x7f;
@@ -60,7 +67,9 @@ export function analyzeCode(code: Uint8Array): AnalyzedCode {
     else if (op >= PUSH1 && op <= PUSH32) pc += op - PUSH1 + 1;
     else if (ENDS_BLOCK[op] === 1 && pc + 1 <= n) start(pc + 1, pc + 1 < n && code[pc + 1] === JUMPDEST ? 1 : 0);
   }
-  return { code, starts, blockCount, bigPushes: new Map(), blocks: NO_BLOCKS, blocksTable: null, blocksByTable: null };
+  const padded = new Uint8Array(n + PADDING);
+  padded.set(code);
+  return { code, padded, starts, blockCount, bigPushes: new Map(), blocks: NO_BLOCKS, blocksTable: null, blocksByTable: null };
 }
 
 /** Whether a JUMPDEST opcode (not push data) stands at `pc`. */

@@ -146,7 +146,7 @@ const FRAME_POOL = new FramePool();
  * `{ ...msg }`: a spread's object shape lives only while such objects do, and its death at a full
  * GC would throw away the optimized interpreter code that saw it.
  */
-/** The value of a PUSH of `len` <= 6 bytes, all inside the code. */
+/** The value of a PUSH of `len` <= 6 bytes read from the padded code (missing bytes read as zeros). */
 function smallPush(code: Uint8Array, start: number, len: number): number {
   let v = 0;
   for (let i = start; i < start + len; i++) v = v * 256 + code[i]!;
@@ -275,6 +275,7 @@ export class Evm {
     const table = this.table;
     const code = analyzed.code;
     const codeLen = code.length;
+    const ops = analyzed.padded;
     const bigPushes = analyzed.bigPushes;
     const starts = analyzed.starts;
     const blocks = blocksFor(analyzed, table);
@@ -299,7 +300,7 @@ export class Evm {
       gas -= enterBlock(starts, blocks, code, table, 0, 0);
       if (gas < 0) throw HALT_OUT_OF_GAS;
       for (;;) {
-        const op = pc < codeLen ? code[pc]! : Op.STOP;
+        const op = ops[pc]!;
         switch (op) {
           case Op.STOP:
             return { status: Status.Success, gasLeft: reserve === 0n ? gas : gasWord(gas, reserve), output: EMPTY };
@@ -800,18 +801,18 @@ export class Evm {
             return { status: Status.Success, gasLeft: reserve === 0n ? gas : gasWord(gas, reserve), output: EMPTY };
           }
           case Op.PUSH1:
-            stack[sp++] = pc + 1 < codeLen ? code[pc + 1]! : 0;
+            stack[sp++] = ops[pc + 1]!;
             pc += 2;
             continue;
           case Op.PUSH2:
-            stack[sp++] = pc + 2 < codeLen ? (code[pc + 1]! << 8) | code[pc + 2]! : W.fromBytes(code, pc + 1, 2);
+            stack[sp++] = (ops[pc + 1]! << 8) | ops[pc + 2]!;
             pc += 3;
             continue;
           default:
             if (op >= Op.PUSH3 && op <= Op.PUSH32) {
               const len = op - Op.PUSH1 + 1;
               if (len <= 6) {
-                stack[sp++] = pc + len < codeLen ? smallPush(code, pc + 1, len) : W.fromBytes(code, pc + 1, len);
+                stack[sp++] = smallPush(ops, pc + 1, len);
               } else {
                 // Wide immediates (addresses, hashes, masks) are mostly bigints: decode each once.
                 let value = bigPushes.get(pc);
