@@ -14,7 +14,7 @@
 // instruction it happens at; no instruction before a block's last one reads the gas left or leaves
 // the frame. Each block is measured the first time it is entered, for the fork's opcode table.
 import { addressToBytes, fromBytes, type Word } from "../primitives/word.js";
-import { BLOCK_ENDING_OPS, type OpTable } from "./opcodes.js";
+import { BLOCK_ENDING_OPS, Op, type OpTable } from "./opcodes.js";
 
 export interface AnalyzedCode {
   /** The code (the latest array a CodeCache was asked for it with: equal bytes). */
@@ -44,9 +44,6 @@ export interface AnalyzedCode {
 const NO_BLOCKS = new Int32Array(0);
 /** A PUSH32 in the last byte leaves the program counter 32 bytes past the end. */
 const PADDING = 33;
-const JUMPDEST = 0x5b;
-const PUSH1 = 0x60;
-const PUSH32 = 0x7f;
 /** Block indexes fit 15 bits beside the JUMPDEST bit. */
 const MAX_INDEXED_BLOCKS = 32767;
 const ENDS_BLOCK = new Uint8Array(256);
@@ -60,12 +57,12 @@ export function analyzeCode(code: Uint8Array): AnalyzedCode {
     if (starts[pc] !== 0) return;
     starts[pc] = (blockCount <= MAX_INDEXED_BLOCKS ? blockCount++ << 1 : 0) | jumpdest;
   };
-  start(0, code[0] === JUMPDEST && n > 0 ? 1 : 0);
+  start(0, code[0] === Op.JUMPDEST && n > 0 ? 1 : 0);
   for (let pc = 0; pc < n; pc++) {
     const op = code[pc]!;
-    if (op === JUMPDEST) start(pc, 1);
-    else if (op >= PUSH1 && op <= PUSH32) pc += op - PUSH1 + 1;
-    else if (ENDS_BLOCK[op] === 1 && pc + 1 <= n) start(pc + 1, pc + 1 < n && code[pc + 1] === JUMPDEST ? 1 : 0);
+    if (op === Op.JUMPDEST) start(pc, 1);
+    else if (op >= Op.PUSH1 && op <= Op.PUSH32) pc += op - Op.PUSH1 + 1;
+    else if (ENDS_BLOCK[op] === 1) start(pc + 1, pc + 1 < n && code[pc + 1] === Op.JUMPDEST ? 1 : 0);
   }
   const padded = new Uint8Array(n + PADDING);
   padded.set(code);
@@ -121,7 +118,7 @@ export function measureBlock(blocks: Int32Array, at: number, code: Uint8Array, t
     needMax = Math.min(needMax, table.stackLimit[op]! - height);
     height += table.stackDelta[op]!;
     if (table.endsBlock[op] === 1) break;
-    pc += op >= PUSH1 && op <= PUSH32 ? op - PUSH1 + 2 : 1;
+    pc += op >= Op.PUSH1 && op <= Op.PUSH32 ? op - Op.PUSH1 + 2 : 1;
   }
   needMin = Math.min(needMin, UNREACHABLE_HEIGHT);
   needMax = Math.max(needMax, -1);
