@@ -13,8 +13,6 @@
 // which warms that code too: `pevm bench`'s default block (2,000 ERC-20 transfers, 5 runs) then
 // ran in parallel at 0.74x-1.01x, 0.91x on average, against 0.75x-0.78x when it ran them
 // sequentially. The blocks also call every precompile with a valid input (precompileCalls).
-import { bn254 } from "@noble/curves/bn254.js";
-import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { rulesFor, Fork, type ForkRules } from "../fork/forks.js";
 import { opTableFor, Op } from "../evm/opcodes.js";
 import { bigintToPadded } from "../evm/precompiles/common.js";
@@ -126,14 +124,19 @@ function pattern(length: number, seed = 0): number[] {
   return Array.from({ length }, (_, i) => (seed + i * 7) & 0xff);
 }
 
-const SECP256K1_GX = secp256k1.Point.BASE.x;
-const BN254_P = bn254.fields.Fp.ORDER;
-
+// Curve constants, written out so that a process does not load a curve library to warm up (the
+// test checks them against @noble/curves).
+/** secp256k1's generator x (SEC 2). */
+export const SECP256K1_GX = 0x79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798n;
+/** BN254's base field modulus. */
+export const BN254_P = 0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47n;
 /** The BN254 G2 generator as EIP-197 writes it: each coordinate's imaginary part, then its real part. */
-function bn254G2Generator(): bigint[] {
-  const { x, y } = bn254.G2.Point.BASE.toAffine();
-  return [x.c1, x.c0, y.c1, y.c0];
-}
+export const BN254_G2_GENERATOR: readonly bigint[] = [
+  11559732032986387107991004021392285783925812861821192530917403151452391805634n,
+  10857046999023057135944570762232829481370756359578518086990519993285655852781n,
+  4082367875863433681332203403145435568316851327593401208105741076214120093531n,
+  8495653923123431417604973247489272438418190587263600148770280649306958101930n,
+];
 
 /**
  * One valid input per precompile the fork has (address, input), so that the heavy ones run their
@@ -152,7 +155,7 @@ export function precompileCalls(rules: ForkRules): { address: number; input: num
   if (rules.precompileCount < 5) return calls;
   const g1 = [...word32(1n), ...word32(2n)];
   const minusG1 = [...word32(1n), ...word32(BN254_P - 2n)];
-  const g2 = bn254G2Generator().flatMap(word32);
+  const g2 = BN254_G2_GENERATOR.flatMap(word32);
   calls.push(
     // modexp: a 256-bit exponent on 32-byte numbers, and an RSA-sized one (256-byte modulus, e = 65537).
     { address: 5, input: [...word32(32n), ...word32(32n), ...word32(32n), ...word32(3n), ...word32(BN254_P - 2n), ...word32(BN254_P)] },

@@ -3,7 +3,8 @@
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, hexToBytes } from "../primitives/bytes.js";
 import { keccak256 } from "../primitives/hash.js";
-import { calldataFloorGas, senderFromSecretKey } from "../tx/transaction.js";
+import { calldataFloorGas } from "../tx/transaction.js";
+import { senderFromSecretKey } from "../tx/secretKey.js";
 import { TxType, type AccessListEntry, type Authorization, type Transaction } from "../tx/types.js";
 import { threadCodeCache } from "../evm/code.js";
 import type { BlockEnv } from "../evm/env.js";

@@ -1,9 +1,6 @@
 // Transactions: fork validity and intrinsic gas, plus the public face of decoding, hashing and
 // sender recovery (implemented in txEncoding.ts and signature.ts, re-exported here).
-import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { ForkRules } from "../fork/forks.js";
-import { fromBytes, type Word } from "../primitives/word.js";
 import { TxType, type Transaction } from "./types.js";
 
 export { TransactionDecodeError, decodeTransaction, encodeTransaction, transactionHash, signingHash, legacyChainId, authorizationSigningHash } from "./txEncoding.js";
@@ -104,8 +101,3 @@ function validateSetCode(tx: Transaction, rules: ForkRules): void {
   }
 }
 
-/** The address of a secret key (state tests give the sender's key). */
-export function senderFromSecretKey(secretKey: Uint8Array): Word {
-  const publicKey = secp256k1.getPublicKey(secretKey, false);
-  return fromBytes(keccak_256(publicKey.subarray(1)), 12, 20);
-}

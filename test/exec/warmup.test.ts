@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { rulesFor, Fork } from "../../src/fork/forks.js";
 import { Op, opTableFor } from "../../src/evm/opcodes.js";
 import { executeBlock } from "../../src/exec/sequential.js";
-import { CONTRACT_BASE, opcodeSnippets, PARENT_HASH, precompileCalls, precompileSnippets, warmupBlocks, warmUpInterpreter, WARMUP_FORKS } from "../../src/exec/warmup.js";
+import { BN254_G2_GENERATOR, BN254_P, CONTRACT_BASE, opcodeSnippets, PARENT_HASH, precompileCalls, precompileSnippets, SECP256K1_GX, warmupBlocks, warmUpInterpreter, WARMUP_FORKS } from "../../src/exec/warmup.js";
 import { runPrecompile } from "../../src/evm/precompiles/index.js";
 import { Status } from "../../src/evm/interpreter.js";
 import { runBlockStmAlone } from "../../src/exec/parallel/workerLoop.js";
@@ -96,4 +96,13 @@ test("the warm-up runs once per thread", () => {
   assert.ok(warmUpInterpreter() > 0);
   assert.equal(warmUpInterpreter(), 0);
   assert.ok(WARMUP_FORKS.includes(Fork.Cancun));
+});
+
+test("the curve constants the warm-up writes out are the curves' own (@noble/curves)", async () => {
+  const { secp256k1 } = await import("@noble/curves/secp256k1.js");
+  const { bn254 } = await import("@noble/curves/bn254.js");
+  assert.equal(SECP256K1_GX, secp256k1.Point.BASE.x);
+  assert.equal(BN254_P, bn254.fields.Fp.ORDER);
+  const { x, y } = bn254.G2.Point.BASE.toAffine();
+  assert.deepEqual(BN254_G2_GENERATOR, [x.c1, x.c0, y.c1, y.c0]);
 });
