@@ -141,11 +141,6 @@ class FramePool {
 // and a new Evm (one per transaction) need not allocate stacks and memories again.
 const FRAME_POOL = new FramePool();
 
-/**
- * The frame init code runs in: the creation message with empty call data. A literal, not
- * `{ ...msg }`: a spread's object shape lives only while such objects do, and its death at a full
- * GC would throw away the optimized interpreter code that saw it.
- */
 /** The value of a PUSH of `len` <= 6 bytes read from the padded code (missing bytes read as zeros). */
 function smallPush(code: Uint8Array, start: number, len: number): number {
   let v = 0;
@@ -153,6 +148,11 @@ function smallPush(code: Uint8Array, start: number, len: number): number {
   return v;
 }
 
+/**
+ * The frame init code runs in: the creation message with empty call data. A literal, not
+ * `{ ...msg }`: a spread's object shape lives only while such objects do, and its death at a full
+ * GC would throw away the optimized interpreter code that saw it.
+ */
 function initCodeFrame(msg: Message): Message {
   return new Message(msg.kind, msg.caller, msg.to, msg.codeAddress, msg.value, EMPTY, msg.gas, msg.depth, msg.isStatic);
 }
