@@ -182,7 +182,11 @@ export function delegationCode(address: Word): Uint8Array {
   return code;
 }
 
-/** Bytes of code a cache holds before it starts over (its analyses take about 3 bytes per byte of code more per fork). */
+/**
+ * Bytes of code a cache holds before it starts over. Each byte of code also holds about 3 bytes of
+ * analysis (the 2-byte start map, the padded copy) and about 1 more per fork whose blocks ran (8
+ * bytes per block start): at most about 160 MiB in all for one fork.
+ */
 const MAX_CACHED_BYTES = 32 << 20;
 
 /**
