@@ -6,7 +6,7 @@
 // Blocks: the interpreter charges static gas and checks the stack once per block of straight-line
 // code, not once per instruction. A block starts where execution can enter other than by falling
 // through (the frame's start, a jump's destination, the instruction after one that ends a block
-// and continues) and runs to the first instruction that ends a block (OpTable.endsBlock), an
+// and continues) and runs to the first instruction that ends a block (ENDS_BLOCK in opcodes.ts), an
 // undefined opcode or the end of the code; a JUMPDEST inside a block does not end it (the block
 // that starts there is another one). Charging a block's gas at its entry gives the same outcome as
 // charging each instruction: gas only falls, so the block runs out of gas per instruction exactly
@@ -14,7 +14,7 @@
 // instruction it happens at; no instruction before a block's last one reads the gas left or leaves
 // the frame. Each block is measured the first time it is entered, for the fork's opcode table.
 import { addressToBytes, fromBytes, type Word } from "../primitives/word.js";
-import { BLOCK_ENDING_OPS, Op, type OpTable } from "./opcodes.js";
+import { ENDS_BLOCK, Op, type OpTable } from "./opcodes.js";
 
 export interface AnalyzedCode {
   /** The code (the latest array a CodeCache was asked for it with: equal bytes). */
@@ -46,8 +46,6 @@ const NO_BLOCKS = new Int32Array(0);
 const PADDING = 33;
 /** Block indexes fit 15 bits beside the JUMPDEST bit. */
 const MAX_INDEXED_BLOCKS = 32767;
-const ENDS_BLOCK = new Uint8Array(256);
-for (const op of BLOCK_ENDING_OPS) ENDS_BLOCK[op] = 1;
 
 export function analyzeCode(code: Uint8Array): AnalyzedCode {
   const n = code.length;
@@ -117,7 +115,7 @@ export function measureBlock(blocks: Int32Array, at: number, code: Uint8Array, t
     needMin = Math.max(needMin, table.stackMin[op]! - height);
     needMax = Math.min(needMax, table.stackLimit[op]! - height);
     height += table.stackDelta[op]!;
-    if (table.endsBlock[op] === 1) break;
+    if (ENDS_BLOCK[op] === 1) break;
     pc += op >= Op.PUSH1 && op <= Op.PUSH32 ? op - Op.PUSH1 + 2 : 1;
   }
   needMin = Math.min(needMin, UNREACHABLE_HEIGHT);

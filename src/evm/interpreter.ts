@@ -297,8 +297,7 @@ export class Evm {
     try {
       // Static gas and stack bounds are checked per block (src/evm/code.ts): here, at jumps, and
       // after each instruction that ends a block and continues.
-      gas -= enterBlock(starts, blocks, code, table, 0, 0);
-      if (gas < 0) throw HALT_OUT_OF_GAS;
+      gas = enterBlock(starts, blocks, code, table, 0, 0, gas);
       for (;;) {
         const op = ops[pc]!;
         switch (op) {
@@ -585,8 +584,7 @@ export class Evm {
             gas -= this.sstore(self, stack[sp - 1]!, stack[sp - 2]!);
             if (gas < 0) throw HALT_OUT_OF_GAS;
             sp -= 2;
-            gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
-            if (gas < 0) throw HALT_OUT_OF_GAS;
+            gas = enterBlock(starts, blocks, code, table, ++pc, sp, gas);
             continue;
           }
           case Op.JUMP: {
@@ -594,8 +592,7 @@ export class Evm {
             if (typeof dest !== "number" || dest >= codeLen || (starts[dest]! & 1) === 0) throw HALT_BAD_JUMP_DESTINATION;
             pc = dest;
             sp--;
-            gas -= enterBlock(starts, blocks, code, table, pc, sp);
-            if (gas < 0) throw HALT_OUT_OF_GAS;
+            gas = enterBlock(starts, blocks, code, table, pc, sp, gas);
             continue;
           }
           case Op.JUMPI: {
@@ -606,8 +603,7 @@ export class Evm {
               if (typeof dest !== "number" || dest >= codeLen || (starts[dest]! & 1) === 0) throw HALT_BAD_JUMP_DESTINATION;
               pc = dest;
             } else pc++;
-            gas -= enterBlock(starts, blocks, code, table, pc, sp);
-            if (gas < 0) throw HALT_OUT_OF_GAS;
+            gas = enterBlock(starts, blocks, code, table, pc, sp, gas);
             continue;
           }
           case Op.PC:
@@ -618,8 +614,7 @@ export class Evm {
             break;
           case Op.GAS:
             stack[sp++] = reserve === 0n ? gas : gasWord(gas, reserve);
-            gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
-            if (gas < 0) throw HALT_OUT_OF_GAS;
+            gas = enterBlock(starts, blocks, code, table, ++pc, sp, gas);
             continue;
           case Op.JUMPDEST:
             break;
@@ -671,8 +666,7 @@ export class Evm {
             const nonce = world.getNonce(self);
             if (msg.depth + 1 > MAX_DEPTH || value > world.getBalance(self) || nonce >= MAX_NONCE) {
               stack[sp++] = 0;
-              gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
-              if (gas < 0) throw HALT_OUT_OF_GAS;
+              gas = enterBlock(starts, blocks, code, table, ++pc, sp, gas);
               continue;
             }
             let childGas: Word;
@@ -694,8 +688,7 @@ export class Evm {
             else [gas, reserve] = splitGas(BigInt(gas) + reserve + W.big(left));
             if (result.status === Status.Revert) returnData = result.output;
             stack[sp++] = result.status === Status.Success ? address : 0;
-            gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
-            if (gas < 0) throw HALT_OUT_OF_GAS;
+            gas = enterBlock(starts, blocks, code, table, ++pc, sp, gas);
             continue;
           }
           case Op.CALL:
@@ -780,8 +773,7 @@ export class Evm {
               mem.buf.set(n === returnData.length ? returnData : returnData.subarray(0, n), outOffset as number);
             }
             stack[sp++] = result.status === Status.Success ? 1 : 0;
-            gas -= enterBlock(starts, blocks, code, table, ++pc, sp);
-            if (gas < 0) throw HALT_OUT_OF_GAS;
+            gas = enterBlock(starts, blocks, code, table, ++pc, sp, gas);
             continue;
           }
           case Op.SELFDESTRUCT: {
@@ -998,10 +990,11 @@ function expandMemory(mem: Memory, offset: Word, size: Word, gasLeft: number): n
 const UNINDEXED_BLOCK = new Int32Array(2);
 
 /**
- * Static gas of the block entered at `at` with `sp` items on the stack (measured on first entry);
- * throws the halt the block reaches instead: an undefined opcode, a stack underflow or overflow.
+ * The gas left after charging the static gas of the block entered at `at` with `sp` items on the
+ * stack (the block measured on first entry); throws the halt the block reaches instead: an
+ * undefined opcode, a stack underflow or overflow, or running out of gas.
  */
-function enterBlock(starts: Uint16Array, blocks: Int32Array, code: Uint8Array, table: OpTable, at: number, sp: number): number {
+function enterBlock(starts: Uint16Array, blocks: Int32Array, code: Uint8Array, table: OpTable, at: number, sp: number, gas: number): number {
   const index = starts[at]! >> 1;
   let record = blocks;
   let slot = 2 * index;
@@ -1017,7 +1010,9 @@ function enterBlock(starts: Uint16Array, blocks: Int32Array, code: Uint8Array, t
   const bounds = record[slot + 1]!;
   if (sp < blockNeedMin(bounds)) throw HALT_STACK_UNDERFLOW;
   if (sp > blockNeedMax(bounds)) throw HALT_STACK_OVERFLOW;
-  return entry - 1;
+  const left = gas - (entry - 1);
+  if (left < 0) throw HALT_OUT_OF_GAS;
+  return left;
 }
 
 /** Memory expansion for two ranges (CALL's input and output). */

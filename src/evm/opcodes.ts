@@ -31,19 +31,20 @@ export interface OpTable {
   readonly stackLimit: Uint16Array;
   /** Items pushed minus items popped. */
   readonly stackDelta: Int8Array;
-  /**
-   * 1 for an opcode that ends a block of straight-line code (see src/evm/code.ts): one that leaves
-   * the frame or jumps, or one that reads the gas left exactly (GAS, SSTORE's stipend check, the
-   * gas a CALL or CREATE passes on), so that no later instruction's gas is charged before it.
-   */
-  readonly endsBlock: Uint8Array;
 }
 
-/** The opcodes that end a block; after the ones that continue, the interpreter enters the next block itself. */
-export const BLOCK_ENDING_OPS: readonly number[] = [
-  Op.STOP, Op.RETURN, Op.REVERT, Op.SELFDESTRUCT, Op.INVALID, Op.JUMP, Op.JUMPI,
-  Op.GAS, Op.SSTORE, Op.CALL, Op.CALLCODE, Op.DELEGATECALL, Op.STATICCALL, Op.CREATE, Op.CREATE2,
-];
+/**
+ * 1 for an opcode that ends a block of straight-line code (see src/evm/code.ts), in every fork:
+ * one that leaves the frame or jumps, or one that reads the gas left exactly (GAS, SSTORE's
+ * stipend check, the gas a CALL or CREATE passes on), so that no later instruction's gas is
+ * charged before it. After the ones that continue, the interpreter enters the next block itself.
+ */
+export const ENDS_BLOCK: Uint8Array = (() => {
+  const ends = new Uint8Array(256);
+  const ops = [Op.STOP, Op.RETURN, Op.REVERT, Op.SELFDESTRUCT, Op.INVALID, Op.JUMP, Op.JUMPI, Op.GAS, Op.SSTORE, Op.CALL, Op.CALLCODE, Op.DELEGATECALL, Op.STATICCALL, Op.CREATE, Op.CREATE2];
+  for (const op of ops) ends[op] = 1;
+  return ends;
+})();
 
 interface OpDef {
   op: number;
@@ -143,7 +144,6 @@ export function opTableFor(rules: ForkRules): OpTable {
     const stackMin = new Uint8Array(256);
     const stackLimit = new Uint16Array(256).fill(1024);
     const stackDelta = new Int8Array(256);
-    const endsBlock = new Uint8Array(256);
     for (const def of defs()) {
       if (!def.enabled(rules)) continue;
       gas[def.op] = def.gas(rules);
@@ -151,8 +151,7 @@ export function opTableFor(rules: ForkRules): OpTable {
       stackLimit[def.op] = 1024 - Math.max(0, def.out - def.in);
       stackDelta[def.op] = def.out - def.in;
     }
-    for (const op of BLOCK_ENDING_OPS) endsBlock[op] = 1;
-    table = { gas, stackMin, stackLimit, stackDelta, endsBlock };
+    table = { gas, stackMin, stackLimit, stackDelta };
     tables.set(rules, table);
   }
   return table;
