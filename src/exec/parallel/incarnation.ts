@@ -37,15 +37,24 @@ export interface AccountLocations extends AddressKey {
   slots: Map<Word, number> | null;
   /** The account in the pre-state (null: absent), looked up once with the locations. */
   base: MemoryAccount | null;
+  /** The incarnation (VersionedReader.stamp) that last read the account; `readInfo` is what it read. */
+  readStamp: number;
+  readInfo: AccountInfo | null;
+  /** The incarnation that last read any of the account's slots; `slotValues` holds what it read. */
+  slotStamp: number;
+  slotValues: Map<Word, Word> | null;
 }
 
 export class VersionedReader implements StateReader {
   tx = 0;
   readonly readLocs: number[] = [];
   readonly readValues: (Word | bigint)[] = [];
-  /** Accounts as this incarnation first read them (null: absent), for computing its writes. */
-  readonly accountsRead = new Map<Word, AccountInfo | null>();
-  readonly slotsRead = new Map<Word, Map<Word, Word>>();
+  /**
+   * Numbers this reader's incarnations: an account's `readStamp` (`slotStamp`) equal to it means
+   * this incarnation read the account (slots), and `readInfo` (`slotValues`) holds what it read,
+   * for computing its writes. Kept on the accounts' locations: no map per incarnation.
+   */
+  stamp = 0;
 
   /**
    * The block's coinbase, and the highest transaction below a given one that has not executed yet
@@ -78,8 +87,17 @@ export class VersionedReader implements StateReader {
     this.lazyCredited = -1;
     this.readLocs.length = 0;
     this.readValues.length = 0;
-    this.accountsRead.clear();
-    this.slotsRead.clear();
+    this.stamp++;
+  }
+
+  /** The account as this incarnation first read it (null: absent or not read). */
+  accountRead(a: AccountLocations): AccountInfo | null {
+    return a.readStamp === this.stamp ? a.readInfo : null;
+  }
+
+  /** The slots of the account this incarnation read, with the values it read (null: none). */
+  slotsRead(a: AccountLocations): Map<Word, Word> | null {
+    return a.slotStamp === this.stamp ? a.slotValues : null;
   }
 
   /** Location ids of this run, by address: hashing 256-bit keys into the shared table is costly. */
@@ -94,7 +112,7 @@ export class VersionedReader implements StateReader {
   account(address: Word): AccountLocations {
     let a = this.locs.get(address);
     if (a === undefined) {
-      a = this.mv.addressKey(address, { address, k0: 0, k1: 0, k2: 0, k3: 0, k4: 0, slot: -1, slots: null, base: this.base.accounts.get(address) ?? null });
+      a = this.mv.addressKey(address, { address, k0: 0, k1: 0, k2: 0, k3: 0, k4: 0, slot: -1, slots: null, base: this.base.accounts.get(address) ?? null, readStamp: -1, readInfo: null, slotStamp: -1, slotValues: null });
       a.slot = this.mv.accountSlot(a);
       this.locs.set(address, a);
       this.bySlot[a.slot] = a;
@@ -110,10 +128,12 @@ export class VersionedReader implements StateReader {
     return id;
   }
 
-  /** Resolves location `loc` for this transaction and records the read; `baseValue` is its pre-state value. */
+  /**
+   * Resolves location `loc` for this transaction and records the read; `baseValue` is its
+   * pre-state value. The caller has noted the reader (one note covers an account's three fields).
+   */
   private field(loc: number, baseValue: Word | bigint): Word | bigint {
     const mv = this.mv;
-    mv.noteReader(loc, this.tx);
     switch (mv.read(loc, this.tx)) {
       case ReadStatus.Value:
         this.readLocs.push(loc);
@@ -144,6 +164,7 @@ export class VersionedReader implements StateReader {
     const locations = this.account(address);
     const base = locations.base;
     const at = locations.slot << 2;
+    this.mv.noteReader(at, this.tx);
     const nonce = BigInt(this.field(at | LocationKind.Nonce, base?.nonce ?? 0n));
     const codeHash = this.field(at | LocationKind.CodeHash, base?.codeHash ?? KECCAK_EMPTY_WORD) as Word;
     // The only reader of a code-less recipient is the transfer itself, which adds to whatever is there.
@@ -155,7 +176,8 @@ export class VersionedReader implements StateReader {
     // run sequentially.
     const empty = nonce === 0n && balance === 0n && codeHash === KECCAK_EMPTY_WORD;
     const info = empty && base === null ? null : { nonce, balance, codeHash };
-    this.accountsRead.set(address, info);
+    locations.readStamp = this.stamp;
+    locations.readInfo = info;
     return info;
   }
 
@@ -168,10 +190,15 @@ export class VersionedReader implements StateReader {
 
   readStorage(address: Word, slot: Word): Word {
     const locations = this.account(address);
-    const value = normAny(this.field(this.storageLoc(locations, slot), locations.base?.storage.get(slot) ?? 0));
-    let slots = this.slotsRead.get(address);
-    if (slots === undefined) this.slotsRead.set(address, (slots = new Map()));
-    slots.set(slot, value);
+    const loc = this.storageLoc(locations, slot);
+    this.mv.noteReader(loc, this.tx);
+    const value = normAny(this.field(loc, locations.base?.storage.get(slot) ?? 0));
+    if (locations.slotStamp !== this.stamp) {
+      locations.slotStamp = this.stamp;
+      if (locations.slotValues === null) locations.slotValues = new Map();
+      else locations.slotValues.clear();
+    }
+    locations.slotValues!.set(slot, value);
     return value;
   }
 
@@ -245,7 +272,8 @@ function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Wor
   for (const account of world.loadedAccounts()) {
     if (!account.dirty) continue;
     const address = account.address;
-    const before = reader.accountsRead.get(address) ?? null;
+    const locs = reader.account(address);
+    const before = reader.accountRead(locs);
     const beforeNonce = before?.nonce ?? 0n;
     const beforeBalance = before?.balance ?? 0n;
     const beforeCode = before?.codeHash ?? KECCAK_EMPTY_WORD;
@@ -261,7 +289,6 @@ function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Wor
       balance += fee;
       feeFolded = true;
     }
-    const locs = reader.account(address);
     const at = locs.slot << 2;
     if (address === reader.lazyCredited) {
       // Its balance was never read: what the transfer added is a delta (its other fields are unchanged).
@@ -279,7 +306,7 @@ function collectWrites(world: WorldState, reader: VersionedReader, coinbase: Wor
       push(at | LocationKind.CodeHash, codeHash, false);
       if (codeHash !== KECCAK_EMPTY_WORD && account.code !== null) mv.publishCode(codeHash, account.code);
     }
-    const slotsBefore = reader.slotsRead.get(address);
+    const slotsBefore = reader.slotsRead(locs);
     for (const [slot, value] of account.storage) {
       const prior = account.storageCleared ? 0 : (slotsBefore?.get(slot) ?? 0);
       if (value !== prior) push(reader.storageLoc(locs, slot), value, false);

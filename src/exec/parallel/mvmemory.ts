@@ -375,6 +375,13 @@ export class MvMemory {
    * pre-state value. Blocked: `blockingTx` left an ESTIMATE that this read depends on.
    */
   read(loc: number, tx: number): ReadStatus {
+    // A location no transaction has written (most of them) resolves to the pre-state: one load
+    // of its head is a consistent view of that, with no walk to guard against changes.
+    if (Atomics.load(this.w, this.headAt(loc)) < 0) {
+      this.resolved = 0n;
+      this.sawDelta = false;
+      return ReadStatus.Base;
+    }
     const counterAt = this.changesAt(loc);
     for (;;) {
       const before = Atomics.load(this.w, counterAt);
@@ -773,6 +780,7 @@ export class MvMemory {
 const TWO32 = 4294967296;
 const TWO64 = 1n << 64n;
 const TWO128 = 1n << 128n;
+const TWO192 = 1n << 192n;
 
 const LIMB_BYTES = new Uint8Array(32);
 const LIMB_VIEW = new DataView(LIMB_BYTES.buffer);
@@ -790,6 +798,15 @@ function toLimbs(value: Word | bigint, limbs: Uint32Array): void {
     LIMB_VIEW.setBigUint64(16, value < TWO64 ? 0n : value >> 64n);
     LIMB_VIEW.setBigUint64(24, value);
     for (let i = 4; i < 8; i++) limbs[i] = LIMB_VIEW.getUint32(4 * i);
+    return;
+  }
+  // Addresses (160 bits) need two shifts.
+  if (value < TWO192) {
+    limbs[0] = limbs[1] = 0;
+    LIMB_VIEW.setBigUint64(8, value >> 128n);
+    LIMB_VIEW.setBigUint64(16, value >> 64n);
+    LIMB_VIEW.setBigUint64(24, value);
+    for (let i = 2; i < 8; i++) limbs[i] = LIMB_VIEW.getUint32(4 * i);
     return;
   }
   // Three shifts and four 64-bit stores, instead of eight shift-and-mask steps on the bigint.
