@@ -2,6 +2,7 @@
 // state is reached only through the journaled WorldState. Each call frame runs in `run`, whose hot
 // values (pc, sp, gas, stack) live in locals.
 import { keccak256, keccak256WordOf } from "../primitives/hash.js";
+import { memoKeccak64 } from "./hashMemo.js";
 import { EmittedLog, type WorldState } from "../state/world.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import { analyzeCode, blockNeedMax, blockNeedMin, blocksFor, delegationTarget, measureBlock, threadCodeCache, type AnalyzedCode, type CodeCache } from "./code.js";
@@ -413,7 +414,7 @@ export class Evm {
             const size = stack[sp - 2]!;
             gas -= expandMemory(mem, offset, size, gas) + 6 * wordCount(size);
             if (gas < 0) throw HALT_OUT_OF_GAS;
-            stack[sp - 2] = size === 0 ? KECCAK_EMPTY_WORD : keccak256WordOf(mem.buf, offset as number, size as number);
+            stack[sp - 2] = size === 64 ? memoKeccak64(mem.buf, mem.view, offset as number) : size === 0 ? KECCAK_EMPTY_WORD : keccak256WordOf(mem.buf, offset as number, size as number);
             sp--;
             break;
           }

@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { canWriteOwnStorage, threadCodeCache, type CodeCache } from "../evm/code.js";
 import { rulesFor, type ForkRules } from "../fork/forks.js";
 import { Evm } from "../evm/interpreter.js";
+import { resetHashMemo } from "../evm/hashMemo.js";
 import type { Word } from "../primitives/word.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../state/reader.js";
 import { WorldState, type AccessObserver, type AccountState } from "../state/world.js";
@@ -298,6 +299,7 @@ export function executeBlockRecorded(block: Block, pre: StateReader, options: Ex
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
   keepShapesAlive();
   const start = performance.now();
+  resetHashMemo();
   const env = blockEnv(block, options, rules);
   const world = new WorldState(pre);
   const evm = new Evm(world, env, rules, options.codeCache ?? threadCodeCache);

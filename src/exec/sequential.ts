@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import type { BlockEnv } from "../evm/env.js";
 import { rulesFor, type ForkRules } from "../fork/forks.js";
 import { threadCodeCache, type CodeCache } from "../evm/code.js";
+import { resetHashMemo } from "../evm/hashMemo.js";
 import { Evm } from "../evm/interpreter.js";
 import { applyTransaction, blobBaseFee, InvalidTransactionError, type TxResult } from "../evm/processor.js";
 import { BlockResultBuilder } from "./blockResult.js";
@@ -93,6 +94,7 @@ export function executeBlock(block: Block, pre: StateReader, options: ExecuteOpt
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
   keepShapesAlive();
   const start = performance.now();
+  resetHashMemo();
   const env = blockEnv(block, options, rules);
   const world = new WorldState(pre);
   const evm = new Evm(world, env, rules, options.codeCache ?? threadCodeCache);

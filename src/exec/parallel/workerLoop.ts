@@ -1,6 +1,7 @@
 // The Block-STM worker loop (the paper's algorithm 1), run by every worker thread on a block.
 import { performance } from "node:perf_hooks";
 import { threadCodeCache } from "../../evm/code.js";
+import { resetHashMemo } from "../../evm/hashMemo.js";
 import { rulesFor, type Fork, type ForkRules } from "../../fork/forks.js";
 import type { Word } from "../../primitives/word.js";
 import type { Block } from "../../block/block.js";
@@ -332,6 +333,7 @@ export class BlockStmLoop {
     private readonly fault: FaultPlan | null,
     private readonly stream: ResultStream | null = null,
   ) {
+    resetHashMemo(); // this thread's hashes of the previous block are not carried over
     this.scheduler = new Scheduler(handles.scheduler, handles.txCount);
     this.mv = new MvMemory(handles.mv);
     this.describe = memoizedDescribe(this.mv);
