@@ -175,11 +175,19 @@ export class WorldState {
   // ---------- accounts ----------
 
   account(address: Word): AccountState {
-    const account = this.accounts.get(address);
-    if (account === undefined) return this.load(address, this.reader.readAccount(address));
+    // The last account asked for is asked for again most of the time (a contract's storage
+    // operations, a balance read and then written); accounts never leave the map.
+    let account = this.lastAccount;
+    if (account === null || account.address !== address) {
+      const found = this.accounts.get(address);
+      if (found === undefined) return (this.lastAccount = this.load(address, this.reader.readAccount(address)));
+      this.lastAccount = account = found;
+    }
     if (this.observer !== null && account.accessEpoch !== this.accessEpoch) this.accessed(account);
     return account;
   }
+
+  private lastAccount: AccountState | null = null;
 
   /** `account`, where the caller already holds what the reader has for it (`info`). */
   accountKnown(address: Word, info: AccountInfo | null): AccountState {
