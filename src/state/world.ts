@@ -562,12 +562,13 @@ export class WorldState {
     for (const account of this.withTransient) account.transient = null;
     this.withOriginals.length = 0;
     this.withTransient.length = 0;
-    this.touched.clear();
-    this.destructed.clear();
-    this.createdInTx.clear();
-    this.warmAddresses.clear();
+    // Clearing allocates a new table even for an empty set: most of these are empty.
+    if (this.touched.size > 0) this.touched.clear();
+    if (this.destructed.size > 0) this.destructed.clear();
+    if (this.createdInTx.size > 0) this.createdInTx.clear();
+    if (this.warmAddresses.size > 0) this.warmAddresses.clear();
     this.warmRangeEnd = 0;
-    this.warmSlots.clear();
+    if (this.warmSlots.size > 0) this.warmSlots.clear();
     this.journal.length = 0;
     this.refund = 0;
     this.ripemdTouchedInTx = false;
