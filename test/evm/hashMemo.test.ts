@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { hashMemoHits, memoKeccak64, resetHashMemo } from "../../src/evm/hashMemo.js";
-import { fromBytes } from "../../src/primitives/word.js";
+import { fromBytes, toBytes32 } from "../../src/primitives/word.js";
+import { executeBlock } from "../../src/exec/sequential.js";
+import { generateBlock } from "../../src/workload/blocks.js";
 
 /** A memory of `count` 64-byte inputs from a seeded generator, each at an odd offset (unaligned reads). */
 function inputs(count: number, seed: number): { buf: Uint8Array; view: DataView; offsets: number[] } {
@@ -68,10 +70,7 @@ test("resetHashMemo: nothing hashed before a reset is found after it; repeats wi
   assert.equal(hashMemoHits() - afterReset, 0);
 });
 
-test("the block executor starts each block with an empty memo: a hash made before the block is not found in it", async () => {
-  const { executeBlock } = await import("../../src/exec/sequential.js");
-  const { generateBlock } = await import("../../src/workload/blocks.js");
-  const { toBytes32 } = await import("../../src/primitives/word.js");
+test("the block executor starts each block with an empty memo: a hash made before the block is not found in it", () => {
   const g = generateBlock({ workload: "erc20", txs: 50 });
   // The first sender's balance slot in the token (mapping at slot 0): keccak(sender ‖ 0), which the block hashes.
   const key = new Uint8Array(64);

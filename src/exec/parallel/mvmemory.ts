@@ -800,17 +800,8 @@ function toLimbs(value: Word | bigint, limbs: Uint32Array): void {
     for (let i = 4; i < 8; i++) limbs[i] = LIMB_VIEW.getUint32(4 * i);
     return;
   }
-  // Addresses (160 bits) need two shifts.
-  if (value < TWO192) {
-    limbs[0] = limbs[1] = 0;
-    LIMB_VIEW.setBigUint64(8, value >> 128n);
-    LIMB_VIEW.setBigUint64(16, value >> 64n);
-    LIMB_VIEW.setBigUint64(24, value);
-    for (let i = 2; i < 8; i++) limbs[i] = LIMB_VIEW.getUint32(4 * i);
-    return;
-  }
-  // Three shifts and four 64-bit stores, instead of eight shift-and-mask steps on the bigint.
-  LIMB_VIEW.setBigUint64(0, value >> 192n);
+  // Three shifts (two for an address) and four 64-bit stores, instead of eight shift-and-mask steps on the bigint.
+  LIMB_VIEW.setBigUint64(0, value < TWO192 ? 0n : value >> 192n);
   LIMB_VIEW.setBigUint64(8, value >> 128n);
   LIMB_VIEW.setBigUint64(16, value >> 64n);
   LIMB_VIEW.setBigUint64(24, value);
