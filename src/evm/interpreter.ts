@@ -881,7 +881,8 @@ export class Evm {
     const rules = this.rules;
     let cost = 0;
     if (rules.eip2929 && world.warmSlot(self, slot)) cost += COLD_SLOAD_COST;
-    const current = world.getStorage(self, slot);
+    // Written before the charge: an out-of-gas halt that follows reverts the write with the frame.
+    const current = world.storeSlot(self, slot, value);
     if (rules.sstoreMode === "frontier") {
       if (current === 0 && value !== 0) cost += rules.sstoreSetGas;
       else {
@@ -889,7 +890,7 @@ export class Evm {
         if (current !== 0 && value === 0) world.addRefund(rules.refundSstoreClears);
       }
     } else {
-      const original = world.getOriginalStorage(self, slot);
+      const original = world.storedOriginal;
       if (current === value) {
         cost += rules.sstoreDirtyGas;
       } else if (original === current) {
@@ -909,9 +910,9 @@ export class Evm {
         }
       }
     }
-    world.setStorage(self, slot, value);
     return cost;
   }
+
 
   private selfDestruct(self: Word, beneficiary: Word, balance: bigint): void {
     const world = this.world;

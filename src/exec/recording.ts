@@ -55,6 +55,8 @@ class AccountTrace {
   /** The slots the running phase accessed, with their values at its start (valid while `slotsPhase` is the running phase). */
   slotsSeen: Map<Word, Word> | null = null;
   slotsPhase = -1;
+  /** The slot of the phase's last access (-1: none): a slot is mostly accessed several times in a row (SLOAD, then SSTORE). */
+  lastSlot: Word = -1;
   /** The account's field locations, made once and shared by every read and write of them (records are read-only). */
   private fieldLocations: Location[] | null = null;
   /**
@@ -171,9 +173,11 @@ class BlockRecorder implements AccessObserver {
       if (seen === null) trace.slotsSeen = seen = new Map();
       else seen.clear();
       trace.slotsPhase = this.phase;
-    } else if (seen!.has(slot)) {
+    } else if (slot === trace.lastSlot || seen!.has(slot)) {
+      trace.lastSlot = slot;
       return;
     }
+    trace.lastSlot = slot;
     seen!.set(slot, value);
     // The storage of a missing account, or one cleared in this phase, is read from nothing.
     if (!account.exists || account.storageEpoch !== trace.startStorageEpoch) return;

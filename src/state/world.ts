@@ -152,6 +152,8 @@ export class WorldState {
   logs: Log[] = [];
   /** The ripemd160 touch that survives a revert (mainnet consensus quirk, block 2675119). */
   private ripemdTouchedInTx = false;
+  /** The original value of the slot `storeSlot` wrote last. */
+  storedOriginal: Word = 0;
   private observer: AccessObserver | null = null;
   private accessEpoch = 0;
 
@@ -389,24 +391,34 @@ export class WorldState {
     return value;
   }
 
-  /** The value at the start of the transaction (EIP-1283/2200 "original value"). */
-  getOriginalStorage(address: Word, slot: Word): Word {
+  /**
+   * SSTORE's state side, in one lookup of the account and the slot: writes `value` and returns the
+   * slot's value before it; the slot's value at the transaction's start (EIP-1283/2200 "original
+   * value") is left in `storedOriginal`.
+   */
+  storeSlot(address: Word, slot: Word, value: Word): Word {
     const account = this.account(address);
-    const original = account.original?.get(slot);
-    return original !== undefined ? original : this.storageOf(account, slot);
+    const current = this.storageOf(account, slot);
+    let originals = account.original;
+    if (originals === null) {
+      account.original = originals = new Map();
+      this.withOriginals.push(account);
+    }
+    const original = originals.get(slot);
+    if (original === undefined) {
+      originals.set(slot, current);
+      this.storedOriginal = current;
+    } else {
+      this.storedOriginal = original;
+    }
+    this.journal.push(new JournalEntry(J.Storage, account, slot, current));
+    writableStorage(account).set(slot, value);
+    account.dirty = true;
+    return current;
   }
 
   setStorage(address: Word, slot: Word, value: Word): void {
-    const account = this.account(address);
-    const prev = this.storageOf(account, slot);
-    if (account.original === null) {
-      account.original = new Map();
-      this.withOriginals.push(account);
-    }
-    if (!account.original.has(slot)) account.original.set(slot, prev);
-    this.journal.push(new JournalEntry(J.Storage, account, slot, prev));
-    writableStorage(account).set(slot, value);
-    account.dirty = true;
+    this.storeSlot(address, slot, value);
   }
 
   getTransient(address: Word, slot: Word): Word {

@@ -111,3 +111,21 @@ test("storageEpoch counts clears of an account's storage, and a reverted creatio
   world.finalizeTransaction(rulesFor(Fork.Cancun));
   assert.equal(account.storageEpoch, 1, "a destruction clears");
 });
+
+test("storeSlot returns the slot's value before the write and leaves its value at the transaction's start in storedOriginal", () => {
+  const world = new WorldState(stateWith(7, 100n, [[1, 11]]));
+  assert.equal(world.storeSlot(7, 1, 12), 11, "first write: the pre-state's value");
+  assert.equal(world.storedOriginal, 11);
+  assert.equal(world.storeSlot(7, 1, 13), 12, "second write: the first write's value");
+  assert.equal(world.storedOriginal, 11, "the original stays the transaction's start");
+  const checkpoint = world.checkpoint();
+  assert.equal(world.storeSlot(7, 2, 5), 0, "an absent slot reads 0");
+  assert.equal(world.storedOriginal, 0);
+  world.revert(checkpoint);
+  assert.equal(world.getStorage(7, 2), 0, "a reverted write is undone");
+  assert.equal(world.getStorage(7, 1), 13);
+  world.finalizeTransaction(rulesFor(Fork.Cancun));
+  assert.equal(world.storeSlot(7, 1, 14), 13, "the next transaction");
+  assert.equal(world.storedOriginal, 13, "whose original is the value the last one left");
+});
+
