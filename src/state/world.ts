@@ -561,6 +561,28 @@ export class WorldState {
   // ---------- end of transaction ----------
 
   /**
+   * Empties the world for another transaction over the same reader, as a new world would be (a
+   * Block-STM incarnation, which may have stopped midway): its empty tables are kept, not made again.
+   */
+  reset(): void {
+    this.accounts.clear();
+    this.lastAccount = null;
+    this.journal.length = 0;
+    clearIfAny(this.touched);
+    clearIfAny(this.warmAddresses);
+    this.warmRangeEnd = 0;
+    clearIfAny(this.warmSlots);
+    clearIfAny(this.destructed);
+    clearIfAny(this.createdInTx);
+    this.withOriginals.length = 0;
+    this.withTransient.length = 0;
+    this.refund = 0;
+    if (this.logs.length > 0) this.logs = [];
+    this.ripemdTouchedInTx = false;
+    this.storedOriginal = 0;
+  }
+
+  /**
    * Ends a transaction: deletes self-destructed accounts and (EIP-161) touched empty accounts,
    * clears per-transaction state. Returns the logs the transaction emitted.
    */

@@ -129,3 +129,20 @@ test("storeSlot returns the slot's value before the write and leaves its value a
   assert.equal(world.storedOriginal, 13, "whose original is the value the last one left");
 });
 
+test("reset empties the world for another transaction over the same reader", () => {
+  const world = new WorldState(stateWith(7, 100n, [[1, 11]]));
+  world.storeSlot(7, 1, 12);
+  world.addBalance(7, 5n);
+  world.warmAddress(8);
+  world.warmSlot(7, 3);
+  world.touch(9);
+  world.checkpoint();
+  world.reset();
+  assert.equal(world.getStorage(7, 1), 11, "storage reads the reader again");
+  assert.equal(world.getBalance(7), 100n, "so does the balance");
+  assert.equal(world.warmAddress(8), true, "the address is cold again");
+  assert.equal(world.warmSlot(7, 3), true, "so is the slot");
+  assert.equal(world.storeSlot(7, 1, 15), 11);
+  assert.equal(world.storedOriginal, 11, "the original is the reader's value");
+  assert.deepEqual([...world.loadedAccounts()].map((a) => a.address), [7], "only what was read since");
+});

@@ -81,6 +81,23 @@ export class VersionedReader implements StateReader {
     readonly base: MemoryState,
   ) {}
 
+  /** The EVM (and world) of this reader's incarnations: made for the first, emptied for each next one. */
+  private evm: Evm | null = null;
+
+  /** The EVM for the next incarnation, over an empty world reading through this reader. */
+  evmFor(ctx: BlockContext): Evm {
+    let evm = this.evm;
+    if (evm === null) {
+      this.evm = evm = new Evm(new WorldState(this), ctx.env, ctx.rules, ctx.codeCache);
+      evm.deferCoinbaseFee = true;
+    } else {
+      // A new world per incarnation cost a handful of tables each (about 1 KB).
+      evm.world.reset();
+      evm.deferredFee = 0n;
+    }
+    return evm;
+  }
+
   begin(tx: number, lazyCandidate: Word = -1): void {
     this.tx = tx;
     this.lazyCandidate = lazyCandidate;
@@ -247,9 +264,8 @@ const writeIsDelta: boolean[] = [];
 export function executeIncarnation(ctx: BlockContext, reader: VersionedReader, tx: number, incarnation: number): { kept: IncarnationResult; wroteNew: boolean } {
   const transaction = ctx.transactions.get(tx);
   reader.begin(tx, lazyTransferRecipient(transaction, ctx.coinbase));
-  const world = new WorldState(reader);
-  const evm = new Evm(world, ctx.env, ctx.rules, ctx.codeCache);
-  evm.deferCoinbaseFee = true;
+  const evm = reader.evmFor(ctx);
+  const world = evm.world;
   let result: TxResult | null = null;
   let invalid: string | null = null;
   try {
