@@ -2,8 +2,9 @@
 // Per block of 50 or more transactions (the speedup goal's set): each transaction's time in our
 // sequential executor (medians), the dependency graph from a Block-STM run (ParallelResult.txDag),
 // its critical path, the bound no executor beats on 2 threads, the speedup of an ideal Block-STM
-// (no aborts, no overhead) on 2, 4, 8 and 16 threads, and our executor's measured speedup on
-// --workers threads, in the same run.
+// (no aborts, no overhead) on 2, 4, 8 and 16 threads, that of a shared-nothing partition of the
+// graph (src/records/partition.ts: threads that exchange no values while they run), and our
+// executor's measured speedup on --workers threads, in the same run.
 //
 // usage: node dist/bench/ideal.js [--workers N] [--runs N] [--warmup N] [--min-txs N] [--fixtures DIR] [--write] [--json]
 //   --json prints the rows as JSON (each block's dependency graph included) instead of the table.
@@ -17,6 +18,7 @@ import { closeWorkerPool, executeBlockParallel, workerPoolReady } from "../src/e
 import { executeBlock } from "../src/exec/sequential.js";
 import { median } from "../src/primitives/median.js";
 import { criticalPath, idealMakespan, makespanLowerBound, type TxDag } from "../src/records/txDag.js";
+import { partitionPlan } from "../src/records/partition.js";
 
 import { BenchArgs } from "./args.js";
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -43,6 +45,8 @@ interface Row {
   /** Speedup bound on `workers` threads, and the ideal Block-STM's speedups on THREADS. */
   bound: number;
   ideal: number[];
+  /** The shared-nothing partition's speedups on THREADS. */
+  partition: number[];
   measured: number;
   /** Why the graph is unknown (the block cannot run in Block-STM to the end): it is then taken as empty. */
   noGraph: string | null;
@@ -95,6 +99,7 @@ async function measureBlock(name: string, input: BlockInput): Promise<Row> {
     criticalMs,
     bound: blockSpeedup(seqMs, txMs, makespanLowerBound(dag, costs, workers), workers),
     ideal: THREADS.map((k) => blockSpeedup(seqMs, txMs, idealMakespan(dag, costs, k), k)),
+    partition: THREADS.map((k) => blockSpeedup(seqMs, txMs, partitionPlan(dag, costs, k).makespan, k)),
     measured: seqMs / median(par),
     noGraph,
     dag,
@@ -104,14 +109,14 @@ async function measureBlock(name: string, input: BlockInput): Promise<Row> {
 
 function table(rows: Row[]): string {
   const x = (v: number) => `${v.toFixed(2)}x`;
-  const head = `| block | txs | dependent txs | sequential ms | transactions ms | longest tx ms | critical path ms | bound, ${workers} threads | ideal Block-STM: ${THREADS.join(" / ")} threads | measured, ${workers} threads |`;
-  const sep = "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+  const head = `| block | txs | dependent txs | sequential ms | transactions ms | longest tx ms | critical path ms | bound, ${workers} threads | ideal Block-STM: ${THREADS.join(" / ")} threads | shared-nothing partition: ${THREADS.join(" / ")} threads | measured, ${workers} threads |`;
+  const sep = "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
   const lines = rows.map((r) => {
     const name = r.noGraph === null ? r.name : `${r.name} (no graph: ${r.noGraph})`;
-    return `| ${name} | ${r.txs} | ${r.noGraph === null ? r.dependent : "?"} | ${r.seqMs.toFixed(1)} | ${r.txMs.toFixed(1)} | ${r.longestTxMs.toFixed(1)} | ${r.criticalMs.toFixed(1)} | ${x(r.bound)} | ${r.ideal.map(x).join(" / ")} | ${x(r.measured)} |`;
+    return `| ${name} | ${r.txs} | ${r.noGraph === null ? r.dependent : "?"} | ${r.seqMs.toFixed(1)} | ${r.txMs.toFixed(1)} | ${r.longestTxMs.toFixed(1)} | ${r.criticalMs.toFixed(1)} | ${x(r.bound)} | ${r.ideal.map(x).join(" / ")} | ${r.partition.map(x).join(" / ")} | ${x(r.measured)} |`;
   });
   const mean = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0) / Math.max(1, rows.length);
-  lines.push(`| mean of ${rows.length} | | | | | | | ${x(mean((r) => r.bound))} | ${THREADS.map((_, i) => x(mean((r) => r.ideal[i]!))).join(" / ")} | ${x(mean((r) => r.measured))} |`);
+  lines.push(`| mean of ${rows.length} | | | | | | | ${x(mean((r) => r.bound))} | ${THREADS.map((_, i) => x(mean((r) => r.ideal[i]!))).join(" / ")} | ${THREADS.map((_, i) => x(mean((r) => r.partition[i]!))).join(" / ")} | ${x(mean((r) => r.measured))} |`);
   return [head, sep, ...lines].join("\n");
 }
 
@@ -137,7 +142,7 @@ async function main(): Promise<void> {
     if (input.block.transactions.length < minTxs) continue;
     const row = await measureBlock(name, input);
     rows.push(row);
-    console.error(`${name}: critical path ${row.criticalMs.toFixed(1)} of ${row.txMs.toFixed(1)} ms, bound ${row.bound.toFixed(2)}x, ideal ${row.ideal[0]!.toFixed(2)}x, measured ${row.measured.toFixed(2)}x${row.noGraph === null ? "" : ` (no graph: ${row.noGraph})`}`);
+    console.error(`${name}: critical path ${row.criticalMs.toFixed(1)} of ${row.txMs.toFixed(1)} ms, bound ${row.bound.toFixed(2)}x, ideal ${row.ideal[0]!.toFixed(2)}x, partition ${row.partition[0]!.toFixed(2)}x, measured ${row.measured.toFixed(2)}x${row.noGraph === null ? "" : ` (no graph: ${row.noGraph})`}`);
   }
   closeWorkerPool();
   const text = table(rows);
@@ -159,8 +164,13 @@ did not read are no dependency). The critical path is the most expensive chain o
 transactions. "bound" is the sequential time over max(critical path, transactions / ${workers}): no
 executor on ${workers} threads beats it. "ideal Block-STM" schedules the transactions on k threads,
 each free thread taking the lowest-numbered transaction whose dependencies are done, with no
-aborts and no overhead. In both, the rest of the block's time (prologue, receipts, roots: sequential
-minus transactions) counts as splitting perfectly over the threads, so both are upper bounds; the
+aborts and no overhead. "shared-nothing partition" (\`src/records/partition.ts\`) gives each group of
+transactions connected by dependencies whole to one of k threads, each thread running its
+transactions in block order on a state of its own, and ends a segment of the block at a transaction
+that joins groups holding more than a thread's share of the segment (a read of the fee recipient's
+balance, which every fee credits), which then runs alone on the merged state: what an executor gets
+whose threads exchange no values while they run (no multi-version memory), merging free. In all three, the rest of the block's time (prologue, receipts, roots: sequential
+minus transactions) counts as splitting perfectly over the threads, so all are upper bounds; the
 machine's own ceiling (\`bench/ceiling\`) is not applied. "measured" is our executor on ${workers}
 threads, medians of the same runs (sequential and parallel alternating, as in \`bench/parallel\`).
 A block that cannot run in Block-STM to the end has no graph: it is taken as having no
