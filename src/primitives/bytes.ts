@@ -128,3 +128,33 @@ function bytesToNumberUnchecked(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; i++) v = v * 256 + bytes[i]!;
   return v;
 }
+
+/** Below this many bytes a plain loop counts zeros faster than making a word view. */
+const ZERO_COUNT_WORDS_FROM = 64;
+
+/**
+ * The number of zero bytes in `data` (a transaction's intrinsic gas and calldata floor price zero
+ * bytes apart). Long data is read four bytes at a time: ABI call data is mostly zero padding, and
+ * a byte loop cost about 1.5 ns per byte.
+ */
+export function zeroBytes(data: Uint8Array): number {
+  const n = data.length;
+  let zeros = 0;
+  let i = 0;
+  if (n >= ZERO_COUNT_WORDS_FROM) {
+    // Bytes up to a 4-byte boundary of the buffer, then whole words, then the tail.
+    const head = (4 - (data.byteOffset & 3)) & 3;
+    for (; i < head; i++) if (data[i] === 0) zeros++;
+    const words = new Uint32Array(data.buffer, data.byteOffset + head, (n - head) >>> 2);
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
+      // Bit 7 of each byte of `nonzero`: set where that byte of w is not zero (no carry crosses a byte).
+      const nonzero = (((w & 0x7f7f7f7f) + 0x7f7f7f7f) | w) & 0x80808080;
+      // One per zero byte, summed into the top byte.
+      zeros += Math.imul((~nonzero >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    }
+    i = head + (words.length << 2);
+  }
+  for (; i < n; i++) if (data[i] === 0) zeros++;
+  return zeros;
+}

@@ -2,6 +2,7 @@
 // sender recovery (implemented in txEncoding.ts and signature.ts, re-exported here).
 import type { ForkRules } from "../fork/forks.js";
 import { TxType, type Transaction } from "./types.js";
+import { zeroBytes } from "../primitives/bytes.js";
 
 export { TransactionDecodeError, decodeTransaction, encodeTransaction, transactionHash, signingHash, legacyChainId, authorizationSigningHash } from "./txEncoding.js";
 export { InvalidSignatureError, recoverSender, recoverAddress, recoverAuthority, SECP256K1_N } from "./signature.js";
@@ -24,8 +25,7 @@ const MAX_U256 = (1n << 256n) - 1n;
 export function intrinsicGas(tx: Transaction, rules: ForkRules): bigint {
   let gas = TX_BASE_GAS;
   const data = tx.data;
-  let zeros = 0;
-  for (let i = 0; i < data.length; i++) if (data[i] === 0) zeros++;
+  const zeros = zeroBytes(data);
   gas += BigInt(zeros) * TX_DATA_ZERO_GAS + BigInt(data.length - zeros) * BigInt(rules.gasTxDataNonZero);
   if (tx.to === null) {
     gas += BigInt(rules.gasTxCreate);
@@ -45,8 +45,7 @@ export function intrinsicGas(tx: Transaction, rules: ForkRules): bigint {
 export function calldataFloorGas(tx: Transaction, rules: ForkRules): bigint {
   if (rules.calldataFloorPerToken === 0) return 0n;
   const data = tx.data;
-  let tokens = data.length * TOKENS_PER_NONZERO_BYTE;
-  for (let i = 0; i < data.length; i++) if (data[i] === 0) tokens -= TOKENS_PER_NONZERO_BYTE - 1;
+  const tokens = data.length * TOKENS_PER_NONZERO_BYTE - zeroBytes(data) * (TOKENS_PER_NONZERO_BYTE - 1);
   return TX_BASE_GAS + BigInt(tokens) * BigInt(rules.calldataFloorPerToken);
 }
 

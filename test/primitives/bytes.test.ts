@@ -10,6 +10,7 @@ import {
   concatBytes,
   hexToBytes,
   numberToBytes,
+  zeroBytes,
   padLeft,
 } from "../../src/primitives/bytes.js";
 
@@ -78,4 +79,26 @@ test("minimal big-endian integers", () => {
   assert.equal(bytesToNumber(Uint8Array.of(1, 0)), 256);
   assert.equal(bytesToNumber(hexToBytes("1fffffffffffff")), Number.MAX_SAFE_INTEGER);
   assert.throws(() => bytesToNumber(hexToBytes("20000000000000")), /exceeds 2\^53-1/);
+});
+
+test("zeroBytes counts the zero bytes of any length, offset and content", () => {
+  const naive = (d: Uint8Array) => d.reduce((n, b) => n + (b === 0 ? 1 : 0), 0);
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  // Bytes that a word-at-a-time test could get wrong: 0x80 (only the high bit), 0x7f, 0x01, 0xff.
+  const values = [0, 0, 0, 0x80, 0x7f, 0x01, 0xff, 0x40];
+  const buffer = new Uint8Array(1200);
+  for (let i = 0; i < buffer.length; i++) buffer[i] = values[Math.floor(next() * values.length)]!;
+  let checked = 0;
+  for (const offset of [0, 1, 2, 3, 5]) {
+    for (const length of [0, 1, 3, 63, 64, 65, 66, 67, 100, 257, 1000]) {
+      const data = buffer.subarray(offset, offset + length);
+      assert.equal(zeroBytes(data), naive(data), `offset ${offset}, length ${length}`);
+      checked++;
+    }
+  }
+  assert.equal(checked, 55);
+  assert.equal(zeroBytes(new Uint8Array(256)), 256, "all zero");
+  assert.equal(zeroBytes(new Uint8Array(256).fill(0x80)), 0, "no zero, high bits only");
+  assert.equal(zeroBytes(new Uint8Array(256).fill(0x01)), 0, "no zero, low bits only");
 });
