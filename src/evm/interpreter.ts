@@ -913,7 +913,6 @@ export class Evm {
     return cost;
   }
 
-
   private selfDestruct(self: Word, beneficiary: Word, balance: bigint): void {
     const world = this.world;
     const rules = this.rules;
