@@ -48,7 +48,7 @@ function planFor(dag: TxDag, costs: readonly number[], threads: number): Partiti
   let start = 0;
   let segmentCost = 0;
   for (let tx = 0; tx < dag.length; tx++) {
-    const joined = groups.rootsOf(dag[tx]!, start);
+    const joined = groups.rootsOf(tx, dag[tx]!, start);
     let mergedCost = costs[tx]!;
     for (const root of joined) mergedCost += groups.cost[root]!;
     if (joined.length >= 2 && mergedCost > (segmentCost + costs[tx]!) / threads) {
@@ -100,10 +100,13 @@ function assign(groups: Groups, from: number, to: number, threads: number, barri
 class Groups {
   private readonly parent: Int32Array;
   readonly cost: Float64Array;
+  /** The transaction whose dependencies last listed each root (a join of many groups lists each once, in linear time). */
+  private readonly listedBy: Int32Array;
 
   constructor(n: number) {
     this.parent = Int32Array.from({ length: n }, (_, i) => i);
     this.cost = new Float64Array(n);
+    this.listedBy = new Int32Array(n).fill(-1);
   }
 
   find(tx: number): number {
@@ -115,13 +118,15 @@ class Groups {
     return tx;
   }
 
-  /** The distinct groups of `dependencies` at or after `from` (earlier ones are in finished segments). */
-  rootsOf(dependencies: readonly number[], from: number): number[] {
+  /** The distinct groups of `tx`'s `dependencies` at or after `from` (earlier ones are in finished segments). */
+  rootsOf(tx: number, dependencies: readonly number[], from: number): number[] {
     const roots: number[] = [];
     for (const d of dependencies) {
       if (d < from) continue;
       const root = this.find(d);
-      if (!roots.includes(root)) roots.push(root);
+      if (this.listedBy[root] === tx) continue;
+      this.listedBy[root] = tx;
+      roots.push(root);
     }
     return roots;
   }

@@ -78,6 +78,13 @@ test("more threads never plan worse: a plan for fewer leaves the others idle", (
   assert.deepEqual(plan.segments, [{ threads: [[2], [0, 1, 3], [], []], barrier: -1 }]);
 });
 
+test("dependencies in one group join it once", () => {
+  // 2 depends on 0 and 1, which are one group already: no join of two groups, no barrier.
+  const plan = partitionPlan([[], [0], [0, 1], []], [1, 1, 1, 3], 2);
+  assert.deepEqual(plan.segments, [{ threads: [[0, 1, 2], [3]], barrier: -1 }]);
+  assert.equal(plan.makespan, 3);
+});
+
 test("dependencies on earlier segments join nothing", () => {
   // 2 joins 0 and 1 (a barrier); 3 and 4 depend on 0 and 1, which are in the finished segment.
   const plan = partitionPlan([[], [], [0, 1], [0], [1]], [1, 1, 1, 1, 1], 2);

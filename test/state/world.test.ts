@@ -1,5 +1,5 @@
-// WorldState: EIP-2929 warm addresses (the precompile range and the set beside it), and what an
-// access observer is told.
+// WorldState: EIP-2929 warm addresses (the precompile range and the set beside it), what an
+// access observer is told, SSTORE's store with its original value, and a world emptied for reuse.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Fork, rulesFor } from "../../src/fork/forks.js";
@@ -116,27 +116,27 @@ test("storeSlot returns the slot's value before the write and leaves its value a
   const world = new WorldState(stateWith(7, 100n, [[1, 11]]));
   assert.equal(world.storeSlot(7, 1, 12), 11, "first write: the pre-state's value");
   assert.equal(world.storedOriginal, 11);
-  assert.equal(world.storeSlot(7, 1, 13), 12, "second write: the first write's value");
-  assert.equal(world.storedOriginal, 11, "the original stays the transaction's start");
   const checkpoint = world.checkpoint();
   assert.equal(world.storeSlot(7, 2, 5), 0, "an absent slot reads 0");
   assert.equal(world.storedOriginal, 0);
+  assert.equal(world.storeSlot(7, 1, 13), 12, "second write: the first write's value");
+  assert.equal(world.storedOriginal, 11, "the original stays the transaction's start");
   world.revert(checkpoint);
   assert.equal(world.getStorage(7, 2), 0, "a reverted write is undone");
-  assert.equal(world.getStorage(7, 1), 13);
+  assert.equal(world.getStorage(7, 1), 12, "so is the second write of slot 1");
   world.finalizeTransaction(rulesFor(Fork.Cancun));
-  assert.equal(world.storeSlot(7, 1, 14), 13, "the next transaction");
-  assert.equal(world.storedOriginal, 13, "whose original is the value the last one left");
+  assert.equal(world.storeSlot(7, 1, 14), 12, "the next transaction");
+  assert.equal(world.storedOriginal, 12, "whose original is the value the last one left");
 });
 
 test("reset empties the world for another transaction over the same reader", () => {
   const world = new WorldState(stateWith(7, 100n, [[1, 11]]));
-  world.storeSlot(7, 1, 12);
-  world.addBalance(7, 5n);
+  world.touch(9);
   world.warmAddress(8);
   world.warmSlot(7, 3);
-  world.touch(9);
   world.checkpoint();
+  world.storeSlot(7, 1, 12);
+  world.addBalance(7, 5n); // account 7 is the last one looked up
   world.reset();
   assert.equal(world.getStorage(7, 1), 11, "storage reads the reader again");
   assert.equal(world.getBalance(7), 100n, "so does the balance");
