@@ -9,6 +9,7 @@ import type { Log } from "../state/world.js";
 import { delegationCode, delegationTarget, isDelegation } from "./code.js";
 import { CallKind, createAddress, Message, Status, type CallResult, type Evm } from "./interpreter.js";
 import { big, norm, type Word } from "../primitives/word.js";
+import { zeroBytes } from "../primitives/bytes.js";
 import { precompileAddresses } from "./precompiles/index.js";
 
 export const GAS_PER_BLOB = 131072n;
@@ -62,8 +63,10 @@ export function blobBaseFee(excessBlobGas: bigint, rules: ForkRules): bigint {
 export function applyTransaction(evm: Evm, tx: Transaction, sender: Word, gasAvailable: bigint = evm.block.gasLimit): TxResult {
   const { world, rules, block } = evm;
 
-  const intrinsic = intrinsicGas(tx, rules);
-  const floor = calldataFloorGas(tx, rules);
+  // Both price the call data's zero bytes apart: counted once.
+  const zeros = zeroBytes(tx.data);
+  const intrinsic = intrinsicGas(tx, rules, zeros);
+  const floor = calldataFloorGas(tx, rules, zeros);
   const gasPrice = checkValidity(evm, tx, sender, gasAvailable, intrinsic, floor);
   const blobGasUsed = GAS_PER_BLOB * BigInt(tx.blobVersionedHashes.length);
 

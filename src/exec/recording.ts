@@ -7,22 +7,19 @@
 // read, so the record of a block is the same whichever executor produced it.
 import { performance } from "node:perf_hooks";
 import { canWriteOwnStorage, threadCodeCache, type CodeCache } from "../evm/code.js";
-import { rulesFor, type ForkRules } from "../fork/forks.js";
+import type { ForkRules } from "../fork/forks.js";
 import { Evm } from "../evm/interpreter.js";
-import { resetHashMemo } from "../evm/hashMemo.js";
 import type { Word } from "../primitives/word.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../state/reader.js";
 import { WorldState, type AccessObserver, type AccountState } from "../state/world.js";
 import type { Block } from "../block/block.js";
 import type { Transaction } from "../tx/types.js";
 import type { Receipt } from "../block/receipt.js";
-import { mainnetFork } from "../block/schedule.js";
 import { Field, labelTransactions, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type SystemChanges, type TxRecord, type Write } from "../records/record.js";
 import { Status } from "../evm/interpreter.js";
 import { BlockResultBuilder } from "./blockResult.js";
 import { applyBlockEpilogue, applyBlockPrologue, type EpilogueOutcome } from "./blockRules.js";
-import { keepShapesAlive } from "./keepShapes.js";
-import { applyBlockTransaction, blockEnv, type BlockResult, type ExecuteOptions } from "./sequential.js";
+import { applyBlockTransaction, blockEnv, startBlock, type BlockResult, type ExecuteOptions } from "./sequential.js";
 
 export type RecordedBlockResult = BlockResult & { record: BlockRecord };
 
@@ -300,13 +297,8 @@ export function lazyTransferRecipient(transaction: Transaction, coinbase: Word):
 /** Executes the block in order and records it (see the module comment). Same result as executeBlock. */
 export function executeBlockRecorded(block: Block, pre: StateReader, options: ExecuteOptions): RecordedBlockResult {
   const { header } = block;
-  const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  keepShapesAlive();
-  const start = performance.now();
-  resetHashMemo();
-  const env = blockEnv(block, options, rules);
-  const world = new WorldState(pre);
-  const evm = new Evm(world, env, rules, options.codeCache ?? threadCodeCache);
+  const { rules, start, evm } = startBlock(block, pre, options);
+  const world = evm.world;
   const recorder = new BlockRecorder(world);
 
   const prologue = recordPrologue(recorder, evm, block);

@@ -90,21 +90,28 @@ export function applyBlockTransaction(evm: Evm, block: Block, i: number, builder
 
 /** Every transaction must have its `sender` resolved (see block/senders.ts). */
 export function executeBlock(block: Block, pre: StateReader, options: ExecuteOptions): BlockResult {
-  const { header } = block;
-  const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  keepShapesAlive();
-  const start = performance.now();
-  resetHashMemo();
-  const env = blockEnv(block, options, rules);
-  const world = new WorldState(pre);
-  const evm = new Evm(world, env, rules, options.codeCache ?? threadCodeCache);
-
+  const { rules, start, evm } = startBlock(block, pre, options);
+  const world = evm.world;
   applyBlockPrologue(evm, block);
   const builder = new BlockResultBuilder(rules);
   executeTransactions(evm, block, builder, 0, options.transactionMs);
   const result = builder.finish(world, applyBlockEpilogue(evm, block, builder.receipts, options.completeState === true));
   result.executionMs = performance.now() - start;
   return result;
+}
+
+/**
+ * What a run of the block in order starts from: its rules, the start time, and an EVM on a new
+ * world over `pre`, with the thread's KECCAK256 memo emptied (no block is helped by an earlier one).
+ */
+export function startBlock(block: Block, pre: StateReader, options: ExecuteOptions): { rules: ForkRules; start: number; evm: Evm } {
+  const { header } = block;
+  const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
+  keepShapesAlive();
+  const start = performance.now();
+  resetHashMemo();
+  const evm = new Evm(new WorldState(pre), blockEnv(block, options, rules), rules, options.codeCache ?? threadCodeCache);
+  return { rules, start, evm };
 }
 
 /** The EVM's view of the block, under `rules` (the blob base fee follows the fork's schedule). */

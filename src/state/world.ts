@@ -567,18 +567,8 @@ export class WorldState {
   reset(): void {
     this.accounts.clear();
     this.lastAccount = null;
-    this.journal.length = 0;
-    clearIfAny(this.touched);
-    clearIfAny(this.warmAddresses);
-    this.warmRangeEnd = 0;
-    clearIfAny(this.warmSlots);
-    clearIfAny(this.destructed);
-    clearIfAny(this.createdInTx);
-    this.withOriginals.length = 0;
-    this.withTransient.length = 0;
-    this.refund = 0;
+    this.clearTransactionState();
     if (this.logs.length > 0) this.logs = [];
-    this.ripemdTouchedInTx = false;
     this.storedOriginal = 0;
   }
 
@@ -596,6 +586,14 @@ export class WorldState {
     for (const account of this.touched) account.dirty = true;
     for (const account of this.withOriginals) account.original = null;
     for (const account of this.withTransient) account.transient = null;
+    this.clearTransactionState();
+    const logs = this.logs;
+    this.logs = [];
+    return logs;
+  }
+
+  /** Forgets the per-transaction state (warm sets, touches, journal, refund), as a new world has it. */
+  private clearTransactionState(): void {
     this.withOriginals.length = 0;
     this.withTransient.length = 0;
     clearIfAny(this.touched);
@@ -607,9 +605,6 @@ export class WorldState {
     this.journal.length = 0;
     this.refund = 0;
     this.ripemdTouchedInTx = false;
-    const logs = this.logs;
-    this.logs = [];
-    return logs;
   }
 
   private deleteAccount(account: AccountState): void {

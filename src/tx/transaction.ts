@@ -21,11 +21,14 @@ const TOKENS_PER_NONZERO_BYTE = 4;
 const MAX_U64 = (1n << 64n) - 1n;
 const MAX_U256 = (1n << 256n) - 1n;
 
-/** Gas charged before execution: base, calldata, creation, access list, initcode words, authorizations. */
-export function intrinsicGas(tx: Transaction, rules: ForkRules): bigint {
+/**
+ * Gas charged before execution: base, calldata, creation, access list, initcode words,
+ * authorizations. `zeros`: the call data's zero bytes, when counted already (zeroBytes).
+ */
+export function intrinsicGas(tx: Transaction, rules: ForkRules, zeros?: number): bigint {
   let gas = TX_BASE_GAS;
   const data = tx.data;
-  const zeros = zeroBytes(data);
+  zeros ??= zeroBytes(data);
   gas += BigInt(zeros) * TX_DATA_ZERO_GAS + BigInt(data.length - zeros) * BigInt(rules.gasTxDataNonZero);
   if (tx.to === null) {
     gas += BigInt(rules.gasTxCreate);
@@ -40,12 +43,12 @@ export function intrinsicGas(tx: Transaction, rules: ForkRules): bigint {
 
 /**
  * EIP-7623: the least gas the transaction uses, 21000 + tokens * floor cost, where a zero calldata
- * byte is one token and a non-zero byte four. 0 in forks without the floor.
+ * byte is one token and a non-zero byte four. 0 in forks without the floor. `zeros` as for intrinsicGas.
  */
-export function calldataFloorGas(tx: Transaction, rules: ForkRules): bigint {
+export function calldataFloorGas(tx: Transaction, rules: ForkRules, zeros?: number): bigint {
   if (rules.calldataFloorPerToken === 0) return 0n;
   const data = tx.data;
-  const tokens = data.length * TOKENS_PER_NONZERO_BYTE - zeroBytes(data) * (TOKENS_PER_NONZERO_BYTE - 1);
+  const tokens = data.length * TOKENS_PER_NONZERO_BYTE - (zeros ?? zeroBytes(data)) * (TOKENS_PER_NONZERO_BYTE - 1);
   return TX_BASE_GAS + BigInt(tokens) * BigInt(rules.calldataFloorPerToken);
 }
 
