@@ -6,7 +6,9 @@
 //   3. the parallel executor plain, hinted by the recorded dependency graph and times (hints, hintCosts), and seeded by
 //      the block's access list (seed: the writes of EIP-7928's list built from the record), with
 //      the executor's default options. Where the default runs a block sequentially, the three run
-//      again with Block-STM forced (forceParallel, conflictBudget: Infinity), reported apart;
+//      again with Block-STM forced (forceParallel, conflictBudget: Infinity), reported apart, and
+//      hinted once more with the partitioned executor (partition: true: the graph's shared-nothing
+//      plan on threads that exchange nothing while they run);
 //   4. speedups over the sequential executor (records off), and re-executions: executions beyond one
 //      per transaction (stats.executions, plus the transactions run in order after a stop);
 //   5. the ideal speedup on 2/4/8/16 and unbounded threads of the recorded graph (summarize), costed
@@ -96,7 +98,7 @@ function parseArgs(args: string[]): Options {
 }
 
 /** The variants one block runs; the forced ones only where the default runs the block sequentially. */
-type Key = "seq" | "seqRec" | "plain" | "plainRec" | "hinted" | "seeded" | "forcedPlain" | "forcedHinted" | "forcedSeeded";
+type Key = "seq" | "seqRec" | "plain" | "plainRec" | "hinted" | "seeded" | "forcedPlain" | "forcedHinted" | "forcedSeeded" | "forcedPartitioned";
 
 interface Sample {
   ms: number;
@@ -210,6 +212,7 @@ async function measureBlock(name: string, input: BlockInput, o: Options): Promis
       variants.set("forcedPlain", parVariant(FORCED));
       variants.set("forcedHinted", parVariant({ ...FORCED, hints, hintCosts }));
       variants.set("forcedSeeded", parVariant({ ...FORCED, seed }));
+      variants.set("forcedPartitioned", parVariant({ ...FORCED, hints, hintCosts, partition: true }));
     }
   }
 
@@ -275,10 +278,11 @@ const reex = (r: Row, k: Key): string => {
 };
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-function modeCell(r: Row, keys: [Key, Key, Key]): string {
-  const [a, b, c] = keys.map((k) => r.variants[k]!.mode!);
-  if (a === b && b === c) return a!;
-  return `plain: ${a}; hinted: ${b}; seeded: ${c}`;
+function modeCell(r: Row, keys: Key[]): string {
+  const names = ["plain", "hinted", "seeded", "partitioned"];
+  const modes = keys.map((k) => r.variants[k]!.mode!);
+  if (modes.every((m) => m === modes[0])) return modes[0]!;
+  return modes.map((m, i) => `${names[i]}: ${m}`).join("; ");
 }
 
 function mainTable(rows: Row[], threads: number[]): string {
@@ -295,11 +299,11 @@ function mainTable(rows: Row[], threads: number[]): string {
 function forcedTable(rows: Row[]): string {
   const forced = rows.filter((r) => r.variants.forcedPlain !== undefined);
   if (forced.length === 0) return "";
-  const head = "| block | txs | sequential ms | default: why sequential | forced plain ms, speedup | forced hinted ms, speedup | forced seeded ms, speedup | re-executions plain / hinted / seeded | mode (forced) |";
-  const sep = "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |";
+  const head = "| block | txs | sequential ms | default: why sequential | forced plain ms, speedup | forced hinted ms, speedup | forced seeded ms, speedup | partitioned (hinted) ms, speedup | re-executions plain / hinted / seeded | mode (forced) |";
+  const sep = "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |";
   const lines = forced.map((r) => {
     const par = (k: Key) => `${f1(ms(r, k))}, ${x(speedup(r, k))}`;
-    return `| ${r.block} | ${r.txs} | ${f1(ms(r, "seq"))} | ${r.variants.plain!.mode!.replace(/^sequential: /, "")} | ${par("forcedPlain")} | ${par("forcedHinted")} | ${par("forcedSeeded")} | ${reex(r, "forcedPlain")} / ${reex(r, "forcedHinted")} / ${reex(r, "forcedSeeded")} | ${modeCell(r, ["forcedPlain", "forcedHinted", "forcedSeeded"])} |`;
+    return `| ${r.block} | ${r.txs} | ${f1(ms(r, "seq"))} | ${r.variants.plain!.mode!.replace(/^sequential: /, "")} | ${par("forcedPlain")} | ${par("forcedHinted")} | ${par("forcedSeeded")} | ${par("forcedPartitioned")} | ${reex(r, "forcedPlain")} / ${reex(r, "forcedHinted")} / ${reex(r, "forcedSeeded")} | ${modeCell(r, ["forcedPlain", "forcedHinted", "forcedSeeded", "forcedPartitioned"])} |`;
   });
   return [head, sep, ...lines].join("\n");
 }
@@ -371,7 +375,7 @@ function prose(rows: Row[], s: Summary, o: Options): string {
   sentences.push(`Keeping a record cost a median ${pct(s.overhead.seq)} in the sequential executor and ${pct(s.overhead.par)} in the parallel one (blocks with transactions).`);
   const forced = rows.filter((r) => r.variants.forcedPlain !== undefined);
   if (forced.length > 0) {
-    sentences.push(`Forced into Block-STM, the ${forced.length} block${forced.length === 1 ? "" : "s"} the default runs sequentially (and Block-STM can run) gave ${x(mean(forced.map((r) => speedup(r, "forcedPlain"))))} plain, ${x(mean(forced.map((r) => speedup(r, "forcedHinted"))))} hinted and ${x(mean(forced.map((r) => speedup(r, "forcedSeeded"))))} seeded on average.`);
+    sentences.push(`Forced into Block-STM, the ${forced.length} block${forced.length === 1 ? "" : "s"} the default runs sequentially (and Block-STM can run) gave ${x(mean(forced.map((r) => speedup(r, "forcedPlain"))))} plain, ${x(mean(forced.map((r) => speedup(r, "forcedHinted"))))} hinted and ${x(mean(forced.map((r) => speedup(r, "forcedSeeded"))))} seeded on average; hinted, the partitioned executor gave ${x(mean(forced.map((r) => speedup(r, "forcedPartitioned"))))}, and ${x(mean(forced.filter((r) => r.txs >= 50).map((r) => speedup(r, "forcedPartitioned"))))} over the ${forced.filter((r) => r.txs >= 50).length} of them with 50 or more transactions (Block-STM hinted: ${x(mean(forced.filter((r) => r.txs >= 50).map((r) => speedup(r, "forcedHinted"))))}).`);
   }
   return sentences.join(" ");
 }

@@ -17,17 +17,28 @@ import { KECCAK_EMPTY_WORD, type StateReader } from "../../state/reader.js";
 import { WorldState, type AccountState } from "../../state/world.js";
 import { applyBlockEpilogue, applyBlockPrologue } from "../blockRules.js";
 import { BlockResultBuilder } from "../blockResult.js";
-import { BlockExecutionError, blockEnv, executeBlock, executeTransactions, MAINNET_CHAIN_ID, type BlockResult, type ExecuteOptions } from "../sequential.js";
+import { BlockExecutionError, blockEnv, executeBlock, executeTransactions, MAINNET_CHAIN_ID, startBlock, type BlockResult, type ExecuteOptions } from "../sequential.js";
+import type { TxResult } from "../../evm/processor.js";
+import type { Transaction } from "../../tx/types.js";
 import { VersionedReader, type AccountLocations, type IncarnationResult } from "./incarnation.js";
 import { discardSpareMvBuffers, LocationKind, MvMemory } from "./mvmemory.js";
 import { discardSpareSchedulerBuffer, Scheduler } from "./scheduler.js";
 import { discardSpareReceiptBuffers, SharedReceipts } from "./receipts.js";
 import { decodeResults } from "./resultCodec.js";
-import type { JobMessage } from "./worker.js";
+import type { JobMessage, PartitionMessage } from "./worker.js";
 import { ArrayTransactions, encodeTransactions } from "./txCodec.js";
 import { BlockStmLoop, buildContext, conflictBudget, CONTROL_WORDS, packHints, encodeReceipts, hashReceiptGroups, runBlockStmAlone, senderChains, validPrefix, type BlockJob, type FaultPlan, type LoopOutcome, type LoopStats, type SenderChains, type SharedHandles } from "./workerLoop.js";
 import { warmUpSteps } from "../warmup.js";
 import { epilogueChanges, executeBlockRecorded, lazyTransferRecipient, prologueChanges } from "../recording.js";
+import { partitionPlan, type PartitionPlan } from "../../records/partition.js";
+import { decodeMarks, encodeDelta, mergeThreads, runThreadPart, threadMarks } from "./partitionTracker.js";
+
+/** A worker thread's part of a partitioned run: what its transactions read and wrote (packed), and their results. */
+interface WorkerPart {
+  failure: string | null;
+  marks: ArrayBuffer;
+  results: TxResult[];
+}
 import { Field, labelTransactions, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
 import { checkTxDag, criticalPath, criticalPathOrder, type TxDag } from "../../records/txDag.js";
 import { chooseMode, type CostModel, type SpeedupBound } from "./costModel.js";
@@ -78,6 +89,15 @@ export interface ParallelOptions extends ExecuteOptions {
    */
   hintCosts?: readonly number[];
   /**
+   * With `hints` and no record asked for: run the hinted graph's shared-nothing plan
+   * (records/partition.ts) instead of Block-STM, where the plan puts transactions on two threads or
+   * more: each thread runs its groups of dependent transactions in order on a world of its own,
+   * segment by segment (runPartitioned). A hint that misses a dependency shows when the threads'
+   * reads and writes are compared (partitionTracker.ts), and the block runs again in order.
+   * Default false: on two threads of a 2-core machine it has not measured faster than Block-STM.
+   */
+  partition?: boolean;
+  /**
    * Values to run against: each transaction's writes (`writes[i]`, as an access list gives them)
    * and the code they deploy, seeded into the multi-version memory before the block starts, so
    * that every transaction can run at once. Wrong values never change the result: the
@@ -119,6 +139,10 @@ export interface ParallelStats {
   reexecutions: number;
   /** What the run was given to schedule by: a dependency graph, seeded values, or nothing. */
   hints: "graph" | "values" | null;
+  /** The parallel executor that ran, or was tried before the block ran in order (null: none): Block-STM, or the hinted graph's shared-nothing plan (`partition`). */
+  executor: "block-stm" | "partitioned" | null;
+  /** A partitioned run's plan: transactions run on two threads or more, the rest (alone on the merged state, or in segments one thread holds), and segments. */
+  partition: { parallelTxs: number; inOrderTxs: number; segments: number } | null;
   /**
    * Why the executors stopped early (too many conflicts), when they did: the main thread then kept
    * the valid executed prefix and ran the other `inOrderExecutions` transactions sequentially.
@@ -185,6 +209,31 @@ function hintedBound(block: Block, hints: TxDag, hintCosts: readonly number[] | 
   return { speedup: path > 0 ? total / path : Infinity, source: "hinted dependency graph's chains" };
 }
 
+/** A hinted graph's shared-nothing plan on the run's threads, and what the executor makes of it. */
+interface Partition {
+  plan: PartitionPlan;
+  /** Transactions the threads run side by side (0: every segment's groups fit one thread, nothing to share). */
+  parallelTxs: number;
+  bound: SpeedupBound;
+}
+
+/**
+ * The partitioned run of a hinted block: the graph's shared-nothing plan on the threads (a
+ * segment ends at a transaction that reads what several threads wrote, which runs alone on the
+ * merged state). Its bound, for the cost model: the costs over the plan's makespan.
+ */
+function partitionOf(block: Block, hints: TxDag, hintCosts: readonly number[] | undefined, workers: number): Partition {
+  const costs = hintCosts ?? block.transactions.map((t) => Number(t.gasLimit));
+  const plan = partitionPlan(hints, costs, workers);
+  let parallelTxs = 0;
+  for (const segment of plan.segments) {
+    if (segment.threads.filter((list) => list.length > 0).length < 2) continue;
+    for (const list of segment.threads) parallelTxs += list.length;
+  }
+  const total = costs.reduce((x, y) => x + y, 0);
+  return { plan, parallelTxs, bound: { speedup: plan.makespan > 0 ? total / plan.makespan : Infinity, source: "hinted graph's shared-nothing groups" } };
+}
+
 // Blocks run one at a time: the worker pool and the shared buffers (reused between blocks) are
 // the executor's, so a call made while another runs waits for it.
 let running: Promise<unknown> = Promise.resolve();
@@ -201,7 +250,7 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   const workers = options.workers ?? availableParallelism();
   const { header } = block;
   const rules = options.rules ?? rulesFor(mainnetFork(header.number, header.timestamp));
-  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, predictedSpeedup: null, reason: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, hints: options.seed !== undefined ? "values" : options.hints !== undefined ? "graph" : null, stopped: null, inOrderExecutions: 0, streamedResults: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
+  const stats: ParallelStats = { mode: "parallel", workers, fallback: null, predictedSpeedup: null, reason: null, faults: [], executions: 0, validations: 0, aborts: 0, dependencies: 0, reexecutions: 0, hints: options.seed !== undefined ? "values" : options.hints !== undefined ? "graph" : null, executor: null, partition: null, stopped: null, inOrderExecutions: 0, streamedResults: 0, prepareMs: 0, workersMs: 0, assembleMs: 0, loopMs: 0, receiptsMs: 0, receiptsOnMain: false, executeMs: 0, validateMs: 0, idleMs: 0 };
   const sequential = (reason: string): ParallelResult => {
     const result = options.record === true ? executeBlockRecorded(block, pre, { ...options, rules }) : executeBlock(block, pre, { ...options, rules });
     result.executionMs = performance.now() - callStart;
@@ -220,13 +269,14 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
   if (wide !== null) return sequential(wide);
   if (options.hints !== undefined) checkHints(options.hints, options.hintCosts, block.transactions.length);
   let chains: SenderChains | null = null;
+  const partition = options.hints !== undefined && options.partition === true && options.record !== true && workers > 1 ? partitionOf(block, options.hints, options.hintCosts, workers) : null;
   if (!options.forceParallel) {
     if (workers <= 1) return sequential("one worker");
     if (options.minTxs !== undefined && block.transactions.length < options.minTxs) return sequential(`fewer than ${options.minTxs} transactions`);
     const shape = { txs: block.transactions.length, gas: Number(header.gasUsed) };
     const cores = options.cores ?? availableParallelism();
     // The threads alone decide most blocks on few cores: the sender chains are walked only where they could change the choice.
-    let choice = chooseMode({ ...shape, bound: options.hints !== undefined ? hintedBound(block, options.hints, options.hintCosts) : UNBOUNDED }, workers, cores, options.costModel);
+    let choice = chooseMode({ ...shape, bound: partition !== null ? partition.bound : options.hints !== undefined ? hintedBound(block, options.hints, options.hintCosts) : UNBOUNDED }, workers, cores, options.costModel);
     if (choice.parallel && options.hints === undefined) {
       chains = senderChains(block);
       choice = chooseMode({ ...shape, bound: { speedup: senderChainBound(block, chains).speedup, source: SENDER_CHAINS } }, workers, cores, options.costModel);
@@ -244,6 +294,18 @@ async function executeOne(block: Block, pre: MemoryState, options: ParallelOptio
     callStart = performance.now();
   }
 
+  if (partition !== null && partition.parallelTxs > 0) {
+    stats.executor = "partitioned";
+    let out: ParallelResult | string;
+    try {
+      out = await runPartitioned(block, pre, options, rules, partition, stats, callStart);
+    } catch (e) {
+      stats.faults.push((e as Error).message);
+      return sequential(`worker fault: ${(e as Error).message.split("\n")[0]}`);
+    }
+    return typeof out === "string" ? sequential(out) : out;
+  }
+  stats.executor = "block-stm";
   const start = performance.now();
   const txCount = block.transactions.length;
   if (options.seed !== undefined && options.seed.writes.length !== txCount) throw new RangeError(`seeded values for ${options.seed.writes.length} transactions, but the block has ${txCount}`);
@@ -510,6 +572,89 @@ function assemble(block: Block, rules: ReturnType<typeof rulesFor>, world: World
   return { world, builder };
 }
 
+/** Partitioned runs so far: each names its worker threads' world (kept from one segment to the next). */
+let partitionedRuns = 0;
+
+/**
+ * Runs the block partitioned, segment by segment: each thread runs its transactions of the
+ * segment on a world of its own (the main thread the last thread's), tracked
+ * (partitionTracker.ts); the threads' runs are checked against each other and merged into the
+ * main thread's world, the segment's last transaction runs there alone, and the worker threads
+ * get what changed before the next segment. Returns why the block must run in order instead, if so.
+ */
+async function runPartitioned(block: Block, pre: MemoryState, options: ParallelOptions, rules: ReturnType<typeof rulesFor>, partition: Partition, stats: ParallelStats, callStart: number): Promise<ParallelResult | string> {
+  const { header } = block;
+  const txCount = block.transactions.length;
+  const segments = partition.plan.segments;
+  const workers = segments[0]!.threads.length;
+  const main = workers - 1;
+  const prepareStart = performance.now();
+  const base = stateAfterPrologue(block, pre, rules, options);
+  const job: BlockJob = { block, previousFromSender: senderChains(block).previous, fork: rules.fork, chainId: options.chainId ?? MAINNET_CHAIN_ID, blockHashes: new Map(options.blockHashes), accounts: base.accounts, codes: base.codes };
+  const jobKey = jobKeyOf(block, pre);
+  const run = ++partitionedRuns;
+  // The main thread runs the last thread's share of each segment, on the world the block's result comes from.
+  const { evm } = startBlock(block, pre, { ...options, rules });
+  applyBlockPrologue(evm, block);
+  const world = evm.world;
+  const builder = new BlockResultBuilder(rules);
+  const transactionAt = (i: number): Transaction => block.transactions[i]!;
+  stats.prepareMs = performance.now() - prepareStart;
+  let delta: ArrayBuffer | null = null;
+  let next = 0;
+  const inOrder = (tx: number, result: TxResult): string | null => {
+    if (tx !== next) return `internal: the partition plan skips from transaction ${next} to ${tx}`;
+    if (block.transactions[tx]!.gasLimit > header.gasLimit - builder.cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
+    builder.add(block.transactions[tx]!, result);
+    next++;
+    return null;
+  };
+  for (let s = 0; s < segments.length; s++) {
+    const { threads, barrier } = segments[s]!;
+    const others = pool(workers - 1).runPartition(jobKey, job, threads.slice(0, main), txCount, { run, index: s, delta });
+    const ownStart = performance.now();
+    const own = runThreadPart(evm, header.coinbase, transactionAt, threads[main]!, header.gasLimit);
+    const waitStart = performance.now();
+    stats.loopMs += waitStart - ownStart;
+    const parts = await others;
+    const mergeStart = performance.now();
+    stats.workersMs += mergeStart - ownStart;
+    const failed = [...parts, own].find((part) => part.failure !== null);
+    if (failed !== undefined) return `partitioned run: ${failed.failure}`;
+    const marks = parts.map((part) => decodeMarks(part.marks));
+    marks.push(threadMarks(own.tracker));
+    own.tracker.release();
+    const conflict = mergeThreads(world, marks, main);
+    if (conflict !== null) return `partitioned run: ${conflict}`;
+    const results: TxResult[] = [];
+    parts.forEach((part, thread) => part.results.forEach((result, k) => (results[threads[thread]![k]!] = result)));
+    own.results.forEach((result, k) => (results[threads[main]![k]!] = result));
+    for (let tx = next; tx < results.length; tx++) {
+      const failure = results[tx] === undefined ? `internal: the partition plan leaves out transaction ${tx}` : inOrder(tx, results[tx]!);
+      if (failure !== null) return failure;
+    }
+    if (barrier >= 0) {
+      const alone = runThreadPart(evm, header.coinbase, transactionAt, [barrier], header.gasLimit - builder.cumulativeGasUsed);
+      if (alone.failure !== null) return `partitioned run: ${alone.failure}`;
+      marks.push(threadMarks(alone.tracker));
+      alone.tracker.release();
+      const failure = inOrder(barrier, alone.results[0]!);
+      if (failure !== null) return failure;
+    }
+    if (s + 1 < segments.length) delta = encodeDelta(world, marks);
+    stats.assembleMs += performance.now() - mergeStart;
+  }
+  if (next !== txCount) return `internal: the partition plan ends at transaction ${next} of ${txCount}`;
+  const finishStart = performance.now();
+  stats.executions = txCount;
+  stats.partition = { parallelTxs: partition.parallelTxs, inOrderTxs: txCount - partition.parallelTxs, segments: segments.length };
+  const epilogue = applyBlockEpilogue(evm, block, builder.receipts, options.completeState === true);
+  const finished = builder.finish(world, epilogue);
+  stats.assembleMs += performance.now() - finishStart;
+  finished.executionMs = performance.now() - callStart;
+  return { ...finished, stats };
+}
+
 /**
  * Executes transactions `from` on, in order, on the state the kept ones left (the sequential
  * executor's loop). Returns why the block cannot complete this way (then it reruns sequentially,
@@ -757,6 +902,57 @@ class WorkerPool {
   /** The worker threads' ids (workerPoolThreads). */
   threadIds(): number[] {
     return this.workers.map((w) => w.threadId);
+  }
+
+  /**
+   * Runs worker thread i's share of a partitioned run (`lists[i]`: its transactions, ascending);
+   * resolves with each thread's records and results. Rejects on any fault (a thread that died or
+   * hangs past the watchdog is replaced).
+   */
+  runPartition(jobKey: number, job: BlockJob, lists: number[][], txCount: number, segment: { run: number; index: number; delta: ArrayBuffer | null }): Promise<WorkerPart[]> {
+    const id = this.nextId++;
+    let packedJob: PackedJob | null = null;
+    const parts = this.workers.map(
+      (worker, i) =>
+        new Promise<WorkerPart>((resolve, reject) => {
+          const timer = setTimeout(() => fail(new Error(`watchdog: no result after ${watchdogMs(txCount)} ms`), true), watchdogMs(txCount));
+          const cleanup = () => {
+            clearTimeout(timer);
+            worker.off("message", onMessage);
+            worker.off("error", onError);
+            worker.off("exit", onExit);
+          };
+          const fail = (e: Error, replace: boolean) => {
+            cleanup();
+            this.heldKey[i] = 0; // its job may be half built: the next one is sent again
+            if (replace) {
+              void worker.terminate();
+              this.spawn(i);
+              this.forgetCodes();
+            }
+            reject(e);
+          };
+          const onMessage = (m: { type: string; id: number; message?: string; failure: string | null; marks: ArrayBuffer; packed: ArrayBuffer }) => {
+            if (m.id !== id) return;
+            if (m.type !== "partitioned") return fail(new Error(`worker ${i} failed: ${m.message}`), false);
+            cleanup();
+            resolve({ failure: m.failure, marks: m.marks, results: decodeResults(m.packed).map((r) => r.result!) });
+          };
+          const onError = (e: Error) => fail(new Error(`worker ${i} crashed: ${e.message}`), true);
+          const onExit = (code: number) => fail(new Error(`worker ${i} exited with code ${code}`), true);
+          worker.on("message", onMessage);
+          worker.on("error", onError);
+          worker.on("exit", onExit);
+          const send = this.heldKey[i] !== jobKey;
+          if (send && packedJob === null) packedJob = this.packJob(job);
+          // A later segment goes to the thread that ran the earlier ones (it holds the job), with the changes since.
+          const delta = segment.delta === null ? undefined : i === lists.length - 1 ? segment.delta : segment.delta.slice(0);
+          const msg: PartitionMessage = { type: "partition", id, jobKey, run: segment.run, segment: segment.index, indexes: lists[i]!, delta, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions, resetCodes: packedJob!.resetCodes } : {}) };
+          worker.postMessage(msg, delta === undefined ? [] : [delta]);
+          this.heldKey[i] = jobKey;
+        }),
+    );
+    return Promise.all(parts);
   }
 
   /** Resolves once every worker thread has loaded its modules and warmed up (or exited). */

@@ -4,6 +4,10 @@
 import { deserialize } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";
+import { applyDelta, encodeMarks, runThreadPart, threadMarks } from "./partitionTracker.js";
+import { Evm } from "../../evm/interpreter.js";
+import { resetHashMemo } from "../../evm/hashMemo.js";
+import { WorldState } from "../../state/world.js";
 import { warmUpSteps } from "../warmup.js";
 import type { BlockContext, IncarnationResult } from "./incarnation.js";
 import type { MemoryState } from "../../state/memory.js";
@@ -29,13 +33,28 @@ export interface JobMessage {
   streamEvery: number;
 }
 
+/** A thread's part of a partitioned run (executor.ts, runPartitioned): these transactions, in order, tracked. */
+export interface PartitionMessage {
+  type: "partition";
+  id: number;
+  jobKey: number;
+  job?: SharedArrayBuffer;
+  resetCodes?: boolean;
+  transactions?: SharedArrayBuffer;
+  /** The partitioned run (one per block run) and its segment: segment 0 starts a world on the block's state, a later one goes on with the thread's world after `delta` (partitionTracker.ts, encodeDelta). */
+  run: number;
+  segment: number;
+  delta?: ArrayBuffer;
+  indexes: number[];
+}
+
 let cached: { key: number; ctx: BlockContext; base: MemoryState } | null = null;
 /** Every code received so far, by hash (each is sent once: see WorkerPool's code record). */
 let codeStore = new Map<Word, Uint8Array>();
 
 keepShapesAlive();
 
-parentPort!.on("message", (msg: JobMessage) => {
+parentPort!.on("message", (msg: JobMessage | PartitionMessage) => {
   try {
     if (msg.job !== undefined) {
       if (msg.resetCodes === true) codeStore = new Map();
@@ -45,6 +64,7 @@ parentPort!.on("message", (msg: JobMessage) => {
     } else if (cached === null || cached.key !== msg.jobKey) {
       throw new Error(`worker has no block for job key ${msg.jobKey}`);
     }
+    if (msg.type === "partition") return runPart(msg, cached);
     const stream = msg.streamEvery > 0 ? { every: msg.streamEvery, send: (batch: IncarnationResult[]) => sendBatch(msg.id, batch) } : null;
     const { results, unsent, ...outcome } = runWorkerLoop(cached.ctx, cached.base, msg.handles, msg.fault, stream);
     const packed = encodeResults(unsent);
@@ -59,6 +79,28 @@ parentPort!.on("message", (msg: JobMessage) => {
     parentPort!.postMessage({ type: "error", id: msg.id, message: (e as Error).stack ?? String(e) });
   }
 });
+
+/** The world of the partitioned run in progress, kept from one segment to the next. */
+let partitionWorld: { run: number; evm: Evm } | null = null;
+
+/** Runs this thread's transactions of a partitioned run's segment and sends what they read and wrote, and their results. */
+function runPart(msg: PartitionMessage, { ctx, base }: { ctx: BlockContext; base: MemoryState }): void {
+  let evm: Evm;
+  if (msg.segment === 0) {
+    resetHashMemo();
+    evm = new Evm(new WorldState(base), ctx.env, ctx.rules, ctx.codeCache);
+    partitionWorld = { run: msg.run, evm };
+  } else {
+    if (partitionWorld === null || partitionWorld.run !== msg.run) throw new Error(`worker has no world for partitioned run ${msg.run}`);
+    evm = partitionWorld.evm;
+    applyDelta(evm.world, msg.delta!);
+  }
+  const run = runThreadPart(evm, ctx.coinbase, (i) => ctx.transactions.get(i), msg.indexes, ctx.gasLimit);
+  const marks = run.failure === null ? encodeMarks(threadMarks(run.tracker)) : new ArrayBuffer(0);
+  run.tracker.release();
+  const packed = encodeResults(run.results.map((result, k) => ({ tx: msg.indexes[k]!, incarnation: 0, result, invalid: null, bloom: null })));
+  parentPort!.postMessage({ type: "partitioned", id: msg.id, failure: run.failure, marks, packed }, [marks, packed]);
+}
 
 /** A batch of streamed results (ResultStream), packed and transferred. */
 function sendBatch(id: number, batch: IncarnationResult[]): void {

@@ -1,0 +1,716 @@
+// What one thread of a partitioned run (executor.ts, runPartitioned) did to each location, and
+// the check and merge of all threads' runs. Each thread runs its own transactions in block order
+// on a world of its own over the same state; the threads' runs add up to the block's exactly when
+// no thread read a location at a transaction above one where another thread wrote it, and no two
+// threads wrote the same location, but for credits to a balance (the fee recipient's fees, value
+// sent to an account without code), which add up. The tracker keeps, per location, the last
+// transaction that read it and the first that wrote it: a few numbers per location, where an
+// execution record keeps every read and write.
+import { applyTransaction, InvalidTransactionError, type TxResult } from "../../evm/processor.js";
+import type { Evm } from "../../evm/interpreter.js";
+import type { Transaction } from "../../tx/types.js";
+import { lazyTransferRecipient } from "../recording.js";
+import { KECCAK_EMPTY_WORD } from "../../state/reader.js";
+import { canWriteOwnStorage } from "../../evm/code.js";
+import type { AccessObserver, AccountState, WorldState } from "../../state/world.js";
+import type { Word } from "../../primitives/word.js";
+
+/** No transaction (a read index below every write index). */
+export const NO_READ = -1;
+/** No write (a write index above every read index). */
+export const NO_WRITE = 0x7fffffff;
+const NONE = NO_READ;
+const NEVER = NO_WRITE;
+
+/** A storage slot's last read and first write in the thread's run. */
+class SlotMark {
+  read = NONE;
+  write = NEVER;
+}
+
+/** What the tracker keeps of an account (its `observerData`). */
+class AccountMark {
+  /** The account as the running transaction found it (see begin). */
+  startExists = false;
+  startNonce = 0n;
+  startBalance = 0n;
+  startCodeHash: Word = KECCAK_EMPTY_WORD;
+  startStorageEpoch = 0;
+  /** The last transaction that read the nonce and code, and the balance. */
+  fieldsRead = NONE;
+  balanceRead = NONE;
+  /** The first transaction that wrote the nonce, the code, the balance (an absolute value), or credited the balance. */
+  nonceWrite = NEVER;
+  codeWrite = NEVER;
+  balanceWrite = NEVER;
+  creditWrite = NEVER;
+  /** Credits to the balance since the last absolute write (the balance's change, when it is never written absolutely). */
+  credits = 0n;
+  /** The slots the thread's transactions accessed. */
+  slots: Map<Word, SlotMark> | null = null;
+  /** The slots the running transaction accessed, with their values at its start (valid while `slotsTx` is the running one). */
+  slotsSeen: Map<Word, Word> | null = null;
+  slotsTx = NONE;
+  lastSlot: Word = -1;
+
+  slot(slot: Word): SlotMark {
+    let slots = this.slots;
+    if (slots === null) this.slots = slots = new Map();
+    let mark = slots.get(slot);
+    if (mark === undefined) slots.set(slot, (mark = new SlotMark()));
+    return mark;
+  }
+}
+
+/** A thread's tracker: observes its world for the transactions it runs, one `begin`/`commit` each. */
+export class PartitionTracker implements AccessObserver {
+  /** Every account the thread's transactions accessed, in the order of their first access. */
+  readonly marked: AccountState[] = [];
+  /** The code of every code the thread's transactions deployed, by hash. */
+  readonly codes = new Map<Word, Uint8Array>();
+  /** Why the thread's run cannot be merged (a change the tracker cannot express), or null. */
+  failure: string | null = null;
+  private tx = NONE;
+  private accessed: AccountState[] = [];
+  private lazyCandidate: Word = -1;
+  private lazyCredited: Word = -1;
+  private feeAccount: AccountState | null = null;
+  private fee = 0n;
+
+  constructor(readonly world: WorldState) {
+    world.observe(this);
+  }
+
+  /** Starts transaction `tx`, whose code-less transfer recipient (recording.ts, lazyTransferRecipient) is `lazyCandidate`, or -1. */
+  begin(tx: number, lazyCandidate: Word): void {
+    this.tx = tx;
+    this.accessed = [];
+    this.lazyCandidate = lazyCandidate;
+    this.lazyCredited = -1;
+    this.feeAccount = null;
+    this.fee = 0n;
+    this.world.beginAccessEpoch();
+  }
+
+  accountAccessed(account: AccountState): void {
+    let mark = account.observerData as AccountMark | null;
+    if (mark === null) {
+      account.observerData = mark = new AccountMark();
+      this.marked.push(account);
+    }
+    mark.startExists = account.exists;
+    mark.startNonce = account.nonce;
+    mark.startBalance = account.balance;
+    mark.startCodeHash = account.codeHash;
+    mark.startStorageEpoch = account.storageEpoch;
+    this.accessed.push(account);
+    mark.fieldsRead = this.tx;
+    if (account.address === this.lazyCandidate && account.codeHash === KECCAK_EMPTY_WORD) this.lazyCredited = account.address;
+    else mark.balanceRead = this.tx;
+  }
+
+  slotAccessed(account: AccountState, slot: Word, value: Word): void {
+    const mark = account.observerData as AccountMark;
+    let seen = mark.slotsSeen;
+    if (mark.slotsTx !== this.tx) {
+      if (seen === null) mark.slotsSeen = seen = new Map();
+      else seen.clear();
+      mark.slotsTx = this.tx;
+    } else if (slot === mark.lastSlot || seen!.has(slot)) {
+      mark.lastSlot = slot;
+      return;
+    }
+    mark.lastSlot = slot;
+    seen!.set(slot, value);
+    mark.slot(slot).read = this.tx;
+  }
+
+  feePaid(account: AccountState, fee: bigint): void {
+    this.feeAccount = account;
+    this.fee = fee;
+  }
+
+  /** Ends the running transaction: notes what it changed. */
+  commit(): void {
+    const tx = this.tx;
+    const feeAccount = this.feeAccount;
+    const fee = this.fee;
+    let feeFolded = feeAccount === null;
+    for (const account of this.accessed) {
+      const mark = account.observerData as AccountMark;
+      const nonce = account.exists ? account.nonce : 0n;
+      let balance = account.exists ? account.balance : 0n;
+      const codeHash = account.exists ? account.codeHash : KECCAK_EMPTY_WORD;
+      const beforeNonce = mark.startExists ? mark.startNonce : 0n;
+      const beforeBalance = mark.startExists ? mark.startBalance : 0n;
+      const beforeCode = mark.startExists ? mark.startCodeHash : KECCAK_EMPTY_WORD;
+      if (account === feeAccount && !feeFolded) {
+        // As the recorder: the fee is part of an absolute write when the account changed otherwise, else a credit.
+        const withoutFee = account.exists ? balance - fee : 0n;
+        if (withoutFee !== beforeBalance || nonce !== beforeNonce || codeHash !== beforeCode || !account.exists) feeFolded = true;
+        else balance = withoutFee;
+      }
+      const slotsSeen = mark.slotsTx === tx ? mark.slotsSeen : null;
+      if (account.address === this.lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && (slotsSeen === null || slotsSeen.size === 0)) {
+        if (balance !== beforeBalance) this.credit(mark, tx, balance - beforeBalance);
+        continue;
+      }
+      if (nonce !== beforeNonce && mark.nonceWrite === NEVER) mark.nonceWrite = tx;
+      if (balance !== beforeBalance || (!account.exists && mark.startExists)) {
+        if (mark.balanceWrite === NEVER) mark.balanceWrite = tx;
+        mark.credits = 0n;
+      }
+      if (codeHash !== beforeCode) {
+        if (mark.codeWrite === NEVER) mark.codeWrite = tx;
+        if (codeHash !== KECCAK_EMPTY_WORD && account.code !== null) this.codes.set(codeHash, account.code);
+      }
+      const cleared = account.storageEpoch !== mark.startStorageEpoch;
+      if (cleared && beforeCode !== KECCAK_EMPTY_WORD && this.failure === null && this.mayHoldStorage(account.address, beforeCode)) {
+        // A contract's storage went with it (SELFDESTRUCT before Cancun): its slots are not writes one by one.
+        this.failure = `transaction ${tx} cleared the storage of a contract that existed before it`;
+      }
+      if (slotsSeen !== null) {
+        for (const [slot, start] of slotsSeen) {
+          const value = account.storage.get(slot) ?? 0;
+          if (value === (cleared ? 0 : start)) continue;
+          const slotMark = mark.slot(slot);
+          if (slotMark.write === NEVER) slotMark.write = tx;
+        }
+      }
+    }
+    if (!feeFolded) this.credit(feeAccount!.observerData as AccountMark ?? this.markOf(feeAccount!), tx, fee);
+  }
+
+  private credit(mark: AccountMark, tx: number, amount: bigint): void {
+    if (mark.creditWrite === NEVER) mark.creditWrite = tx;
+    mark.credits += amount;
+  }
+
+  /** The mark of an account credited a fee without being accessed (the coinbase of a transaction that never touched it otherwise). */
+  private markOf(account: AccountState): AccountMark {
+    const mark = new AccountMark();
+    account.observerData = mark;
+    this.marked.push(account);
+    return mark;
+  }
+
+  /** Whether the contract may have had storage before the transaction (as the recorder asks). */
+  private mayHoldStorage(address: Word, codeHash: Word): boolean {
+    return (this.world.reader.hasStorage?.(address) ?? true) || canWriteOwnStorage(this.codes.get(codeHash) ?? this.world.reader.readCode(codeHash));
+  }
+
+  /** Stops observing the world. */
+  finish(): void {
+    this.world.observe(null);
+  }
+
+  /** Forgets the marks (after threadMarks took them), so that another tracker can observe the same world. */
+  release(): void {
+    for (const account of this.marked) account.observerData = null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A thread's marks, packed for the main thread: per account its address, the reads and writes
+// above, and the values it left (the balance as a credit when it was only credited), then per
+// slot the same; deployed codes after.
+
+const HAS_NONCE = 1;
+const HAS_BALANCE = 2;
+const HAS_CREDITS = 4;
+const HAS_CODE = 8;
+const EXISTS = 16;
+
+/** One account as a thread left it. */
+export interface AccountMarks {
+  address: Word;
+  fieldsRead: number;
+  balanceRead: number;
+  nonceWrite: number;
+  codeWrite: number;
+  balanceWrite: number;
+  creditWrite: number;
+  exists: boolean;
+  nonce: bigint;
+  /** The balance, when written absolutely; else the credits' sum. */
+  balance: bigint;
+  codeHash: Word;
+  /** Slot, read, write, value (when written), in fours. */
+  slots: (Word | number)[];
+}
+
+/** A thread's part: its accounts' marks and the codes it deployed. */
+export interface ThreadMarks {
+  accounts: AccountMarks[];
+  codes: Map<Word, Uint8Array>;
+}
+
+/** The tracker's marks with the values `world` holds now. */
+export function threadMarks(tracker: PartitionTracker): ThreadMarks {
+  const accounts: AccountMarks[] = [];
+  for (const account of tracker.marked) {
+    const mark = account.observerData as AccountMark;
+    const slots: (Word | number)[] = [];
+    if (mark.slots !== null) {
+      for (const [slot, slotMark] of mark.slots) {
+        slots.push(slot, slotMark.read, slotMark.write, slotMark.write !== NEVER ? (account.storage.get(slot) ?? 0) : 0);
+      }
+    }
+    accounts.push({
+      address: account.address,
+      fieldsRead: mark.fieldsRead,
+      balanceRead: mark.balanceRead,
+      nonceWrite: mark.nonceWrite,
+      codeWrite: mark.codeWrite,
+      balanceWrite: mark.balanceWrite,
+      creditWrite: mark.creditWrite,
+      exists: account.exists,
+      nonce: account.exists ? account.nonce : 0n,
+      balance: mark.balanceWrite !== NEVER ? (account.exists ? account.balance : 0n) : mark.credits,
+      codeHash: account.exists ? account.codeHash : KECCAK_EMPTY_WORD,
+      slots,
+    });
+  }
+  return { accounts, codes: tracker.codes };
+}
+
+/** Packs a thread's marks into one transferable buffer. */
+export function encodeMarks(marks: ThreadMarks): ArrayBuffer {
+  const w = new Packer();
+  w.u32(marks.accounts.length);
+  for (const a of marks.accounts) {
+    w.word(a.address);
+    w.i32(a.fieldsRead);
+    w.i32(a.balanceRead);
+    w.i32(a.nonceWrite);
+    w.i32(a.codeWrite);
+    w.i32(a.balanceWrite);
+    w.i32(a.creditWrite);
+    const flags = (a.exists ? EXISTS : 0) | (a.nonceWrite !== NEVER ? HAS_NONCE : 0) | (a.balanceWrite !== NEVER ? HAS_BALANCE : 0) | (a.creditWrite !== NEVER ? HAS_CREDITS : 0) | (a.codeWrite !== NEVER ? HAS_CODE : 0);
+    w.u32(flags);
+    if (flags & HAS_NONCE) w.word(a.nonce);
+    if (flags & (HAS_BALANCE | HAS_CREDITS)) w.word(a.balance);
+    if (flags & HAS_CODE) w.word(a.codeHash);
+    w.u32(a.slots.length / 4);
+    for (let k = 0; k < a.slots.length; k += 4) {
+      w.word(a.slots[k]!);
+      w.i32(a.slots[k + 1] as number);
+      w.i32(a.slots[k + 2] as number);
+      if (a.slots[k + 2] !== NEVER) w.word(a.slots[k + 3]!);
+    }
+  }
+  w.u32(marks.codes.size);
+  for (const [hash, code] of marks.codes) {
+    w.word(hash);
+    w.bytes(code);
+  }
+  return w.finish();
+}
+
+export function decodeMarks(buf: ArrayBuffer): ThreadMarks {
+  const r = new Unpacker(buf);
+  const accounts: AccountMarks[] = new Array(r.u32());
+  for (let i = 0; i < accounts.length; i++) {
+    const address = r.word();
+    const fieldsRead = r.i32(), balanceRead = r.i32(), nonceWrite = r.i32(), codeWrite = r.i32(), balanceWrite = r.i32(), creditWrite = r.i32();
+    const flags = r.u32();
+    const nonce = flags & HAS_NONCE ? BigInt(r.word()) : 0n;
+    const balance = flags & (HAS_BALANCE | HAS_CREDITS) ? BigInt(r.word()) : 0n;
+    const codeHash = flags & HAS_CODE ? r.word() : KECCAK_EMPTY_WORD;
+    const slotCount = r.u32();
+    const slots: (Word | number)[] = new Array(4 * slotCount);
+    for (let k = 0; k < 4 * slotCount; k += 4) {
+      slots[k] = r.word();
+      slots[k + 1] = r.i32();
+      const write = r.i32();
+      slots[k + 2] = write;
+      slots[k + 3] = write !== NEVER ? r.word() : 0;
+    }
+    accounts[i] = { address, fieldsRead, balanceRead, nonceWrite, codeWrite, balanceWrite, creditWrite, exists: (flags & EXISTS) !== 0, nonce, balance, codeHash, slots };
+  }
+  const codes = new Map<Word, Uint8Array>();
+  for (let n = r.u32(); n > 0; n--) codes.set(r.word(), r.bytes());
+  return { accounts, codes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The check and the merge.
+
+/**
+ * Checks the threads' runs against each other and, when they add up to the block's, writes the
+ * other threads' changes into `world`, which holds the main thread's run (its marks are
+ * `threads[main]`). Returns the first conflict found (then `world` is left as it was), or null.
+ */
+export function mergeThreads(world: WorldState, threads: readonly ThreadMarks[], main: number): string | null {
+  const rows = accountRows(threads);
+  for (const [address, row] of rows) {
+    const conflict = accountConflict(row);
+    if (conflict !== null) return `${conflict.what} of 0x${address.toString(16).padStart(40, "0")}: ${conflict.why}`;
+  }
+  for (const row of rows.values()) applyRow(world, threads, row, main);
+  return null;
+}
+
+/** The threads' marks by account: per account, each thread's (null where it did not access it). */
+function accountRows(threads: readonly ThreadMarks[]): Map<Word, (AccountMarks | null)[]> {
+  const rows = new Map<Word, (AccountMarks | null)[]>();
+  threads.forEach((part, t) => {
+    for (const a of part.accounts) {
+      let row = rows.get(a.address);
+      if (row === undefined) rows.set(a.address, (row = new Array<AccountMarks | null>(threads.length).fill(null)));
+      row[t] = a;
+    }
+  });
+  return rows;
+}
+
+/** The location's threads, each with its last read and first write: whether one read what another wrote below it, or two wrote it. */
+function conflictOf(reads: readonly number[], writes: readonly number[], absolute: readonly boolean[] | null): string | null {
+  for (let t = 0; t < reads.length; t++) {
+    for (let u = 0; u < reads.length; u++) {
+      if (u === t) continue;
+      if (reads[t]! > writes[u]!) return `transaction ${reads[t]} read it after transaction ${writes[u]} wrote it on another thread`;
+      if (u > t && writes[t] !== NEVER && writes[u] !== NEVER && (absolute === null || (absolute[t]! && absolute[u]!))) return `transactions ${writes[t]} and ${writes[u]} wrote it on different threads`;
+    }
+  }
+  return null;
+}
+
+function accountConflict(row: readonly (AccountMarks | null)[]): { what: string; why: string } | null {
+  const n = row.length;
+  let present = 0;
+  for (const a of row) if (a !== null) present++;
+  if (present < 2) return null;
+  const reads = new Array<number>(n), writes = new Array<number>(n), absolute = new Array<boolean>(n);
+  // The nonce and code, read together.
+  for (let t = 0; t < n; t++) {
+    const a = row[t];
+    reads[t] = a === null ? NONE : a.fieldsRead;
+    writes[t] = a === null ? NEVER : Math.min(a.nonceWrite, a.codeWrite);
+  }
+  let why = conflictOf(reads, writes, null);
+  if (why !== null) return { what: "the nonce or code", why };
+  // The balance: credits add up; two absolute writes do not.
+  for (let t = 0; t < n; t++) {
+    const a = row[t];
+    reads[t] = a === null ? NONE : a.balanceRead;
+    writes[t] = a === null ? NEVER : Math.min(a.balanceWrite, a.creditWrite);
+    absolute[t] = a !== null && a.balanceWrite !== NEVER;
+  }
+  why = conflictOf(reads, writes, absolute);
+  if (why !== null) return { what: "the balance", why };
+  let writers = 0;
+  let deleted = false;
+  for (const a of row) {
+    if (a === null) continue;
+    if (writesFields(a) || a.creditWrite !== NEVER || hasSlotWrite(a)) writers++;
+    if (!a.exists && writesFields(a)) deleted = true;
+  }
+  if (deleted && writers > 1) return { what: "the account", why: "one thread deleted it and another changed it" };
+  why = slotConflict(row);
+  return why === null ? null : { what: "the storage", why };
+}
+
+function writesFields(a: AccountMarks): boolean {
+  return a.nonceWrite !== NEVER || a.codeWrite !== NEVER || a.balanceWrite !== NEVER;
+}
+
+function hasSlotWrite(a: AccountMarks): boolean {
+  for (let k = 2; k < a.slots.length; k += 4) if (a.slots[k] !== NEVER) return true;
+  return false;
+}
+
+function slotConflict(row: readonly (AccountMarks | null)[]): string | null {
+  const n = row.length;
+  const bySlot = new Map<Word, number[]>();
+  row.forEach((a, t) => {
+    if (a === null) return;
+    for (let k = 0; k < a.slots.length; k += 4) {
+      const slot = a.slots[k]!;
+      let marks = bySlot.get(slot);
+      if (marks === undefined) {
+        marks = new Array<number>(2 * n);
+        for (let u = 0; u < n; u++) {
+          marks[2 * u] = NONE;
+          marks[2 * u + 1] = NEVER;
+        }
+        bySlot.set(slot, marks);
+      }
+      marks[2 * t] = a.slots[k + 1] as number;
+      marks[2 * t + 1] = a.slots[k + 2] as number;
+    }
+  });
+  const reads = new Array<number>(n), writes = new Array<number>(n);
+  for (const [slot, marks] of bySlot) {
+    for (let t = 0; t < n; t++) {
+      reads[t] = marks[2 * t]!;
+      writes[t] = marks[2 * t + 1]!;
+    }
+    const why = conflictOf(reads, writes, null);
+    if (why !== null) return `slot 0x${slot.toString(16)}: ${why}`;
+  }
+  return null;
+}
+
+/**
+ * Writes the other threads' changes to one account into `world` (checked: each location has one
+ * writer, but for credits to the balance, which all add to the one absolute value, if any).
+ */
+function applyRow(world: WorldState, threads: readonly ThreadMarks[], row: readonly (AccountMarks | null)[], main: number): void {
+  let account: AccountState | null = null;
+  let absolute = -1;
+  let workerCredits = 0n;
+  let otherCredits = 0n; // every thread's but the absolute writer's
+  for (let t = 0; t < row.length; t++) {
+    const a = row[t];
+    if (a === null) continue;
+    if (a.balanceWrite !== NEVER) absolute = t;
+    else if (a.creditWrite !== NEVER) {
+      otherCredits += a.balance;
+      if (t !== main) workerCredits += a.balance;
+    }
+    if (t === main) continue;
+    if (!writesFields(a) && a.creditWrite === NEVER && !hasSlotWrite(a)) continue;
+    account ??= world.account(a.address);
+    if (writesFields(a) && !a.exists) {
+      world.commitDeletion(account); // the only writer (checked)
+      return;
+    }
+    if (a.nonceWrite !== NEVER) world.commitNonce(account, a.nonce);
+    if (a.codeWrite !== NEVER) world.commitCode(account, a.codeHash, a.codeHash === KECCAK_EMPTY_WORD ? new Uint8Array(0) : (threads[t]!.codes.get(a.codeHash) ?? world.reader.readCode(a.codeHash)));
+    for (let k = 0; k < a.slots.length; k += 4) {
+      if (a.slots[k + 2] !== NEVER) world.commitStorage(account, a.slots[k]!, a.slots[k + 3]!);
+    }
+  }
+  if (absolute >= 0 && absolute !== main) {
+    // A worker thread's absolute value, plus every other thread's credits (the main thread's are in `world` now, and go).
+    world.commitBalance(account ?? world.account(row[absolute]!.address), row[absolute]!.balance + otherCredits, false);
+  } else if (workerCredits !== 0n) {
+    world.commitBalance(account ?? world.account(firstAddress(row)), workerCredits, true);
+  }
+}
+
+function firstAddress(row: readonly (AccountMarks | null)[]): Word {
+  for (const a of row) if (a !== null) return a.address;
+  throw new Error("partition merge: an empty row");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packing.
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+class Packer {
+  private buf = new ArrayBuffer(1 << 15);
+  private view = new DataView(this.buf);
+  private u8 = new Uint8Array(this.buf);
+  private pos = 0;
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.byteLength) return;
+    const grown = new ArrayBuffer(Math.max(2 * this.buf.byteLength, this.pos + n));
+    new Uint8Array(grown).set(this.u8.subarray(0, this.pos));
+    this.buf = grown;
+    this.view = new DataView(grown);
+    this.u8 = new Uint8Array(grown);
+  }
+
+  u32(v: number): void {
+    this.room(4);
+    this.view.setUint32(this.pos, v);
+    this.pos += 4;
+  }
+
+  i32(v: number): void {
+    this.room(4);
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
+  }
+
+  /** A word or a bigint below 2^256: a number as one tag byte and a double, else a tag and 32 bytes. */
+  word(v: Word | bigint): void {
+    this.room(33);
+    if (typeof v === "number") {
+      this.u8[this.pos] = 0;
+      this.view.setFloat64(this.pos + 1, v);
+      this.pos += 9;
+      return;
+    }
+    this.u8[this.pos] = 1;
+    const at = this.pos + 1;
+    this.view.setBigUint64(at, v >> 192n);
+    this.view.setBigUint64(at + 8, v >> 128n);
+    this.view.setBigUint64(at + 16, v >> 64n);
+    this.view.setBigUint64(at + 24, v);
+    this.pos += 33;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.u32(b.length);
+    this.room(b.length);
+    this.u8.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  finish(): ArrayBuffer {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+class Unpacker {
+  private readonly view: DataView;
+  private readonly u8: Uint8Array;
+  private pos = 0;
+
+  constructor(buf: ArrayBuffer) {
+    this.view = new DataView(buf);
+    this.u8 = new Uint8Array(buf);
+  }
+
+  u32(): number {
+    const v = this.view.getUint32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  i32(): number {
+    const v = this.view.getInt32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  word(): Word {
+    const at = this.pos + 1;
+    if (this.u8[this.pos] === 0) {
+      this.pos += 9;
+      return this.view.getFloat64(at);
+    }
+    this.pos += 33;
+    const v = (this.view.getBigUint64(at) << 192n) | (this.view.getBigUint64(at + 8) << 128n) | (this.view.getBigUint64(at + 16) << 64n) | this.view.getBigUint64(at + 24);
+    return v <= MAX_SAFE ? Number(v) : v;
+  }
+
+  bytes(): Uint8Array {
+    const n = this.u32();
+    const out = this.u8.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A thread's run.
+
+/** What a thread's run gives: its tracker (on `evm`'s world) and each transaction's result, in the order given. */
+export interface ThreadRun {
+  tracker: PartitionTracker;
+  results: TxResult[];
+  /** Why the run cannot stand for these transactions (an invalid one, a change the tracker cannot express), or null. */
+  failure: string | null;
+}
+
+/**
+ * Executes some of a block's transactions (`indexes`, ascending) in order on `evm`'s world, which
+ * holds the state they start from, tracking what each read and wrote. Each gets the gas the block's
+ * limit leaves after the run's own transactions: the caller checks the block's true remaining gas
+ * once it knows every transaction's.
+ */
+export function runThreadPart(evm: Evm, coinbase: Word, transactionAt: (i: number) => Transaction, indexes: readonly number[], gasLimit: bigint): ThreadRun {
+  const tracker = new PartitionTracker(evm.world);
+  const run: ThreadRun = { tracker, results: [], failure: null };
+  let gasUsed = 0n;
+  try {
+    for (const i of indexes) {
+      const tx = transactionAt(i);
+      tracker.begin(i, lazyTransferRecipient(tx, coinbase));
+      let result: TxResult;
+      try {
+        result = applyTransaction(evm, tx, tx.sender!, gasLimit - gasUsed);
+      } catch (e) {
+        if (!(e instanceof InvalidTransactionError)) throw e;
+        run.failure = `transaction ${i} is invalid on its thread: ${e.message}`;
+        return run;
+      }
+      tracker.commit();
+      if (tracker.failure !== null) {
+        run.failure = tracker.failure;
+        return run;
+      }
+      gasUsed += result.gasUsed;
+      run.results.push(result);
+    }
+    return run;
+  } finally {
+    tracker.finish();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A segment's changes, for the threads that run the next one: every location any thread or the
+// segment's last transaction wrote, with its value after them (the main thread's world holds it).
+
+/** Packs the values `world` holds for every location `parts` wrote. */
+export function encodeDelta(world: WorldState, parts: readonly ThreadMarks[]): ArrayBuffer {
+  const slotsOf = new Map<Word, Set<Word>>();
+  const fields = new Set<Word>();
+  const codes = new Map<Word, Uint8Array>();
+  for (const part of parts) {
+    for (const a of part.accounts) {
+      if (writesFields(a) || a.creditWrite !== NEVER) fields.add(a.address);
+      for (let k = 0; k < a.slots.length; k += 4) {
+        if (a.slots[k + 2] === NEVER) continue;
+        let slots = slotsOf.get(a.address);
+        if (slots === undefined) slotsOf.set(a.address, (slots = new Set()));
+        slots.add(a.slots[k]!);
+      }
+    }
+    for (const [hash, code] of part.codes) codes.set(hash, code);
+  }
+  const w = new Packer();
+  const addresses = new Set<Word>([...fields, ...slotsOf.keys()]);
+  w.u32(addresses.size);
+  for (const address of addresses) {
+    const account = world.account(address);
+    w.word(address);
+    const withFields = fields.has(address);
+    w.u32((withFields ? HAS_NONCE : 0) | (account.exists ? EXISTS : 0));
+    if (withFields) {
+      w.word(account.nonce);
+      w.word(account.balance);
+      w.word(account.codeHash);
+      w.bytes(account.codeHash === KECCAK_EMPTY_WORD ? new Uint8Array(0) : (codes.get(account.codeHash) ?? account.code ?? world.reader.readCode(account.codeHash)));
+    }
+    const slots = slotsOf.get(address);
+    w.u32(slots === undefined ? 0 : slots.size);
+    if (slots !== undefined) {
+      for (const slot of slots) {
+        w.word(slot);
+        w.word(account.exists ? (account.storage.get(slot) ?? world.getStorage(address, slot)) : 0);
+      }
+    }
+  }
+  return w.finish();
+}
+
+/** Writes a segment's changes (encodeDelta) into a thread's world, between transactions. */
+export function applyDelta(world: WorldState, buf: ArrayBuffer): void {
+  const r = new Unpacker(buf);
+  for (let n = r.u32(); n > 0; n--) {
+    const account = world.account(r.word());
+    const flags = r.u32();
+    if (flags & HAS_NONCE) {
+      const nonce = BigInt(r.word()), balance = BigInt(r.word()), codeHash = r.word(), code = r.bytes();
+      if ((flags & EXISTS) === 0) world.commitDeletion(account);
+      else {
+        world.commitNonce(account, nonce);
+        world.commitBalance(account, balance, false);
+        if (account.codeHash !== codeHash) world.commitCode(account, codeHash, code);
+      }
+    }
+    for (let k = r.u32(); k > 0; k--) {
+      const slot = r.word();
+      const value = r.word();
+      if (account.exists) world.commitStorage(account, slot, value);
+    }
+  }
+}
