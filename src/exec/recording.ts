@@ -1,5 +1,5 @@
 // The recording executor: runs a block in order on one world, like the sequential executor, and
-// keeps its execution record. The world tells the recorder (an AccessObserver) of each
+// keeps its execution record. The world tells the recorder (a PhaseObserver) of each
 // transaction's first access to every account and slot; the recorder notes each such read with
 // the version it saw, and after the transaction turns what changed into writes. Reads are taken
 // at the granularity the parallel executor uses (an account's nonce, code and balance together; a
@@ -11,13 +11,14 @@ import type { ForkRules } from "../fork/forks.js";
 import { Evm } from "../evm/interpreter.js";
 import type { Word } from "../primitives/word.js";
 import { KECCAK_EMPTY_WORD, type AccountInfo, type StateReader } from "../state/reader.js";
-import { WorldState, type AccessObserver, type AccountState } from "../state/world.js";
+import { WorldState, type AccountState } from "../state/world.js";
 import type { Block } from "../block/block.js";
 import type { Transaction } from "../tx/types.js";
 import type { Receipt } from "../block/receipt.js";
 import { Field, labelTransactions, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type SystemChanges, type TxRecord, type Write } from "../records/record.js";
 import { Status } from "../evm/interpreter.js";
 import { BlockResultBuilder } from "./blockResult.js";
+import { PhaseAccount, PhaseObserver } from "./phaseAccess.js";
 import { applyBlockEpilogue, applyBlockPrologue, type EpilogueOutcome } from "./blockRules.js";
 import { applyBlockTransaction, blockEnv, startBlock, type BlockResult, type ExecuteOptions } from "./sequential.js";
 
@@ -33,7 +34,7 @@ const SYSTEM_POST_VERSION = Number.MAX_SAFE_INTEGER;
  * What the recorder keeps of an account (its `observerData`): the version of each field, and the
  * account as the running transaction found it.
  */
-class AccountTrace {
+class AccountTrace extends PhaseAccount {
   nonceVersion = PRE_STATE;
   balanceVersion = PRE_STATE;
   codeVersion = PRE_STATE;
@@ -43,17 +44,6 @@ class AccountTrace {
   clearedBy = NOT_CLEARED;
   /** The writer of each slot written in the block (since `clearedBy`). */
   slotVersions: Map<Word, number> | null = null;
-  /** The account as the phase that last accessed it (the account's accessEpoch) found it. */
-  startExists = false;
-  startNonce = 0n;
-  startBalance = 0n;
-  startCodeHash: Word = KECCAK_EMPTY_WORD;
-  startStorageEpoch = 0;
-  /** The slots the running phase accessed, with their values at its start (valid while `slotsPhase` is the running phase). */
-  slotsSeen: Map<Word, Word> | null = null;
-  slotsPhase = -1;
-  /** The slot of the phase's last access (-1: none): a slot is mostly accessed several times in a row (SLOAD, then SSTORE). */
-  lastSlot: Word = -1;
   /** The account's field locations, made once and shared by every read and write of them (records are read-only). */
   private fieldLocations: Location[] | null = null;
   /**
@@ -64,7 +54,9 @@ class AccountTrace {
   private lastNonceRead: Read | null = null;
   private lastCodeRead: Read | null = null;
 
-  constructor(readonly address: Word) {}
+  constructor(readonly address: Word) {
+    super();
+  }
 
   location(field: Field.Nonce | Field.Balance | Field.Code): Location {
     if (this.fieldLocations === null) {
@@ -99,11 +91,9 @@ function traceOf(account: AccountState): AccountTrace {
 /**
  * The recorder of one world: a phase is a transaction or the system changes before or after them.
  */
-class BlockRecorder implements AccessObserver {
+class BlockRecorder extends PhaseObserver {
   /** The code of every code write, by hash. */
   readonly codes = new Map<Word, Uint8Array>();
-  /** The running phase: the world's access epoch. */
-  private phase = 0;
   /**
    * The phase's reads and writes, gathered in arrays kept for the whole block and copied out at the
    * phase's end at their exact length: a record's arrays live until the block ends, and a push-grown
@@ -115,29 +105,12 @@ class BlockRecorder implements AccessObserver {
   private writeCount = 0;
   /** Reads during system changes (no versions: only the pre-state lies below them). */
   systemReads: Location[] | null = null;
-  /** The accounts the phase accessed, in the order of their first access. */
-  private accessed: AccountState[] = [];
-  /** The running transaction's code-less transfer recipient, credited without reading its balance (-1: none). */
-  private lazyCandidate: Word = -1;
-  private lazyCredited: Word = -1;
-  /** The fee the phase credited with payFee, and to whom. */
-  private feeAccount: AccountState | null = null;
-  private fee = 0n;
-
-  constructor(readonly world: WorldState) {
-    world.observe(this);
-  }
 
   /** Starts a phase: a transaction (whose code-less transfer recipient, if any, is `lazyCandidate`), or see beginSystem. */
   begin(lazyCandidate: Word): void {
     this.readCount = 0;
     this.systemReads = null;
-    this.accessed = [];
-    this.lazyCandidate = lazyCandidate;
-    this.lazyCredited = -1;
-    this.feeAccount = null;
-    this.fee = 0n;
-    this.phase = this.world.beginAccessEpoch();
+    this.beginPhase(lazyCandidate);
   }
 
   beginSystem(): void {
@@ -149,42 +122,20 @@ class BlockRecorder implements AccessObserver {
 
   accountAccessed(account: AccountState): void {
     const trace = traceOf(account);
-    trace.startExists = account.exists;
-    trace.startNonce = account.nonce;
-    trace.startBalance = account.balance;
-    trace.startCodeHash = account.codeHash;
-    trace.startStorageEpoch = account.storageEpoch;
-    this.accessed.push(account);
+    const balanceRead = this.noteAccount(account, trace);
     this.noteField(trace, Field.Nonce, trace.nonceVersion, NO_CREDITS);
     this.noteField(trace, Field.Code, trace.codeVersion, NO_CREDITS);
-    if (account.address === this.lazyCandidate && account.codeHash === KECCAK_EMPTY_WORD) this.lazyCredited = account.address;
-    else this.noteField(trace, Field.Balance, trace.balanceVersion, trace.balanceCredits);
+    if (balanceRead) this.noteField(trace, Field.Balance, trace.balanceVersion, trace.balanceCredits);
   }
 
   slotAccessed(account: AccountState, slot: Word, value: Word): void {
     // The world told of the account's first access in the phase before this one.
     const trace = account.observerData as AccountTrace;
-    let seen = trace.slotsSeen;
-    if (trace.slotsPhase !== this.phase) {
-      // One map per account for the whole block, emptied when another phase first accesses it.
-      if (seen === null) trace.slotsSeen = seen = new Map();
-      else seen.clear();
-      trace.slotsPhase = this.phase;
-    } else if (slot === trace.lastSlot || seen!.has(slot)) {
-      trace.lastSlot = slot;
-      return;
-    }
-    trace.lastSlot = slot;
-    seen!.set(slot, value);
+    if (!trace.firstSlotAccess(this.phase, slot, value)) return;
     // The storage of a missing account, or one cleared in this phase, is read from nothing.
     if (!account.exists || account.storageEpoch !== trace.startStorageEpoch) return;
     const version = trace.slotVersions?.get(slot) ?? (trace.clearedBy === NOT_CLEARED ? PRE_STATE : trace.clearedBy);
     this.note({ address: account.address, field: Field.Storage, slot }, version, NO_CREDITS);
-  }
-
-  feePaid(account: AccountState, fee: bigint): void {
-    this.feeAccount = account;
-    this.fee = fee;
   }
 
   private noteField(trace: AccountTrace, field: Field.Nonce | Field.Balance | Field.Code, version: number, credits: readonly number[]): void {
@@ -215,26 +166,13 @@ class BlockRecorder implements AccessObserver {
   /** Turns what the phase changed into writes, committed as version `version`. */
   commit(version: number): Write[] {
     this.writeCount = 0;
-    const feeAccount = this.feeAccount;
-    const fee = this.fee;
-    let feeFolded = feeAccount === null;
+    const change = this.startChanges();
     for (const account of this.accessed) {
       const trace = account.observerData as AccountTrace;
       const address = account.address;
-      const nonce = account.exists ? account.nonce : 0n;
-      let balance = account.exists ? account.balance : 0n;
-      const codeHash = account.exists ? account.codeHash : KECCAK_EMPTY_WORD;
-      const beforeNonce = trace.startExists ? trace.startNonce : 0n;
-      const beforeBalance = trace.startExists ? trace.startBalance : 0n;
-      const beforeCode = trace.startExists ? trace.startCodeHash : KECCAK_EMPTY_WORD;
-      if (account === feeAccount && !feeFolded) {
-        // The fee goes into the balance written when the coinbase changed otherwise; else it is a credit, written last.
-        const withoutFee = account.exists ? balance - fee : 0n;
-        if (withoutFee !== beforeBalance || nonce !== beforeNonce || codeHash !== beforeCode || !account.exists) feeFolded = true;
-        else balance = withoutFee;
-      }
-      const slotsSeen = trace.slotsPhase === this.phase ? trace.slotsSeen : null;
-      if (address === this.lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && (slotsSeen === null || slotsSeen.size === 0)) {
+      change.of(account, trace, this.phase, this.lazyCredited);
+      const { nonce, balance, codeHash, beforeNonce, beforeBalance, beforeCode, slotsSeen } = change;
+      if (change.creditOnly) {
         if (balance !== beforeBalance) this.credit(trace, version, balance - beforeBalance, balance);
         continue;
       }
@@ -268,7 +206,7 @@ class BlockRecorder implements AccessObserver {
         }
       }
     }
-    if (!feeFolded) this.credit(traceOf(feeAccount!), version, fee, feeAccount!.balance);
+    if (!change.feeFolded) this.credit(traceOf(this.feeAccount!), version, this.fee, this.feeAccount!.balance);
     return this.writeBuffer.slice(0, this.writeCount);
   }
 

@@ -12,7 +12,9 @@ import type { Transaction } from "../../tx/types.js";
 import { lazyTransferRecipient } from "../recording.js";
 import { KECCAK_EMPTY_WORD } from "../../state/reader.js";
 import { canWriteOwnStorage } from "../../evm/code.js";
-import type { AccessObserver, AccountState, WorldState } from "../../state/world.js";
+import { PhaseAccount, PhaseObserver } from "../phaseAccess.js";
+import { Reader, Writer } from "./resultCodec.js";
+import type { AccountState, WorldState } from "../../state/world.js";
 import type { Word } from "../../primitives/word.js";
 
 /** No transaction (a read index below every write index). */
@@ -29,13 +31,7 @@ class SlotMark {
 }
 
 /** What the tracker keeps of an account (its `observerData`). */
-class AccountMark {
-  /** The account as the running transaction found it (see begin). */
-  startExists = false;
-  startNonce = 0n;
-  startBalance = 0n;
-  startCodeHash: Word = KECCAK_EMPTY_WORD;
-  startStorageEpoch = 0;
+class AccountMark extends PhaseAccount {
   /** The last transaction that read the nonce and code, and the balance. */
   fieldsRead = NONE;
   balanceRead = NONE;
@@ -48,10 +44,6 @@ class AccountMark {
   credits = 0n;
   /** The slots the thread's transactions accessed. */
   slots: Map<Word, SlotMark> | null = null;
-  /** The slots the running transaction accessed, with their values at its start (valid while `slotsTx` is the running one). */
-  slotsSeen: Map<Word, Word> | null = null;
-  slotsTx = NONE;
-  lastSlot: Word = -1;
 
   slot(slot: Word): SlotMark {
     let slots = this.slots;
@@ -63,7 +55,7 @@ class AccountMark {
 }
 
 /** A thread's tracker: observes its world for the transactions it runs, one `begin`/`commit` each. */
-export class PartitionTracker implements AccessObserver {
+export class PartitionTracker extends PhaseObserver {
   /** Every account the thread's transactions accessed, in the order of their first access. */
   readonly marked: AccountState[] = [];
   /** The code of every code the thread's transactions deployed, by hash. */
@@ -71,25 +63,11 @@ export class PartitionTracker implements AccessObserver {
   /** Why the thread's run cannot be merged (a change the tracker cannot express), or null. */
   failure: string | null = null;
   private tx = NONE;
-  private accessed: AccountState[] = [];
-  private lazyCandidate: Word = -1;
-  private lazyCredited: Word = -1;
-  private feeAccount: AccountState | null = null;
-  private fee = 0n;
-
-  constructor(readonly world: WorldState) {
-    world.observe(this);
-  }
 
   /** Starts transaction `tx`, whose code-less transfer recipient (recording.ts, lazyTransferRecipient) is `lazyCandidate`, or -1. */
   begin(tx: number, lazyCandidate: Word): void {
     this.tx = tx;
-    this.accessed = [];
-    this.lazyCandidate = lazyCandidate;
-    this.lazyCredited = -1;
-    this.feeAccount = null;
-    this.fee = 0n;
-    this.world.beginAccessEpoch();
+    this.beginPhase(lazyCandidate);
   }
 
   accountAccessed(account: AccountState): void {
@@ -98,71 +76,35 @@ export class PartitionTracker implements AccessObserver {
       account.observerData = mark = new AccountMark();
       this.marked.push(account);
     }
-    mark.startExists = account.exists;
-    mark.startNonce = account.nonce;
-    mark.startBalance = account.balance;
-    mark.startCodeHash = account.codeHash;
-    mark.startStorageEpoch = account.storageEpoch;
-    this.accessed.push(account);
     mark.fieldsRead = this.tx;
-    if (account.address === this.lazyCandidate && account.codeHash === KECCAK_EMPTY_WORD) this.lazyCredited = account.address;
-    else mark.balanceRead = this.tx;
+    if (this.noteAccount(account, mark)) mark.balanceRead = this.tx;
   }
 
   slotAccessed(account: AccountState, slot: Word, value: Word): void {
     const mark = account.observerData as AccountMark;
-    let seen = mark.slotsSeen;
-    if (mark.slotsTx !== this.tx) {
-      if (seen === null) mark.slotsSeen = seen = new Map();
-      else seen.clear();
-      mark.slotsTx = this.tx;
-    } else if (slot === mark.lastSlot || seen!.has(slot)) {
-      mark.lastSlot = slot;
-      return;
-    }
-    mark.lastSlot = slot;
-    seen!.set(slot, value);
-    mark.slot(slot).read = this.tx;
-  }
-
-  feePaid(account: AccountState, fee: bigint): void {
-    this.feeAccount = account;
-    this.fee = fee;
+    if (mark.firstSlotAccess(this.phase, slot, value)) mark.slot(slot).read = this.tx;
   }
 
   /** Ends the running transaction: notes what it changed. */
   commit(): void {
     const tx = this.tx;
-    const feeAccount = this.feeAccount;
-    const fee = this.fee;
-    let feeFolded = feeAccount === null;
+    const change = this.startChanges();
     for (const account of this.accessed) {
       const mark = account.observerData as AccountMark;
-      const nonce = account.exists ? account.nonce : 0n;
-      let balance = account.exists ? account.balance : 0n;
-      const codeHash = account.exists ? account.codeHash : KECCAK_EMPTY_WORD;
-      const beforeNonce = mark.startExists ? mark.startNonce : 0n;
-      const beforeBalance = mark.startExists ? mark.startBalance : 0n;
-      const beforeCode = mark.startExists ? mark.startCodeHash : KECCAK_EMPTY_WORD;
-      if (account === feeAccount && !feeFolded) {
-        // As the recorder: the fee is part of an absolute write when the account changed otherwise, else a credit.
-        const withoutFee = account.exists ? balance - fee : 0n;
-        if (withoutFee !== beforeBalance || nonce !== beforeNonce || codeHash !== beforeCode || !account.exists) feeFolded = true;
-        else balance = withoutFee;
-      }
-      const slotsSeen = mark.slotsTx === tx ? mark.slotsSeen : null;
-      if (account.address === this.lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && (slotsSeen === null || slotsSeen.size === 0)) {
-        if (balance !== beforeBalance) this.credit(mark, tx, balance - beforeBalance);
+      change.of(account, mark, this.phase, this.lazyCredited);
+      const { beforeCode, slotsSeen } = change;
+      if (change.creditOnly) {
+        if (change.balance !== change.beforeBalance) this.credit(mark, tx, change.balance - change.beforeBalance);
         continue;
       }
-      if (nonce !== beforeNonce && mark.nonceWrite === NEVER) mark.nonceWrite = tx;
-      if (balance !== beforeBalance || (!account.exists && mark.startExists)) {
+      if (change.nonce !== change.beforeNonce && mark.nonceWrite === NEVER) mark.nonceWrite = tx;
+      if (change.balance !== change.beforeBalance || (!account.exists && mark.startExists)) {
         if (mark.balanceWrite === NEVER) mark.balanceWrite = tx;
         mark.credits = 0n;
       }
-      if (codeHash !== beforeCode) {
+      if (change.codeHash !== beforeCode) {
         if (mark.codeWrite === NEVER) mark.codeWrite = tx;
-        if (codeHash !== KECCAK_EMPTY_WORD && account.code !== null) this.codes.set(codeHash, account.code);
+        if (change.codeHash !== KECCAK_EMPTY_WORD && account.code !== null) this.codes.set(change.codeHash, account.code);
       }
       const cleared = account.storageEpoch !== mark.startStorageEpoch;
       if (cleared && beforeCode !== KECCAK_EMPTY_WORD && this.failure === null && this.mayHoldStorage(account.address, beforeCode)) {
@@ -178,7 +120,7 @@ export class PartitionTracker implements AccessObserver {
         }
       }
     }
-    if (!feeFolded) this.credit(feeAccount!.observerData as AccountMark ?? this.markOf(feeAccount!), tx, fee);
+    if (!change.feeFolded) this.credit((this.feeAccount!.observerData as AccountMark | null) ?? this.markOf(this.feeAccount!), tx, this.fee);
   }
 
   private credit(mark: AccountMark, tx: number, amount: bigint): void {
@@ -276,7 +218,7 @@ export function threadMarks(tracker: PartitionTracker): ThreadMarks {
 
 /** Packs a thread's marks into one transferable buffer. */
 export function encodeMarks(marks: ThreadMarks): ArrayBuffer {
-  const w = new Packer();
+  const w = new Writer();
   w.u32(marks.accounts.length);
   for (const a of marks.accounts) {
     w.word(a.address);
@@ -302,13 +244,13 @@ export function encodeMarks(marks: ThreadMarks): ArrayBuffer {
   w.u32(marks.codes.size);
   for (const [hash, code] of marks.codes) {
     w.word(hash);
-    w.bytes(code);
+    w.data(code);
   }
   return w.finish();
 }
 
 export function decodeMarks(buf: ArrayBuffer): ThreadMarks {
-  const r = new Unpacker(buf);
+  const r = new Reader(buf);
   const accounts: AccountMarks[] = new Array(r.u32());
   for (let i = 0; i < accounts.length; i++) {
     const address = r.word();
@@ -329,7 +271,7 @@ export function decodeMarks(buf: ArrayBuffer): ThreadMarks {
     accounts[i] = { address, fieldsRead, balanceRead, nonceWrite, codeWrite, balanceWrite, creditWrite, exists: (flags & EXISTS) !== 0, nonce, balance, codeHash, slots };
   }
   const codes = new Map<Word, Uint8Array>();
-  for (let n = r.u32(); n > 0; n--) codes.set(r.word(), r.bytes());
+  for (let n = r.u32(); n > 0; n--) codes.set(r.word(), r.data()!);
   return { accounts, codes };
 }
 
@@ -496,109 +438,6 @@ function firstAddress(row: readonly (AccountMarks | null)[]): Word {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Packing.
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-class Packer {
-  private buf = new ArrayBuffer(1 << 15);
-  private view = new DataView(this.buf);
-  private u8 = new Uint8Array(this.buf);
-  private pos = 0;
-
-  private room(n: number): void {
-    if (this.pos + n <= this.buf.byteLength) return;
-    const grown = new ArrayBuffer(Math.max(2 * this.buf.byteLength, this.pos + n));
-    new Uint8Array(grown).set(this.u8.subarray(0, this.pos));
-    this.buf = grown;
-    this.view = new DataView(grown);
-    this.u8 = new Uint8Array(grown);
-  }
-
-  u32(v: number): void {
-    this.room(4);
-    this.view.setUint32(this.pos, v);
-    this.pos += 4;
-  }
-
-  i32(v: number): void {
-    this.room(4);
-    this.view.setInt32(this.pos, v);
-    this.pos += 4;
-  }
-
-  /** A word or a bigint below 2^256: a number as one tag byte and a double, else a tag and 32 bytes. */
-  word(v: Word | bigint): void {
-    this.room(33);
-    if (typeof v === "number") {
-      this.u8[this.pos] = 0;
-      this.view.setFloat64(this.pos + 1, v);
-      this.pos += 9;
-      return;
-    }
-    this.u8[this.pos] = 1;
-    const at = this.pos + 1;
-    this.view.setBigUint64(at, v >> 192n);
-    this.view.setBigUint64(at + 8, v >> 128n);
-    this.view.setBigUint64(at + 16, v >> 64n);
-    this.view.setBigUint64(at + 24, v);
-    this.pos += 33;
-  }
-
-  bytes(b: Uint8Array): void {
-    this.u32(b.length);
-    this.room(b.length);
-    this.u8.set(b, this.pos);
-    this.pos += b.length;
-  }
-
-  finish(): ArrayBuffer {
-    return this.buf.slice(0, this.pos);
-  }
-}
-
-class Unpacker {
-  private readonly view: DataView;
-  private readonly u8: Uint8Array;
-  private pos = 0;
-
-  constructor(buf: ArrayBuffer) {
-    this.view = new DataView(buf);
-    this.u8 = new Uint8Array(buf);
-  }
-
-  u32(): number {
-    const v = this.view.getUint32(this.pos);
-    this.pos += 4;
-    return v;
-  }
-
-  i32(): number {
-    const v = this.view.getInt32(this.pos);
-    this.pos += 4;
-    return v;
-  }
-
-  word(): Word {
-    const at = this.pos + 1;
-    if (this.u8[this.pos] === 0) {
-      this.pos += 9;
-      return this.view.getFloat64(at);
-    }
-    this.pos += 33;
-    const v = (this.view.getBigUint64(at) << 192n) | (this.view.getBigUint64(at + 8) << 128n) | (this.view.getBigUint64(at + 16) << 64n) | this.view.getBigUint64(at + 24);
-    return v <= MAX_SAFE ? Number(v) : v;
-  }
-
-  bytes(): Uint8Array {
-    const n = this.u32();
-    const out = this.u8.slice(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // A thread's run.
 
 /** What a thread's run gives: its tracker (on `evm`'s world) and each transaction's result, in the order given. */
@@ -666,7 +505,7 @@ export function encodeDelta(world: WorldState, parts: readonly ThreadMarks[]): A
     }
     for (const [hash, code] of part.codes) codes.set(hash, code);
   }
-  const w = new Packer();
+  const w = new Writer();
   const addresses = new Set<Word>([...fields, ...slotsOf.keys()]);
   w.u32(addresses.size);
   for (const address of addresses) {
@@ -678,7 +517,7 @@ export function encodeDelta(world: WorldState, parts: readonly ThreadMarks[]): A
       w.word(account.nonce);
       w.word(account.balance);
       w.word(account.codeHash);
-      w.bytes(account.codeHash === KECCAK_EMPTY_WORD ? new Uint8Array(0) : (codes.get(account.codeHash) ?? account.code ?? world.reader.readCode(account.codeHash)));
+      w.data(account.codeHash === KECCAK_EMPTY_WORD ? new Uint8Array(0) : (codes.get(account.codeHash) ?? account.code ?? world.reader.readCode(account.codeHash)));
     }
     const slots = slotsOf.get(address);
     w.u32(slots === undefined ? 0 : slots.size);
@@ -694,12 +533,12 @@ export function encodeDelta(world: WorldState, parts: readonly ThreadMarks[]): A
 
 /** Writes a segment's changes (encodeDelta) into a thread's world, between transactions. */
 export function applyDelta(world: WorldState, buf: ArrayBuffer): void {
-  const r = new Unpacker(buf);
+  const r = new Reader(buf);
   for (let n = r.u32(); n > 0; n--) {
     const account = world.account(r.word());
     const flags = r.u32();
     if (flags & HAS_NONCE) {
-      const nonce = BigInt(r.word()), balance = BigInt(r.word()), codeHash = r.word(), code = r.bytes();
+      const nonce = BigInt(r.word()), balance = BigInt(r.word()), codeHash = r.word(), code = r.data()!;
       if ((flags & EXISTS) === 0) world.commitDeletion(account);
       else {
         world.commitNonce(account, nonce);

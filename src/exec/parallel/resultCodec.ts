@@ -16,7 +16,8 @@ const WORD_256 = 2;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-class Writer {
+/** A growable buffer of big-endian fields (also partitionTracker.ts's marks and deltas). */
+export class Writer {
   private buf = new ArrayBuffer(1 << 16);
   private view = new DataView(this.buf);
   private bytes = new Uint8Array(this.buf);
@@ -34,6 +35,12 @@ class Writer {
   u32(v: number): void {
     this.room(4);
     this.view.setUint32(this.pos, v);
+    this.pos += 4;
+  }
+
+  i32(v: number): void {
+    this.room(4);
+    this.view.setInt32(this.pos, v);
     this.pos += 4;
   }
 
@@ -88,7 +95,8 @@ class Writer {
   }
 }
 
-class Reader {
+/** Reads what a Writer wrote, field by field in the same order. */
+export class Reader {
   private readonly view: DataView;
   private readonly bytes: Uint8Array;
   pos = 0;
@@ -104,6 +112,12 @@ class Reader {
 
   u32(): number {
     const v = this.view.getUint32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  i32(): number {
+    const v = this.view.getInt32(this.pos);
     this.pos += 4;
     return v;
   }
