@@ -611,7 +611,7 @@ async function runPartitioned(block: Block, pre: MemoryState, options: ParallelO
   };
   for (let s = 0; s < segments.length; s++) {
     const { threads, barrier } = segments[s]!;
-    const others = pool(workers - 1).runPartition(jobKey, job, threads.slice(0, main), txCount, { run, index: s, delta });
+    const others = pool(workers - 1).runPartition(jobKey, job, threads.slice(0, main), txCount, { run, index: s, last: s === segments.length - 1, delta });
     const ownStart = performance.now();
     const own = runThreadPart(evm, header.coinbase, transactionAt, threads[main]!, header.gasLimit);
     const waitStart = performance.now();
@@ -909,7 +909,7 @@ class WorkerPool {
    * resolves with each thread's records and results. Rejects on any fault (a thread that died or
    * hangs past the watchdog is replaced).
    */
-  runPartition(jobKey: number, job: BlockJob, lists: number[][], txCount: number, segment: { run: number; index: number; delta: ArrayBuffer | null }): Promise<WorkerPart[]> {
+  runPartition(jobKey: number, job: BlockJob, lists: number[][], txCount: number, segment: { run: number; index: number; last: boolean; delta: ArrayBuffer | null }): Promise<WorkerPart[]> {
     const id = this.nextId++;
     let packedJob: PackedJob | null = null;
     const parts = this.workers.map(
@@ -947,7 +947,7 @@ class WorkerPool {
           if (send && packedJob === null) packedJob = this.packJob(job);
           // A later segment goes to the thread that ran the earlier ones (it holds the job), with the changes since.
           const delta = segment.delta === null ? undefined : i === lists.length - 1 ? segment.delta : segment.delta.slice(0);
-          const msg: PartitionMessage = { type: "partition", id, jobKey, run: segment.run, segment: segment.index, indexes: lists[i]!, delta, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions, resetCodes: packedJob!.resetCodes } : {}) };
+          const msg: PartitionMessage = { type: "partition", id, jobKey, run: segment.run, segment: segment.index, last: segment.last, indexes: lists[i]!, delta, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions, resetCodes: packedJob!.resetCodes } : {}) };
           worker.postMessage(msg, delta === undefined ? [] : [delta]);
           this.heldKey[i] = jobKey;
         }),

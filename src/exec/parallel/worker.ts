@@ -44,6 +44,8 @@ export interface PartitionMessage {
   /** The partitioned run (one per block run) and its segment: segment 0 starts a world on the block's state, a later one goes on with the thread's world after `delta` (partitionTracker.ts, encodeDelta). */
   run: number;
   segment: number;
+  /** The run's last segment: the thread lets its world go after it. */
+  last: boolean;
   delta?: ArrayBuffer;
   indexes: number[];
 }
@@ -98,6 +100,7 @@ function runPart(msg: PartitionMessage, { ctx, base }: { ctx: BlockContext; base
   const run = runThreadPart(evm, ctx.coinbase, (i) => ctx.transactions.get(i), msg.indexes, ctx.gasLimit);
   const marks = run.failure === null ? encodeMarks(threadMarks(run.tracker)) : new ArrayBuffer(0);
   run.tracker.release();
+  if (msg.last || run.failure !== null) partitionWorld = null;
   const packed = encodeResults(run.results.map((result, k) => ({ tx: msg.indexes[k]!, incarnation: 0, result, invalid: null, bloom: null })));
   parentPort!.postMessage({ type: "partitioned", id: msg.id, failure: run.failure, marks, packed }, [marks, packed]);
 }
