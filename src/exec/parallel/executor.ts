@@ -38,6 +38,8 @@ interface WorkerPart {
   failure: string | null;
   marks: ArrayBuffer;
   results: TxResult[];
+  /** Each result's logs bloom (null: no logs). */
+  blooms: (Uint8Array | null)[];
 }
 import { Field, labelTransactions, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
 import { checkTxDag, criticalPath, criticalPathOrder, type TxDag } from "../../records/txDag.js";
@@ -602,10 +604,10 @@ async function runPartitioned(block: Block, pre: MemoryState, options: ParallelO
   stats.prepareMs = performance.now() - prepareStart;
   let delta: ArrayBuffer | null = null;
   let next = 0;
-  const inOrder = (tx: number, result: TxResult): string | null => {
+  const inOrder = (tx: number, result: TxResult, bloom: Uint8Array | null): string | null => {
     if (tx !== next) return `internal: the partition plan skips from transaction ${next} to ${tx}`;
     if (block.transactions[tx]!.gasLimit > header.gasLimit - builder.cumulativeGasUsed) return `transaction ${tx} exceeds the block's remaining gas`;
-    builder.add(block.transactions[tx]!, result);
+    builder.add(block.transactions[tx]!, result, bloom);
     next++;
     return null;
   };
@@ -627,10 +629,16 @@ async function runPartitioned(block: Block, pre: MemoryState, options: ParallelO
     const conflict = mergeThreads(world, marks, main);
     if (conflict !== null) return `partitioned run: ${conflict}`;
     const results: TxResult[] = [];
-    parts.forEach((part, thread) => part.results.forEach((result, k) => (results[threads[thread]![k]!] = result)));
+    const blooms: (Uint8Array | null)[] = [];
+    parts.forEach((part, thread) =>
+      part.results.forEach((result, k) => {
+        results[threads[thread]![k]!] = result;
+        blooms[threads[thread]![k]!] = part.blooms[k]!;
+      }),
+    );
     own.results.forEach((result, k) => (results[threads[main]![k]!] = result));
     for (let tx = next; tx < results.length; tx++) {
-      const failure = results[tx] === undefined ? `internal: the partition plan leaves out transaction ${tx}` : inOrder(tx, results[tx]!);
+      const failure = results[tx] === undefined ? `internal: the partition plan leaves out transaction ${tx}` : inOrder(tx, results[tx]!, blooms[tx] ?? null);
       if (failure !== null) return failure;
     }
     if (barrier >= 0) {
@@ -638,7 +646,7 @@ async function runPartitioned(block: Block, pre: MemoryState, options: ParallelO
       if (alone.failure !== null) return `partitioned run: ${alone.failure}`;
       marks.push(threadMarks(alone.tracker));
       alone.tracker.release();
-      const failure = inOrder(barrier, alone.results[0]!);
+      const failure = inOrder(barrier, alone.results[0]!, null);
       if (failure !== null) return failure;
     }
     if (s + 1 < segments.length) delta = encodeDelta(world, marks);
@@ -936,7 +944,8 @@ class WorkerPool {
             if (m.id !== id) return;
             if (m.type !== "partitioned") return fail(new Error(`worker ${i} failed: ${m.message}`), false);
             cleanup();
-            resolve({ failure: m.failure, marks: m.marks, results: decodeResults(m.packed).map((r) => r.result!) });
+            const decoded = decodeResults(m.packed);
+            resolve({ failure: m.failure, marks: m.marks, results: decoded.map((r) => r.result!), blooms: decoded.map((r) => r.bloom) });
           };
           const onError = (e: Error) => fail(new Error(`worker ${i} crashed: ${e.message}`), true);
           const onExit = (code: number) => fail(new Error(`worker ${i} exited with code ${code}`), true);

@@ -5,6 +5,7 @@ import { deserialize } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";
 import { applyDelta, encodeMarks, runThreadPart, threadMarks } from "./partitionTracker.js";
+import { logsBloom } from "../../block/receipt.js";
 import { Evm } from "../../evm/interpreter.js";
 import { resetHashMemo } from "../../evm/hashMemo.js";
 import { WorldState } from "../../state/world.js";
@@ -101,7 +102,8 @@ function runPart(msg: PartitionMessage, { ctx, base }: { ctx: BlockContext; base
   const marks = run.failure === null ? encodeMarks(threadMarks(run.tracker)) : new ArrayBuffer(0);
   run.tracker.release();
   if (msg.last || run.failure !== null) partitionWorld = null;
-  const packed = encodeResults(run.results.map((result, k) => ({ tx: msg.indexes[k]!, incarnation: 0, result, invalid: null, bloom: null })));
+  // Each receipt's bloom here, while the main thread runs its own share, not after the merge.
+  const packed = encodeResults(run.results.map((result, k) => ({ tx: msg.indexes[k]!, incarnation: 0, result, invalid: null, bloom: result.logs.length > 0 ? logsBloom(result.logs) : null })));
   parentPort!.postMessage({ type: "partitioned", id: msg.id, failure: run.failure, marks, packed }, [marks, packed]);
 }
 
