@@ -33,14 +33,6 @@ import { epilogueChanges, executeBlockRecorded, lazyTransferRecipient, prologueC
 import { partitionPlan, type PartitionPlan } from "../../records/partition.js";
 import { decodeMarks, encodeDelta, mergeThreads, runThreadPart, threadMarks } from "./partitionTracker.js";
 
-/** A worker thread's part of a partitioned run: what its transactions read and wrote (packed), and their results. */
-interface WorkerPart {
-  failure: string | null;
-  marks: ArrayBuffer;
-  results: TxResult[];
-  /** Each result's logs bloom (null: no logs). */
-  blooms: (Uint8Array | null)[];
-}
 import { Field, labelTransactions, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
 import { checkTxDag, criticalPath, criticalPathOrder, type TxDag } from "../../records/txDag.js";
 import { chooseMode, type CostModel, type SpeedupBound } from "./costModel.js";
@@ -209,6 +201,15 @@ function hintedBound(block: Block, hints: TxDag, hintCosts: readonly number[] | 
   const total = costs.reduce((a, b) => a + b, 0);
   const path = criticalPath(hints, costs);
   return { speedup: path > 0 ? total / path : Infinity, source: "hinted dependency graph's chains" };
+}
+
+/** A worker thread's part of a partitioned run: what its transactions read and wrote (packed), and their results. */
+interface WorkerPart {
+  failure: string | null;
+  marks: ArrayBuffer;
+  results: TxResult[];
+  /** Each result's logs bloom (null: no logs). */
+  blooms: (Uint8Array | null)[];
 }
 
 /** A hinted graph's shared-nothing plan on the run's threads, and what the executor makes of it. */
@@ -913,9 +914,9 @@ class WorkerPool {
   }
 
   /**
-   * Runs worker thread i's share of a partitioned run (`lists[i]`: its transactions, ascending);
-   * resolves with each thread's records and results. Rejects on any fault (a thread that died or
-   * hangs past the watchdog is replaced).
+   * Runs worker thread i's share of a partitioned run's segment (`lists[i]`: its transactions,
+   * ascending); resolves with what each thread's transactions read and wrote, and their results.
+   * Rejects on any fault (a thread that died or hangs past the watchdog is replaced).
    */
   runPartition(jobKey: number, job: BlockJob, lists: number[][], txCount: number, segment: { run: number; index: number; last: boolean; delta: ArrayBuffer | null }): Promise<WorkerPart[]> {
     const id = this.nextId++;

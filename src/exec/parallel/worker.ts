@@ -1,6 +1,8 @@
 // Entry point of a parallel-execution worker thread: receives a block job, runs the Block-STM
 // loop on the shared scheduler and memory, answers with the final incarnations it ran, then
 // builds their receipts and its share of the receipts trie.
+// In a partitioned run it runs its transactions of each segment on a world of its own instead,
+// and answers with what they read and wrote (partitionTracker.ts) and their results.
 import { deserialize } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";
