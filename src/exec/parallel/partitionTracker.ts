@@ -216,33 +216,40 @@ export function threadMarks(tracker: PartitionTracker): ThreadMarks {
   return { accounts, codes: tracker.codes };
 }
 
-/** Packs a thread's marks into one transferable buffer. */
-export function encodeMarks(marks: ThreadMarks): ArrayBuffer {
+/**
+ * Packs a tracker's marks, with the values its world holds now, into one transferable buffer:
+ * what `threadMarks` gives, without building it (decodeMarks reads it back).
+ */
+export function encodeMarks(tracker: PartitionTracker): ArrayBuffer {
   const w = new Writer();
-  w.u32(marks.accounts.length);
-  for (const a of marks.accounts) {
-    w.word(a.address);
-    w.i32(a.fieldsRead);
-    w.i32(a.balanceRead);
-    w.i32(a.nonceWrite);
-    w.i32(a.codeWrite);
-    w.i32(a.balanceWrite);
-    w.i32(a.creditWrite);
-    const flags = (a.exists ? EXISTS : 0) | (a.nonceWrite !== NEVER ? HAS_NONCE : 0) | (a.balanceWrite !== NEVER ? HAS_BALANCE : 0) | (a.creditWrite !== NEVER ? HAS_CREDITS : 0) | (a.codeWrite !== NEVER ? HAS_CODE : 0);
+  w.u32(tracker.marked.length);
+  for (const account of tracker.marked) {
+    const mark = account.observerData as AccountMark;
+    w.word(account.address);
+    w.i32(mark.fieldsRead);
+    w.i32(mark.balanceRead);
+    w.i32(mark.nonceWrite);
+    w.i32(mark.codeWrite);
+    w.i32(mark.balanceWrite);
+    w.i32(mark.creditWrite);
+    const flags = (account.exists ? EXISTS : 0) | (mark.nonceWrite !== NEVER ? HAS_NONCE : 0) | (mark.balanceWrite !== NEVER ? HAS_BALANCE : 0) | (mark.creditWrite !== NEVER ? HAS_CREDITS : 0) | (mark.codeWrite !== NEVER ? HAS_CODE : 0);
     w.u32(flags);
-    if (flags & HAS_NONCE) w.word(a.nonce);
-    if (flags & (HAS_BALANCE | HAS_CREDITS)) w.word(a.balance);
-    if (flags & HAS_CODE) w.word(a.codeHash);
-    w.u32(a.slots.length / 4);
-    for (let k = 0; k < a.slots.length; k += 4) {
-      w.word(a.slots[k]!);
-      w.i32(a.slots[k + 1] as number);
-      w.i32(a.slots[k + 2] as number);
-      if (a.slots[k + 2] !== NEVER) w.word(a.slots[k + 3]!);
+    if (flags & HAS_NONCE) w.word(account.exists ? account.nonce : 0n);
+    if (flags & HAS_BALANCE) w.word(account.exists ? account.balance : 0n);
+    else if (flags & HAS_CREDITS) w.word(mark.credits);
+    if (flags & HAS_CODE) w.word(account.exists ? account.codeHash : KECCAK_EMPTY_WORD);
+    const slots = mark.slots;
+    w.u32(slots === null ? 0 : slots.size);
+    if (slots === null) continue;
+    for (const [slot, slotMark] of slots) {
+      w.word(slot);
+      w.i32(slotMark.read);
+      w.i32(slotMark.write);
+      if (slotMark.write !== NEVER) w.word(account.storage.get(slot) ?? 0);
     }
   }
-  w.u32(marks.codes.size);
-  for (const [hash, code] of marks.codes) {
+  w.u32(tracker.codes.size);
+  for (const [hash, code] of tracker.codes) {
     w.word(hash);
     w.data(code);
   }

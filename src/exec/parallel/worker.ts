@@ -6,7 +6,7 @@
 import { deserialize } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { keepShapesAlive } from "../keepShapes.js";
-import { applyDelta, encodeMarks, runThreadPart, threadMarks } from "./partitionTracker.js";
+import { applyDelta, encodeMarks, runThreadPart } from "./partitionTracker.js";
 import { logsBloom } from "../../block/receipt.js";
 import { Evm } from "../../evm/interpreter.js";
 import { resetHashMemo } from "../../evm/hashMemo.js";
@@ -101,7 +101,7 @@ function runPart(msg: PartitionMessage, { ctx, base }: { ctx: BlockContext; base
     applyDelta(evm.world, msg.delta!);
   }
   const run = runThreadPart(evm, ctx.coinbase, (i) => ctx.transactions.get(i), msg.indexes, ctx.gasLimit);
-  const marks = run.failure === null ? encodeMarks(threadMarks(run.tracker)) : new ArrayBuffer(0);
+  const marks = run.failure === null ? encodeMarks(run.tracker) : new ArrayBuffer(0);
   run.tracker.release();
   if (msg.last || run.failure !== null) partitionWorld = null;
   // Each receipt's bloom here, while the main thread runs its own share, not after the merge.

@@ -85,15 +85,27 @@ test("a conflict leaves the world as it was", () => {
 });
 
 test("marks survive packing, words small and large", () => {
-  const part: ThreadMarks = {
-    accounts: [
-      marks(BIG_ADDRESS, { fieldsRead: 3, balanceRead: 3, nonceWrite: 3, balanceWrite: 4, codeWrite: 3, nonce: 1n, balance: 1n << 200n, codeHash: HASH, slots: [5, 3, NO_WRITE, 0, 1n << 255n, NO_READ, 4, 2n ** 160n + 1n] }),
-      marks(BOB, { creditWrite: 2, balance: 17n, exists: true }),
-      marks(ALICE, { fieldsRead: 1, balanceRead: 1, balanceWrite: 1, exists: false }),
-    ],
-    codes: new Map([[HASH, Uint8Array.of(0x60, 0x00)]]),
-  };
-  assert.deepEqual(decodeMarks(encodeMarks(part)), part);
+  const pre = new MemoryState();
+  pre.putAccount(BIG_ADDRESS, 0n, 1n << 200n, KECCAK_EMPTY_WORD, new Map([[5, 1]]));
+  pre.putAccount(ALICE, 0n, 1n, KECCAK_EMPTY_WORD);
+  const w = new WorldState(pre);
+  const tracker = new PartitionTracker(w);
+  tracker.begin(3, -1);
+  w.getStorage(BIG_ADDRESS, 5);
+  w.storeSlot(BIG_ADDRESS, 1n << 255n, 2n ** 160n + 1n);
+  w.setNonce(BIG_ADDRESS, 1n);
+  w.setCode(BIG_ADDRESS, Uint8Array.of(0x60, 0x00));
+  w.payFee(BOB, 17n);
+  tracker.commit();
+  tracker.begin(4, -1);
+  w.addBalance(BIG_ADDRESS, 1n);
+  w.setBalance(ALICE, 0n);
+  tracker.commit();
+  tracker.finish();
+  const marks = threadMarks(tracker);
+  assert.equal(marks.accounts.length, 3);
+  assert.equal(marks.codes.size, 1);
+  assert.deepEqual(decodeMarks(encodeMarks(tracker)), marks);
 });
 
 test("a segment's changes reach another thread's world", () => {
