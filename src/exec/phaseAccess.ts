@@ -7,6 +7,14 @@ import type { Word } from "../primitives/word.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import type { AccessObserver, AccountState, WorldState } from "../state/world.js";
 
+/** A slot's value when the phase `phase` first accessed it: one per account and slot for the block, reused by every phase. */
+export class SlotStart {
+  phase = -1;
+  value: Word = 0;
+
+  constructor(readonly slot: Word) {}
+}
+
 /** An account as the running phase found it (an account's `observerData` extends this). */
 export class PhaseAccount {
   startExists = false;
@@ -14,11 +22,16 @@ export class PhaseAccount {
   startBalance = 0n;
   startCodeHash: Word = KECCAK_EMPTY_WORD;
   startStorageEpoch = 0;
-  /** The slots the phase `slotsPhase` accessed, with their values at its start: one map per account for the whole block, emptied when another phase first accesses a slot. */
-  slotsSeen: Map<Word, Word> | null = null;
+  /**
+   * The slots the phase `slotsPhase` accessed, the first `slotCount` entries, with their values at
+   * its start. Kept per slot for the block (a map emptied per phase allocated a new table each time).
+   */
+  readonly phaseSlots: SlotStart[] = [];
+  slotCount = 0;
   slotsPhase = -1;
+  private slotStarts: Map<Word, SlotStart> | null = null;
   /** The slot of the phase's last access (-1: none): a slot is mostly accessed several times in a row (SLOAD, then SSTORE). */
-  lastSlot: Word = -1;
+  private lastSlot: Word = -1;
 
   /** Notes the account as the running phase finds it, at its first access in the phase. */
   begin(account: AccountState): void {
@@ -31,23 +44,27 @@ export class PhaseAccount {
 
   /** Notes an access to `slot` in `phase` (`value`: its value now); true at the phase's first access to it. */
   firstSlotAccess(phase: number, slot: Word, value: Word): boolean {
-    let seen = this.slotsSeen;
     if (this.slotsPhase !== phase) {
-      if (seen === null) this.slotsSeen = seen = new Map();
-      else seen.clear();
       this.slotsPhase = phase;
-    } else if (slot === this.lastSlot || seen!.has(slot)) {
-      this.lastSlot = slot;
+      this.slotCount = 0;
+    } else if (slot === this.lastSlot) {
       return false;
     }
     this.lastSlot = slot;
-    seen!.set(slot, value);
+    let starts = this.slotStarts;
+    if (starts === null) this.slotStarts = starts = new Map();
+    let start = starts.get(slot);
+    if (start === undefined) starts.set(slot, (start = new SlotStart(slot)));
+    else if (start.phase === phase) return false;
+    start.phase = phase;
+    start.value = value;
+    this.phaseSlots[this.slotCount++] = start;
     return true;
   }
 
-  /** The slots `phase` accessed with their values at its start, or null. */
-  slotsOf(phase: number): Map<Word, Word> | null {
-    return this.slotsPhase === phase ? this.slotsSeen : null;
+  /** How many slots `phase` accessed (phaseSlots' first entries). */
+  slotsIn(phase: number): number {
+    return this.slotsPhase === phase ? this.slotCount : 0;
   }
 }
 
@@ -62,8 +79,8 @@ export class PhaseChanges {
   beforeNonce = 0n;
   beforeBalance = 0n;
   beforeCode: Word = KECCAK_EMPTY_WORD;
-  /** The slots the phase accessed, with their values at its start (null: none). */
-  slotsSeen: Map<Word, Word> | null = null;
+  /** How many slots the phase accessed (the account's phaseSlots' first entries, with their values at its start). */
+  slots = 0;
   /** The phase only credited the account's balance (the phase's code-less transfer recipient): no read, no other change. */
   creditOnly = false;
   /**
@@ -96,15 +113,15 @@ export class PhaseChanges {
       if (withoutFee !== beforeBalance || nonce !== beforeNonce || codeHash !== beforeCode || !account.exists) this.feeFolded = true;
       else balance = withoutFee;
     }
-    const slotsSeen = start.slotsOf(phase);
+    const slots = start.slotsIn(phase);
     this.nonce = nonce;
     this.balance = balance;
     this.codeHash = codeHash;
     this.beforeNonce = beforeNonce;
     this.beforeBalance = beforeBalance;
     this.beforeCode = beforeCode;
-    this.slotsSeen = slotsSeen;
-    this.creditOnly = account.address === lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && (slotsSeen === null || slotsSeen.size === 0);
+    this.slots = slots;
+    this.creditOnly = account.address === lazyCredited && nonce === beforeNonce && codeHash === beforeCode && balance >= beforeBalance && slots === 0;
   }
 }
 

@@ -171,7 +171,7 @@ class BlockRecorder extends PhaseObserver {
       const trace = account.observerData as AccountTrace;
       const address = account.address;
       change.of(account, trace, this.phase, this.lazyCredited);
-      const { nonce, balance, codeHash, beforeNonce, beforeBalance, beforeCode, slotsSeen } = change;
+      const { nonce, balance, codeHash, beforeNonce, beforeBalance, beforeCode } = change;
       if (change.creditOnly) {
         if (balance !== beforeBalance) this.credit(trace, version, balance - beforeBalance, balance);
         continue;
@@ -196,14 +196,13 @@ class BlockRecorder extends PhaseObserver {
         trace.clearedBy = version;
         trace.slotVersions = null;
       }
-      if (slotsSeen !== null) {
-        for (const [slot, start] of slotsSeen) {
-          const value = account.storage.get(slot) ?? 0;
-          if (value === (cleared ? 0 : start)) continue;
-          if (trace.slotVersions === null) trace.slotVersions = new Map();
-          trace.slotVersions.set(slot, version);
-          this.write({ address, field: Field.Storage, slot }, value, null);
-        }
+      for (let k = 0; k < change.slots; k++) {
+        const { slot, value: start } = trace.phaseSlots[k]!;
+        const value = account.storage.get(slot) ?? 0;
+        if (value === (cleared ? 0 : start)) continue;
+        if (trace.slotVersions === null) trace.slotVersions = new Map();
+        trace.slotVersions.set(slot, version);
+        this.write({ address, field: Field.Storage, slot }, value, null);
       }
     }
     if (!change.feeFolded) this.credit(traceOf(this.feeAccount!), version, this.fee, this.feeAccount!.balance);

@@ -92,7 +92,7 @@ export class PartitionTracker extends PhaseObserver {
     for (const account of this.accessed) {
       const mark = account.observerData as AccountMark;
       change.of(account, mark, this.phase, this.lazyCredited);
-      const { beforeCode, slotsSeen } = change;
+      const { beforeCode } = change;
       if (change.creditOnly) {
         if (change.balance !== change.beforeBalance) this.credit(mark, tx, change.balance - change.beforeBalance);
         continue;
@@ -111,13 +111,12 @@ export class PartitionTracker extends PhaseObserver {
         // A contract's storage went with it (SELFDESTRUCT before Cancun): its slots are not writes one by one.
         this.failure = `transaction ${tx} cleared the storage of a contract that existed before it`;
       }
-      if (slotsSeen !== null) {
-        for (const [slot, start] of slotsSeen) {
-          const value = account.storage.get(slot) ?? 0;
-          if (value === (cleared ? 0 : start)) continue;
-          const slotMark = mark.slot(slot);
-          if (slotMark.write === NEVER) slotMark.write = tx;
-        }
+      for (let k = 0; k < change.slots; k++) {
+        const { slot, value: start } = mark.phaseSlots[k]!;
+        const value = account.storage.get(slot) ?? 0;
+        if (value === (cleared ? 0 : start)) continue;
+        const slotMark = mark.slot(slot);
+        if (slotMark.write === NEVER) slotMark.write = tx;
       }
     }
     if (!change.feeFolded) this.credit((this.feeAccount!.observerData as AccountMark | null) ?? this.markOf(this.feeAccount!), tx, this.fee);
