@@ -39,6 +39,8 @@ export interface RunOptions {
   whenThreadsCold?: "wait" | "sequential";
   /** Run Block-STM even where the cost model predicts a loss (measuring the executor itself). */
   forceParallel?: boolean;
+  /** With graph hints and no record: run them as their shared-nothing plan (ParallelOptions.partition). */
+  partition?: boolean;
 }
 
 export function runSequential(input: BlockInput, options: RunOptions = {}): BlockRun {
@@ -54,10 +56,13 @@ export function runSequential(input: BlockInput, options: RunOptions = {}): Bloc
 export async function runBlock(input: BlockInput, workers: number, options: RunOptions = {}): Promise<BlockRun> {
   if (workers <= 1) return runSequential(input, options);
   const hints = options.hints ?? null;
+  const partition = options.partition === true && hints?.kind === "graph";
   const result = await executeBlockParallel(input.block, input.preState, {
     blockHashes: input.blockHashes,
     workers,
-    record: options.record === true || hints !== null,
+    // Hints are checked against the run's record, but for a partitioned run, which keeps none.
+    record: options.record === true || (hints !== null && !partition),
+    ...(partition ? { partition: true } : {}),
     whenThreadsCold: options.forceParallel === true ? "wait" : (options.whenThreadsCold ?? "sequential"),
     ...(options.forceParallel === true ? { forceParallel: true } : {}),
     ...(hints?.kind === "graph" ? { hints: hints.predecessors, hintCosts: hints.costs } : {}),
@@ -104,6 +109,8 @@ export function formatRun(run: BlockRun): string {
   }
   for (const w of result.warnings) lines.push(`  note: ${w}`);
   if (run.summary !== undefined) lines.push(...formatSummary(run.summary).map((l) => `  ${l}`));
+  const partitioned = run.parallel?.partition ?? null;
+  if (partitioned !== null) lines.push(`  partitioned: ${partitioned.parallelTxs} of ${block.transactions.length} transactions side by side, ${partitioned.segments} segment${partitioned.segments === 1 ? "" : "s"} (the hints are not checked: no record)`);
   if (run.hintsError !== undefined) lines.push(`  hints not used: ${run.hintsError}`);
   if (run.hints !== undefined) lines.push(`  hints ${run.hints.file} (${run.hints.kind === "graph" ? "dependency graph" : "access list"}): ${run.hints.exact ? "the run matched them exactly" : `${run.hints.kind === "values" ? "INVALID, the block completed without relying on them: " : ""}${run.hints.difference}`}`);
   lines.push(`${v.ok ? "OK" : "MISMATCH"}: executed in ${result.executionMs.toFixed(1)} ms (${mgasPerSecond(result.gasUsed, result.executionMs).toFixed(1)} Mgas/s)`);

@@ -23,6 +23,7 @@ const SPEC: Record<string, OptionSpec> = {
   bal: { value: true, description: "write the block's EIP-7928 access list to FILE (.rlp: RLP bytes, .json: the EIP's JSON form)" },
   hints: { value: true, description: "feed back FILE: a record (its dependency graph and times schedule the run: longest chains first) or an access list (.json, .rlp or 0x-hex: its values seed every transaction, then the run must reproduce it)" },
   "no-record": { description: "record nothing (no summary): the executors' plain speed" },
+  partition: { description: "with --hints RECORD and --no-record: run the record's graph as its shared-nothing plan, threads that exchange nothing while they run, instead of Block-STM (faster on some blocks, slower on most on 2 cores: BENCHMARKS.md)" },
   ...STORE_OPTIONS,
   help: { description: "show this help" },
 };
@@ -40,7 +41,8 @@ Every run is recorded (what each transaction read and wrote, the dependency grap
 --no-record: the summary gives the critical path, the ideal speedup on 2-16 threads, the
 parallelism achieved, the conflict ratio and the hot spots. --hints feeds a record or an access
 list back: a wrong one costs time, never correctness (an access list the run does not reproduce
-is reported invalid, exit status 1).
+is reported invalid, exit status 1). --partition with --no-record runs a record's graph on threads
+that share nothing while they run; a graph that misses a dependency sends the block in order.
 
 Exit status: 0 when every verifiable check matched, 1 on a mismatch, an error or invalid hints,
 2 on a usage error.
@@ -57,7 +59,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError("run takes exactly one block directory or block.json");
   const workers = workerCount(options);
-  if (options["no-record"] && (options.record !== undefined || options.bal !== undefined || options.hints !== undefined)) throw new UsageError("--no-record excludes --record, --bal and --hints");
+  const partition = options.partition === true;
+  if (partition && (options.hints === undefined || !options["no-record"])) throw new UsageError("--partition needs --hints with a record and --no-record (a partitioned run keeps no record)");
+  if (partition && workers <= 1) throw new UsageError("--partition needs two threads or more (--workers)");
+  if (options["no-record"] && (options.record !== undefined || options.bal !== undefined || (options.hints !== undefined && !partition))) throw new UsageError("--no-record excludes --record, --bal and --hints (but for --hints with --partition)");
   if (typeof options.bal === "string") checkBalPath(options.bal);
   const storePath = storePathOf(options); // --store with --no-record: a usage error before the run, not after it
   // A single block in a fresh process runs sequentially unless threads were asked for (--workers,
@@ -78,12 +83,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (typeof options.hints === "string") {
     try {
       hints = readHints(options.hints, input.block);
+      if (partition && hints.kind !== "graph") throw new HintsError(`${options.hints}: --partition takes a record's dependency graph, not an access list`);
     } catch (e) {
       if (!(e instanceof HintsError)) throw e;
       hintsError = e.message;
     }
   }
-  const run = await runBlock(input, workers, { record: !options["no-record"], hints, whenThreadsCold: threadsAsked ? "wait" : "sequential", forceParallel: options["force-parallel"] === true });
+  const run = await runBlock(input, workers, { record: !options["no-record"], hints, partition, whenThreadsCold: threadsAsked ? "wait" : "sequential", forceParallel: options["force-parallel"] === true });
   if (hintsError !== undefined) {
     run.hintsError = hintsError;
     console.error(`pevm run: hints not used: ${hintsError}`); // the exit status is 1: say why where errors go

@@ -83,6 +83,27 @@ if (!existsSync(BLOCK)) {
     }
   });
 
+  test("--partition runs a record's graph on threads that share nothing, without a record; it refuses what it cannot do", () => {
+    const r = pevm("run", BLOCK, "--workers", "2", "--force-parallel", "--json", "--no-record", "--partition", "--hints", recordFile);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.ok, true);
+    assert.equal(out.mode, "parallel");
+    assert.equal(out.parallel.executor, "partitioned");
+    assert.ok(out.parallel.partition.parallelTxs > 0, "transactions ran side by side");
+    assert.equal(out.record, undefined, "no record");
+    const text = pevm("run", BLOCK, "--workers", "2", "--force-parallel", "--no-record", "--partition", "--hints", recordFile);
+    assert.match(text.stdout, /partitioned: \d+ of 202 transactions side by side, \d+ segments? \(the hints are not checked: no record\)/);
+    for (const args of [["--partition", "--hints", recordFile], ["--no-record", "--partition"], ["--sequential", "--no-record", "--partition", "--hints", recordFile]]) {
+      const refused = pevm("run", BLOCK, ...args);
+      assert.equal(refused.status, 2, `${args.join(" ")}: ${refused.stderr}`);
+      assert.match(refused.stderr, /--partition needs/);
+    }
+    const withBal = pevm("run", BLOCK, "--workers", "2", "--json", "--no-record", "--partition", "--hints", balJson);
+    assert.equal(withBal.status, 1, withBal.stderr);
+    assert.match(JSON.parse(withBal.stdout).hints.error, /--partition takes a record's dependency graph, not an access list/);
+  });
+
   /** A hints file that is wrong: the block still verifies, the report names the file, exit status 1. */
   function assertRejected(file: string, pattern: RegExp): void {
     const r = pevm("run", BLOCK, "--workers", "2", "--json", "--hints", file);
