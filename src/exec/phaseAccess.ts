@@ -3,6 +3,7 @@
 // phase found it, and the slots the phase accessed with their values at its start. The recording
 // executor's traces (recording.ts) and the partitioned executor's marks (parallel/partitionTracker.ts)
 // build on it.
+import { canWriteOwnStorage } from "../evm/code.js";
 import type { Word } from "../primitives/word.js";
 import { KECCAK_EMPTY_WORD } from "../state/reader.js";
 import type { AccessObserver, AccountState, WorldState } from "../state/world.js";
@@ -137,6 +138,8 @@ export abstract class PhaseObserver implements AccessObserver {
   /** The running transaction's code-less transfer recipient, credited without reading its balance (-1: none). */
   private lazyCandidate: Word = -1;
   protected lazyCredited: Word = -1;
+  /** The code of every code the phases deployed, by hash. */
+  readonly codes = new Map<Word, Uint8Array>();
   /** The fee the phase credited with payFee, and to whom. */
   protected feeAccount: AccountState | null = null;
   protected fee = 0n;
@@ -176,6 +179,25 @@ export abstract class PhaseObserver implements AccessObserver {
   feePaid(account: AccountState, fee: bigint): void {
     this.feeAccount = account;
     this.fee = fee;
+  }
+
+  /** Keeps the code `account` holds now (its code changed in the phase). */
+  protected noteCode(account: AccountState): void {
+    if (account.exists && account.codeHash !== KECCAK_EMPTY_WORD && account.code !== null) this.codes.set(account.codeHash, account.code);
+  }
+
+  /** A code the phases deployed, or the pre-state's. */
+  readCode(codeHash: Word): Uint8Array {
+    return this.codes.get(codeHash) ?? this.world.reader.readCode(codeHash);
+  }
+
+  /**
+   * Whether the phase destroyed the storage of a contract that existed before it (SELFDESTRUCT
+   * before Cancun) and may have held some: then every slot of it reads 0 from the phase on.
+   */
+  protected lostStorage(account: AccountState, start: PhaseAccount, beforeCode: Word): boolean {
+    if (account.storageEpoch === start.startStorageEpoch || !account.storageCleared || beforeCode === KECCAK_EMPTY_WORD) return false;
+    return (this.world.reader.hasStorage?.(account.address) ?? true) || canWriteOwnStorage(this.readCode(beforeCode));
   }
 
   /** Starts going over how the phase changed its accounts (`changes.of` for each). */

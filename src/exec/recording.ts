@@ -92,8 +92,6 @@ function traceOf(account: AccountState): AccountTrace {
  * The recorder of one world: a phase is a transaction or the system changes before or after them.
  */
 class BlockRecorder extends PhaseObserver {
-  /** The code of every code write, by hash. */
-  readonly codes = new Map<Word, Uint8Array>();
   /**
    * The phase's reads and writes, gathered in arrays kept for the whole block and copied out at the
    * phase's end at their exact length: a record's arrays live until the block ends, and a push-grown
@@ -157,10 +155,6 @@ class BlockRecorder extends PhaseObserver {
     this.writeBuffer[this.writeCount++] = { location, value, credit };
   }
 
-  readCode(codeHash: Word): Uint8Array {
-    return this.codes.get(codeHash) ?? this.world.reader.readCode(codeHash);
-  }
-
   // ---------- committing a phase's changes ----------
 
   /** Turns what the phase changed into writes, committed as version `version`. */
@@ -187,11 +181,11 @@ class BlockRecorder extends PhaseObserver {
       }
       if (codeHash !== beforeCode) {
         trace.codeVersion = version;
-        if (codeHash !== KECCAK_EMPTY_WORD && account.code !== null) this.codes.set(codeHash, account.code);
+        this.noteCode(account);
         this.write(trace.location(Field.Code), codeHash, null);
       }
       const cleared = account.storageEpoch !== trace.startStorageEpoch;
-      if (cleared && account.storageCleared && beforeCode !== KECCAK_EMPTY_WORD && this.mayHoldStorage(address, beforeCode)) {
+      if (this.lostStorage(account, trace, beforeCode)) {
         // A pre-existing contract lost its storage (SELFDESTRUCT before Cancun): every slot now reads 0 as of this version.
         trace.clearedBy = version;
         trace.slotVersions = null;
@@ -214,10 +208,6 @@ class BlockRecorder extends PhaseObserver {
     if (trace.balanceCredits === NO_CREDITS) trace.balanceCredits = [version];
     else (trace.balanceCredits as number[]).push(version);
     this.write(trace.location(Field.Balance), balance, amount);
-  }
-
-  private mayHoldStorage(address: Word, codeHash: Word): boolean {
-    return (this.world.reader.hasStorage?.(address) ?? true) || canWriteOwnStorage(this.readCode(codeHash));
   }
 }
 

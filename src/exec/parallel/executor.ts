@@ -196,8 +196,13 @@ const SENDER_CHAINS = "same-sender transaction chains";
 const UNBOUNDED: SpeedupBound = { speedup: Infinity, source: SENDER_CHAINS };
 
 /** The hinted dependency graph's bound on the speedup, for the cost model: its total cost over its critical path. */
+/** The hinted transactions' costs: as given, else their gas limits. */
+function hintedCosts(block: Block, hintCosts: readonly number[] | undefined): readonly number[] {
+  return hintCosts ?? block.transactions.map((t) => Number(t.gasLimit));
+}
+
 function hintedBound(block: Block, hints: TxDag, hintCosts: readonly number[] | undefined): SpeedupBound {
-  const costs = hintCosts ?? block.transactions.map((t) => Number(t.gasLimit));
+  const costs = hintedCosts(block, hintCosts);
   const total = costs.reduce((a, b) => a + b, 0);
   const path = criticalPath(hints, costs);
   return { speedup: path > 0 ? total / path : Infinity, source: "hinted dependency graph's chains" };
@@ -226,7 +231,7 @@ interface Partition {
  * merged state). Its bound, for the cost model: the costs over the plan's makespan.
  */
 function partitionOf(block: Block, hints: TxDag, hintCosts: readonly number[] | undefined, workers: number): Partition {
-  const costs = hintCosts ?? block.transactions.map((t) => Number(t.gasLimit));
+  const costs = hintedCosts(block, hintCosts);
   const plan = partitionPlan(hints, costs, workers);
   let parallelTxs = 0;
   for (const segment of plan.segments) {
@@ -921,6 +926,7 @@ class WorkerPool {
   runPartition(jobKey: number, job: BlockJob, lists: number[][], txCount: number, segment: { run: number; index: number; last: boolean; delta: ArrayBuffer | null }): Promise<WorkerPart[]> {
     const id = this.nextId++;
     let packedJob: PackedJob | null = null;
+    const packed = (): PackedJob => (packedJob ??= this.packJob(job));
     const parts = this.workers.map(
       (worker, i) =>
         new Promise<WorkerPart>((resolve, reject) => {
@@ -953,16 +959,25 @@ class WorkerPool {
           worker.on("message", onMessage);
           worker.on("error", onError);
           worker.on("exit", onExit);
-          const send = this.heldKey[i] !== jobKey;
-          if (send && packedJob === null) packedJob = this.packJob(job);
           // A later segment goes to the thread that ran the earlier ones (it holds the job), with the changes since.
           const delta = segment.delta === null ? undefined : i === lists.length - 1 ? segment.delta : segment.delta.slice(0);
-          const msg: PartitionMessage = { type: "partition", id, jobKey, run: segment.run, segment: segment.index, last: segment.last, indexes: lists[i]!, delta, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions, resetCodes: packedJob!.resetCodes } : {}) };
+          const msg: PartitionMessage = { type: "partition", id, jobKey, run: segment.run, segment: segment.index, last: segment.last, indexes: lists[i]!, delta, ...this.jobFields(i, jobKey, packed) };
           worker.postMessage(msg, delta === undefined ? [] : [delta]);
-          this.heldKey[i] = jobKey;
         }),
     );
     return Promise.all(parts);
+  }
+
+  /**
+   * The job's fields of a message to worker thread i: the packed job (`packed`: packed once per
+   * call) where the thread does not hold the job `jobKey` yet, else none. The thread holds it from then on.
+   */
+  private jobFields(i: number, jobKey: number, packed: () => PackedJob): Pick<JobMessage, "job" | "transactions" | "resetCodes"> {
+    const send = this.heldKey[i] !== jobKey;
+    this.heldKey[i] = jobKey;
+    if (!send) return {};
+    const { job, transactions, resetCodes } = packed();
+    return { job, transactions, resetCodes };
   }
 
   /** Resolves once every worker thread has loaded its modules and warmed up (or exited). */
@@ -1032,6 +1047,7 @@ class WorkerPool {
   async run(jobKey: number, job: BlockJob, handles: JobMessage["handles"], fault: ParallelOptions["fault"] | null, scheduler: Scheduler, control: SharedArrayBuffer, txCount: number, startLocal: () => LocalExecutor, onLoopDone: () => void, onExecuted: (outcomes: LoopOutcome[]) => void, streamEvery: number, onStreamed: (results: number) => void): Promise<number[]> {
     const id = this.nextId++;
     let packedJob: PackedJob | null = null;
+    const packed = (): PackedJob => (packedJob ??= this.packJob(job));
     const executed: Promise<LoopOutcome>[] = [];
     const finished: Promise<number>[] = [];
     this.workers.forEach((worker, i) => {
@@ -1091,12 +1107,9 @@ class WorkerPool {
       worker.on("message", onMessage);
       worker.on("error", onError);
       worker.on("exit", onExit);
-      const send = this.heldKey[i] !== jobKey;
-      if (send && packedJob === null) packedJob = this.packJob(job);
       const workerFault = fault !== null && fault !== undefined && (fault.worker === undefined || fault.worker === i) ? { tx: fault.tx, kind: fault.kind } : null;
-      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, streamEvery, ...(send ? { job: packedJob!.job, transactions: packedJob!.transactions, resetCodes: packedJob!.resetCodes } : {}) };
+      const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, streamEvery, ...this.jobFields(i, jobKey, packed) };
       worker.postMessage(msg);
-      this.heldKey[i] = jobKey;
     });
     const local = startLocal();
     let timer: NodeJS.Timeout | undefined;

@@ -11,7 +11,6 @@ import type { Evm } from "../../evm/interpreter.js";
 import type { Transaction } from "../../tx/types.js";
 import { lazyTransferRecipient } from "../recording.js";
 import { KECCAK_EMPTY_WORD } from "../../state/reader.js";
-import { canWriteOwnStorage } from "../../evm/code.js";
 import { PhaseAccount, PhaseObserver } from "../phaseAccess.js";
 import { Reader, Writer } from "./resultCodec.js";
 import type { AccountState, WorldState } from "../../state/world.js";
@@ -58,8 +57,6 @@ class AccountMark extends PhaseAccount {
 export class PartitionTracker extends PhaseObserver {
   /** Every account the thread's transactions accessed, in the order of their first access. */
   readonly marked: AccountState[] = [];
-  /** The code of every code the thread's transactions deployed, by hash. */
-  readonly codes = new Map<Word, Uint8Array>();
   /** Why the thread's run cannot be merged (a change the tracker cannot express), or null. */
   failure: string | null = null;
   private tx = NONE;
@@ -104,10 +101,10 @@ export class PartitionTracker extends PhaseObserver {
       }
       if (change.codeHash !== beforeCode) {
         if (mark.codeWrite === NEVER) mark.codeWrite = tx;
-        if (change.codeHash !== KECCAK_EMPTY_WORD && account.code !== null) this.codes.set(change.codeHash, account.code);
+        this.noteCode(account);
       }
       const cleared = account.storageEpoch !== mark.startStorageEpoch;
-      if (cleared && beforeCode !== KECCAK_EMPTY_WORD && this.failure === null && this.mayHoldStorage(account.address, beforeCode)) {
+      if (this.failure === null && this.lostStorage(account, mark, beforeCode)) {
         // A contract's storage went with it (SELFDESTRUCT before Cancun): its slots are not writes one by one.
         this.failure = `transaction ${tx} cleared the storage of a contract that existed before it`;
       }
@@ -133,11 +130,6 @@ export class PartitionTracker extends PhaseObserver {
     account.observerData = mark;
     this.marked.push(account);
     return mark;
-  }
-
-  /** Whether the contract may have had storage before the transaction (as the recorder asks). */
-  private mayHoldStorage(address: Word, codeHash: Word): boolean {
-    return (this.world.reader.hasStorage?.(address) ?? true) || canWriteOwnStorage(this.codes.get(codeHash) ?? this.world.reader.readCode(codeHash));
   }
 
   /** Stops observing the world. */
