@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { ratioInterval } from "./resample.js";
 
 interface Build {
   root: string;
@@ -93,13 +94,14 @@ async function main(): Promise<void> {
   const totalA = rows.reduce((s, r) => s + r.aMs, 0);
   const totalB = rows.reduce((s, r) => s + r.bMs, 0);
   const geomean = Math.exp(withTxs.reduce((s, r) => s + Math.log(r.aMs / r.bMs), 0) / withTxs.length);
-  const summary = { a: o.a, b: o.b, blocks: rows.length, runs: o.runs, totalAMs: totalA, totalBMs: totalB, totalRatio: totalA / totalB, geomeanRatio: geomean };
+  const [low, high] = ratioInterval(times, o.runs);
+  const summary = { a: o.a, b: o.b, blocks: rows.length, runs: o.runs, totalAMs: totalA, totalBMs: totalB, totalRatio: totalA / totalB, totalRatioInterval90: [low, high], geomeanRatio: geomean };
   if (o.json) {
     console.log(JSON.stringify({ summary, rows }, null, 2));
     return;
   }
   for (const r of rows) console.log(`${r.block.padStart(9)} ${r.aMs.toFixed(3).padStart(9)} ${r.bMs.toFixed(3).padStart(9)}  ${(r.aMs / r.bMs).toFixed(3)}`);
-  console.log(`A ${o.a}: ${totalA.toFixed(1)} ms, B ${o.b}: ${totalB.toFixed(1)} ms over ${rows.length} blocks (medians of ${o.runs} runs); A/B total ${summary.totalRatio.toFixed(3)}, geometric mean per block ${geomean.toFixed(3)}`);
+  console.log(`A ${o.a}: ${totalA.toFixed(1)} ms, B ${o.b}: ${totalB.toFixed(1)} ms over ${rows.length} blocks (medians of ${o.runs} runs); A/B total ${summary.totalRatio.toFixed(3)} (90% interval over resamplings of the runs: ${low.toFixed(3)}-${high.toFixed(3)}), geometric mean per block ${geomean.toFixed(3)}`);
 }
 
 await main();
