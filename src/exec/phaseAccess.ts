@@ -43,24 +43,32 @@ export class PhaseAccount {
     this.startStorageEpoch = account.storageEpoch;
   }
 
-  /** Notes an access to `slot` in `phase` (`value`: its value now); true at the phase's first access to it. */
-  firstSlotAccess(phase: number, slot: Word, value: Word): boolean {
+  /**
+   * Notes an access to `slot` in `phase` (`value`: its value now): the slot's entry at the phase's
+   * first access to it, else null.
+   */
+  firstSlotAccess(phase: number, slot: Word, value: Word): SlotStart | null {
     if (this.slotsPhase !== phase) {
       this.slotsPhase = phase;
       this.slotCount = 0;
     } else if (slot === this.lastSlot) {
-      return false;
+      return null;
     }
     this.lastSlot = slot;
     let starts = this.slotStarts;
     if (starts === null) this.slotStarts = starts = new Map();
     let start = starts.get(slot);
-    if (start === undefined) starts.set(slot, (start = new SlotStart(slot)));
-    else if (start.phase === phase) return false;
+    if (start === undefined) starts.set(slot, (start = this.newSlotStart(slot)));
+    else if (start.phase === phase) return null;
     start.phase = phase;
     start.value = value;
     this.phaseSlots[this.slotCount++] = start;
-    return true;
+    return start;
+  }
+
+  /** The entry of a slot first accessed in the block: an observer keeps more per slot in a subclass of SlotStart. */
+  protected newSlotStart(slot: Word): SlotStart {
+    return new SlotStart(slot);
   }
 
   /** How many slots `phase` accessed (phaseSlots' first entries). */

@@ -18,7 +18,7 @@ import type { Receipt } from "../block/receipt.js";
 import { Field, labelTransactions, PRE_STATE, TxStatus, type BlockRecord, type Location, type Read, type SystemChanges, type TxRecord, type Write } from "../records/record.js";
 import { Status } from "../evm/interpreter.js";
 import { BlockResultBuilder } from "./blockResult.js";
-import { PhaseAccount, PhaseObserver } from "./phaseAccess.js";
+import { PhaseAccount, PhaseObserver, SlotStart } from "./phaseAccess.js";
 import { applyBlockEpilogue, applyBlockPrologue, type EpilogueOutcome } from "./blockRules.js";
 import { applyBlockTransaction, blockEnv, startBlock, type BlockResult, type ExecuteOptions } from "./sequential.js";
 
@@ -27,8 +27,28 @@ export type RecordedBlockResult = BlockResult & { record: BlockRecord };
 const NO_CREDITS: readonly number[] = Object.freeze([]) as readonly number[];
 /** `clearedBy` of an account whose storage no transaction of the block cleared. */
 const NOT_CLEARED = -2;
+/** `writer` of a slot no phase of the block wrote (below every version and NOT_CLEARED). */
+const NO_WRITER = -3;
 /** The writer of changes made after the transactions (rewards, withdrawals). */
 const SYSTEM_POST_VERSION = Number.MAX_SAFE_INTEGER;
+
+/** What the recorder keeps of a slot for the block: its last writer and its location, made once and shared by every read and write of it. */
+class SlotTrace extends SlotStart {
+  /** The version that last wrote the slot in the block (NO_WRITER: none); it counts from the account's `clearedBy` on. */
+  writer = NO_WRITER;
+  private storageLocation: Location | null = null;
+
+  constructor(
+    slot: Word,
+    private readonly address: Word,
+  ) {
+    super(slot);
+  }
+
+  location(): Location {
+    return (this.storageLocation ??= { address: this.address, field: Field.Storage, slot: this.slot });
+  }
+}
 
 /**
  * What the recorder keeps of an account (its `observerData`): the version of each field, and the
@@ -40,10 +60,8 @@ class AccountTrace extends PhaseAccount {
   codeVersion = PRE_STATE;
   /** Credits added to the balance since its last absolute write. */
   balanceCredits: readonly number[] = NO_CREDITS;
-  /** The transaction that destroyed the account's pre-existing storage, or NOT_CLEARED. */
+  /** The transaction that destroyed the account's pre-existing storage, or NOT_CLEARED (slots written before it read as written by it). */
   clearedBy = NOT_CLEARED;
-  /** The writer of each slot written in the block (since `clearedBy`). */
-  slotVersions: Map<Word, number> | null = null;
   /** The account's field locations, made once and shared by every read and write of them (records are read-only). */
   private fieldLocations: Location[] | null = null;
   /**
@@ -56,6 +74,16 @@ class AccountTrace extends PhaseAccount {
 
   constructor(readonly address: Word) {
     super();
+  }
+
+  protected override newSlotStart(slot: Word): SlotTrace {
+    return new SlotTrace(slot, this.address);
+  }
+
+  /** The version a read of the slot sees: its last writer since the storage was last cleared, else the clearing or the pre-state. */
+  slotVersion(slot: SlotTrace): number {
+    if (slot.writer >= this.clearedBy) return slot.writer; // NO_WRITER is below NOT_CLEARED
+    return this.clearedBy === NOT_CLEARED ? PRE_STATE : this.clearedBy;
   }
 
   location(field: Field.Nonce | Field.Balance | Field.Code): Location {
@@ -129,11 +157,11 @@ class BlockRecorder extends PhaseObserver {
   slotAccessed(account: AccountState, slot: Word, value: Word): void {
     // The world told of the account's first access in the phase before this one.
     const trace = account.observerData as AccountTrace;
-    if (!trace.firstSlotAccess(this.phase, slot, value)) return;
+    const start = trace.firstSlotAccess(this.phase, slot, value) as SlotTrace | null;
+    if (start === null) return;
     // The storage of a missing account, or one cleared in this phase, is read from nothing.
     if (!account.exists || account.storageEpoch !== trace.startStorageEpoch) return;
-    const version = trace.slotVersions?.get(slot) ?? (trace.clearedBy === NOT_CLEARED ? PRE_STATE : trace.clearedBy);
-    this.note({ address: account.address, field: Field.Storage, slot }, version, NO_CREDITS);
+    this.note(start.location(), trace.slotVersion(start), NO_CREDITS);
   }
 
   private noteField(trace: AccountTrace, field: Field.Nonce | Field.Balance | Field.Code, version: number, credits: readonly number[]): void {
@@ -163,7 +191,6 @@ class BlockRecorder extends PhaseObserver {
     const change = this.startChanges();
     for (const account of this.accessed) {
       const trace = account.observerData as AccountTrace;
-      const address = account.address;
       change.of(account, trace, this.phase, this.lazyCredited);
       const { nonce, balance, codeHash, beforeNonce, beforeBalance, beforeCode } = change;
       if (change.creditOnly) {
@@ -188,15 +215,13 @@ class BlockRecorder extends PhaseObserver {
       if (this.lostStorage(account, trace, beforeCode)) {
         // A pre-existing contract lost its storage (SELFDESTRUCT before Cancun): every slot now reads 0 as of this version.
         trace.clearedBy = version;
-        trace.slotVersions = null;
       }
       for (let k = 0; k < change.slots; k++) {
-        const { slot, value: start } = trace.phaseSlots[k]!;
-        const value = account.storage.get(slot) ?? 0;
-        if (value === (cleared ? 0 : start)) continue;
-        if (trace.slotVersions === null) trace.slotVersions = new Map();
-        trace.slotVersions.set(slot, version);
-        this.write({ address, field: Field.Storage, slot }, value, null);
+        const start = trace.phaseSlots[k] as SlotTrace;
+        const value = account.storage.get(start.slot) ?? 0;
+        if (value === (cleared ? 0 : start.value)) continue;
+        start.writer = version;
+        this.write(start.location(), value, null);
       }
     }
     if (!change.feeFolded) this.credit(traceOf(this.feeAccount!), version, this.fee, this.feeAccount!.balance);

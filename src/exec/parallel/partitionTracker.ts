@@ -79,7 +79,7 @@ export class PartitionTracker extends PhaseObserver {
 
   slotAccessed(account: AccountState, slot: Word, value: Word): void {
     const mark = account.observerData as AccountMark;
-    if (mark.firstSlotAccess(this.phase, slot, value)) mark.slot(slot).read = this.tx;
+    if (mark.firstSlotAccess(this.phase, slot, value) !== null) mark.slot(slot).read = this.tx;
   }
 
   /** Ends the running transaction: notes what it changed. */
