@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { median } from "../src/primitives/median.js";
 import { ratioInterval } from "./resample.js";
 
 interface Build {
@@ -64,7 +65,6 @@ async function loadBuild(root: string): Promise<Build> {
   return { root, load: loadBlockInput, execute: executeBlock };
 }
 
-const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[xs.length >> 1]!;
 
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));

@@ -1,7 +1,6 @@
 // How far a host's drift alone moves a ratio measured side by side: resampling the runs of an A/B
 // comparison (bench/ab-sequential) gives an interval for the ratio of its totals.
-
-const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[xs.length >> 1]!;
+import { median } from "../src/primitives/median.js";
 
 /**
  * The total of per-block medians of A over B's for the runs `picks`: times[side][block][run], side 0

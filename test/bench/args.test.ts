@@ -23,6 +23,7 @@ const BAD: { script: string; args: string[]; says: RegExp }[] = [
   { script: "contention", args: ["--blocks", "1,2"], says: /^bench\/contention: no fixture block 1 under /m },
   { script: "stress-parallel", args: ["--rounds", "20"], says: /^bench\/stress-parallel: unknown option --rounds$/m },
   { script: "fuzz", args: ["--fork", "Homestead"], says: /^bench\/fuzz: --fork: one of .*, got Homestead$/m },
+  { script: "interpreter", args: ["--warmup-ms", "soon"], says: /^bench\/interpreter: --warmup-ms: a positive number, got soon$/m },
 ];
 
 for (const c of BAD) {

@@ -1,3 +1,4 @@
+// bench/resample: the interval ab-sequential gives its total ratio, from resampling its runs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ratioInterval, totalRatio } from "../../bench/resample.js";
