@@ -16,6 +16,8 @@ export class SlotStart {
   constructor(readonly slot: Word) {}
 }
 
+const NO_SLOTS: readonly SlotStart[] = Object.freeze([]) as readonly SlotStart[];
+
 /** An account as the running phase found it (an account's `observerData` extends this). */
 export class PhaseAccount {
   startExists = false;
@@ -69,6 +71,11 @@ export class PhaseAccount {
   /** The entry of a slot first accessed in the block: an observer keeps more per slot in a subclass of SlotStart. */
   protected newSlotStart(slot: Word): SlotStart {
     return new SlotStart(slot);
+  }
+
+  /** The entry of every slot accessed since the account's trace began, in the order of first access. */
+  slotEntries(): readonly SlotStart[] {
+    return this.slotStarts === null ? NO_SLOTS : [...this.slotStarts.values()];
   }
 
   /** How many slots `phase` accessed (phaseSlots' first entries). */

@@ -11,7 +11,7 @@ import type { Evm } from "../../evm/interpreter.js";
 import type { Transaction } from "../../tx/types.js";
 import { lazyTransferRecipient } from "../recording.js";
 import { KECCAK_EMPTY_WORD } from "../../state/reader.js";
-import { PhaseAccount, PhaseObserver } from "../phaseAccess.js";
+import { PhaseAccount, PhaseObserver, SlotStart } from "../phaseAccess.js";
 import { Reader, Writer } from "./resultCodec.js";
 import type { AccountState, WorldState } from "../../state/world.js";
 import type { Word } from "../../primitives/word.js";
@@ -23,8 +23,8 @@ export const NO_WRITE = 0x7fffffff;
 const NONE = NO_READ;
 const NEVER = NO_WRITE;
 
-/** A storage slot's last read and first write in the thread's run. */
-class SlotMark {
+/** A storage slot's last read and first write in the thread's run: its entry for the tracker's run (PhaseAccount.newSlotStart). */
+class SlotMark extends SlotStart {
   read = NONE;
   write = NEVER;
 }
@@ -41,15 +41,13 @@ class AccountMark extends PhaseAccount {
   creditWrite = NEVER;
   /** Credits to the balance since the last absolute write (the balance's change, when it is never written absolutely). */
   credits = 0n;
-  /** The slots the thread's transactions accessed. */
-  slots: Map<Word, SlotMark> | null = null;
+  protected override newSlotStart(slot: Word): SlotMark {
+    return new SlotMark(slot);
+  }
 
-  slot(slot: Word): SlotMark {
-    let slots = this.slots;
-    if (slots === null) this.slots = slots = new Map();
-    let mark = slots.get(slot);
-    if (mark === undefined) slots.set(slot, (mark = new SlotMark()));
-    return mark;
+  /** The slots the thread's transactions accessed, in the order of first access. */
+  slotMarks(): readonly SlotMark[] {
+    return this.slotEntries() as readonly SlotMark[];
   }
 }
 
@@ -79,7 +77,8 @@ export class PartitionTracker extends PhaseObserver {
 
   slotAccessed(account: AccountState, slot: Word, value: Word): void {
     const mark = account.observerData as AccountMark;
-    if (mark.firstSlotAccess(this.phase, slot, value) !== null) mark.slot(slot).read = this.tx;
+    const slotMark = mark.firstSlotAccess(this.phase, slot, value) as SlotMark | null;
+    if (slotMark !== null) slotMark.read = this.tx;
   }
 
   /** Ends the running transaction: notes what it changed. */
@@ -109,10 +108,9 @@ export class PartitionTracker extends PhaseObserver {
         this.failure = `transaction ${tx} cleared the storage of a contract that existed before it`;
       }
       for (let k = 0; k < change.slots; k++) {
-        const { slot, value: start } = mark.phaseSlots[k]!;
-        const value = account.storage.get(slot) ?? 0;
-        if (value === (cleared ? 0 : start)) continue;
-        const slotMark = mark.slot(slot);
+        const slotMark = mark.phaseSlots[k] as SlotMark;
+        const value = account.storage.get(slotMark.slot) ?? 0;
+        if (value === (cleared ? 0 : slotMark.value)) continue;
         if (slotMark.write === NEVER) slotMark.write = tx;
       }
     }
@@ -184,10 +182,8 @@ export function threadMarks(tracker: PartitionTracker): ThreadMarks {
   for (const account of tracker.marked) {
     const mark = account.observerData as AccountMark;
     const slots: (Word | number)[] = [];
-    if (mark.slots !== null) {
-      for (const [slot, slotMark] of mark.slots) {
-        slots.push(slot, slotMark.read, slotMark.write, slotMark.write !== NEVER ? (account.storage.get(slot) ?? 0) : 0);
-      }
+    for (const { slot, read, write } of mark.slotMarks()) {
+      slots.push(slot, read, write, write !== NEVER ? (account.storage.get(slot) ?? 0) : 0);
     }
     accounts.push({
       address: account.address,
@@ -229,14 +225,13 @@ export function encodeMarks(tracker: PartitionTracker): ArrayBuffer {
     if (flags & HAS_BALANCE) w.word(account.exists ? account.balance : 0n);
     else if (flags & HAS_CREDITS) w.word(mark.credits);
     if (flags & HAS_CODE) w.word(account.exists ? account.codeHash : KECCAK_EMPTY_WORD);
-    const slots = mark.slots;
-    w.u32(slots === null ? 0 : slots.size);
-    if (slots === null) continue;
-    for (const [slot, slotMark] of slots) {
+    const slots = mark.slotMarks();
+    w.u32(slots.length);
+    for (const { slot, read, write } of slots) {
       w.word(slot);
-      w.i32(slotMark.read);
-      w.i32(slotMark.write);
-      if (slotMark.write !== NEVER) w.word(account.storage.get(slot) ?? 0);
+      w.i32(read);
+      w.i32(write);
+      if (write !== NEVER) w.word(account.storage.get(slot) ?? 0);
     }
   }
   w.u32(tracker.codes.size);
