@@ -32,7 +32,6 @@ import { warmUpSteps } from "../warmup.js";
 import { epilogueChanges, executeBlockRecorded, lazyTransferRecipient, prologueChanges } from "../recording.js";
 import { partitionPlan, type PartitionPlan } from "../../records/partition.js";
 import { decodeMarks, encodeDelta, mergeThreads, runThreadPart, threadMarks } from "./partitionTracker.js";
-
 import { Field, labelTransactions, type BlockRecord, type TimelineEvent, type Write } from "../../records/record.js";
 import { checkTxDag, criticalPath, criticalPathOrder, type TxDag } from "../../records/txDag.js";
 import { chooseMode, type CostModel, type SpeedupBound } from "./costModel.js";
@@ -195,12 +194,12 @@ const SENDER_CHAINS = "same-sender transaction chains";
 /** No bound of the block's own yet: the threads' limit alone. */
 const UNBOUNDED: SpeedupBound = { speedup: Infinity, source: SENDER_CHAINS };
 
-/** The hinted dependency graph's bound on the speedup, for the cost model: its total cost over its critical path. */
 /** The hinted transactions' costs: as given, else their gas limits. */
 function hintedCosts(block: Block, hintCosts: readonly number[] | undefined): readonly number[] {
   return hintCosts ?? block.transactions.map((t) => Number(t.gasLimit));
 }
 
+/** The hinted dependency graph's bound on the speedup, for the cost model: its total cost over its critical path. */
 function hintedBound(block: Block, hints: TxDag, hintCosts: readonly number[] | undefined): SpeedupBound {
   const costs = hintedCosts(block, hintCosts);
   const total = costs.reduce((a, b) => a + b, 0);
@@ -867,6 +866,30 @@ function jobKeyOf(block: Block, pre: MemoryState): number {
 }
 
 /** Generous bound on a block's parallel run; past it the block is abandoned and run sequentially. */
+/**
+ * Listens to worker thread i for one job: its messages go to `onMessage`; a crash or exit removes
+ * the listeners and goes to `onFault`. Returns the function that removes them.
+ */
+function listen<M>(worker: Worker, i: number, onMessage: (m: M) => void, onFault: (e: Error) => void): () => void {
+  const cleanup = () => {
+    worker.off("message", onMessage);
+    worker.off("error", onError);
+    worker.off("exit", onExit);
+  };
+  const onError = (e: Error) => {
+    cleanup();
+    onFault(new Error(`worker ${i} crashed: ${e.message}`));
+  };
+  const onExit = (code: number) => {
+    cleanup();
+    onFault(new Error(`worker ${i} exited with code ${code}`));
+  };
+  worker.on("message", onMessage);
+  worker.on("error", onError);
+  worker.on("exit", onExit);
+  return cleanup;
+}
+
 function watchdogMs(txCount: number): number {
   return 60_000 + 20 * txCount;
 }
@@ -931,14 +954,9 @@ class WorkerPool {
       (worker, i) =>
         new Promise<WorkerPart>((resolve, reject) => {
           const timer = setTimeout(() => fail(new Error(`watchdog: no result after ${watchdogMs(txCount)} ms`), true), watchdogMs(txCount));
-          const cleanup = () => {
-            clearTimeout(timer);
-            worker.off("message", onMessage);
-            worker.off("error", onError);
-            worker.off("exit", onExit);
-          };
           const fail = (e: Error, replace: boolean) => {
-            cleanup();
+            clearTimeout(timer);
+            stopListening();
             this.heldKey[i] = 0; // its job may be half built: the next one is sent again
             if (replace) {
               void worker.terminate();
@@ -950,15 +968,12 @@ class WorkerPool {
           const onMessage = (m: { type: string; id: number; message?: string; failure: string | null; marks: ArrayBuffer; packed: ArrayBuffer }) => {
             if (m.id !== id) return;
             if (m.type !== "partitioned") return fail(new Error(`worker ${i} failed: ${m.message}`), false);
-            cleanup();
+            clearTimeout(timer);
+            stopListening();
             const decoded = decodeResults(m.packed);
             resolve({ failure: m.failure, marks: m.marks, results: decoded.map((r) => r.result!), blooms: decoded.map((r) => r.bloom) });
           };
-          const onError = (e: Error) => fail(new Error(`worker ${i} crashed: ${e.message}`), true);
-          const onExit = (code: number) => fail(new Error(`worker ${i} exited with code ${code}`), true);
-          worker.on("message", onMessage);
-          worker.on("error", onError);
-          worker.on("exit", onExit);
+          const stopListening = listen(worker, i, onMessage, (e) => fail(e, true));
           // A later segment goes to the thread that ran the earlier ones (it holds the job), with the changes since.
           const delta = segment.delta === null ? undefined : i === lists.length - 1 ? segment.delta : segment.delta.slice(0);
           const msg: PartitionMessage = { type: "partition", id, jobKey, run: segment.run, segment: segment.index, last: segment.last, indexes: lists[i]!, delta, ...this.jobFields(i, jobKey, packed) };
@@ -1077,11 +1092,6 @@ class WorkerPool {
         scheduler.halt();
         failBlock(e);
       };
-      const cleanup = () => {
-        worker.off("message", onMessage);
-        worker.off("error", onError);
-        worker.off("exit", onExit);
-      };
       // Batches this worker streamed during the loop (ResultStream), then the rest with its outcome.
       const streamed: IncarnationResult[][] = [];
       const onMessage = (m: { type: string; id: number; message?: string; packed: ArrayBuffer; receiptsMs: number } & Omit<LoopOutcome, "results">) => {
@@ -1096,17 +1106,7 @@ class WorkerPool {
         if (m.type === "done") resolveFinished(m.receiptsMs);
         else fail(new Error(`worker ${i} failed: ${m.message}`));
       };
-      const onError = (e: Error) => {
-        cleanup();
-        fail(new Error(`worker ${i} crashed: ${e.message}`));
-      };
-      const onExit = (code: number) => {
-        cleanup();
-        fail(new Error(`worker ${i} exited with code ${code}`));
-      };
-      worker.on("message", onMessage);
-      worker.on("error", onError);
-      worker.on("exit", onExit);
+      const cleanup = listen(worker, i, onMessage, (e) => fail(e));
       const workerFault = fault !== null && fault !== undefined && (fault.worker === undefined || fault.worker === i) ? { tx: fault.tx, kind: fault.kind } : null;
       const msg: JobMessage = { type: "block", id, jobKey, handles: { ...handles, worker: i }, fault: workerFault, streamEvery, ...this.jobFields(i, jobKey, packed) };
       worker.postMessage(msg);

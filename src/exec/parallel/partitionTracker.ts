@@ -151,6 +151,8 @@ const HAS_BALANCE = 2;
 const HAS_CREDITS = 4;
 const HAS_CODE = 8;
 const EXISTS = 16;
+/** In a segment's delta: the account's nonce, balance and code follow. */
+const HAS_FIELDS = 32;
 
 /** One account as a thread left it. */
 export interface AccountMarks {
@@ -505,7 +507,7 @@ export function encodeDelta(world: WorldState, parts: readonly ThreadMarks[]): A
     const account = world.account(address);
     w.word(address);
     const withFields = fields.has(address);
-    w.u32((withFields ? HAS_NONCE : 0) | (account.exists ? EXISTS : 0));
+    w.u32((withFields ? HAS_FIELDS : 0) | (account.exists ? EXISTS : 0));
     if (withFields) {
       w.word(account.nonce);
       w.word(account.balance);
@@ -530,7 +532,7 @@ export function applyDelta(world: WorldState, buf: ArrayBuffer): void {
   for (let n = r.u32(); n > 0; n--) {
     const account = world.account(r.word());
     const flags = r.u32();
-    if (flags & HAS_NONCE) {
+    if (flags & HAS_FIELDS) {
       const nonce = BigInt(r.word()), balance = BigInt(r.word()), codeHash = r.word(), code = r.data()!;
       if ((flags & EXISTS) === 0) world.commitDeletion(account);
       else {
