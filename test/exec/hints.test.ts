@@ -3,7 +3,6 @@
 // nothing; wrong hints (edges dropped, added, redirected; values changed, dropped, added) cost
 // time, never correctness.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
@@ -13,7 +12,7 @@ import { executeBlock } from "../../src/exec/sequential.js";
 import { dependencyGraph } from "../../src/records/graph.js";
 import { Field, type BlockRecord, type Write } from "../../src/records/record.js";
 import type { MemoryState } from "../../src/state/memory.js";
-import { fixturePath } from "../fixtures.js";
+import { fixtureBlockNames, fixturePath } from "../fixtures.js";
 import { observable } from "../helpers/observable.js";
 import { random } from "../helpers/random.js";
 
@@ -43,11 +42,9 @@ function mutateWrites(writes: Write[][], kind: "change" | "drop" | "add", random
 }
 
 const BLOCKS_DIR = fixturePath("mainnet/blocks");
-if (!existsSync(BLOCKS_DIR)) {
-  test("hinted runs on mainnet blocks", (t) => t.skip(`fixtures not found at ${BLOCKS_DIR}`));
-} else {
+const blocks = fixtureBlockNames(BLOCKS_DIR, "hinted runs on mainnet blocks");
+if (blocks !== null) {
   const cache = new Map<string, unknown>();
-  const blocks = readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b));
   let hintedBlockStm = 0;
   let orderedBlockStm = 0;
   let wrongHintedBlockStm = 0;

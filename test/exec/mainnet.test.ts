@@ -1,24 +1,21 @@
 // Every mainnet fixture block, executed sequentially, must match its header: gasUsed, logsBloom,
 // and receiptsRoot from Byzantium on. Skips visibly when ../shared/fixtures is absent.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
 import { bytesToHex } from "../../src/primitives/bytes.js";
 import { executeBlock } from "../../src/exec/sequential.js";
 import { verifyExecution } from "../../src/block/verify.js";
-import { fixturePath } from "../fixtures.js";
+import { fixtureBlockNames, fixturePath } from "../fixtures.js";
 
 const BLOCKS_DIR = fixturePath("mainnet/blocks");
 const BYZANTIUM = 4_370_000n;
 // Self-destruct and redeploy at the same address inside the block: @ethereumjs/vm gets their gas wrong.
 const REDEPLOY_BLOCKS = ["11743952", "12047794"];
 
-if (!existsSync(BLOCKS_DIR)) {
-  test("mainnet fixture blocks", (t) => t.skip(`fixtures not found at ${BLOCKS_DIR}`));
-} else {
-  const blocks = readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b));
+const blocks = fixtureBlockNames(BLOCKS_DIR, "mainnet fixture blocks");
+if (blocks !== null) {
   const cache = new Map<string, unknown>();
 
   test("the fixture set includes the self-destruct-and-redeploy blocks", () => {

@@ -2,7 +2,6 @@
 // outcomes, gas, bloom, receipts root and post-state diff. Checked on every mainnet fixture block
 // (1, 2 and 4 workers), on generated blocks with conflicts, and with a worker made to fail.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
@@ -16,7 +15,7 @@ import { keccak256Word } from "../../src/primitives/hash.js";
 import { KECCAK_EMPTY_WORD } from "../../src/state/reader.js";
 import { MemoryState } from "../../src/state/memory.js";
 import { generateBlock } from "../../src/workload/blocks.js";
-import { fixturePath } from "../fixtures.js";
+import { fixtureBlockNames, fixturePath } from "../fixtures.js";
 import { randomBlock } from "../helpers/randomBlock.js";
 import { random } from "../helpers/random.js";
 import { observable } from "../helpers/observable.js";
@@ -39,11 +38,9 @@ async function assertSameAsSequential(block: Block, pre: MemoryState, blockHashe
 }
 
 const BLOCKS_DIR = fixturePath("mainnet/blocks");
-if (!existsSync(BLOCKS_DIR)) {
-  test("parallel equivalence on mainnet blocks", (t) => t.skip(`fixtures not found at ${BLOCKS_DIR}`));
-} else {
+const names = fixtureBlockNames(BLOCKS_DIR, "parallel equivalence on mainnet blocks");
+if (names !== null) {
   const cache = new Map<string, unknown>();
-  const names = readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b));
   let blockStmBlocks = 0;
   for (const name of names) {
     test(`mainnet block ${name}: parallel (1, 2 and 4 workers, and stopped at the first conflict) equals sequential, in Block-STM`, async () => {

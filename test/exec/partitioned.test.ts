@@ -4,7 +4,6 @@
 // when the threads' reads and writes are compared, and the block then runs in order, with the
 // same result.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
@@ -12,17 +11,15 @@ import { closeWorkerPool, executeBlockParallel, type ParallelOptions, type Paral
 import { executeBlockRecorded } from "../../src/exec/recording.js";
 import { executeBlock } from "../../src/exec/sequential.js";
 import { dependencyGraph } from "../../src/records/graph.js";
-import { fixturePath } from "../fixtures.js";
+import { fixtureBlockNames, fixturePath } from "../fixtures.js";
 import { observable } from "../helpers/observable.js";
 
 after(() => closeWorkerPool());
 
 const BLOCKS_DIR = fixturePath("mainnet/blocks");
-if (!existsSync(BLOCKS_DIR)) {
-  test("partitioned runs of mainnet blocks", (t) => t.skip(`fixtures not found at ${BLOCKS_DIR}`));
-} else {
+const blocks = fixtureBlockNames(BLOCKS_DIR, "partitioned runs of mainnet blocks");
+if (blocks !== null) {
   const cache = new Map<string, unknown>();
-  const blocks = readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b));
   const counts = { partitioned: 0, segmented: 0, threeThreads: 0, caught: 0, readAfterWrite: 0 };
   for (const name of blocks) {
     test(`mainnet block ${name}: partitioned runs equal sequential, with correct hints and with hints that miss every dependency`, async () => {

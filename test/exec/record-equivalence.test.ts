@@ -3,7 +3,6 @@
 // and dependency graph on every mainnet fixture block; and a run that Block-STM stopped early or
 // could not run still returns a complete record.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadBlockInput } from "../../src/block/load.js";
@@ -11,7 +10,7 @@ import { closeWorkerPool, executeBlockParallel, type ParallelResult } from "../.
 import { executeBlockRecorded } from "../../src/exec/recording.js";
 import { dependencyGraph } from "../../src/records/graph.js";
 import type { BlockRecord } from "../../src/records/record.js";
-import { fixturePath } from "../fixtures.js";
+import { fixtureBlockNames, fixturePath } from "../fixtures.js";
 
 after(() => closeWorkerPool());
 
@@ -28,11 +27,9 @@ function assertSameRecord(actual: BlockRecord, expected: BlockRecord, what: stri
 }
 
 const BLOCKS_DIR = fixturePath("mainnet/blocks");
-if (!existsSync(BLOCKS_DIR)) {
-  test("record equivalence on mainnet blocks", (t) => t.skip(`fixtures not found at ${BLOCKS_DIR}`));
-} else {
+const blocks = fixtureBlockNames(BLOCKS_DIR, "record equivalence on mainnet blocks");
+if (blocks !== null) {
   const cache = new Map<string, unknown>();
-  const blocks = readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b));
   let blockStmRuns = 0;
   for (const name of blocks) {
     test(`mainnet block ${name}: the record from Block-STM (1, 2, 4 executors) and from a stopped run equals the recording pass in order`, async () => {

@@ -7,7 +7,6 @@
 // writes back (transactionWritesFromBal), and holds what EIP-7928 requires of the coinbase, the
 // system address, the EIP-4788 slots and the withdrawal recipients.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { BlockLevelAccessList } from "@ethereumjs/util";
@@ -19,7 +18,7 @@ import { KECCAK_EMPTY_WORD, type StateReader } from "../../src/state/reader.js";
 import { balHash, decodeBal, encodeBal, validateBal, type BlockAccessList } from "../../src/records/bal.js";
 import { blockAccessList, diffBal, transactionWritesFromBal } from "../../src/records/balFromRecord.js";
 import { Field, PRE_STATE, type BlockRecord, type Location, type Read, type Write } from "../../src/records/record.js";
-import { fixturePath } from "../fixtures.js";
+import { fixtureBlockNames, fixturePath } from "../fixtures.js";
 
 const BLOCKS_DIR = fixturePath("mainnet/blocks");
 const BLOCKS = 52;
@@ -138,11 +137,9 @@ function account(bal: BlockAccessList, address: bigint) {
   return bal.find((a) => a.address === address);
 }
 
-if (!existsSync(BLOCKS_DIR)) {
-  test("mainnet blocks: block access lists against ethereumjs", (t) => t.skip(`fixtures not found at ${BLOCKS_DIR}`));
-} else {
+const blocks = fixtureBlockNames(BLOCKS_DIR, "mainnet blocks: block access lists against ethereumjs");
+if (blocks !== null) {
   const cache = new Map<string, unknown>();
-  const blocks = readdirSync(BLOCKS_DIR).sort((a, b) => Number(a) - Number(b));
   let ran = 0;
   let cancun = 0;
   let beaconMissing = 0;
