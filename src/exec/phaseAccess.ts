@@ -148,8 +148,12 @@ export class PhaseChanges {
 export abstract class PhaseObserver implements AccessObserver {
   /** The running phase: the world's access epoch. */
   protected phase = 0;
-  /** The accounts the phase accessed, in the order of their first access. */
-  protected accessed: AccountState[] = [];
+  /**
+   * The accounts the phase accessed, in the order of their first access: the first `accessedCount`
+   * entries (one array for the block: a new one per phase was most of an observer's garbage).
+   */
+  protected readonly accessed: AccountState[] = [];
+  protected accessedCount = 0;
   /** The running transaction's code-less transfer recipient, credited without reading its balance (-1: none). */
   private lazyCandidate: Word = -1;
   protected lazyCredited: Word = -1;
@@ -169,7 +173,7 @@ export abstract class PhaseObserver implements AccessObserver {
 
   /** Starts a phase: a transaction whose code-less transfer recipient, if any, is `lazyCandidate` (else -1). */
   protected beginPhase(lazyCandidate: Word): void {
-    this.accessed = [];
+    this.accessedCount = 0;
     this.lazyCandidate = lazyCandidate;
     this.lazyCredited = -1;
     this.feeAccount = null;
@@ -183,7 +187,7 @@ export abstract class PhaseObserver implements AccessObserver {
    */
   protected noteAccount(account: AccountState, start: PhaseAccount): boolean {
     start.begin(account);
-    this.accessed.push(account);
+    this.accessed[this.accessedCount++] = account;
     if (account.address === this.lazyCandidate && account.codeHash === KECCAK_EMPTY_WORD) {
       this.lazyCredited = account.address;
       return false;

@@ -37,6 +37,7 @@ class SlotTrace extends SlotStart {
   /** The version that last wrote the slot in the block (NO_WRITER: none); it counts from the account's `clearedBy` on. */
   writer = NO_WRITER;
   private storageLocation: Location | null = null;
+  private lastRead: Read | null = null;
 
   constructor(
     slot: Word,
@@ -47,6 +48,13 @@ class SlotTrace extends SlotStart {
 
   location(): Location {
     return (this.storageLocation ??= { address: this.address, field: Field.Storage, slot: this.slot });
+  }
+
+  /** A read of the slot at `version`: the last one when it is the same (a slot most transactions read unchanged, such as a proxy's implementation, has one). */
+  read(version: number): Read {
+    const last = this.lastRead;
+    if (last !== null && last.version === version) return last;
+    return (this.lastRead = { location: this.location(), version, credits: NO_CREDITS });
   }
 }
 
@@ -62,8 +70,10 @@ class AccountTrace extends PhaseAccount {
   balanceCredits: readonly number[] = NO_CREDITS;
   /** The transaction that destroyed the account's pre-existing storage, or NOT_CLEARED (slots written before it read as written by it). */
   clearedBy = NOT_CLEARED;
-  /** The account's field locations, made once and shared by every read and write of them (records are read-only). */
-  private fieldLocations: Location[] | null = null;
+  /** The account's field locations, each made at its first use and shared by every read and write of it (records are read-only). */
+  private balanceLocation: Location | null = null;
+  private nonceLocation: Location | null = null;
+  private codeLocation: Location | null = null;
   /**
    * The last read of each field (balance, nonce, code), shared by the next transactions that read
    * the same version with no credits (a contract's code and nonce, read by every call to it).
@@ -87,15 +97,9 @@ class AccountTrace extends PhaseAccount {
   }
 
   location(field: Field.Nonce | Field.Balance | Field.Code): Location {
-    if (this.fieldLocations === null) {
-      const address = this.address;
-      this.fieldLocations = [
-        { address, field: Field.Balance, slot: 0 },
-        { address, field: Field.Nonce, slot: 0 },
-        { address, field: Field.Code, slot: 0 },
-      ];
-    }
-    return this.fieldLocations[field]!;
+    if (field === Field.Balance) return (this.balanceLocation ??= { address: this.address, field, slot: 0 });
+    if (field === Field.Nonce) return (this.nonceLocation ??= { address: this.address, field, slot: 0 });
+    return (this.codeLocation ??= { address: this.address, field, slot: 0 });
   }
 
   /** A read of `field` at `version` plus `credits`: the last one when it is the same. */
@@ -161,17 +165,13 @@ class BlockRecorder extends PhaseObserver {
     if (start === null) return;
     // The storage of a missing account, or one cleared in this phase, is read from nothing.
     if (!account.exists || account.storageEpoch !== trace.startStorageEpoch) return;
-    this.note(start.location(), trace.slotVersion(start), NO_CREDITS);
+    if (this.systemReads !== null) this.systemReads.push(start.location());
+    else this.readBuffer[this.readCount++] = start.read(trace.slotVersion(start));
   }
 
   private noteField(trace: AccountTrace, field: Field.Nonce | Field.Balance | Field.Code, version: number, credits: readonly number[]): void {
     if (this.systemReads !== null) this.systemReads.push(trace.location(field));
     else this.readBuffer[this.readCount++] = trace.read(field, version, credits);
-  }
-
-  private note(location: Location, version: number, credits: readonly number[]): void {
-    if (this.systemReads !== null) this.systemReads.push(location);
-    else this.readBuffer[this.readCount++] = { location, version, credits: credits.length === 0 ? NO_CREDITS : credits.slice() };
   }
 
   /** The running phase's reads. */
@@ -189,7 +189,8 @@ class BlockRecorder extends PhaseObserver {
   commit(version: number): Write[] {
     this.writeCount = 0;
     const change = this.startChanges();
-    for (const account of this.accessed) {
+    for (let a = 0; a < this.accessedCount; a++) {
+      const account = this.accessed[a]!;
       const trace = account.observerData as AccountTrace;
       change.of(account, trace, this.phase, this.lazyCredited);
       const { nonce, balance, codeHash, beforeNonce, beforeBalance, beforeCode } = change;

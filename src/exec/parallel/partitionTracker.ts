@@ -85,7 +85,8 @@ export class PartitionTracker extends PhaseObserver {
   commit(): void {
     const tx = this.tx;
     const change = this.startChanges();
-    for (const account of this.accessed) {
+    for (let a = 0; a < this.accessedCount; a++) {
+      const account = this.accessed[a]!;
       const mark = account.observerData as AccountMark;
       change.of(account, mark, this.phase, this.lazyCredited);
       const { beforeCode } = change;
