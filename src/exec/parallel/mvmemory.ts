@@ -60,6 +60,9 @@ const OVERFLOW = 3 * LINE_WORDS;
 const LOC_COUNT = 4 * LINE_WORDS; // location records created so far
 const HEADER = 5 * LINE_WORDS;
 const ENTRY_CHUNK = 256;
+// A version-list walk this long makes the location's list one this thread keeps fingers into (insertVersion), for at most MAX_FINGERS lists.
+const LONG_WALK = 32;
+const MAX_FINGERS = 64;
 const ARENA_CHUNK = 16384;
 // Code table slot: state, offset, length, hash (8 words).
 const CODE_WORDS = 12;
@@ -533,16 +536,48 @@ export class MvMemory {
   private insertVersion(loc: number, e: number, tx: number): void {
     const w = this.w;
     const at = this.entryBase + ENTRY_WORDS * e;
+    const finger = this.fingers.size === 0 ? undefined : this.fingers.get(loc);
     for (;;) {
-      let linkAt = this.headAt(loc);
+      let linkAt = finger === undefined ? this.headAt(loc) : this.linkAbove(finger, loc, tx);
       let next = Atomics.load(w, linkAt);
-      while (next >= 0 && w[this.entryBase + ENTRY_WORDS * next]! > tx) {
+      let steps = 0;
+      for (; next >= 0; steps++) {
+        const nextTx = w[this.entryBase + ENTRY_WORDS * next]!;
+        if (nextTx <= tx) break;
+        if (finger !== undefined) finger[nextTx] = next;
         linkAt = this.entryBase + ENTRY_WORDS * next + 3;
         next = Atomics.load(w, linkAt);
       }
       w[at + 3] = next;
-      if (Atomics.compareExchange(w, linkAt, next, e) === next) return;
+      if (Atomics.compareExchange(w, linkAt, next, e) !== next) continue;
+      if (finger !== undefined) finger[tx] = e;
+      else if (steps > LONG_WALK && this.fingers.size < MAX_FINGERS) this.fingers.set(loc, new Int32Array(this.txCount).fill(-1)).get(loc)![tx] = e;
+      return;
     }
+  }
+
+  /**
+   * Per location whose version list this thread found long to walk: for each transaction, an
+   * entry of it known to be in the list (-1: none). The list is sorted and never loses an entry,
+   * so an insert for tx may start at the entry of the nearest transaction above tx instead of at
+   * the head. Executed in an order other than the block's (hinted by a record's critical path),
+   * each transaction credits the coinbase below many higher ones, and walks from the head made a
+   * block's inserts quadratic (711,692 steps for the 1,346 transactions of 14396881).
+   */
+  private readonly fingers = new Map<number, Int32Array>();
+
+  /** How many version lists this thread keeps fingers into (for tests). */
+  fingeredLists(): number {
+    return this.fingers.size;
+  }
+
+  /** The link to start an insert for `tx` at: after the known entry of the nearest transaction above, else the head. */
+  private linkAbove(finger: Int32Array, loc: number, tx: number): number {
+    for (let t = tx + 1; t < finger.length; t++) {
+      const e = finger[t]!;
+      if (e >= 0) return this.entryBase + ENTRY_WORDS * e + 3;
+    }
+    return this.headAt(loc);
   }
 
   /**

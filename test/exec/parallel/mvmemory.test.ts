@@ -400,6 +400,29 @@ test("deltas: credits and absolute writes recorded in any order resolve alike", 
   }
 });
 
+test("deltas: a long list credited out of order by two threads stays sorted, resolves, and is walked from fingers", () => {
+  // A hinted run executes in critical-path order: every transaction credits the coinbase below
+  // higher ones. Two memories over the same buffers stand for two threads.
+  const txCount = 300;
+  const first = ownMemory(txCount, 4096, 1 << 17);
+  const second = new MvMemory(first.buffers);
+  const balance = first.location(LocationKind.Balance, COINBASE, 0);
+  const amount = (tx: number) => BigInt(tx + 1);
+  // A fixed scramble of 0..txCount-1 (a multiplier coprime with txCount), then a re-execution of every tenth transaction.
+  const order = Array.from({ length: txCount }, (_, k) => (k * 97 + 13) % txCount);
+  order.forEach((tx, k) => credit(k % 2 === 0 ? first : second, tx, 0, balance, amount(tx)));
+  for (let tx = 0; tx < txCount; tx += 10) credit(tx % 20 === 0 ? second : first, tx, 1, balance, amount(tx));
+  assert.ok(first.fingeredLists() + second.fingeredLists() > 0, "a long walk made the list one with fingers");
+  const dumped = first.dump(balance);
+  const live = dumped.filter(([, , flag]) => flag !== 3);
+  assert.deepEqual(live.map(([tx]) => tx), Array.from({ length: txCount }, (_, k) => txCount - 1 - k), "one live credit per transaction, descending");
+  for (let k = 1; k < dumped.length; k++) assert.ok(dumped[k - 1]![0]! >= dumped[k]![0]!, `entry ${k} out of order`);
+  for (const tx of [0, 1, 2, 150, 299, txCount]) {
+    const sum = (tx * (tx + 1)) / 2; // credits 1..tx of the transactions below tx
+    assert.deepEqual(resolve(second, balance, tx), tx === 0 ? preState() : credits(BigInt(sum)), `read by ${tx}`);
+  }
+});
+
 // ---------- validation (validateReadSet over the read set recorded in this memory) ----------
 
 /**
