@@ -17,7 +17,10 @@
 // (r³ + 7)^((p+1)/4) by an addition chain.
 
 import { keccak256Into } from "./hash.js";
-import { instantiateField, LIMBS, REGISTER_BYTES, type FieldModule, type FieldOp, type Program } from "./secp256k1Wasm.js";
+import { modInverse } from "./modInverse.js";
+import { wnaf } from "./wnaf.js";
+import { additionFormulas, AFFINE_PARAMS, JACOBIAN_PARAMS } from "./jacobian.js";
+import { instantiateField, LIMBS, REGISTER_BYTES, type FieldModule, type Program } from "./secp256k1Wasm.js";
 
 const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 /** The order n of secp256k1's group. */
@@ -94,40 +97,9 @@ const DBL: Program = {
   })(),
 };
 
-// acc += ±P (add-1998-cmo-2), in two parts: the first leaves H = U2 - U1 in T5 and R = S2 - S1
-// in T6, where a checked walk tests for the exceptional cases (H ≡ 0: acc = ±P) before the second.
-const Z1Z1 = T0, U1 = T1, U2 = T2, S1 = T3, S2 = T4, H = T5, R = T6, HH = T7, HHH = T8, V = T9;
-
-/** First part for a Jacobian P = (x, y, z) with z², z³ given; `neg` adds -P. */
-const ADD_JACOBIAN_START: readonly FieldOp[] = [
-  ["sqr", Z1Z1, AZ],
-  ["mul", U1, AX, "zz"], ["mul", U2, "x", Z1Z1],
-  ["mul", S1, AY, "zzz"], ["mul", Z1Z1, Z1Z1, AZ], // Z1³
-  ["mul", S2, "y", Z1Z1],
-  ["ifParam", "neg", [["add", R, S2, S1], ["neg", R, R]], [["sub", R, S2, S1]]], // R = (-S2) - S1 for -P
-  ["sub", H, U2, U1],
-];
-const ADD_JACOBIAN_END: readonly FieldOp[] = [
-  ["sqr", HH, H], ["mul", HHH, H, HH], ["mul", V, U1, HH],
-  ["sqr", AX, R], ["sub", AX, AX, HHH], ["sub", AX, AX, V], ["sub", AX, AX, V], // X3 = R² - H³ - 2·U1·H²
-  ["sub", V, V, AX], ["mul", V, R, V], ["mul", S1, S1, HHH], ["sub", AY, V, S1], // Y3 = R(U1·H² - X3) - S1·H³
-  ["mul", AZ, AZ, "z"], ["mul", AZ, AZ, H], // Z3 = Z1·Z2·H
-];
-/** The same for an affine P = (x, y) (madd: Z2 = 1, so U1 = X1 and S1 = Y1). */
-const ADD_AFFINE_START: readonly FieldOp[] = [
-  ["sqr", Z1Z1, AZ], ["mul", U2, "x", Z1Z1],
-  ["mul", Z1Z1, Z1Z1, AZ], ["mul", S2, "y", Z1Z1],
-  ["ifParam", "neg", [["add", R, S2, AY], ["neg", R, R]], [["sub", R, S2, AY]]],
-  ["sub", H, U2, AX],
-];
-const ADD_AFFINE_END: readonly FieldOp[] = [
-  ["sqr", HH, H], ["mul", HHH, H, HH], ["mul", V, AX, HH],
-  ["sqr", AX, R], ["sub", AX, AX, HHH], ["sub", AX, AX, V], ["sub", AX, AX, V],
-  ["sub", V, V, AX], ["mul", V, R, V], ["mul", HHH, AY, HHH], ["sub", AY, V, HHH],
-  ["mul", AZ, AZ, H],
-];
-const JACOBIAN_PARAMS = ["x", "y", "z", "zz", "zzz", "neg"] as const;
-const AFFINE_PARAMS = ["x", "y", "neg"] as const;
+// acc += ±P (./jacobian.ts): a checked walk finds H and R in T5 and T6 after the first part.
+const ADD = additionFormulas({ x: AX, y: AY, z: AZ, scratch: [T0, T1, T2, T3, T4, T5, T6, T7, T8, T9] });
+const H = ADD.h, R = ADD.r;
 
 /** o = a^((p+1)/4), the square root of a when it has one (p ≡ 3 mod 4). Uses T1..T7. */
 const SQRT: Program = {
@@ -171,12 +143,12 @@ interface CurveModule extends FieldModule {
 
 const W = instantiateField(regCount, [
   DBL,
-  { name: "addJacobian", params: JACOBIAN_PARAMS, ops: [...ADD_JACOBIAN_START, ...ADD_JACOBIAN_END] },
-  { name: "addJacobianStart", params: JACOBIAN_PARAMS, ops: ADD_JACOBIAN_START },
-  { name: "addJacobianEnd", params: JACOBIAN_PARAMS, ops: ADD_JACOBIAN_END },
-  { name: "addAffine", params: AFFINE_PARAMS, ops: [...ADD_AFFINE_START, ...ADD_AFFINE_END] },
-  { name: "addAffineStart", params: AFFINE_PARAMS, ops: ADD_AFFINE_START },
-  { name: "addAffineEnd", params: AFFINE_PARAMS, ops: ADD_AFFINE_END },
+  { name: "addJacobian", params: JACOBIAN_PARAMS, ops: [...ADD.jacobianStart, ...ADD.jacobianEnd] },
+  { name: "addJacobianStart", params: JACOBIAN_PARAMS, ops: ADD.jacobianStart },
+  { name: "addJacobianEnd", params: JACOBIAN_PARAMS, ops: ADD.jacobianEnd },
+  { name: "addAffine", params: AFFINE_PARAMS, ops: [...ADD.affineStart, ...ADD.affineEnd] },
+  { name: "addAffineStart", params: AFFINE_PARAMS, ops: ADD.affineStart },
+  { name: "addAffineEnd", params: AFFINE_PARAMS, ops: ADD.affineEnd },
   { name: "accZPowers", params: ["zz", "zzz"], ops: [["sqr", "zz", AZ], ["mul", "zzz", "zz", AZ]] },
   SQRT,
 ]) as CurveModule;
@@ -236,84 +208,6 @@ function fwrite(a: number, out: Uint8Array, off: number): void {
     out[off + j] = bits % 256;
     bits = Math.floor(bits / 256);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Modular inverse: Lehmer's extended Euclid (Knuth, TAOCP 4.5.2, algorithm L) on bigints, with
-// the single-precision steps on 48-bit leading digits in doubles (all exact below 2^53).
-
-const TWO48 = 281474976710656;
-
-/** a⁻¹ mod m for 0 < a < m with gcd(a, m) = 1 (m odd prime here). */
-export function modInverse(a: bigint, m: bigint): bigint {
-  let u = m, v = a;
-  let xu = 0n, xv = 1n; // u ≡ xu·a, v ≡ xv·a (mod m)
-  for (;;) {
-    if (v === 0n) break;
-    const uf = Number(u);
-    if (uf < TWO48) {
-      // Both fit in doubles: finish the Euclid exactly there and combine the cofactors once.
-      let uh = uf, vh = Number(v);
-      let A = 1, B = 0, C = 0, D = 1;
-      while (vh !== 0) {
-        const q = Math.floor(uh / vh);
-        let t = uh - q * vh;
-        uh = vh;
-        vh = t;
-        t = A - q * C;
-        A = C;
-        C = t;
-        t = B - q * D;
-        B = D;
-        D = t;
-      }
-      u = BigInt(uh);
-      xu = BigInt(A) * xu + BigInt(B) * xv;
-      break;
-    }
-    let shift = Math.floor(Math.log2(uf)) - 47;
-    let uh = Number(u >> BigInt(shift));
-    if (uh >= TWO48) {
-      shift++;
-      uh = Number(u >> BigInt(shift));
-    }
-    let vh = Number(v >> BigInt(shift));
-    let A = 1, B = 0, C = 0, D = 1;
-    for (;;) {
-      if (vh + C === 0 || vh + D === 0) break;
-      const q = Math.floor((uh + A) / (vh + C));
-      if (q !== Math.floor((uh + B) / (vh + D))) break;
-      let t = A - q * C;
-      A = C;
-      C = t;
-      t = B - q * D;
-      B = D;
-      D = t;
-      t = uh - q * vh;
-      uh = vh;
-      vh = t;
-    }
-    if (B === 0) {
-      const q = u / v;
-      const t = u - q * v;
-      u = v;
-      v = t;
-      const tx = xu - q * xv;
-      xu = xv;
-      xv = tx;
-    } else {
-      const bA = BigInt(A), bB = BigInt(B), bC = BigInt(C), bD = BigInt(D);
-      const nu = bA * u + bB * v;
-      v = bC * u + bD * v;
-      u = nu;
-      const nx = bA * xu + bB * xv;
-      xv = bC * xu + bD * xv;
-      xu = nx;
-    }
-  }
-  if (u !== 1n) throw new RangeError("modInverse: not invertible");
-  xu %= m;
-  return xu < 0n ? xu + m : xu;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,48 +333,9 @@ function buildGTable(): void {
 // ---------------------------------------------------------------------------------------------
 // Scalars: GLV split and width-w NAF.
 
-const WORDS = new Uint32Array(8);
 const NAF_LEN = 160; // digits of a scalar below 2^150 (the halves are below 2^128)
 const NAF_G1 = new Int16Array(NAF_LEN), NAF_G2 = new Int16Array(NAF_LEN);
 const NAF_R1 = new Int16Array(NAF_LEN), NAF_R2 = new Int16Array(NAF_LEN);
-const MASK32 = 0xffffffffn;
-
-/** `count` (< 32) bits of WORDS starting at bit `pos`. */
-function bitsAt(pos: number, count: number): number {
-  const wi = pos >>> 5, bi = pos & 31;
-  let v = WORDS[wi]! >>> bi;
-  if (bi + count > 32) v |= WORDS[wi + 1]! << (32 - bi);
-  return (v & ((1 << count) - 1)) >>> 0;
-}
-
-/**
- * Writes the width-w NAF of 0 <= k < 2^150 into out (digit i has weight 2^i; nonzero digits are
- * odd, |d| < 2^(w-1), and any w consecutive digits hold at most one nonzero). Returns the length
- * (index of the top nonzero digit + 1, 0 for k = 0).
- */
-function wnaf(k: bigint, w: number, out: Int16Array): number {
-  out.fill(0);
-  if (k === 0n) return 0;
-  for (let i = 0; i < 5; i++) {
-    WORDS[i] = Number(k & MASK32);
-    k >>= 32n;
-  }
-  WORDS[5] = 0;
-  let carry = 0, bit = 0, len = 0;
-  while (bit < NAF_LEN) {
-    if (bitsAt(bit, 1) === carry) {
-      bit++;
-      continue;
-    }
-    let word = bitsAt(bit, w) + carry;
-    carry = (word >> (w - 1)) & 1;
-    word -= carry << w;
-    out[bit] = word;
-    len = bit + 1;
-    bit += w;
-  }
-  return len;
-}
 
 const HALF_BITS = 1n << 129n;
 let splitK1 = 0n, splitK2 = 0n, splitNeg1 = false, splitNeg2 = false;

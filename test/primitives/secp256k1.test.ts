@@ -20,7 +20,6 @@ import { addressToHex } from "../../src/primitives/word.js";
 import { bytesToHex, hexToBytes } from "../../src/primitives/bytes.js";
 import {
   isCurveX,
-  modInverse,
   recoverAddressBytes,
   recoverAddressInto,
   recoverPublicKey,
@@ -28,6 +27,7 @@ import {
   SECP256K1_LAMBDA,
   SECP256K1_N,
 } from "../../src/primitives/secp256k1.js";
+import { modInverse } from "../../src/primitives/modInverse.js";
 import { fixturePath } from "../fixtures.js";
 
 const { Point, Signature } = secp256k1;
