@@ -334,7 +334,7 @@ ${machine.date.slice(0, 10)} · \`${command}\` · ${machine.cores} × ${machine.
 Per precompile and typical input, median µs per call of ${SAMPLES} samples of about ${SAMPLE_MS} ms each, the two
 implementations alternating, after ${WARMUP_MS} ms of warm-up; a row is left out with a note where the two
 disagree on the output or gas. Ours: \`src/evm/precompiles\` (BN254 and the KZG pairing on mcl-wasm,
-P-256 on @noble/curves, BLS12-381 on the KZG pairing's mcl-wasm instance); @ethereumjs/evm's with its default backends (noble for
+P-256 ours in WebAssembly (src/primitives/p256.ts), BLS12-381 on the KZG pairing's mcl-wasm instance); @ethereumjs/evm's with its default backends (noble for
 BN254 and BLS12-381, micro-eth-signer's KZG).
 
 ${markdownTable(rows)}`;
