@@ -9,11 +9,11 @@
 // X ≡ r·Z² or X ≡ (r + n)·Z² (mod p).
 //
 // The walk's additions do not test for their exceptional cases (the accumulator equal to ±the
-// point added): such a case leaves Z ≡ 0, which stays 0 to the end, and then `verifyP256`
-// returns null for the caller to decide by a complete implementation. Random inputs never get
-// there; inputs built to get there cost what that implementation costs.
+// point added): such a case leaves Z ≡ 0, which stays 0 to the end, and then the walk is run again
+// with each addition checked (as in ./secp256k1.ts). Random inputs never need the second walk.
+// The module is assembled and G's table built at the first verification: a process that never
+// verifies a P-256 signature (every block before Osaka) pays nothing for them.
 
-import { p256 } from "@noble/curves/nist.js";
 import { LIMBS, REGISTER_BYTES, type FieldModule, type Program } from "./fieldWasm.js";
 import { additionFormulas, AFFINE_PARAMS, JACOBIAN_PARAMS } from "./jacobian.js";
 import { modInverse } from "./modInverse.js";
@@ -24,6 +24,8 @@ export const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2
 const N = P256_N;
 const B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
 const MONTGOMERY_SHIFT = 260n;
+const GX = 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n;
+const GY = 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n;
 
 /** wNAF windows: Q's table holds 1Q, 3Q, ..., 15Q (per call); G's 1G, 3G, ..., 127G (once). */
 const WQ = 5;
@@ -49,8 +51,8 @@ const AX = reg(), AY = reg(), AZ = reg();
 const DX = reg(), DY = reg(), DZ = reg(), DZZ = reg(), DZZZ = reg();
 // Odd multiples of Q: X, Y, Z, Z², Z³ for each.
 const QX = reg(Q_TABLE), QY = reg(Q_TABLE), QZ = reg(Q_TABLE), QZZ = reg(Q_TABLE), QZZZ = reg(Q_TABLE);
-// Odd multiples of G (affine x, y).
-const GXT = reg(G_TABLE), GYT = reg(G_TABLE);
+// Odd multiples of G (affine x, y); GZ and GPRE are scratch space while the table is built.
+const GXT = reg(G_TABLE), GYT = reg(G_TABLE), GZ = reg(G_TABLE), GPRE = reg(G_TABLE);
 
 /** acc = 2·acc (dbl-2001-b, a = -3; acc not at infinity). Uses T0..T5. */
 const DBL: Program = {
@@ -74,19 +76,36 @@ const ADD = additionFormulas({ x: AX, y: AY, z: AZ, scratch: [T0, T1, T2, T3, T4
 interface CurveModule extends FieldModule {
   dbl(): void;
   addJacobian(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
+  addJacobianStart(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
+  addJacobianEnd(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
   addAffine(x: number, y: number, neg: number): void;
+  addAffineStart(x: number, y: number, neg: number): void;
+  addAffineEnd(x: number, y: number, neg: number): void;
   /** zz = AZ², zzz = AZ³. */
   accZPowers(zz: number, zzz: number): void;
 }
 
-const W = instantiateP256Field(regCount, [
-  DBL,
-  { name: "addJacobian", params: JACOBIAN_PARAMS, ops: [...ADD.jacobianStart, ...ADD.jacobianEnd] },
-  { name: "addAffine", params: AFFINE_PARAMS, ops: [...ADD.affineStart, ...ADD.affineEnd] },
-  { name: "accZPowers", params: ["zz", "zzz"], ops: [["sqr", "zz", AZ], ["mul", "zzz", "zz", AZ]] },
-]) as CurveModule;
-const { fmul, fsqr, fneg, fcopy } = W;
-const LIMB32 = new Uint32Array(W.memory.buffer);
+let W!: CurveModule;
+let LIMB32!: Uint32Array;
+let ready = false;
+
+/** Assembles the module and builds G's table (the first verification's work). */
+function init(): void {
+  W = instantiateP256Field(regCount, [
+    DBL,
+    { name: "addJacobian", params: JACOBIAN_PARAMS, ops: [...ADD.jacobianStart, ...ADD.jacobianEnd] },
+    { name: "addJacobianStart", params: JACOBIAN_PARAMS, ops: ADD.jacobianStart },
+    { name: "addJacobianEnd", params: JACOBIAN_PARAMS, ops: ADD.jacobianEnd },
+    { name: "addAffine", params: AFFINE_PARAMS, ops: [...ADD.affineStart, ...ADD.affineEnd] },
+    { name: "addAffineStart", params: AFFINE_PARAMS, ops: ADD.affineStart },
+    { name: "addAffineEnd", params: AFFINE_PARAMS, ops: ADD.affineEnd },
+    { name: "accZPowers", params: ["zz", "zzz"], ops: [["sqr", "zz", AZ], ["mul", "zzz", "zz", AZ]] },
+  ]) as CurveModule;
+  LIMB32 = new Uint32Array(W.memory.buffer);
+  fset(ONE, 1n);
+  buildGTable();
+  ready = true;
+}
 
 /** F[o] = x (0 <= x < p), in Montgomery form. */
 function fset(o: number, x: bigint): void {
@@ -104,6 +123,14 @@ function raw(a: number): bigint {
   return x;
 }
 
+/** R⁻¹ mod p: the element a register stands for is raw · R⁻¹. */
+const R_INVERSE = modInverse((1n << MONTGOMERY_SHIFT) % P, P);
+
+/** The element F[a] (in [0, p)). */
+function fget(a: number): bigint {
+  return ((raw(a) % P) * R_INVERSE) % P;
+}
+
 /** Whether F[a] ≡ 0 (mod p); the Montgomery factor does not change that. */
 function fisZero(a: number): boolean {
   return raw(a) % P === 0n;
@@ -113,67 +140,94 @@ function fequal(a: number, b: number): boolean {
   return (raw(a) - raw(b)) % P === 0n;
 }
 
-fset(ONE, 1n);
-
 // ---------------------------------------------------------------------------------------------
 // The walk
 
 let accInfinity = true;
+/** Whether additions test for their exceptional cases (the second walk; see the module comment). */
+let checked = false;
+
+/** acc = 2·acc. */
+function dbl(): void {
+  if (!accInfinity) W.dbl();
+}
 
 /** acc = ±(x, y, z) when acc is infinity. */
 function accSet(x: number, y: number, z: number, negate: boolean): void {
-  fcopy(AX, x);
-  if (negate) fneg(AY, y);
-  else fcopy(AY, y);
-  fcopy(AZ, z);
+  W.fcopy(AX, x);
+  if (negate) W.fneg(AY, y);
+  else W.fcopy(AY, y);
+  W.fcopy(AZ, z);
   accInfinity = false;
 }
 
+/** After the first part of a checked addition: whether it was exceptional (then it is done). */
+function exceptionalAddition(): boolean {
+  if (!fisZero(ADD.h)) return false;
+  if (fisZero(ADD.r)) dbl(); // acc = P: the sum is 2·acc
+  else accInfinity = true; // acc = -P
+  return true;
+}
+
 function addJacobian(x: number, y: number, z: number, zz: number, zzz: number, negate: boolean): void {
-  if (accInfinity) accSet(x, y, z, negate);
-  else W.addJacobian(x, y, z, zz, zzz, negate ? 1 : 0);
+  if (accInfinity) return accSet(x, y, z, negate);
+  const neg = negate ? 1 : 0;
+  if (!checked) return W.addJacobian(x, y, z, zz, zzz, neg);
+  W.addJacobianStart(x, y, z, zz, zzz, neg);
+  if (!exceptionalAddition()) W.addJacobianEnd(x, y, z, zz, zzz, neg);
 }
 
 function addAffine(x: number, y: number, negate: boolean): void {
-  if (accInfinity) accSet(x, y, ONE, negate);
-  else W.addAffine(x, y, negate ? 1 : 0);
+  if (accInfinity) return accSet(x, y, ONE, negate);
+  const neg = negate ? 1 : 0;
+  if (!checked) return W.addAffine(x, y, neg);
+  W.addAffineStart(x, y, neg);
+  if (!exceptionalAddition()) W.addAffineEnd(x, y, neg);
 }
 
-/** Q's odd multiples 1Q, 3Q, ..., (2·Q_TABLE - 1)Q, from Q = (F[QX], F[QY]) affine. */
-function buildQTable(): void {
-  fcopy(QZ, ONE);
-  fcopy(QZZ, ONE);
-  fcopy(QZZZ, ONE);
-  accSet(QX, QY, ONE, false);
-  W.dbl(); // Q has prime order n: 2Q is no exceptional case, nor is any (2i+1)Q = ±2Q below
-  fcopy(DX, AX);
-  fcopy(DY, AY);
-  fcopy(DZ, AZ);
+/** The odd multiples 1P, 3P, ..., (2·count - 1)P of P = (F[xs], F[ys]) affine, in Jacobian coordinates at xs, ys, zs (+ i·STRIDE), and Z², Z³ where given. */
+function oddMultiples(xs: number, ys: number, zs: number, count: number, zzs = -1, zzzs = -1): void {
+  W.fcopy(zs, ONE);
+  if (zzs >= 0) {
+    W.fcopy(zzs, ONE);
+    W.fcopy(zzzs, ONE);
+  }
+  accSet(xs, ys, ONE, false);
+  W.dbl(); // P has prime order n: 2P is no exceptional case, nor is any (2i+1)P = ±2P below
+  W.fcopy(DX, AX);
+  W.fcopy(DY, AY);
+  W.fcopy(DZ, AZ);
   W.accZPowers(DZZ, DZZZ);
-  for (let i = 1; i < Q_TABLE; i++) {
+  for (let i = 1; i < count; i++) {
     const prev = (i - 1) * STRIDE, cur = i * STRIDE;
-    accSet(QX + prev, QY + prev, QZ + prev, false);
+    accSet(xs + prev, ys + prev, zs + prev, false);
     W.addJacobian(DX, DY, DZ, DZZ, DZZZ, 0);
-    fcopy(QX + cur, AX);
-    fcopy(QY + cur, AY);
-    fcopy(QZ + cur, AZ);
-    W.accZPowers(QZZ + cur, QZZZ + cur);
+    W.fcopy(xs + cur, AX);
+    W.fcopy(ys + cur, AY);
+    W.fcopy(zs + cur, AZ);
+    if (zzs >= 0) W.accZPowers(zzs + cur, zzzs + cur);
   }
 }
 
-let gTableReady = false;
-
-/** G's odd multiples in affine coordinates, once (with @noble/curves: about a millisecond). */
+/** G's odd multiples in affine coordinates, once: Jacobian, then one inversion for all (Montgomery's trick). */
 function buildGTable(): void {
-  const twoG = p256.Point.BASE.double();
-  let point = p256.Point.BASE;
-  for (let i = 0; i < G_TABLE; i++) {
-    const { x, y } = point.toAffine();
-    fset(GXT + i * STRIDE, x);
-    fset(GYT + i * STRIDE, y);
-    point = point.add(twoG);
+  fset(GXT, GX);
+  fset(GYT, GY);
+  oddMultiples(GXT, GYT, GZ, G_TABLE);
+  W.fcopy(GPRE, GZ); // GPRE[i] = Z0·…·Zi
+  for (let i = 1; i < G_TABLE; i++) W.fmul(GPRE + i * STRIDE, GPRE + (i - 1) * STRIDE, GZ + i * STRIDE);
+  fset(T9, modInverse(fget(GPRE + (G_TABLE - 1) * STRIDE), P)); // (Z0·…·Zlast)⁻¹
+  for (let i = G_TABLE - 1; i >= 0; i--) {
+    const zInverse = T8;
+    if (i > 0) {
+      W.fmul(zInverse, T9, GPRE + (i - 1) * STRIDE);
+      W.fmul(T9, T9, GZ + i * STRIDE);
+    } else W.fcopy(zInverse, T9);
+    W.fsqr(T7, zInverse);
+    W.fmul(GXT + i * STRIDE, GXT + i * STRIDE, T7);
+    W.fmul(T7, T7, zInverse);
+    W.fmul(GYT + i * STRIDE, GYT + i * STRIDE, T7);
   }
-  gTableReady = true;
 }
 
 const NAF_G = new Int16Array(NAF_LEN), NAF_Q = new Int16Array(NAF_LEN);
@@ -182,7 +236,7 @@ const NAF_G = new Int16Array(NAF_LEN), NAF_Q = new Int16Array(NAF_LEN);
 function walk(top: number): void {
   accInfinity = true;
   for (let i = top - 1; i >= 0; i--) {
-    if (!accInfinity) W.dbl();
+    dbl();
     let d = NAF_Q[i]!;
     if (d !== 0) {
       const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
@@ -196,6 +250,9 @@ function walk(top: number): void {
   }
 }
 
+/** Walks (checked where the plain walk met an exceptional addition); statistics for the tests. */
+export const p256Stats = { walks: 0, checkedWalks: 0 };
+
 /** Whether (x, y), both below p, is on the curve: y² = x³ - 3x + b (mod p). */
 export function isP256Point(x: bigint, y: bigint): boolean {
   return (y * y - ((x * x - 3n) * x + B)) % P === 0n;
@@ -204,28 +261,36 @@ export function isP256Point(x: bigint, y: bigint): boolean {
 /**
  * ECDSA verification of (r, s) over the message hash h by the public key (qx, qy), with the
  * checks of EIP-7951 done by the caller: 0 < r, s < n, and (qx, qy) a point of the curve (so not
- * at infinity). h is any 256-bit value (taken mod n); high s is accepted. Returns null where the
- * walk met an exceptional addition (see the module comment).
+ * at infinity). h is any 256-bit value (taken mod n); high s is accepted.
  */
-export function verifyP256(h: bigint, r: bigint, s: bigint, qx: bigint, qy: bigint): boolean | null {
-  if (!gTableReady) buildGTable();
+export function verifyP256(h: bigint, r: bigint, s: bigint, qx: bigint, qy: bigint): boolean {
+  if (!ready) init();
   const w = modInverse(s, N);
   const u1 = ((h % N) * w) % N;
   const u2 = (r * w) % N;
   fset(QX, qx);
   fset(QY, qy);
-  buildQTable();
+  oddMultiples(QX, QY, QZ, Q_TABLE, QZZ, QZZZ);
   const top = Math.max(wnaf(u1, WG, NAF_G), wnaf(u2, WQ, NAF_Q));
+  p256Stats.walks++;
   walk(top);
-  if (accInfinity) return false; // R' at infinity (u1 = u2 = 0 cannot happen: u2 != 0)
-  if (fisZero(AZ)) return null;
+  if (!accInfinity && fisZero(AZ)) {
+    p256Stats.checkedWalks++;
+    checked = true;
+    try {
+      walk(top);
+    } finally {
+      checked = false;
+    }
+  }
+  if (accInfinity) return false; // R' at infinity
   // R'.x = X/Z² (mod p) against r and, where it is below p, r + n.
-  fsqr(T0, AZ);
+  W.fsqr(T0, AZ);
   fset(T1, r);
-  fmul(T1, T1, T0);
+  W.fmul(T1, T1, T0);
   if (fequal(T1, AX)) return true;
   if (r + N >= P) return false;
   fset(T1, r + N);
-  fmul(T1, T1, T0);
+  W.fmul(T1, T1, T0);
   return fequal(T1, AX);
 }
