@@ -13,6 +13,18 @@ export const REGISTER_BYTES = 40;
 export const MASK26 = 0x3ffffff;
 const PAGE_BYTES = 65536;
 
+/** Hands out register addresses in a module's memory, in order; `count` is how many were taken. */
+export class RegisterFile {
+  count = 0;
+
+  /** The address of the first of `n` consecutive registers. */
+  take(n = 1): number {
+    const address = this.count * REGISTER_BYTES;
+    this.count += n;
+    return address;
+  }
+}
+
 /** A register's byte address, or the name of a program parameter holding one. */
 export type Operand = number | string;
 /** One step of a program. */

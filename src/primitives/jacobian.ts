@@ -3,7 +3,7 @@
 // curve's a. The accumulator is added ±P in place, in two parts: the first leaves H = U2 - U1 and
 // R = S2 - S1 in registers where a checked walk tests for the exceptional cases (H ≡ 0: acc = ±P)
 // before the second; where nobody checks, H ≡ 0 leaves Z = 0, which stays 0 to the end.
-import type { FieldOp } from "./fieldWasm.js";
+import type { FieldOp, Program } from "./fieldWasm.js";
 
 /** The accumulator's registers, and ten scratch registers. */
 export interface AdditionRegisters {
@@ -60,4 +60,93 @@ export function additionFormulas({ x: AX, y: AY, z: AZ, scratch }: AdditionRegis
     h: H,
     r: R,
   };
+}
+
+/**
+ * The programs of WalkModule but the doubling, from `formulas`, and accZPowers(zz, zzz):
+ * zz = Z², zzz = Z³ of the accumulator's `z`.
+ */
+export function walkPrograms(formulas: AdditionFormulas, z: number): Program[] {
+  return [
+    { name: "addJacobian", params: JACOBIAN_PARAMS, ops: [...formulas.jacobianStart, ...formulas.jacobianEnd] },
+    { name: "addJacobianStart", params: JACOBIAN_PARAMS, ops: formulas.jacobianStart },
+    { name: "addJacobianEnd", params: JACOBIAN_PARAMS, ops: formulas.jacobianEnd },
+    { name: "addAffine", params: AFFINE_PARAMS, ops: [...formulas.affineStart, ...formulas.affineEnd] },
+    { name: "addAffineStart", params: AFFINE_PARAMS, ops: formulas.affineStart },
+    { name: "addAffineEnd", params: AFFINE_PARAMS, ops: formulas.affineEnd },
+    { name: "accZPowers", params: ["zz", "zzz"], ops: [["sqr", "zz", z], ["mul", "zzz", "zz", z]] },
+  ];
+}
+
+/** The compiled programs an accumulator calls (the formulas above, and a doubling). */
+export interface WalkModule {
+  dbl(): void;
+  addJacobian(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
+  addJacobianStart(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
+  addJacobianEnd(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
+  addAffine(x: number, y: number, neg: number): void;
+  addAffineStart(x: number, y: number, neg: number): void;
+  addAffineEnd(x: number, y: number, neg: number): void;
+  fcopy(o: number, a: number): void;
+  fneg(o: number, a: number): void;
+}
+
+/**
+ * The accumulator of a multi-scalar walk: the registers x, y, z, or the point at infinity.
+ * Unchecked (the default), an addition's exceptional case (acc = ±P, H ≡ 0) yields Z ≡ 0, which
+ * every later doubling and addition keeps; a walk tests Z once at the end and is redone with
+ * `checked` set only then (only inputs built for it get there).
+ */
+export class Accumulator {
+  infinity = true;
+  checked = false;
+
+  constructor(
+    private readonly W: WalkModule,
+    private readonly acc: { x: number; y: number; z: number; one: number },
+    private readonly formulas: AdditionFormulas,
+    /** Whether a register's element is 0. */
+    private readonly isZero: (a: number) => boolean,
+  ) {}
+
+  /** acc = 2·acc. */
+  dbl(): void {
+    if (!this.infinity) this.W.dbl();
+  }
+
+  /** acc = ±(x, y, z), whatever it was. */
+  set(x: number, y: number, z: number, negate: boolean): void {
+    const { W, acc } = this;
+    W.fcopy(acc.x, x);
+    if (negate) W.fneg(acc.y, y);
+    else W.fcopy(acc.y, y);
+    W.fcopy(acc.z, z);
+    this.infinity = false;
+  }
+
+  /** acc += ±(x, y, z) for a Jacobian point whose Z², Z³ are given. */
+  addJacobian(x: number, y: number, z: number, zz: number, zzz: number, negate: boolean): void {
+    if (this.infinity) return this.set(x, y, z, negate);
+    const neg = negate ? 1 : 0;
+    if (!this.checked) return this.W.addJacobian(x, y, z, zz, zzz, neg);
+    this.W.addJacobianStart(x, y, z, zz, zzz, neg);
+    if (!this.exceptional()) this.W.addJacobianEnd(x, y, z, zz, zzz, neg);
+  }
+
+  /** acc += ±(x, y) for an affine point. */
+  addAffine(x: number, y: number, negate: boolean): void {
+    if (this.infinity) return this.set(x, y, this.acc.one, negate);
+    const neg = negate ? 1 : 0;
+    if (!this.checked) return this.W.addAffine(x, y, neg);
+    this.W.addAffineStart(x, y, neg);
+    if (!this.exceptional()) this.W.addAffineEnd(x, y, neg);
+  }
+
+  /** After the first part of a checked addition: whether it was exceptional (then it is done). */
+  private exceptional(): boolean {
+    if (!this.isZero(this.formulas.h)) return false;
+    if (this.isZero(this.formulas.r)) this.dbl(); // acc = P: the sum is 2·acc
+    else this.infinity = true; // acc = -P
+    return true;
+  }
 }

@@ -14,8 +14,8 @@
 // The module is assembled and G's table built at the first verification: a process that never
 // verifies a P-256 signature (every block before Osaka) pays nothing for them.
 
-import { LIMBS, REGISTER_BYTES, type FieldModule, type Program } from "./fieldWasm.js";
-import { additionFormulas, AFFINE_PARAMS, JACOBIAN_PARAMS } from "./jacobian.js";
+import { LIMBS, RegisterFile, REGISTER_BYTES, type FieldModule, type Program } from "./fieldWasm.js";
+import { Accumulator, additionFormulas, walkPrograms, type WalkModule } from "./jacobian.js";
 import { modInverse } from "./modInverse.js";
 import { instantiateP256Field, limbsOf, P256_P as P } from "./p256Wasm.js";
 import { wnaf } from "./wnaf.js";
@@ -36,12 +36,8 @@ const STRIDE = REGISTER_BYTES;
 /** Digits of a scalar below n < 2^256, and room for the wNAF's extra digit. */
 const NAF_LEN = 260;
 
-let regCount = 0;
-function reg(count = 1): number {
-  const address = regCount * REGISTER_BYTES;
-  regCount += count;
-  return address;
-}
+const registers = new RegisterFile();
+const reg = (count = 1): number => registers.take(count);
 const T0 = reg(), T1 = reg(), T2 = reg(), T3 = reg(), T4 = reg(), T5 = reg(), T6 = reg(), T7 = reg(), T8 = reg(), T9 = reg();
 /** 1 in Montgomery form (R mod p). */
 const ONE = reg();
@@ -73,35 +69,24 @@ const DBL: Program = {
 
 const ADD = additionFormulas({ x: AX, y: AY, z: AZ, scratch: [T0, T1, T2, T3, T4, T5, T6, T7, T8, T9] });
 
-interface CurveModule extends FieldModule {
-  dbl(): void;
-  addJacobian(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
-  addJacobianStart(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
-  addJacobianEnd(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
-  addAffine(x: number, y: number, neg: number): void;
-  addAffineStart(x: number, y: number, neg: number): void;
-  addAffineEnd(x: number, y: number, neg: number): void;
+interface CurveModule extends FieldModule, WalkModule {
   /** zz = AZ², zzz = AZ³. */
   accZPowers(zz: number, zzz: number): void;
 }
 
 let W!: CurveModule;
+let ACC!: Accumulator;
 let LIMB32!: Uint32Array;
 let ready = false;
 
 /** Assembles the module and builds G's table (the first verification's work). */
 function init(): void {
-  W = instantiateP256Field(regCount, [
+  W = instantiateP256Field(registers.count, [
     DBL,
-    { name: "addJacobian", params: JACOBIAN_PARAMS, ops: [...ADD.jacobianStart, ...ADD.jacobianEnd] },
-    { name: "addJacobianStart", params: JACOBIAN_PARAMS, ops: ADD.jacobianStart },
-    { name: "addJacobianEnd", params: JACOBIAN_PARAMS, ops: ADD.jacobianEnd },
-    { name: "addAffine", params: AFFINE_PARAMS, ops: [...ADD.affineStart, ...ADD.affineEnd] },
-    { name: "addAffineStart", params: AFFINE_PARAMS, ops: ADD.affineStart },
-    { name: "addAffineEnd", params: AFFINE_PARAMS, ops: ADD.affineEnd },
-    { name: "accZPowers", params: ["zz", "zzz"], ops: [["sqr", "zz", AZ], ["mul", "zzz", "zz", AZ]] },
+    ...walkPrograms(ADD, AZ),
   ]) as CurveModule;
   LIMB32 = new Uint32Array(W.memory.buffer);
+  ACC = new Accumulator(W, { x: AX, y: AY, z: AZ, one: ONE }, ADD, fisZero);
   fset(ONE, 1n);
   buildGTable();
   ready = true;
@@ -143,48 +128,6 @@ function fequal(a: number, b: number): boolean {
 // ---------------------------------------------------------------------------------------------
 // The walk
 
-let accInfinity = true;
-/** Whether additions test for their exceptional cases (the second walk; see the module comment). */
-let checked = false;
-
-/** acc = 2·acc. */
-function dbl(): void {
-  if (!accInfinity) W.dbl();
-}
-
-/** acc = ±(x, y, z) when acc is infinity. */
-function accSet(x: number, y: number, z: number, negate: boolean): void {
-  W.fcopy(AX, x);
-  if (negate) W.fneg(AY, y);
-  else W.fcopy(AY, y);
-  W.fcopy(AZ, z);
-  accInfinity = false;
-}
-
-/** After the first part of a checked addition: whether it was exceptional (then it is done). */
-function exceptionalAddition(): boolean {
-  if (!fisZero(ADD.h)) return false;
-  if (fisZero(ADD.r)) dbl(); // acc = P: the sum is 2·acc
-  else accInfinity = true; // acc = -P
-  return true;
-}
-
-function addJacobian(x: number, y: number, z: number, zz: number, zzz: number, negate: boolean): void {
-  if (accInfinity) return accSet(x, y, z, negate);
-  const neg = negate ? 1 : 0;
-  if (!checked) return W.addJacobian(x, y, z, zz, zzz, neg);
-  W.addJacobianStart(x, y, z, zz, zzz, neg);
-  if (!exceptionalAddition()) W.addJacobianEnd(x, y, z, zz, zzz, neg);
-}
-
-function addAffine(x: number, y: number, negate: boolean): void {
-  if (accInfinity) return accSet(x, y, ONE, negate);
-  const neg = negate ? 1 : 0;
-  if (!checked) return W.addAffine(x, y, neg);
-  W.addAffineStart(x, y, neg);
-  if (!exceptionalAddition()) W.addAffineEnd(x, y, neg);
-}
-
 /** The odd multiples 1P, 3P, ..., (2·count - 1)P of P = (F[xs], F[ys]) affine, in Jacobian coordinates at xs, ys, zs (+ i·STRIDE), and Z², Z³ where given. */
 function oddMultiples(xs: number, ys: number, zs: number, count: number, zzs = -1, zzzs = -1): void {
   W.fcopy(zs, ONE);
@@ -192,7 +135,7 @@ function oddMultiples(xs: number, ys: number, zs: number, count: number, zzs = -
     W.fcopy(zzs, ONE);
     W.fcopy(zzzs, ONE);
   }
-  accSet(xs, ys, ONE, false);
+  ACC.set(xs, ys, ONE, false);
   W.dbl(); // P has prime order n: 2P is no exceptional case, nor is any (2i+1)P = ±2P below
   W.fcopy(DX, AX);
   W.fcopy(DY, AY);
@@ -200,7 +143,7 @@ function oddMultiples(xs: number, ys: number, zs: number, count: number, zzs = -
   W.accZPowers(DZZ, DZZZ);
   for (let i = 1; i < count; i++) {
     const prev = (i - 1) * STRIDE, cur = i * STRIDE;
-    accSet(xs + prev, ys + prev, zs + prev, false);
+    ACC.set(xs + prev, ys + prev, zs + prev, false);
     W.addJacobian(DX, DY, DZ, DZZ, DZZZ, 0);
     W.fcopy(xs + cur, AX);
     W.fcopy(ys + cur, AY);
@@ -234,18 +177,18 @@ const NAF_G = new Int16Array(NAF_LEN), NAF_Q = new Int16Array(NAF_LEN);
 
 /** The Strauss walk over both digit streams; acc starts at infinity. */
 function walk(top: number): void {
-  accInfinity = true;
+  ACC.infinity = true;
   for (let i = top - 1; i >= 0; i--) {
-    dbl();
+    ACC.dbl();
     let d = NAF_Q[i]!;
     if (d !== 0) {
       const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
-      addJacobian(QX + o, QY + o, QZ + o, QZZ + o, QZZZ + o, d < 0);
+      ACC.addJacobian(QX + o, QY + o, QZ + o, QZZ + o, QZZZ + o, d < 0);
     }
     d = NAF_G[i]!;
     if (d !== 0) {
       const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
-      addAffine(GXT + o, GYT + o, d < 0);
+      ACC.addAffine(GXT + o, GYT + o, d < 0);
     }
   }
 }
@@ -274,16 +217,16 @@ export function verifyP256(h: bigint, r: bigint, s: bigint, qx: bigint, qy: bigi
   const top = Math.max(wnaf(u1, WG, NAF_G), wnaf(u2, WQ, NAF_Q));
   p256Stats.walks++;
   walk(top);
-  if (!accInfinity && fisZero(AZ)) {
+  if (!ACC.infinity && fisZero(AZ)) {
     p256Stats.checkedWalks++;
-    checked = true;
+    ACC.checked = true;
     try {
       walk(top);
     } finally {
-      checked = false;
+      ACC.checked = false;
     }
   }
-  if (accInfinity) return false; // R' at infinity
+  if (ACC.infinity) return false; // R' at infinity
   // R'.x = X/Z² (mod p) against r and, where it is below p, r + n.
   W.fsqr(T0, AZ);
   fset(T1, r);

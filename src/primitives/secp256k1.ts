@@ -19,8 +19,9 @@
 import { keccak256Into } from "./hash.js";
 import { modInverse } from "./modInverse.js";
 import { wnaf } from "./wnaf.js";
-import { additionFormulas, AFFINE_PARAMS, JACOBIAN_PARAMS } from "./jacobian.js";
+import { Accumulator, additionFormulas, walkPrograms, type WalkModule } from "./jacobian.js";
 import { instantiateField, LIMBS, REGISTER_BYTES, type FieldModule, type Program } from "./secp256k1Wasm.js";
+import { RegisterFile } from "./fieldWasm.js";
 
 const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 /** The order n of secp256k1's group. */
@@ -55,12 +56,8 @@ const G_TABLE = 1 << (WG - 2);
 /** Bytes between consecutive entries of a table. */
 const STRIDE = REGISTER_BYTES;
 
-let regCount = 0;
-function reg(count = 1): number {
-  const address = regCount * REGISTER_BYTES;
-  regCount += count;
-  return address;
-}
+const registers = new RegisterFile();
+const reg = (count = 1): number => registers.take(count);
 // Scratch registers.
 const T0 = reg(), T1 = reg(), T2 = reg(), T3 = reg(), T4 = reg(), T5 = reg(), T6 = reg(), T7 = reg(), T8 = reg(), T9 = reg();
 const ONE = reg();
@@ -97,9 +94,8 @@ const DBL: Program = {
   })(),
 };
 
-// acc += ±P (./jacobian.ts): a checked walk finds H and R in T5 and T6 after the first part.
+// acc += ±P (./jacobian.ts), and the accumulator that calls the formulas (ACC, below).
 const ADD = additionFormulas({ x: AX, y: AY, z: AZ, scratch: [T0, T1, T2, T3, T4, T5, T6, T7, T8, T9] });
-const H = ADD.h, R = ADD.r;
 
 /** o = a^((p+1)/4), the square root of a when it has one (p ≡ 3 mod 4). Uses T1..T7. */
 const SQRT: Program = {
@@ -128,28 +124,15 @@ const SQRT: Program = {
   })(),
 };
 
-interface CurveModule extends FieldModule {
-  dbl(): void;
-  addJacobian(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
-  addJacobianStart(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
-  addJacobianEnd(x: number, y: number, z: number, zz: number, zzz: number, neg: number): void;
-  addAffine(x: number, y: number, neg: number): void;
-  addAffineStart(x: number, y: number, neg: number): void;
-  addAffineEnd(x: number, y: number, neg: number): void;
+interface CurveModule extends FieldModule, WalkModule {
   /** zz = AZ², zzz = AZ³. */
   accZPowers(zz: number, zzz: number): void;
   sqrt(o: number, a: number): void;
 }
 
-const W = instantiateField(regCount, [
+const W = instantiateField(registers.count, [
   DBL,
-  { name: "addJacobian", params: JACOBIAN_PARAMS, ops: [...ADD.jacobianStart, ...ADD.jacobianEnd] },
-  { name: "addJacobianStart", params: JACOBIAN_PARAMS, ops: ADD.jacobianStart },
-  { name: "addJacobianEnd", params: JACOBIAN_PARAMS, ops: ADD.jacobianEnd },
-  { name: "addAffine", params: AFFINE_PARAMS, ops: [...ADD.affineStart, ...ADD.affineEnd] },
-  { name: "addAffineStart", params: AFFINE_PARAMS, ops: ADD.affineStart },
-  { name: "addAffineEnd", params: AFFINE_PARAMS, ops: ADD.affineEnd },
-  { name: "accZPowers", params: ["zz", "zzz"], ops: [["sqr", "zz", AZ], ["mul", "zzz", "zz", AZ]] },
+  ...walkPrograms(ADD, AZ),
   SQRT,
 ]) as CurveModule;
 const { fmul, fsqr, fadd, fsub, fmulSmall, fneg, fcopy } = W;
@@ -213,54 +196,8 @@ function fwrite(a: number, out: Uint8Array, off: number): void {
 // ---------------------------------------------------------------------------------------------
 // Points: Jacobian (X, Y, Z) ↦ (X/Z², Y/Z³) on y² = x³ + 7; the accumulator may be infinity.
 
-let accInfinity = true;
-/**
- * Whether additions test for the exceptional cases acc = ±P (H ≡ 0). Unchecked, such a case
- * yields Z = 0, which every later doubling and addition keeps at 0; the walk tests Z once at the
- * end and is redone checked only then (only crafted signatures get there).
- */
-let checked = false;
 const stats = { checkedWalks: 0 };
-
-/** acc = 2·acc. */
-function dbl(): void {
-  if (!accInfinity) W.dbl();
-}
-
-/** acc = ±(x, y, z) when acc is infinity. */
-function accSet(x: number, y: number, z: number, negate: boolean): void {
-  fcopy(AX, x);
-  if (negate) fneg(AY, y);
-  else fcopy(AY, y);
-  fcopy(AZ, z);
-  accInfinity = false;
-}
-
-/** After the first part of a checked addition: whether it was exceptional (then it is done). */
-function exceptionalAddition(): boolean {
-  if (!fisZero(H)) return false;
-  if (fisZero(R)) dbl(); // acc = P: the sum is 2·acc
-  else accInfinity = true; // acc = -P
-  return true;
-}
-
-/** acc += ±(x, y, z) for a Jacobian point whose Z², Z³ are given. */
-function addJacobian(x: number, y: number, z: number, zz: number, zzz: number, negate: boolean): void {
-  if (accInfinity) return accSet(x, y, z, negate);
-  const neg = negate ? 1 : 0;
-  if (!checked) return W.addJacobian(x, y, z, zz, zzz, neg);
-  W.addJacobianStart(x, y, z, zz, zzz, neg);
-  if (!exceptionalAddition()) W.addJacobianEnd(x, y, z, zz, zzz, neg);
-}
-
-/** acc += ±(x, y) for an affine point. */
-function addAffine(x: number, y: number, negate: boolean): void {
-  if (accInfinity) return accSet(x, y, ONE, negate);
-  const neg = negate ? 1 : 0;
-  if (!checked) return W.addAffine(x, y, neg);
-  W.addAffineStart(x, y, neg);
-  if (!exceptionalAddition()) W.addAffineEnd(x, y, neg);
-}
+const ACC = new Accumulator(W, { x: AX, y: AY, z: AZ, one: ONE }, ADD, fisZero);
 
 /** R's odd multiples 1R, 3R, ..., (2·R_TABLE - 1)R with βX, from R = (F[RX], F[RY]) affine. */
 function buildRTable(): void {
@@ -269,16 +206,16 @@ function buildRTable(): void {
   fcopy(RZZZ, ONE);
   fmul(RBX, RX, BETA_REG);
   // 2R
-  accSet(RX, RY, ONE, false);
-  dbl();
+  ACC.set(RX, RY, ONE, false);
+  ACC.dbl();
   fcopy(DX, AX);
   fcopy(DY, AY);
   fcopy(DZ, AZ);
   W.accZPowers(DZZ, DZZZ);
   for (let i = 1; i < R_TABLE; i++) {
     const prev = (i - 1) * STRIDE, cur = i * STRIDE;
-    accSet(RX + prev, RY + prev, RZ + prev, false);
-    addJacobian(DX, DY, DZ, DZZ, DZZZ, false);
+    ACC.set(RX + prev, RY + prev, RZ + prev, false);
+    ACC.addJacobian(DX, DY, DZ, DZZ, DZZZ, false);
     // (2i+1)R is never infinity nor equal to ±2R: R has prime order n.
     fcopy(RX + cur, AX);
     fcopy(RY + cur, AY);
@@ -296,15 +233,15 @@ function buildGTable(): void {
   fset(GYT, GY);
   fcopy(GZ, ONE);
   // 2G, as a Jacobian point with Z², Z³.
-  accSet(GXT, GYT, ONE, false);
-  dbl();
+  ACC.set(GXT, GYT, ONE, false);
+  ACC.dbl();
   fcopy(DX, AX);
   fcopy(DY, AY);
   fcopy(DZ, AZ);
   W.accZPowers(DZZ, DZZZ);
-  accSet(GXT, GYT, ONE, false);
+  ACC.set(GXT, GYT, ONE, false);
   for (let i = 1; i < G_TABLE; i++) {
-    addJacobian(DX, DY, DZ, DZZ, DZZZ, false);
+    ACC.addJacobian(DX, DY, DZ, DZZ, DZZZ, false);
     fcopy(GXT + i * STRIDE, AX);
     fcopy(GYT + i * STRIDE, AY);
     fcopy(GZ + i * STRIDE, AZ);
@@ -402,14 +339,14 @@ function recoverIntoAcc(hash: Uint8Array, r: bigint, s: bigint, recovery: number
   const negR1 = splitNeg1, negR2 = splitNeg2;
   const top = Math.max(lenG1, lenG2, lenR1, lenR2);
   walk(top, negG1, negG2, negR1, negR2);
-  if (!accInfinity && fisZero(AZ)) {
+  if (!ACC.infinity && fisZero(AZ)) {
     // An exceptional addition happened (or the result is infinity): redo it with the checks.
     stats.checkedWalks++;
-    checked = true;
+    ACC.checked = true;
     walk(top, negG1, negG2, negR1, negR2);
-    checked = false;
+    ACC.checked = false;
   }
-  if (accInfinity) return false;
+  if (ACC.infinity) return false;
   // To affine: x = X/Z², y = Y/Z³.
   fset(T0, modInverse(fget(AZ), P));
   fsqr(T1, T0);
@@ -422,28 +359,28 @@ function recoverIntoAcc(hash: Uint8Array, r: bigint, s: bigint, recovery: number
 
 /** The Strauss walk: one doubling chain over the four digit streams (acc starts at infinity). */
 function walk(top: number, negG1: boolean, negG2: boolean, negR1: boolean, negR2: boolean): void {
-  accInfinity = true;
+  ACC.infinity = true;
   for (let i = top - 1; i >= 0; i--) {
-    dbl();
+    ACC.dbl();
     let d = NAF_R1[i]!;
     if (d !== 0) {
       const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
-      addJacobian(RX + o, RY + o, RZ + o, RZZ + o, RZZZ + o, d < 0 !== negR1);
+      ACC.addJacobian(RX + o, RY + o, RZ + o, RZZ + o, RZZZ + o, d < 0 !== negR1);
     }
     d = NAF_R2[i]!;
     if (d !== 0) {
       const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
-      addJacobian(RBX + o, RY + o, RZ + o, RZZ + o, RZZZ + o, d < 0 !== negR2);
+      ACC.addJacobian(RBX + o, RY + o, RZ + o, RZZ + o, RZZZ + o, d < 0 !== negR2);
     }
     d = NAF_G1[i]!;
     if (d !== 0) {
       const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
-      addAffine(GXT + o, GYT + o, d < 0 !== negG1);
+      ACC.addAffine(GXT + o, GYT + o, d < 0 !== negG1);
     }
     d = NAF_G2[i]!;
     if (d !== 0) {
       const o = ((d < 0 ? -d : d) >> 1) * STRIDE;
-      addAffine(GBX + o, GYT + o, d < 0 !== negG2);
+      ACC.addAffine(GBX + o, GYT + o, d < 0 !== negG2);
     }
   }
 }

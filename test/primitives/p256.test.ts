@@ -11,6 +11,7 @@ import { isP256Point, p256Stats, P256_N, verifyP256 } from "../../src/primitives
 import { instantiateP256Field, limbsOf, P256_P } from "../../src/primitives/p256Wasm.js";
 import { LIMBS, REGISTER_BYTES } from "../../src/primitives/fieldWasm.js";
 import { p256Verify } from "../../src/evm/precompiles/p256verify.js";
+import { splitmix64 } from "../splitmix.js";
 
 const { Point } = p256;
 const G = Point.BASE;
@@ -25,15 +26,8 @@ function verifiesByNoble(h: bigint, r: bigint, s: bigint, qx: bigint, qy: bigint
 const N = P256_N;
 const P = P256_P;
 
-// Deterministic pseudo-random scalars (splitmix64), so that a failure can be replayed.
-let seed = BigInt(process.env.P256_TEST_SEED ?? "0x9256a11ce");
-function nextU64(): bigint {
-  seed = (seed + 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
-  let z = seed;
-  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
-  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
-  return z ^ (z >> 31n);
-}
+// Deterministic pseudo-random scalars, so that a failure can be replayed.
+const nextU64 = splitmix64(BigInt(process.env.P256_TEST_SEED ?? "0x9256a11ce"));
 function randomBelow(m: bigint): bigint {
   let x = 0n;
   for (let i = 0; i < 5; i++) x = (x << 64n) | nextU64();

@@ -29,21 +29,15 @@ import {
 } from "../../src/primitives/secp256k1.js";
 import { modInverse } from "../../src/primitives/modInverse.js";
 import { fixturePath } from "../fixtures.js";
+import { splitmix64 } from "../splitmix.js";
 
 const { Point, Signature } = secp256k1;
 const P = Point.Fp.ORDER;
 const N = Point.Fn.ORDER;
 const G = Point.BASE;
 
-// Deterministic pseudo-random bytes (splitmix64), so that a failure can be replayed.
-let seed = BigInt(process.env.SECP256K1_TEST_SEED ?? "0x5eed5ec9256b1");
-function nextU64(): bigint {
-  seed = (seed + 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
-  let z = seed;
-  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
-  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
-  return z ^ (z >> 31n);
-}
+// Deterministic pseudo-random bytes, so that a failure can be replayed.
+const nextU64 = splitmix64(BigInt(process.env.SECP256K1_TEST_SEED ?? "0x5eed5ec9256b1"));
 function randomBigint(bits = 256): bigint {
   let x = 0n;
   for (let i = 0; i < bits; i += 64) x = (x << 64n) | nextU64();
