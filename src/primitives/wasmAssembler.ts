@@ -41,6 +41,7 @@ export const enum Op {
   I64ShrS = 0x87,
   I64ShrU = 0x88,
   I64Rotl = 0x89,
+  I64Rotr = 0x8a,
   I64ExtendI32U = 0xad,
 }
 

@@ -1,10 +1,12 @@
 // 0x09 blake2f (EIP-152): the EIP's test vectors, agreement with BLAKE2b from @noble/hashes
-// (one compression of a single-block message), one gas per round.
+// (one compression of a single-block message), agreement with F written from RFC 7693 on bigints
+// for round counts across the message schedule's cycle, one gas per round.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { blake2b } from "@noble/hashes/blake2.js";
 import { bytesToHex } from "../../../src/primitives/bytes.js";
 import { call, outHex } from "./helpers.js";
+import { splitmix64 } from "../../splitmix.js";
 
 // EIP-152 vector inputs share h (the BLAKE2b-512 IV xor the parameter block), m = "abc" and t = 3.
 const H = "48c9bdf267e6096a3ba7ca8485ae67bb2bf894fe72f36e3cf1361d5f3af54fa5d182e6ad7f520e511f6c3e2b8c68059b6bbd41fbabd9831f79217e1319cde05b";
@@ -63,4 +65,67 @@ test("blake2f: gas is the round count; out of gas one short", () => {
   assert.deepEqual(call(9, data, 999), { ok: false, gasUsed: 999, output: new Uint8Array(0) });
   // 2^32 - 1 rounds (EIP-152 vector 8) are rejected for want of gas before any work is done.
   assert.deepEqual(call(9, vector("ffffffff", "01"), 30_000_000), { ok: false, gasUsed: 30_000_000, output: new Uint8Array(0) });
+});
+
+// F from RFC 7693 section 3.2 on bigints: the reference for any round count.
+const MASK64 = (1n << 64n) - 1n;
+const IV = [0x6a09e667f3bcc908n, 0xbb67ae8584caa73bn, 0x3c6ef372fe94f82bn, 0xa54ff53a5f1d36f1n, 0x510e527fade682d1n, 0x9b05688c2b3e6c1fn, 0x1f83d9abfb41bd6bn, 0x5be0cd19137e2179n];
+const SIGMA = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
+  [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4], [7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8],
+  [9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13], [2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9],
+  [12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11], [13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10],
+  [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5], [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
+];
+const rotr = (x: bigint, n: bigint) => ((x >> n) | (x << (64n - n))) & MASK64;
+
+function referenceF(rounds: number, h: bigint[], m: bigint[], t: [bigint, bigint], final: boolean): bigint[] {
+  const v = [...h, ...IV];
+  v[12]! ^= t[0];
+  v[13]! ^= t[1];
+  if (final) v[14] = v[14]! ^ MASK64;
+  const g = (a: number, b: number, c: number, d: number, x: bigint, y: bigint) => {
+    v[a] = (v[a]! + v[b]! + x) & MASK64;
+    v[d] = rotr(v[d]! ^ v[a]!, 32n);
+    v[c] = (v[c]! + v[d]!) & MASK64;
+    v[b] = rotr(v[b]! ^ v[c]!, 24n);
+    v[a] = (v[a]! + v[b]! + y) & MASK64;
+    v[d] = rotr(v[d]! ^ v[a]!, 16n);
+    v[c] = (v[c]! + v[d]!) & MASK64;
+    v[b] = rotr(v[b]! ^ v[c]!, 63n);
+  };
+  for (let r = 0; r < rounds; r++) {
+    const s = SIGMA[r % 10]!.map((i) => m[i]!);
+    g(0, 4, 8, 12, s[0]!, s[1]!);
+    g(1, 5, 9, 13, s[2]!, s[3]!);
+    g(2, 6, 10, 14, s[4]!, s[5]!);
+    g(3, 7, 11, 15, s[6]!, s[7]!);
+    g(0, 5, 10, 15, s[8]!, s[9]!);
+    g(1, 6, 11, 12, s[10]!, s[11]!);
+    g(2, 7, 8, 13, s[12]!, s[13]!);
+    g(3, 4, 9, 14, s[14]!, s[15]!);
+  }
+  return h.map((x, i) => x ^ v[i]! ^ v[i + 8]!);
+}
+
+function words(hex: string): bigint[] {
+  const out: bigint[] = [];
+  for (let i = 0; i < hex.length; i += 16) out.push(BigInt("0x" + (hex.slice(i, i + 16).match(/../g) ?? []).reverse().join("")));
+  return out;
+}
+
+function wordsHex(ws: bigint[]): string {
+  return ws.map((w) => (w.toString(16).padStart(16, "0").match(/../g) ?? []).reverse().join("")).join("");
+}
+
+test("blake2f: any round count equals F written from RFC 7693 (random h, m, t and final flag)", () => {
+  const next = splitmix64(0xb1a4e2fn);
+  const hex = (count: number) => wordsHex(Array.from({ length: count }, () => next()));
+  for (const rounds of [0, 1, 2, 9, 10, 11, 12, 13, 19, 20, 21, 29, 100, 1001]) {
+    const [h, m, t] = [hex(8), hex(16), hex(2)];
+    const final = rounds % 2 === 0;
+    const data = "0x" + rounds.toString(16).padStart(8, "0") + h + m + t + (final ? "01" : "00");
+    const want = referenceF(rounds, words(h), words(m), words(t) as [bigint, bigint], final);
+    assert.equal(outHex(call(9, data, 10_000)), "0x" + wordsHex(want), `${rounds} rounds`);
+  }
 });

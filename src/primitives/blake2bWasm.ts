@@ -1,0 +1,126 @@
+// The BLAKE2b compression function F (RFC 7693 section 3.2) with any number of rounds, as the
+// blake2f precompile (EIP-152) needs it, in a small WebAssembly module assembled at load time:
+// the 16 working words and 16 message words are 64-bit locals, and ten rounds (one cycle of the
+// message schedule) are written out in a loop, so a round is about a hundred 64-bit instructions.
+// The caller writes h, m and t (little-endian 64-bit words) into the module's memory, calls
+// `compress`, and reads h back.
+
+import { assembleModule, FunctionBuilder, I32, I64, instantiate, memarg, Op, sleb, VOID_BLOCK } from "./wasmAssembler.js";
+
+/** Byte offsets in the module's memory: the state h (8 words), the message m (16), the offset t (2), and the IV. */
+export const H_OFFSET = 0;
+export const M_OFFSET = 64;
+export const T_OFFSET = 192;
+const IV_OFFSET = 256;
+
+const IV = [
+  0x6a09e667f3bcc908n, 0xbb67ae8584caa73bn, 0x3c6ef372fe94f82bn, 0xa54ff53a5f1d36f1n,
+  0x510e527fade682d1n, 0x9b05688c2b3e6c1fn, 0x1f83d9abfb41bd6bn, 0x5be0cd19137e2179n,
+];
+
+const SIGMA = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+  [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
+  [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4],
+  [7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8],
+  [9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13],
+  [2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9],
+  [12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11],
+  [13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10],
+  [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
+  [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
+];
+
+// compress(rounds: i32, final: i32): locals v0..v15, m0..m15 (i64) after the two parameters.
+const ROUNDS = 0;
+const FINAL = 1;
+const V = 2;
+const M = V + 16;
+
+/** The mixing function G on working words a, b, c, d with message words x, y. */
+function mix(f: FunctionBuilder, a: number, b: number, c: number, d: number, x: number, y: number): void {
+  const rotr = (local: number, by: number): void => void f.i64(by).emit(Op.I64Rotr).set(local);
+  // a = a + b + x; d = rotr(d ^ a, 32); c = c + d; b = rotr(b ^ c, 24)
+  f.get(V + a).get(V + b).emit(Op.I64Add).get(M + x).emit(Op.I64Add).set(V + a);
+  f.get(V + d).get(V + a).emit(Op.I64Xor);
+  rotr(V + d, 32);
+  f.get(V + c).get(V + d).emit(Op.I64Add).set(V + c);
+  f.get(V + b).get(V + c).emit(Op.I64Xor);
+  rotr(V + b, 24);
+  // a = a + b + y; d = rotr(d ^ a, 16); c = c + d; b = rotr(b ^ c, 63)
+  f.get(V + a).get(V + b).emit(Op.I64Add).get(M + y).emit(Op.I64Add).set(V + a);
+  f.get(V + d).get(V + a).emit(Op.I64Xor);
+  rotr(V + d, 16);
+  f.get(V + c).get(V + d).emit(Op.I64Add).set(V + c);
+  f.get(V + b).get(V + c).emit(Op.I64Xor);
+  rotr(V + b, 63);
+}
+
+function round(f: FunctionBuilder, s: readonly number[]): void {
+  mix(f, 0, 4, 8, 12, s[0]!, s[1]!);
+  mix(f, 1, 5, 9, 13, s[2]!, s[3]!);
+  mix(f, 2, 6, 10, 14, s[4]!, s[5]!);
+  mix(f, 3, 7, 11, 15, s[6]!, s[7]!);
+  mix(f, 0, 5, 10, 15, s[8]!, s[9]!);
+  mix(f, 1, 6, 11, 12, s[10]!, s[11]!);
+  mix(f, 2, 7, 8, 13, s[12]!, s[13]!);
+  mix(f, 3, 4, 9, 14, s[14]!, s[15]!);
+}
+
+function compressFunction(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32], "compress");
+  for (let i = 0; i < 32; i++) f.local(I64);
+  const load = (offset: number): void => void f.i32(0).emit(Op.I64Load, ...memarg(3, offset));
+  for (let i = 0; i < 8; i++) {
+    load(H_OFFSET + 8 * i);
+    f.set(V + i);
+    load(IV_OFFSET + 8 * i);
+    f.set(V + 8 + i);
+  }
+  for (let i = 0; i < 16; i++) {
+    load(M_OFFSET + 8 * i);
+    f.set(M + i);
+  }
+  // v12 ^= t0, v13 ^= t1; v14 = ~v14 in the final block.
+  for (let i = 0; i < 2; i++) {
+    f.get(V + 12 + i);
+    load(T_OFFSET + 8 * i);
+    f.emit(Op.I64Xor).set(V + 12 + i);
+  }
+  f.get(FINAL).emit(Op.If, VOID_BLOCK);
+  f.get(V + 14).emit(Op.I64Const, ...sleb(-1), Op.I64Xor).set(V + 14);
+  f.emit(Op.End);
+  // The rounds, ten to a pass of the loop: the count is unsigned (up to 2^32 - 1), so it is only
+  // ever compared with zero.
+  f.emit(Op.Block, VOID_BLOCK);
+  f.get(ROUNDS).emit(Op.I32Eqz, Op.BrIf, 0);
+  f.emit(Op.Loop, VOID_BLOCK);
+  for (let r = 0; r < 10; r++) {
+    round(f, SIGMA[r]!);
+    f.get(ROUNDS).i32(1).emit(Op.I32Sub).emit(Op.LocalTee, ROUNDS);
+    f.emit(Op.I32Eqz, Op.BrIf, 1); // out of the block
+  }
+  f.emit(Op.Br, 0, Op.End, Op.End);
+  // h ^= v[0..8] ^ v[8..16]
+  for (let i = 0; i < 8; i++) {
+    f.i32(0);
+    load(H_OFFSET + 8 * i);
+    f.get(V + i).emit(Op.I64Xor).get(V + 8 + i).emit(Op.I64Xor);
+    f.emit(Op.I64Store, ...memarg(3, H_OFFSET + 8 * i));
+  }
+  return f;
+}
+
+export interface Blake2bModule {
+  /** F on the h, m and t in memory with `rounds` rounds (unsigned; passed as an i32), the final-block flag as 0 or 1. */
+  compress(rounds: number, final: number): void;
+  memory: { buffer: ArrayBuffer };
+}
+
+/** A new instance (one per thread: the state lives in its memory). */
+export function instantiateBlake2b(): Blake2bModule {
+  const exports = instantiate<Blake2bModule>(assembleModule([compressFunction()], 1));
+  const view = new DataView(exports.memory.buffer);
+  for (let i = 0; i < IV.length; i++) view.setBigUint64(IV_OFFSET + 8 * i, IV[i]!, true);
+  return exports;
+}
