@@ -1,6 +1,6 @@
 // 0x09 blake2f: the BLAKE2b compression function F with a caller-chosen round count (EIP-152),
 // in WebAssembly (src/primitives/blake2bWasm.ts): 64-bit words in 64-bit registers, where the
-// JavaScript on 32-bit halves it replaced took about 250 ns a round (a block of maximal-round
+// JavaScript on 32-bit halves it replaced took about 300 ns a round (a block of maximal-round
 // calls would have run for tens of seconds).
 import { H_OFFSET, instantiateBlake2b, M_OFFSET, T_OFFSET } from "../../primitives/blake2bWasm.js";
 import { failure, success, type PrecompileResult } from "./common.js";
@@ -12,7 +12,8 @@ const SLICE = 10_000;
 
 /**
  * Input (EIP-152, exactly 213 bytes): rounds (4 bytes, big-endian), h (64), m (128), t (16), f (1);
- * h, m and t are little-endian 64-bit words, as the module's memory holds them. One gas per round.
+ * h, m and t are little-endian 64-bit words (as the module's memory holds them), f must be 0 or 1.
+ * One gas per round.
  */
 export function blake2f(input: Uint8Array, gasLimit: number): PrecompileResult {
   if (input.length !== 213) return failure(gasLimit);
