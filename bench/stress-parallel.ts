@@ -5,10 +5,12 @@
 // result compared with the sequential executor's. A run counts only when Block-STM ran the block
 // to the end ("parallel", not stopped, no fault): the others are counted apart, and so are
 // differences. The threads beyond this machine's cores still interleave on its cores, which varies
-// the schedules; scaling is measured elsewhere (bench/scaling).
+// the schedules; scaling is measured elsewhere (bench/scaling). With --hinted, every other round
+// is hinted by the block's recorded dependency graph and times (critical-path order), and every
+// fourth of those by a wrong hint: no edges, the times reversed.
 //
 // usage: node dist/bench/stress-parallel.js [--runs N (100000)] [--threads 1,2,4,8,16] [--seeds N (200)]
-//        [--txs N (100)] [--mainnet-rounds N (0)] [--fixtures DIR] [--write]
+//        [--txs N (100)] [--mainnet-rounds N (0)] [--fixtures DIR] [--hinted] [--write]
 import { existsSync, readdirSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -22,18 +24,22 @@ import type { MemoryState } from "../src/state/memory.js";
 import { postStateDiff } from "../src/state/diff.js";
 import { closeWorkerPool, executeBlockParallel, workerPoolReady } from "../src/exec/parallel/executor.js";
 import { executeBlock, type BlockResult } from "../src/exec/sequential.js";
+import { executeBlockRecorded } from "../src/exec/recording.js";
+import { dependencyGraph } from "../src/records/graph.js";
+import type { TxDag } from "../src/records/txDag.js";
 import { randomBlock } from "../test/helpers/randomBlock.js";
 import { BenchArgs } from "./args.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const USAGE = "usage: node dist/bench/stress-parallel.js [--runs N (100000)] [--threads 1,2,4,8,16] [--seeds N (200)] [--txs N (100)] [--mainnet-rounds N (0)] [--fixtures DIR] [--write]";
-const args = new BenchArgs("stress-parallel", USAGE, { values: ["--runs", "--threads", "--seeds", "--txs", "--mainnet-rounds", "--fixtures"], flags: ["--write"] });
+const USAGE = "usage: node dist/bench/stress-parallel.js [--runs N (100000)] [--threads 1,2,4,8,16] [--seeds N (200)] [--txs N (100)] [--mainnet-rounds N (0)] [--fixtures DIR] [--hinted] [--write]";
+const args = new BenchArgs("stress-parallel", USAGE, { values: ["--runs", "--threads", "--seeds", "--txs", "--mainnet-rounds", "--fixtures"], flags: ["--hinted", "--write"] });
 const option = (name: string): string | undefined => args.option(name);
 const targetRuns = args.int("--runs", 100_000);
 const seeds = args.int("--seeds", 200);
 const txs = args.int("--txs", 100);
 const mainnetRounds = args.int("--mainnet-rounds", 0);
 const threadCounts = args.ints("--threads", [1, 2, 4, 8, 16]);
+const hinted = args.flag("--hinted");
 
 interface Tally {
   runs: number;
@@ -44,8 +50,11 @@ interface Tally {
   reexecutions: number;
   aborts: number;
   ms: number;
+  /** Runs given hints, and of those wrong ones. */
+  hintedRuns: number;
+  wrongHints: number;
 }
-const tallies = new Map<number, Tally>(threadCounts.map((t) => [t, { runs: 0, different: 0, notBlockStm: 0, executions: 0, reexecutions: 0, aborts: 0, ms: 0 }]));
+const tallies = new Map<number, Tally>(threadCounts.map((t) => [t, { runs: 0, different: 0, notBlockStm: 0, executions: 0, reexecutions: 0, aborts: 0, ms: 0, hintedRuns: 0, wrongHints: 0 }]));
 const firstDifferences: string[] = [];
 
 type Observable = ReturnType<typeof observable>;
@@ -59,13 +68,31 @@ function observable(result: BlockResult, pre: MemoryState) {
   };
 }
 
-async function check(name: string, workers: number, block: Block, pre: MemoryState, blockHashes: Map<bigint, Word>, expected: Observable, rounds: number): Promise<void> {
+/** A block's hints: its recorded graph and times, and a wrong one (no edges, the times reversed). */
+interface Hints {
+  right: { hints: TxDag; hintCosts: number[] };
+  wrong: { hints: TxDag; hintCosts: number[] };
+}
+
+function hintsOf(block: Block, pre: MemoryState, blockHashes: Map<bigint, Word>): Hints {
+  const { record } = executeBlockRecorded(block, pre, { blockHashes });
+  const hintCosts = record.transactions.map((t) => t.ms);
+  return { right: { hints: dependencyGraph(record).predecessors, hintCosts }, wrong: { hints: hintCosts.map(() => []), hintCosts: [...hintCosts].reverse() } };
+}
+
+async function check(workers: number, c: Case): Promise<void> {
+  const { name, block, pre, blockHashes, expected, rounds, hints } = c;
   const tally = tallies.get(workers)!;
   for (let round = 0; round < rounds; round++) {
     // A new block object for some rounds: the worker threads receive it again instead of reusing it.
     const input = round % 2 === 0 ? block : { ...block };
+    const hint = hints === null || round % 2 === 0 ? {} : round % 8 === 7 ? hints.wrong : hints.right;
+    if (hints !== null && round % 2 === 1) {
+      tally.hintedRuns++;
+      if (round % 8 === 7) tally.wrongHints++;
+    }
     const start = performance.now();
-    const result = await executeBlockParallel(input, pre, { blockHashes, workers, forceParallel: true, conflictBudget: Infinity, streamBatch: round % 3 === 2 ? 8 : 0 });
+    const result = await executeBlockParallel(input, pre, { blockHashes, workers, forceParallel: true, conflictBudget: Infinity, streamBatch: round % 3 === 2 ? 8 : 0, ...hint });
     tally.ms += performance.now() - start;
     tally.runs++;
     const { stats } = result;
@@ -96,11 +123,13 @@ interface Case {
   blockHashes: Map<bigint, Word>;
   expected: Observable;
   rounds: number;
+  hints: Hints | null;
 }
 
 function cases(): Case[] {
   const all: Case[] = [];
-  const add = (name: string, block: Block, pre: MemoryState, blockHashes: Map<bigint, Word>, rounds: number) => all.push({ name, block, pre, blockHashes, expected: observable(executeBlock(block, pre, { blockHashes }), pre), rounds });
+  const add = (name: string, block: Block, pre: MemoryState, blockHashes: Map<bigint, Word>, rounds: number) =>
+    all.push({ name, block, pre, blockHashes, expected: observable(executeBlock(block, pre, { blockHashes }), pre), rounds, hints: hinted ? hintsOf(block, pre, blockHashes) : null });
   if (mainnetRounds > 0) {
     const fixtures = option("--fixtures") ?? process.env.PEVM_FIXTURES ?? resolve(REPO, "..", "shared", "fixtures");
     const blocksDir = join(fixtures, "mainnet", "blocks");
@@ -128,7 +157,7 @@ async function main(): Promise<void> {
   // Thread counts in the outer loop: the pool is sized for one count at a time (resizing it starts new threads).
   for (const workers of threadCounts) {
     await workerPoolReady(workers);
-    for (const c of all) await check(c.name, workers, c.block, c.pre, c.blockHashes, c.expected, c.rounds);
+    for (const c of all) await check(workers, c);
     progress(workers);
   }
   closeWorkerPool();
@@ -148,7 +177,7 @@ function report(blocks: number, rounds: number, seconds: number): string {
   const different = all.reduce((a, t) => a + t.different, 0);
   const blockStm = all.reduce((a, t) => a + t.runs - t.notBlockStm, 0);
   const lines = [
-    `${runs.toLocaleString("en-US")} parallel runs of ${blocks} blocks (${seeds} generated of ${txs} transactions, ${rounds} rounds per thread count${mainnetRounds > 0 ? `; mainnet fixture blocks ${mainnetRounds} rounds` : ""}) in ${seconds.toFixed(0)} s: **${different} different from sequential**; ${blockStm.toLocaleString("en-US")} of them ran in Block-STM to the end.`,
+    `${runs.toLocaleString("en-US")} parallel runs of ${blocks} blocks (${seeds} generated of ${txs} transactions, ${rounds} rounds per thread count${mainnetRounds > 0 ? `; mainnet fixture blocks ${mainnetRounds} rounds` : ""}) in ${seconds.toFixed(0)} s: **${different} different from sequential**; ${blockStm.toLocaleString("en-US")} of them ran in Block-STM to the end.${hinted ? ` ${all.reduce((a, t) => a + t.hintedRuns, 0).toLocaleString("en-US")} runs were hinted, ${all.reduce((a, t) => a + t.wrongHints, 0).toLocaleString("en-US")} of them wrongly.` : ""}`,
     "",
     "| threads | runs | different | not Block-STM to the end | transaction executions | re-executions | aborts | mean ms per run |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|",
