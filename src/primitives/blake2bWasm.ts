@@ -40,23 +40,18 @@ const ROUNDS = 0;
 const V = 1;
 const M = V + 16;
 
+/** Half of G: a = a + b + m[x]; d = rotr(d ^ a, dBy); c = c + d; b = rotr(b ^ c, bBy). */
+function halfMix(f: FunctionBuilder, a: number, b: number, c: number, d: number, x: number, dBy: number, bBy: number): void {
+  f.get(V + a).get(V + b).emit(Op.I64Add).get(M + x).emit(Op.I64Add).set(V + a);
+  f.get(V + d).get(V + a).emit(Op.I64Xor).i64(dBy).emit(Op.I64Rotr).set(V + d);
+  f.get(V + c).get(V + d).emit(Op.I64Add).set(V + c);
+  f.get(V + b).get(V + c).emit(Op.I64Xor).i64(bBy).emit(Op.I64Rotr).set(V + b);
+}
+
 /** The mixing function G on working words a, b, c, d with message words x, y. */
 function mix(f: FunctionBuilder, a: number, b: number, c: number, d: number, x: number, y: number): void {
-  const rotr = (local: number, by: number): void => void f.i64(by).emit(Op.I64Rotr).set(local);
-  // a = a + b + x; d = rotr(d ^ a, 32); c = c + d; b = rotr(b ^ c, 24)
-  f.get(V + a).get(V + b).emit(Op.I64Add).get(M + x).emit(Op.I64Add).set(V + a);
-  f.get(V + d).get(V + a).emit(Op.I64Xor);
-  rotr(V + d, 32);
-  f.get(V + c).get(V + d).emit(Op.I64Add).set(V + c);
-  f.get(V + b).get(V + c).emit(Op.I64Xor);
-  rotr(V + b, 24);
-  // a = a + b + y; d = rotr(d ^ a, 16); c = c + d; b = rotr(b ^ c, 63)
-  f.get(V + a).get(V + b).emit(Op.I64Add).get(M + y).emit(Op.I64Add).set(V + a);
-  f.get(V + d).get(V + a).emit(Op.I64Xor);
-  rotr(V + d, 16);
-  f.get(V + c).get(V + d).emit(Op.I64Add).set(V + c);
-  f.get(V + b).get(V + c).emit(Op.I64Xor);
-  rotr(V + b, 63);
+  halfMix(f, a, b, c, d, x, 32, 24);
+  halfMix(f, a, b, c, d, y, 16, 63);
 }
 
 function round(f: FunctionBuilder, s: readonly number[]): void {
