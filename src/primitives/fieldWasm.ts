@@ -7,7 +7,6 @@
 import { assembleModule, FunctionBuilder, I32, I64, instantiate, memarg, Op, VOID_BLOCK } from "./wasmAssembler.js";
 
 export const LIMBS = 10;
-export const LIMB_BITS = 26;
 /** Bytes per register; register addresses are multiples of it. */
 export const REGISTER_BYTES = 40;
 export const MASK26 = 0x3ffffff;
@@ -23,6 +22,26 @@ export class RegisterFile {
     this.count += n;
     return address;
   }
+}
+
+const MASK26_BIG = BigInt(MASK26);
+
+/** Register o = x (0 <= x < 2^260) in `limb32`, a module's memory as 32-bit words. */
+export function writeRegister(limb32: Uint32Array, o: number, x: bigint): void {
+  const at = o >>> 2;
+  for (let i = 0; i < LIMBS; i++) {
+    limb32[at + i] = Number(x & MASK26_BIG);
+    x >>= 26n;
+  }
+}
+
+/** Register a's value as a bigint (its limbs as they are: loose limbs overlap, so added, not or-ed). */
+export function readRegister(limb32: Uint32Array, a: number): bigint {
+  const at = a >>> 2;
+  let x = 0n;
+  // Two limbs at a time: below 2^53 for limbs below 2^26.5, exact in a double.
+  for (let i = LIMBS - 2; i >= 0; i -= 2) x = (x << 52n) + BigInt(limb32[at + i + 1]! * 67108864 + limb32[at + i]!);
+  return x;
 }
 
 /** A register's byte address, or the name of a program parameter holding one. */
@@ -58,7 +77,7 @@ export interface FieldModule {
 }
 
 /** A field's operations as module functions (fmul, fsqr, fadd, fsub, fmulSmall, fneg: see fieldFunctions). */
-export interface FieldArithmetic {
+interface FieldArithmetic {
   fmul: FunctionBuilder;
   fsqr: FunctionBuilder;
   fadd: FunctionBuilder;
@@ -70,7 +89,7 @@ export interface FieldArithmetic {
 // Function indices of the field operations (programs follow them).
 const FMUL = 0, FSQR = 1, FADD = 2, FSUB = 3, FMUL_SMALL = 4, FNEG = 5, FCOPY = 6;
 
-export function loadLimbs(f: FunctionBuilder, ptr: number, into: number[]): void {
+function loadLimbs(f: FunctionBuilder, ptr: number, into: number[]): void {
   for (let i = 0; i < LIMBS; i++) f.get(ptr).emit(Op.I64Load32U, ...memarg(2, 4 * i)).set(into[i]!);
 }
 

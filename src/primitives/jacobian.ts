@@ -25,8 +25,8 @@ export interface AdditionFormulas {
   r: number;
 }
 
-export const JACOBIAN_PARAMS = ["x", "y", "z", "zz", "zzz", "neg"] as const;
-export const AFFINE_PARAMS = ["x", "y", "neg"] as const;
+const JACOBIAN_PARAMS = ["x", "y", "z", "zz", "zzz", "neg"] as const;
+const AFFINE_PARAMS = ["x", "y", "neg"] as const;
 
 export function additionFormulas({ x: AX, y: AY, z: AZ, scratch }: AdditionRegisters): AdditionFormulas {
   const [Z1Z1, U1, U2, S1, S2, H, R, HH, HHH, V] = scratch as [number, number, number, number, number, number, number, number, number, number];

@@ -14,10 +14,10 @@
 // The module is assembled and G's table built at the first verification: a process that never
 // verifies a P-256 signature (every block before Osaka) pays nothing for them.
 
-import { LIMBS, RegisterFile, REGISTER_BYTES, type FieldModule, type Program } from "./fieldWasm.js";
+import { readRegister, RegisterFile, REGISTER_BYTES, writeRegister, type FieldModule, type Program } from "./fieldWasm.js";
 import { Accumulator, additionFormulas, walkPrograms, type WalkModule } from "./jacobian.js";
 import { modInverse } from "./modInverse.js";
-import { instantiateP256Field, limbsOf, P256_P as P } from "./p256Wasm.js";
+import { instantiateP256Field, P256_P as P } from "./p256Wasm.js";
 import { wnaf } from "./wnaf.js";
 
 export const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
@@ -94,18 +94,12 @@ function init(): void {
 
 /** F[o] = x (0 <= x < p), in Montgomery form. */
 function fset(o: number, x: bigint): void {
-  const limbs = limbsOf((x << MONTGOMERY_SHIFT) % P);
-  const at = o >>> 2;
-  for (let i = 0; i < LIMBS; i++) LIMB32[at + i] = limbs[i]!;
+  writeRegister(LIMB32, o, (x << MONTGOMERY_SHIFT) % P);
 }
 
 /** F[a]'s register value (below 2p) as a bigint: congruent to the element times R. */
 function raw(a: number): bigint {
-  const at = a >>> 2;
-  let x = 0n;
-  // Two limbs at a time: below 2^52, exact in a double.
-  for (let i = LIMBS - 2; i >= 0; i -= 2) x = (x << 52n) + BigInt(LIMB32[at + i + 1]! * 67108864 + LIMB32[at + i]!);
-  return x;
+  return readRegister(LIMB32, a);
 }
 
 /** R⁻¹ mod p: the element a register stands for is raw · R⁻¹. */

@@ -20,8 +20,8 @@ import { keccak256Into } from "./hash.js";
 import { modInverse } from "./modInverse.js";
 import { wnaf } from "./wnaf.js";
 import { Accumulator, additionFormulas, walkPrograms, type WalkModule } from "./jacobian.js";
-import { instantiateField, LIMBS, REGISTER_BYTES, type FieldModule, type Program } from "./secp256k1Wasm.js";
-import { RegisterFile } from "./fieldWasm.js";
+import { instantiateField } from "./secp256k1Wasm.js";
+import { LIMBS, readRegister, RegisterFile, REGISTER_BYTES, writeRegister, type FieldModule, type Program } from "./fieldWasm.js";
 
 const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 /** The order n of secp256k1's group. */
@@ -138,24 +138,14 @@ const W = instantiateField(registers.count, [
 const { fmul, fsqr, fadd, fsub, fmulSmall, fneg, fcopy } = W;
 /** The module's memory as 32-bit limbs: register address a holds LIMB32[a/4 .. a/4 + 10). */
 const LIMB32 = new Uint32Array(W.memory.buffer);
-const MASK26 = (1n << 26n) - 1n;
-
 /** F[o] = x for 0 <= x < 2^260. */
 function fset(o: number, x: bigint): void {
-  const at = o >>> 2;
-  for (let i = 0; i < LIMBS; i++) {
-    LIMB32[at + i] = Number(x & MASK26);
-    x >>= 26n;
-  }
+  writeRegister(LIMB32, o, x);
 }
 
 /** The canonical value of F[a] (in [0, p)) as a bigint. */
 function fget(a: number): bigint {
-  const at = a >>> 2;
-  let x = 0n;
-  // Two limbs at a time: below 2^53 for limbs below 2^26.5, exact in a double (loose limbs overlap: add, not or).
-  for (let i = LIMBS - 2; i >= 0; i -= 2) x = (x << 52n) + BigInt(LIMB32[at + i + 1]! * 67108864 + LIMB32[at + i]!);
-  return x % P;
+  return readRegister(LIMB32, a) % P;
 }
 
 /** Brings F[a] to canonical form in place: the value in [0, p), limbs below 2^26. */

@@ -16,8 +16,6 @@
 import { addMultiple, carry, instantiateFieldModule, LIMBS, limbwiseFunction, MASK26, productFunction, smallMultipleFunction, squareFunction, storeLimbs, type FieldModule, type Program } from "./fieldWasm.js";
 import { FunctionBuilder, memarg, Op } from "./wasmAssembler.js";
 
-export { LIMBS, REGISTER_BYTES, type FieldModule, type FieldOp, type Program } from "./fieldWasm.js";
-
 const MASK22 = 0x3fffff;
 const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 
